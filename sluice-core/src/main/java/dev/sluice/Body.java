@@ -1,0 +1,308 @@
+package dev.sluice;
+
+import dev.sluice.engine.ContentDecoding;
+import dev.sluice.engine.Exchange;
+import dev.sluice.engine.ExchangeInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+
+/**
+ * A response body, streamed: it is read once, in whichever form suits, while the connection
+ * delivers it, and never held whole unless {@link #bytes()} or {@link #text()} asks for that.
+ * Content-Encoding (gzip, deflate; br and zstd when available) is undone on the way unless
+ * the client was built with {@code decompress(false)}.
+ *
+ * <pre>{@code
+ * try (Response r = client.send(Request.get(url))) {
+ *     r.raiseForStatus();
+ *     for (ByteBuffer chunk : r.body().chunks(8192)) {   // like iter_content(8192)
+ *         out.write(chunk);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Errors while reading are the typed {@link SluiceException}s; a body cut short is a
+ * {@link ProtocolViolationException}, never a short success. Iterators and streams, which
+ * cannot throw checked exceptions, wrap them in {@link UncheckedIOException}.
+ */
+public final class Body implements AutoCloseable {
+    private static final int TRANSFER_BUFFER = 64 * 1024;
+    /** The cap of {@link #bytes()} and {@link #text()}. */
+    public static final long DEFAULT_MAX_BYTES = 64L << 20;
+
+    private final Exchange exchange;
+    private final ExchangeInputStream raw;
+    private final List<String> decodePlan;
+    private final Charset charset;
+    private final OptionalLong contentLength;
+    private boolean taken;
+    private InputStream decoded;
+
+    Body(Exchange exchange, List<String> decodePlan, Charset charset, OptionalLong declaredLength) {
+        this.exchange = exchange;
+        this.raw = new ExchangeInputStream(exchange);
+        this.decodePlan = decodePlan;
+        this.charset = charset;
+        this.contentLength = decodePlan == null ? declaredLength : OptionalLong.empty();
+    }
+
+    /**
+     * The length of what this body will deliver, when the server declared it and no decoding
+     * changes it.
+     */
+    public OptionalLong contentLength() {
+        return contentLength;
+    }
+
+    /** Whether Content-Encoding is being undone. */
+    public boolean isDecoded() {
+        return decodePlan != null;
+    }
+
+    /** The charset from Content-Type, UTF-8 when there is none. */
+    public Charset charset() {
+        return charset;
+    }
+
+    private void take() {
+        if (taken) {
+            throw new IllegalStateException("the body of " + exchange.uri() + " was already read");
+        }
+        taken = true;
+    }
+
+    private InputStream source() {
+        if (decodePlan == null) {
+            return raw;
+        }
+        if (decoded == null) {
+            decoded = ContentDecoding.decode(raw, decodePlan, exchange.uri());
+        }
+        return decoded;
+    }
+
+    /** The body as a stream; closing it ends the exchange. */
+    public InputStream stream() {
+        take();
+        return source();
+    }
+
+    /**
+     * The body in pieces as they arrive (aiohttp's {@code iter_any}). Each buffer is a view
+     * valid until the next call to {@code next()}; copy what must outlive it.
+     */
+    public Iterable<ByteBuffer> any() {
+        take();
+        return () -> new ChunkIterator(0);
+    }
+
+    /**
+     * The body in blocks of exactly {@code size} bytes, the last one shorter (requests'
+     * {@code iter_content(size)}). Each buffer is reused by the next call to {@code next()}.
+     */
+    public Iterable<ByteBuffer> chunks(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("chunk size must be at least 1: " + size);
+        }
+        take();
+        return () -> new ChunkIterator(size);
+    }
+
+    /**
+     * The body as lines of text in its charset; lines end at LF or CRLF, which are not
+     * included. Close the stream (or the response) when done.
+     */
+    public Stream<String> lines() {
+        take();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(source(), charset), TRANSFER_BUFFER);
+        return reader.lines().onClose(this::close);
+    }
+
+    /** The whole body, at most {@link #DEFAULT_MAX_BYTES}. */
+    public byte[] bytes() throws IOException {
+        return bytes(DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * The whole body; a body larger than {@code maxBytes} fails with an
+     * {@link IllegalStateException} rather than filling the heap.
+     */
+    public byte[] bytes(long maxBytes) throws IOException {
+        take();
+        try (InputStream in = source()) {
+            byte[] all = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes));
+            if (all.length == maxBytes && in.read() != -1) {
+                throw new IllegalStateException("the body of " + exchange.uri() + " is larger than " + maxBytes + " bytes");
+            }
+            return all;
+        }
+    }
+
+    /** The whole body decoded in its charset, at most {@link #DEFAULT_MAX_BYTES}. */
+    public String text() throws IOException {
+        return new String(bytes(), charset);
+    }
+
+    public String text(long maxBytes) throws IOException {
+        return new String(bytes(maxBytes), charset);
+    }
+
+    /** Streams the body into {@code out}; returns the bytes written. Does not close {@code out}. */
+    public long transferTo(OutputStream out) throws IOException {
+        take();
+        long total = 0;
+        try (InputStream in = source()) {
+            if (in == raw) {
+                byte[] copy = null;
+                ByteBuffer v;
+                while ((v = raw.nextView()) != null) {
+                    int n = v.remaining();
+                    if (v.hasArray()) {
+                        out.write(v.array(), v.arrayOffset() + v.position(), n);
+                    } else {
+                        if (copy == null) {
+                            copy = new byte[TRANSFER_BUFFER];
+                        }
+                        while (v.hasRemaining()) {
+                            int k = Math.min(copy.length, v.remaining());
+                            v.get(copy, 0, k);
+                            out.write(copy, 0, k);
+                        }
+                    }
+                    total += n;
+                }
+            } else {
+                total = in.transferTo(out);
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Streams the body into {@code file}: into a temporary file beside it, renamed over it once
+     * the body has arrived whole. On any failure nothing is left at {@code file} and the
+     * temporary file is deleted. Returns the bytes written.
+     */
+    public long transferTo(Path file) throws IOException {
+        take();
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        // Not Files.createTempFile: its 0600 mode would stay on the final file.
+        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(
+                java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part");
+        boolean done = false;
+        try {
+            long total = 0;
+            try (InputStream in = source();
+                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                if (in == raw) {
+                    ByteBuffer v;
+                    while ((v = raw.nextView()) != null) {
+                        total += v.remaining();
+                        while (v.hasRemaining()) {
+                            out.write(v);
+                        }
+                    }
+                } else {
+                    total = in.transferTo(Channels.newOutputStream(out));
+                }
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            done = true;
+            return total;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
+        }
+    }
+
+    /**
+     * Ends the exchange: a small unread remainder is drained so the connection can be reused,
+     * a large one closes the connection.
+     */
+    @Override
+    public void close() {
+        try {
+            if (decoded != null) {
+                decoded.close();
+            } else {
+                raw.close();
+            }
+        } catch (IOException e) {
+            raw.close();
+        }
+    }
+
+    /** Views (size 0) or fixed blocks over the body. */
+    private final class ChunkIterator implements Iterator<ByteBuffer> {
+        private final int size;
+        private final byte[] block;
+        private final InputStream in;
+        private ByteBuffer next;
+        private boolean end;
+
+        ChunkIterator(int size) {
+            this.size = size;
+            this.in = source();
+            this.block = size > 0 ? new byte[size] : decodePlan != null ? new byte[TRANSFER_BUFFER] : null;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
+            }
+            if (end) {
+                return false;
+            }
+            try {
+                if (size == 0 && in == raw) {
+                    next = raw.nextView();
+                } else if (size == 0) {
+                    int n = in.read(block);
+                    next = n < 0 ? null : ByteBuffer.wrap(block, 0, n);
+                } else {
+                    int n = in.readNBytes(block, 0, size);
+                    next = n == 0 ? null : ByteBuffer.wrap(block, 0, n);
+                }
+            } catch (IOException e) {
+                close();
+                throw new UncheckedIOException(e);
+            }
+            if (next == null) {
+                end = true;
+                close();
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public ByteBuffer next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            ByteBuffer b = next;
+            next = null;
+            return b;
+        }
+    }
+}

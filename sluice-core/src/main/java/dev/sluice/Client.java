@@ -1,0 +1,430 @@
+package dev.sluice;
+
+import dev.sluice.codec.BodyFraming;
+import dev.sluice.codec.DecoderEvent;
+import dev.sluice.codec.Field;
+import dev.sluice.codec.Limits;
+import dev.sluice.codec.RequestEncoder;
+import dev.sluice.engine.ContentDecoding;
+import dev.sluice.engine.Exchange;
+import dev.sluice.engine.Redirects;
+import dev.sluice.engine.Timeouts;
+import dev.sluice.engine.TlsContexts;
+import dev.sluice.net.BufferPool;
+import dev.sluice.net.ConnectionPool;
+import dev.sluice.net.SocketConnector;
+import dev.sluice.net.Watchdog;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+
+/**
+ * An HTTP/1.1 client with a pool of keep-alive connections. Immutable and thread-safe: make
+ * one, share it, close it at the end.
+ *
+ * <pre>{@code
+ * try (Client client = Client.newClient();
+ *      Response r = client.send(Request.get("https://example.org/data.csv"))) {
+ *     r.raiseForStatus();
+ *     r.body().lines().forEach(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>{@link #send} returns as soon as the response head has arrived; the body streams as the
+ * caller reads it. On a virtual thread a blocked read parks without holding a carrier thread,
+ * so plain sequential code per request scales to thousands of concurrent requests.
+ */
+public final class Client implements AutoCloseable {
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
+    private static final String DEFAULT_USER_AGENT = "sluice/0.1";
+
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final Duration totalTimeout;
+    private final boolean followRedirects;
+    private final int maxRedirects;
+    private final boolean decompress;
+    private final String userAgent;
+    private final Limits limits;
+    private final int maxConnections;
+    private final int maxConnectionsPerHost;
+    private final Watchdog watchdog = new Watchdog();
+    private final ConnectionPool pool;
+
+    private Client(Builder b) {
+        this.connectTimeout = b.connectTimeout;
+        this.readTimeout = b.readTimeout;
+        this.totalTimeout = b.totalTimeout;
+        this.followRedirects = b.followRedirects;
+        this.maxRedirects = b.maxRedirects;
+        this.decompress = b.decompress;
+        this.userAgent = b.userAgent;
+        this.limits = b.limits;
+        this.maxConnections = b.maxConnections;
+        this.maxConnectionsPerHost = b.maxConnectionsPerHost;
+        SSLContext ssl = b.insecure ? TlsContexts.trustingAll() : b.sslContext != null ? b.sslContext : TlsContexts.systemDefault();
+        var connector = new SocketConnector(ssl, !b.insecure, watchdog, new BufferPool());
+        this.pool = new ConnectionPool(connector, b.maxConnections, b.maxConnectionsPerHost, b.idleTimeout.toNanos());
+    }
+
+    /** A client with the defaults of {@link Builder}. */
+    public static Client newClient() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Sends {@code request} and returns once the response head has arrived (following
+     * redirects). The body is still on the wire: read it or close the response.
+     *
+     * @throws SluiceException        typed: connect failure, timeout, protocol violation
+     * @throws InterruptedIOException when the calling thread is interrupted while waiting
+     * @throws IllegalArgumentException when the request cannot be sent as given (a CR or LF
+     *                                in a header, an invalid method): nothing is sent then
+     */
+    public Response send(Request request) throws IOException {
+        Timeouts timeouts = Timeouts.startingNow(connectTimeout, readTimeout, request.timeout().orElse(totalTimeout));
+        List<Redirect> history = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        Request current = request;
+        seen.add(current.method() + " " + current.uri());
+        while (true) {
+            Exchange ex = execute(current, timeouts);
+            DecoderEvent.ResponseHead head = ex.head();
+            Headers headers = toHeaders(head.headers());
+            Request next = followRedirects ? redirectFor(current, head.status(), headers, ex) : null;
+            if (next == null) {
+                return newResponse(current, head, headers, history, ex);
+            }
+            ex.close();
+            history.add(new Redirect(current.uri(), head.status(), next.uri()));
+            if (history.size() > maxRedirects) {
+                throw new ProtocolViolationException(request.uri(), "more than " + maxRedirects + " redirects (last to "
+                        + next.uri() + ")", -1, null);
+            }
+            if (!seen.add(next.method() + " " + next.uri())) {
+                throw new ProtocolViolationException(request.uri(), "redirect loop: " + next.uri()
+                        + " was already visited", -1, null);
+            }
+            current = next;
+        }
+    }
+
+    private Response newResponse(Request request, DecoderEvent.ResponseHead head, Headers headers,
+                                 List<Redirect> history, Exchange ex) {
+        List<String> plan = decompress && !request.method().equals("HEAD")
+                ? ContentDecoding.plan(headers.all("Content-Encoding")) : null;
+        OptionalLong length = head.framing() instanceof BodyFraming.FixedLength f ? OptionalLong.of(f.length())
+                : head.framing() instanceof BodyFraming.None ? OptionalLong.of(0) : OptionalLong.empty();
+        Body body = new Body(ex, plan, charsetOf(headers), length);
+        return new Response(request, head.status(), head.reason(), headers, history, ex, body);
+    }
+
+    /** The request a redirect leads to, or null when it is not to be followed. */
+    private Request redirectFor(Request current, int status, Headers headers, Exchange ex) throws SluiceException {
+        if (!Redirects.isRedirect(status)) {
+            return null;
+        }
+        String location = headers.first("Location").orElse(null);
+        if (location == null) {
+            return null;
+        }
+        URI next;
+        try {
+            next = Redirects.resolve(current.uri(), location);
+        } catch (IllegalArgumentException e) {
+            ex.abort();
+            throw new ProtocolViolationException(current.uri(), "invalid redirect Location \"" + location + "\": "
+                    + e.getMessage(), -1, e);
+        }
+        String method = Redirects.nextMethod(current.method(), status);
+        boolean keepBody = Redirects.keepsBody(current.method(), status);
+        RequestBody body = current.body().orElse(null);
+        if (keepBody && body != null && !body.isReplayable()) {
+            return null; // The body was consumed: the caller gets the redirect itself.
+        }
+        Request.Builder b = current.toBuilder();
+        b.uriForRedirect(next);
+        b.method(method, keepBody ? body : null);
+        if (!keepBody) {
+            b.removeHeader("Content-Type").removeHeader("Content-Length").removeHeader("Transfer-Encoding");
+        }
+        if (!Redirects.sameOrigin(current.uri(), next)) {
+            b.removeHeader("Authorization").removeHeader("Cookie").removeHeader("Proxy-Authorization");
+        }
+        return b.build();
+    }
+
+    /** Runs one exchange up to the response head, with one retry on a stale pooled connection. */
+    private Exchange execute(Request request, Timeouts timeouts) throws IOException {
+        List<Field> fields = requestFields(request);
+        String target = targetOf(request.uri());
+        // Encoding first: a request that cannot be sent fails before any connection is made.
+        RequestEncoder.encodeHead(request.method(), target, fields);
+        RequestBody body = request.body().orElse(null);
+        for (int attempt = 0; ; attempt++) {
+            Exchange ex;
+            try {
+                ex = Exchange.open(pool, request.uri(), attempt > 0, timeouts, limits);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for a connection to " + request.uri());
+            }
+            try {
+                ex.writeRequest(request.method(), target, fields, body);
+                ex.readHead();
+                return ex;
+            } catch (SluiceException e) {
+                ex.abort();
+                boolean retry = attempt == 0 && ex.isReusedConnection() && ex.receivedNothing()
+                        && IDEMPOTENT.contains(request.method()) && (body == null || body.isReplayable())
+                        && !(e instanceof SluiceTimeoutException);
+                if (!retry) {
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                ex.abort();
+                throw e;
+            }
+        }
+    }
+
+    private List<Field> requestFields(Request request) {
+        Headers user = request.headers();
+        List<Field> fields = new ArrayList<>(user.size() + 6);
+        fields.add(new Field("Host", user.first("Host").orElse(dev.sluice.net.Origin.of(request.uri()).hostHeader())));
+        if (!user.contains("User-Agent")) {
+            fields.add(new Field("User-Agent", userAgent));
+        }
+        if (!user.contains("Accept")) {
+            fields.add(new Field("Accept", "*/*"));
+        }
+        if (decompress && !user.contains("Accept-Encoding")) {
+            fields.add(new Field("Accept-Encoding", ContentDecoding.acceptEncoding()));
+        }
+        for (int i = 0; i < user.size(); i++) {
+            String name = user.name(i);
+            if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Content-Length")
+                    || name.equalsIgnoreCase("Transfer-Encoding")) {
+                continue; // Framing is ours to state; a stale user value would desynchronise the stream.
+            }
+            fields.add(new Field(name, user.value(i)));
+        }
+        RequestBody body = request.body().orElse(null);
+        if (body != null) {
+            if (!user.contains("Content-Type")) {
+                body.contentType().ifPresent(t -> fields.add(new Field("Content-Type", t)));
+            }
+            OptionalLong length = body.length();
+            fields.add(length.isPresent()
+                    ? new Field("Content-Length", Long.toString(length.getAsLong()))
+                    : new Field("Transfer-Encoding", "chunked"));
+        } else if (request.method().equals("POST") || request.method().equals("PUT") || request.method().equals("PATCH")) {
+            fields.add(new Field("Content-Length", "0"));
+        }
+        return fields;
+    }
+
+    private static String targetOf(URI uri) {
+        String path = uri.getRawPath();
+        if (path == null || path.isEmpty()) {
+            path = "/";
+        }
+        return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+    }
+
+    static Headers toHeaders(List<Field> fields) {
+        String[] nv = new String[fields.size() * 2];
+        int i = 0;
+        for (Field f : fields) {
+            nv[i++] = f.name();
+            nv[i++] = f.value();
+        }
+        return Headers.ofTrusted(nv);
+    }
+
+    private static Charset charsetOf(Headers headers) {
+        String type = headers.first("Content-Type").orElse("");
+        for (String param : type.split(";")) {
+            String p = param.trim();
+            if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+                String name = p.substring(8).trim().replace("\"", "");
+                try {
+                    return Charset.forName(name);
+                } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+                    return StandardCharsets.UTF_8;
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    /** Connections open (idle ones included) and waiting, for diagnostics: {@code ConnectionPool[leased=1 idle=2 waiting=0 hosts=1]}. */
+    public String poolState() {
+        return pool.toString();
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    public int maxConnectionsPerHost() {
+        return maxConnectionsPerHost;
+    }
+
+    /** Closes idle connections and stops the timeout thread; responses still open keep working until closed. */
+    @Override
+    public void close() {
+        pool.close();
+        watchdog.close();
+    }
+
+    /**
+     * Builds a {@link Client}. Defaults: connect timeout 10 s, read timeout 30 s, no total
+     * timeout, redirects followed (at most 10), gzip/deflate decoded, 100 connections in total
+     * and per host, idle connections kept 30 s, the JDK's trusted CAs.
+     */
+    public static final class Builder {
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration totalTimeout;
+        private boolean followRedirects = true;
+        private int maxRedirects = 10;
+        private boolean decompress = true;
+        private String userAgent = DEFAULT_USER_AGENT;
+        private Limits limits = Limits.DEFAULT;
+        private int maxConnections = 100;
+        private int maxConnectionsPerHost = 100;
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private SSLContext sslContext;
+        private boolean insecure;
+
+        private Builder() {
+        }
+
+        /** TCP connect plus TLS handshake, and the wait for a free pooled connection. */
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = positive(d, "connect timeout");
+            return this;
+        }
+
+        /** The longest silence allowed while reading the response (or sending the request). */
+        public Builder readTimeout(Duration d) {
+            this.readTimeout = positive(d, "read timeout");
+            return this;
+        }
+
+        /** The longest a whole exchange may take, head and body; none by default. */
+        public Builder totalTimeout(Duration d) {
+            this.totalTimeout = d == null ? null : positive(d, "total timeout");
+            return this;
+        }
+
+        public Builder followRedirects(boolean follow) {
+            this.followRedirects = follow;
+            return this;
+        }
+
+        public Builder maxRedirects(int max) {
+            if (max < 0) {
+                throw new IllegalArgumentException("max redirects must not be negative: " + max);
+            }
+            this.maxRedirects = max;
+            return this;
+        }
+
+        /** Whether Content-Encoding is undone (and Accept-Encoding sent); on by default. */
+        public Builder decompress(boolean decompress) {
+            this.decompress = decompress;
+            return this;
+        }
+
+        public Builder userAgent(String userAgent) {
+            this.userAgent = Objects.requireNonNull(userAgent);
+            return this;
+        }
+
+        /** The largest response head accepted (status line and fields); 64 KiB by default. */
+        public Builder maxHeadBytes(int bytes) {
+            this.limits = new Limits(bytes, limits.maxHeaderCount(), limits.maxChunkSizeDigits(), limits.maxTrailerBytes());
+            return this;
+        }
+
+        /** The most header fields accepted in one response head. */
+        public Builder maxHeaderCount(int count) {
+            this.limits = new Limits(limits.maxHeadBytes(), count, limits.maxChunkSizeDigits(), limits.maxTrailerBytes());
+            return this;
+        }
+
+        /** Connections open at once over all hosts (aiohttp's {@code limit}). */
+        public Builder maxConnections(int max) {
+            this.maxConnections = atLeastOne(max, "max connections");
+            return this;
+        }
+
+        /** Connections open at once to one host (aiohttp's {@code limit_per_host}). */
+        public Builder maxConnectionsPerHost(int max) {
+            this.maxConnectionsPerHost = atLeastOne(max, "max connections per host");
+            return this;
+        }
+
+        /** How long an idle keep-alive connection is kept. */
+        public Builder idleTimeout(Duration d) {
+            this.idleTimeout = positive(d, "idle timeout");
+            return this;
+        }
+
+        /** The TLS context (trust, key material); the JDK's default otherwise. */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context);
+            return this;
+        }
+
+        /** Trusts exactly the CA certificates in a PEM file (curl's {@code --cacert}). */
+        public Builder trustCertificates(Path pemFile) throws IOException {
+            this.sslContext = TlsContexts.trusting(pemFile);
+            return this;
+        }
+
+        /** Disables certificate and host name verification. For testing only. */
+        public Builder insecure() {
+            this.insecure = true;
+            return this;
+        }
+
+        public Client build() {
+            return new Client(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive: " + d);
+            }
+            return d;
+        }
+
+        private static int atLeastOne(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1: " + n);
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.sluice;
+
+import java.net.URI;
+import java.time.Duration;
+
+/** The server was silent for longer than the read timeout. */
+public final class ReadTimeoutException extends SluiceTimeoutException {
+    private static final long serialVersionUID = 1L;
+
+    public ReadTimeoutException(URI uri, String phase, Duration limit, Throwable cause) {
+        super(uri, "no data for " + seconds(limit) + " (read timeout) while " + phase, limit, cause);
+    }
+}

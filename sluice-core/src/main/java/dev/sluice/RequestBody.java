@@ -1,0 +1,118 @@
+package dev.sluice;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * What a request sends: bytes, a string, a file, or a stream. A body of known length goes out
+ * with Content-Length; a stream of unknown length goes out chunked. Bytes, strings and files
+ * can be sent again (after a 307/308 redirect or a retry); a stream cannot.
+ *
+ * <pre>{@code
+ * client.send(Request.post(url, RequestBody.ofString("{\"a\":1}", "application/json")));
+ * client.send(Request.put(url, RequestBody.ofPath(Path.of("big.iso"))));
+ * }</pre>
+ */
+public sealed interface RequestBody {
+
+    /** The length in bytes, when known before sending. */
+    OptionalLong length();
+
+    /** The Content-Type to send, when the body knows it. */
+    Optional<String> contentType();
+
+    /** Whether the body can be sent a second time. */
+    boolean isReplayable();
+
+    static RequestBody ofBytes(byte[] bytes) {
+        return new OfBytes(bytes.clone(), null);
+    }
+
+    static RequestBody ofBytes(byte[] bytes, String contentType) {
+        return new OfBytes(bytes.clone(), contentType);
+    }
+
+    /** The string in UTF-8, as text/plain. */
+    static RequestBody ofString(String text) {
+        return new OfBytes(text.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+    }
+
+    /** The string in UTF-8 with the given Content-Type. */
+    static RequestBody ofString(String text, String contentType) {
+        return new OfBytes(text.getBytes(StandardCharsets.UTF_8), contentType);
+    }
+
+    static RequestBody ofString(String text, Charset charset, String contentType) {
+        return new OfBytes(text.getBytes(charset), contentType);
+    }
+
+    /** The file's bytes, streamed from disk (the kernel copies them on plain connections). */
+    static RequestBody ofPath(Path file) {
+        try {
+            return new OfPath(file, Files.size(file), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read request body file " + file, e);
+        }
+    }
+
+    /** A stream read once; {@code length} may be empty, and then the body is sent chunked. */
+    static RequestBody ofInputStream(InputStream in, OptionalLong length) {
+        return new OfStream(in, length, null);
+    }
+
+    /** In-memory bytes. */
+    record OfBytes(byte[] bytes, String type) implements RequestBody {
+        @Override
+        public OptionalLong length() {
+            return OptionalLong.of(bytes.length);
+        }
+
+        @Override
+        public Optional<String> contentType() {
+            return Optional.ofNullable(type);
+        }
+
+        @Override
+        public boolean isReplayable() {
+            return true;
+        }
+    }
+
+    /** A file of known size. */
+    record OfPath(Path file, long size, String type) implements RequestBody {
+        @Override
+        public OptionalLong length() {
+            return OptionalLong.of(size);
+        }
+
+        @Override
+        public Optional<String> contentType() {
+            return Optional.ofNullable(type);
+        }
+
+        @Override
+        public boolean isReplayable() {
+            return true;
+        }
+    }
+
+    /** A one-shot stream. */
+    record OfStream(InputStream in, OptionalLong length, String type) implements RequestBody {
+        @Override
+        public Optional<String> contentType() {
+            return Optional.ofNullable(type);
+        }
+
+        @Override
+        public boolean isReplayable() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.sluice;
+
+import dev.sluice.engine.Exchange;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A response whose head has arrived and whose body is still on the wire. Close it (or read
+ * the body to its end) to free the connection: try-with-resources is the way.
+ *
+ * <pre>{@code
+ * try (Response r = client.send(Request.get("https://example.org/big.iso"))) {
+ *     r.raiseForStatus();
+ *     long n = r.body().transferTo(Path.of("big.iso"));
+ * }
+ * }</pre>
+ */
+public final class Response implements AutoCloseable {
+    private final Request request;
+    private final int status;
+    private final String reason;
+    private final Headers headers;
+    private final List<Redirect> history;
+    private final Exchange exchange;
+    private final Body body;
+
+    Response(Request request, int status, String reason, Headers headers, List<Redirect> history,
+             Exchange exchange, Body body) {
+        this.request = request;
+        this.status = status;
+        this.reason = reason;
+        this.headers = headers;
+        this.history = List.copyOf(history);
+        this.exchange = exchange;
+        this.body = body;
+    }
+
+    /** The status code, such as 200. */
+    public int status() {
+        return status;
+    }
+
+    /** The reason phrase as the server sent it; may be empty. */
+    public String reason() {
+        return reason;
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+
+    /** The final URL, after redirects. */
+    public URI uri() {
+        return request.uri();
+    }
+
+    /** The request that produced this response (the last one, after redirects). */
+    public Request request() {
+        return request;
+    }
+
+    /** The redirects followed to get here, oldest first; empty when there were none. */
+    public List<Redirect> history() {
+        return history;
+    }
+
+    /** Whether the status is 200-299. */
+    public boolean isSuccessful() {
+        return status >= 200 && status < 300;
+    }
+
+    /**
+     * Throws {@link HttpStatusException} when the status is 400 or more (and closes the
+     * response); returns this response otherwise, like requests' {@code raise_for_status()}.
+     */
+    public Response raiseForStatus() throws HttpStatusException {
+        if (status >= 400) {
+            close();
+            throw new HttpStatusException(uri(), status, reason);
+        }
+        return this;
+    }
+
+    public Body body() {
+        return body;
+    }
+
+    /** The trailer fields of a chunked body; empty until the body has been read to its end. */
+    public Headers trailers() {
+        return Client.toHeaders(exchange.trailers());
+    }
+
+    /** Where the time went so far. */
+    public Timings timings() {
+        long start = exchange.startNanos();
+        long first = exchange.firstByteNanos();
+        long end = exchange.endNanos() != 0 ? exchange.endNanos() : System.nanoTime();
+        boolean reused = exchange.isReusedConnection();
+        return new Timings(
+                Duration.ofNanos(reused ? 0 : exchange.connection().connectNanos()),
+                Duration.ofNanos(reused ? 0 : exchange.connection().tlsNanos()),
+                Duration.ofNanos(first == 0 ? 0 : first - start),
+                Duration.ofNanos(first == 0 ? 0 : end - first),
+                reused);
+    }
+
+    /** Ends the exchange, freeing (or closing) the connection; idempotent. */
+    @Override
+    public void close() {
+        body.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Response[" + status + " " + uri() + "]";
+    }
+}

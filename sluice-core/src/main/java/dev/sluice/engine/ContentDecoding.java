@@ -1,0 +1,219 @@
+package dev.sluice.engine;
+
+import dev.sluice.ProtocolViolationException;
+import dev.sluice.SluiceException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * Decodes Content-Encoding while streaming: gzip and deflate through the JDK, br and zstd
+ * when their optional libraries (brotli4j, zstd-jni) are on the class path. Corrupt or cut
+ * compressed data is a {@link ProtocolViolationException}, never a short success.
+ */
+public final class ContentDecoding {
+    private static final int INFLATE_BUFFER = 64 * 1024;
+    private static final MethodHandle BROTLI = optionalStream("com.aayushatharva.brotli4j.decoder.BrotliInputStream",
+            "com.aayushatharva.brotli4j.Brotli4jLoader");
+    private static final MethodHandle ZSTD = optionalStream("com.github.luben.zstd.ZstdInputStream", null);
+
+    private ContentDecoding() {
+    }
+
+    /** The Accept-Encoding value listing what this runtime can decode. */
+    public static String acceptEncoding() {
+        StringBuilder b = new StringBuilder("gzip, deflate");
+        if (BROTLI != null) {
+            b.append(", br");
+        }
+        if (ZSTD != null) {
+            b.append(", zstd");
+        }
+        return b.toString();
+    }
+
+    /**
+     * The codings to undo, in the order to undo them, or null when the body should be passed
+     * on as it is: no coding, or one this runtime cannot decode (then the caller gets the
+     * bytes as sent, with the Content-Encoding header telling what they are).
+     */
+    public static List<String> plan(List<String> contentEncodingValues) {
+        List<String> codings = new ArrayList<>();
+        for (String value : contentEncodingValues) {
+            for (String token : value.split(",")) {
+                String c = token.trim().toLowerCase(Locale.ROOT);
+                if (c.isEmpty() || c.equals("identity")) {
+                    continue;
+                }
+                if (!isSupported(c)) {
+                    return null;
+                }
+                codings.add(0, c);
+            }
+        }
+        return codings.isEmpty() ? null : codings;
+    }
+
+    private static boolean isSupported(String coding) {
+        return switch (coding) {
+            case "gzip", "x-gzip", "deflate" -> true;
+            case "br" -> BROTLI != null;
+            case "zstd" -> ZSTD != null;
+            default -> false;
+        };
+    }
+
+    /** Wraps {@code raw} so that reading it undoes {@code plan}; decoding starts on the first read. */
+    public static InputStream decode(InputStream raw, List<String> plan, URI uri) {
+        return new Decoded(raw, plan, uri);
+    }
+
+    private static InputStream open(InputStream in, String coding) throws IOException {
+        return switch (coding) {
+            case "gzip", "x-gzip" -> new GZIPInputStream(in, INFLATE_BUFFER);
+            case "deflate" -> inflate(in);
+            case "br" -> invoke(BROTLI, in);
+            case "zstd" -> invoke(ZSTD, in);
+            default -> throw new IllegalArgumentException("unsupported coding " + coding);
+        };
+    }
+
+    /** RFC 9110 says deflate is zlib-wrapped; some servers send raw deflate, so look first. */
+    private static InputStream inflate(InputStream in) throws IOException {
+        PushbackInputStream p = new PushbackInputStream(in, 2);
+        byte[] head = p.readNBytes(2);
+        p.unread(head);
+        boolean zlib = head.length == 2 && (head[0] & 0x0f) == 8 && (((head[0] & 0xff) << 8) | (head[1] & 0xff)) % 31 == 0;
+        return new InflaterInputStream(p, new Inflater(!zlib), INFLATE_BUFFER) {
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    inf.end();
+                }
+            }
+        };
+    }
+
+    private static InputStream invoke(MethodHandle ctor, InputStream in) throws IOException {
+        try {
+            return (InputStream) ctor.invoke(in);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    private static MethodHandle optionalStream(String className, String loaderClass) {
+        try {
+            if (loaderClass != null) {
+                Class<?> loader = Class.forName(loaderClass);
+                loader.getMethod("ensureAvailability").invoke(null);
+            }
+            Class<?> c = Class.forName(className);
+            return MethodHandles.publicLookup().findConstructor(c, MethodType.methodType(void.class, InputStream.class))
+                    .asType(MethodType.methodType(InputStream.class, InputStream.class));
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Builds the decoder chain lazily (the gzip header read blocks) and types its failures. */
+    private static final class Decoded extends FilterInputStream {
+        private final List<String> plan;
+        private final URI uri;
+        private final InputStream raw;
+        private boolean opened;
+        private long decoded;
+
+        Decoded(InputStream raw, List<String> plan, URI uri) {
+            super(raw);
+            this.raw = raw;
+            this.plan = plan;
+            this.uri = uri;
+        }
+
+        private void ensureOpen() throws IOException {
+            if (!opened) {
+                opened = true;
+                InputStream s = raw;
+                for (String coding : plan) {
+                    s = open(s, coding);
+                }
+                in = s;
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                ensureOpen();
+                int n;
+                do {
+                    n = in.read(b, off, len);
+                } while (n == 0 && len > 0);
+                if (n > 0) {
+                    decoded += n;
+                }
+                return n;
+            } catch (SluiceException e) {
+                throw e;
+            } catch (IOException | RuntimeException e) {
+                throw new ProtocolViolationException(uri, "corrupt " + String.join("+", plan)
+                        + " body after " + decoded + " decoded bytes: " + Failures.rootMessage(e), -1, e);
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            byte[] scratch = new byte[(int) Math.min(n, 8192)];
+            long left = n;
+            while (left > 0) {
+                int r = read(scratch, 0, (int) Math.min(left, scratch.length));
+                if (r < 0) {
+                    break;
+                }
+                left -= r;
+            }
+            return n - left;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return opened ? in.available() : 0;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (opened && in != raw) {
+                    in.close();
+                }
+            } catch (IOException ignored) {
+                // The raw stream's close below is what frees the connection.
+            } finally {
+                raw.close();
+            }
+        }
+    }
+}

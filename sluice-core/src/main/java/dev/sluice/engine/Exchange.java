@@ -1,0 +1,377 @@
+package dev.sluice.engine;
+
+import dev.sluice.RequestBody;
+import dev.sluice.SluiceException;
+import dev.sluice.codec.BodyFraming;
+import dev.sluice.codec.ChunkedEncoder;
+import dev.sluice.codec.CodecException;
+import dev.sluice.codec.DecoderEvent;
+import dev.sluice.codec.Field;
+import dev.sluice.codec.Limits;
+import dev.sluice.codec.RequestEncoder;
+import dev.sluice.codec.ResponseDecoder;
+import dev.sluice.net.BufferPool;
+import dev.sluice.net.Connection;
+import dev.sluice.net.ConnectionPool;
+import dev.sluice.net.Deadline;
+import dev.sluice.net.Lease;
+import dev.sluice.net.Origin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * One request and its response over one leased connection: writes the request, drives the
+ * {@link ResponseDecoder} over the connection's buffer, and hands body bytes out as views of
+ * that buffer (no copy). It gives the connection back to the pool only when the response ended
+ * exactly on its boundary and may persist; otherwise it closes it.
+ *
+ * <p>Not thread-safe: one thread drives an exchange at a time; {@link #abort()} may come from
+ * any thread.
+ */
+public final class Exchange implements AutoCloseable {
+    /** Request bodies up to this size go out in the same write as the head. */
+    private static final int COALESCE_BODY_BYTES = 16 * 1024;
+    /** Bytes of unread body that {@link #close()} reads to keep the connection. */
+    private static final long DRAIN_MAX_BYTES = 64 * 1024;
+    /** The longest {@link #close()} waits for those bytes. */
+    private static final long DRAIN_MAX_NANOS = 200_000_000L;
+    /** Body bytes after which the read buffer grows to {@link BufferPool#LARGE}. */
+    private static final long LARGE_BUFFER_AFTER_BYTES = 4L << 20;
+    private static final int STREAM_CHUNK = 64 * 1024;
+
+    private final URI uri;
+    private final Lease lease;
+    private final Connection conn;
+    /** Not final: {@link #close()} shortens them for draining. */
+    private Timeouts timeouts;
+    private final ResponseDecoder decoder;
+    private final Limits limits;
+    private final long startNanos;
+    private String phase = "sending the request";
+    private DecoderEvent.ResponseHead head;
+    private List<Field> trailers = List.of();
+    private boolean receivedAny;
+    private boolean bodyDone;
+    private boolean finished;
+    private long firstByteNanos;
+    private long headNanos;
+    private long endNanos;
+
+    private Exchange(URI uri, Lease lease, Timeouts timeouts, Limits limits, long startNanos) {
+        this.uri = uri;
+        this.lease = lease;
+        this.conn = lease.connection();
+        this.timeouts = timeouts;
+        this.limits = limits;
+        this.decoder = new ResponseDecoder(limits);
+        this.startNanos = startNanos;
+    }
+
+    /**
+     * Leases a connection to the URI's origin: a pooled one unless {@code fresh}.
+     *
+     * @throws SluiceException typed: connect failure or connect timeout
+     */
+    public static Exchange open(ConnectionPool pool, URI uri, boolean fresh, Timeouts timeouts, Limits limits)
+            throws SluiceException, InterruptedException {
+        long start = System.nanoTime();
+        try {
+            Lease lease = pool.acquire(Origin.of(uri), fresh, timeouts.connectDeadlineNanos());
+            return new Exchange(uri, lease, timeouts, limits, start);
+        } catch (IOException e) {
+            throw Failures.connect(e, uri, timeouts);
+        }
+    }
+
+    /** Whether the connection carried an earlier exchange, so a failure may mean it was stale. */
+    public boolean isReusedConnection() {
+        return lease.isReused();
+    }
+
+    /** Whether no byte of the response has arrived, so an idempotent request may be retried. */
+    public boolean receivedNothing() {
+        return !receivedAny;
+    }
+
+    public Connection connection() {
+        return conn;
+    }
+
+    /**
+     * Sends the request head and body.
+     *
+     * @throws IllegalArgumentException when the method, target or a field cannot be sent safely
+     *                                  (CR, LF, NUL...): nothing has been sent then
+     */
+    public void writeRequest(String method, String target, List<Field> fields, RequestBody body)
+            throws SluiceException {
+        byte[] headBytes = RequestEncoder.encodeHead(method, target, fields);
+        decoder.reset(method);
+        try {
+            switch (body) {
+                case null -> write(ByteBuffer.wrap(headBytes));
+                case RequestBody.OfBytes b when b.bytes().length <= COALESCE_BODY_BYTES -> {
+                    ByteBuffer all = ByteBuffer.allocate(headBytes.length + b.bytes().length);
+                    write(all.put(headBytes).put(b.bytes()).flip());
+                }
+                case RequestBody.OfBytes b -> {
+                    write(ByteBuffer.wrap(headBytes));
+                    write(ByteBuffer.wrap(b.bytes()));
+                }
+                case RequestBody.OfPath p -> {
+                    write(ByteBuffer.wrap(headBytes));
+                    try (FileChannel file = FileChannel.open(p.file(), StandardOpenOption.READ)) {
+                        conn.writeFile(file, 0, p.size(), timeouts.read().toNanos(), timeouts.totalDeadlineNanos());
+                    }
+                }
+                case RequestBody.OfStream s -> {
+                    write(ByteBuffer.wrap(headBytes));
+                    if (s.length().isPresent()) {
+                        writeStream(s.in(), s.length().getAsLong());
+                    } else {
+                        writeChunked(s.in());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            abort();
+            throw Failures.exchange(e, uri, timeouts, phase, 0);
+        }
+        phase = "waiting for the response head";
+    }
+
+    private void write(ByteBuffer src) throws IOException {
+        long deadline = timeouts.ioDeadlineNanos();
+        conn.write(src, deadline, kindOf(deadline));
+    }
+
+    private Deadline kindOf(long deadline) {
+        return deadline == timeouts.totalDeadlineNanos() ? Deadline.TOTAL : Deadline.READ;
+    }
+
+    private void writeStream(InputStream in, long length) throws IOException {
+        byte[] chunk = new byte[STREAM_CHUNK];
+        long left = length;
+        while (left > 0) {
+            int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+            if (n < 0) {
+                throw new IOException("request body stream ended " + left + " bytes before its declared length " + length);
+            }
+            write(ByteBuffer.wrap(chunk, 0, n));
+            left -= n;
+        }
+    }
+
+    private void writeChunked(InputStream in) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(STREAM_CHUNK + 32);
+        byte[] chunk = new byte[STREAM_CHUNK];
+        int n;
+        while ((n = in.read(chunk)) >= 0) {
+            if (n == 0) {
+                continue;
+            }
+            out.clear();
+            out.put(ChunkedEncoder.chunkHeader(n)).put(chunk, 0, n).put(ChunkedEncoder.CRLF);
+            write(out.flip());
+        }
+        write(ByteBuffer.wrap(ChunkedEncoder.lastChunk()));
+    }
+
+    /** Reads the response head, skipping 1xx interim responses. */
+    public DecoderEvent.ResponseHead readHead() throws SluiceException {
+        phase = "waiting for the response head";
+        try {
+            while (true) {
+                DecoderEvent ev = next();
+                if (ev instanceof DecoderEvent.ResponseHead h) {
+                    head = h;
+                    headNanos = System.nanoTime();
+                    phase = "reading the body";
+                    if (h.framing() instanceof BodyFraming.None) {
+                        // The decoder still reports the (empty) body's end; take it now so the
+                        // connection goes back to the pool at once.
+                        readBody();
+                    }
+                    return h;
+                }
+                if (!(ev instanceof DecoderEvent.InformationalHead)) {
+                    throw new IllegalStateException("unexpected decoder event before the head: " + ev);
+                }
+            }
+        } catch (SluiceException e) {
+            abort();
+            throw e;
+        }
+    }
+
+    /**
+     * The next body bytes as a view of the connection's buffer, valid until the next call; or
+     * null at the end of the body (then the connection has been released).
+     */
+    public ByteBuffer readBody() throws SluiceException {
+        if (bodyDone) {
+            return null;
+        }
+        try {
+            DecoderEvent ev = next();
+            switch (ev) {
+                case DecoderEvent.BodyBytes b -> {
+                    return conn.buffer().slice(b.offset(), b.length());
+                }
+                case DecoderEvent.BodyEnd end -> {
+                    trailers = end.trailers();
+                    bodyDone = true;
+                    endNanos = System.nanoTime();
+                    finish(head.persistent() && !conn.buffer().hasRemaining());
+                    return null;
+                }
+                default -> throw new IllegalStateException("unexpected decoder event in the body: " + ev);
+            }
+        } catch (SluiceException e) {
+            abort();
+            throw e;
+        }
+    }
+
+    /** The next decoder event, reading from the socket as the decoder needs. */
+    private DecoderEvent next() throws SluiceException {
+        try {
+            while (true) {
+                ByteBuffer buf = conn.buffer();
+                DecoderEvent ev = decoder.decode(buf);
+                if (!(ev instanceof DecoderEvent.NeedInput)) {
+                    return ev;
+                }
+                buf = ensureRoom(buf);
+                long deadline = timeouts.ioDeadlineNanos();
+                int n = conn.fill(deadline, kindOf(deadline));
+                if (n < 0) {
+                    return decoder.endOfInput();
+                }
+                if (!receivedAny && n > 0) {
+                    receivedAny = true;
+                    firstByteNanos = System.nanoTime();
+                }
+            }
+        } catch (CodecException e) {
+            throw Failures.codec(e, uri);
+        } catch (IOException e) {
+            throw Failures.exchange(e, uri, timeouts, phase, decoder.bodyBytesReceived());
+        }
+    }
+
+    /**
+     * Grows the buffer when a head line fills it, or when the body proves big enough that
+     * larger reads pay.
+     */
+    private ByteBuffer ensureRoom(ByteBuffer buf) {
+        int cap = buf.capacity();
+        if (buf.remaining() == cap && cap < BufferPool.LARGE) {
+            // A whole buffer without a complete line: the decoder enforces the head limit,
+            // the buffer just has to be able to hold that much.
+            int wanted = Math.max(limits.maxHeadBytes(), limits.maxTrailerBytes()) + 1;
+            return conn.resizeBuffer(wanted <= BufferPool.MEDIUM ? BufferPool.MEDIUM : BufferPool.LARGE);
+        }
+        long body = decoder.bodyBytesReceived();
+        if (cap == BufferPool.SMALL && body >= BufferPool.MEDIUM) {
+            return conn.resizeBuffer(BufferPool.MEDIUM);
+        }
+        if (cap == BufferPool.MEDIUM && body >= LARGE_BUFFER_AFTER_BYTES) {
+            return conn.resizeBuffer(BufferPool.LARGE);
+        }
+        return buf;
+    }
+
+    private void finish(boolean reusable) {
+        if (!finished) {
+            finished = true;
+            lease.release(reusable);
+        }
+    }
+
+    public DecoderEvent.ResponseHead head() {
+        return head;
+    }
+
+    /** The trailer fields, once the body has ended; empty before. */
+    public List<Field> trailers() {
+        return trailers;
+    }
+
+    public boolean isBodyDone() {
+        return bodyDone;
+    }
+
+    public long bodyBytesReceived() {
+        return decoder.bodyBytesReceived();
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public long firstByteNanos() {
+        return firstByteNanos;
+    }
+
+    public long headNanos() {
+        return headNanos;
+    }
+
+    /** When the body ended, or 0 while it has not. */
+    public long endNanos() {
+        return endNanos;
+    }
+
+    /** Closes the connection (it will not be reused) and frees its pool slot; safe from any thread. */
+    public void abort() {
+        conn.close();
+        finish(false);
+    }
+
+    /**
+     * Ends the exchange. A body not read to its end is drained when little of it is left (so
+     * the connection can be reused) and otherwise the connection is closed.
+     */
+    @Override
+    public void close() {
+        if (finished) {
+            return;
+        }
+        if (head == null || !(head.framing() instanceof BodyFraming.FixedLength || head.framing() instanceof BodyFraming.Chunked)
+                || remainingKnownOver(DRAIN_MAX_BYTES)) {
+            abort();
+            return;
+        }
+        // Draining must be quick: past this deadline the watchdog closes the connection.
+        timeouts = new Timeouts(timeouts.connect(), timeouts.read(), timeouts.total(),
+                Math.min(timeouts.totalDeadlineNanos(), System.nanoTime() + DRAIN_MAX_NANOS));
+        long start = decoder.bodyBytesReceived();
+        try {
+            while (readBody() != null) {
+                if (decoder.bodyBytesReceived() - start > DRAIN_MAX_BYTES) {
+                    abort();
+                    return;
+                }
+            }
+        } catch (SluiceException | RuntimeException e) {
+            abort();
+        }
+    }
+
+    private boolean remainingKnownOver(long max) {
+        if (head.framing() instanceof BodyFraming.FixedLength f) {
+            return f.length() - decoder.bodyBytesReceived() > max;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.sluice.engine;
+
+import dev.sluice.ConnectFailedException;
+import dev.sluice.ConnectTimeoutException;
+import dev.sluice.ProtocolViolationException;
+import dev.sluice.ReadTimeoutException;
+import dev.sluice.SluiceException;
+import dev.sluice.TotalTimeoutException;
+import dev.sluice.codec.CodecException;
+import dev.sluice.net.DeadlineExceededException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * Turns what the layers below throw into the public exception types, once, adding the URL
+ * and the phase. Every message names the URL and says what happened.
+ */
+public final class Failures {
+    private Failures() {
+    }
+
+    /** An error while connecting (or waiting for a pooled connection). */
+    public static SluiceException connect(IOException e, URI uri, Timeouts t) {
+        if (e instanceof SluiceException s) {
+            return s;
+        }
+        if (e instanceof DeadlineExceededException d) {
+            return deadline(d, uri, t, "connecting");
+        }
+        if (e instanceof UnknownHostException) {
+            return new ConnectFailedException(uri, "could not resolve host " + uri.getHost(), e);
+        }
+        if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
+            return new ConnectFailedException(uri, "could not connect to " + hostPort(uri) + ": "
+                    + (e.getMessage() == null ? "connection refused" : e.getMessage().toLowerCase()), e);
+        }
+        if (e instanceof SSLHandshakeException || e instanceof SSLException) {
+            return new ConnectFailedException(uri, "TLS handshake with " + hostPort(uri) + " failed: "
+                    + rootMessage(e), e);
+        }
+        return new ConnectFailedException(uri, "could not connect to " + hostPort(uri) + ": " + rootMessage(e), e);
+    }
+
+    /** An error after the connection was made: while sending, or reading the head or body. */
+    public static SluiceException exchange(IOException e, URI uri, Timeouts t, String phase, long bodyBytes) {
+        if (e instanceof SluiceException s) {
+            return s;
+        }
+        if (e instanceof DeadlineExceededException d) {
+            return deadline(d, uri, t, phase);
+        }
+        String where = bodyBytes > 0 ? " after " + bodyBytes + " body bytes" : "";
+        return new ProtocolViolationException(uri, "connection failed while " + phase + where + ": "
+                + rootMessage(e), -1, e);
+    }
+
+    /** The server sent bytes that break HTTP. */
+    public static ProtocolViolationException codec(CodecException e, URI uri) {
+        return new ProtocolViolationException(uri, e.getMessage(), e.offset(), e);
+    }
+
+    static SluiceException deadline(DeadlineExceededException d, URI uri, Timeouts t, String phase) {
+        return switch (d.deadline()) {
+            case CONNECT -> new ConnectTimeoutException(uri, d.getMessage().startsWith("no connection")
+                    ? "waiting for a free connection" : "connecting to " + hostPort(uri), t.connect(), d);
+            case READ -> new ReadTimeoutException(uri, phase, t.read(), d);
+            case TOTAL -> new TotalTimeoutException(uri, phase, t.total(), d);
+            case IDLE -> new ProtocolViolationException(uri, "connection closed while idle", -1, d);
+        };
+    }
+
+    private static String hostPort(URI uri) {
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+        return uri.getHost() + " port " + port;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+}

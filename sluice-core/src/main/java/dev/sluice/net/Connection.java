@@ -1,0 +1,295 @@
+package dev.sluice.net;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * One open socket to an origin, plain or TLS, with its read buffer and its deadline guard.
+ *
+ * <p>Plain connections read a {@link SocketChannel} into a direct buffer: that is the path
+ * without copies (a heap array read copies through a temporary direct buffer inside the JDK).
+ * TLS connections read the {@link SSLSocket}'s stream into a heap buffer, since decryption
+ * produces bytes in a heap array anyway. Both block; on a virtual thread a blocked read parks
+ * and frees its carrier.
+ *
+ * <p>Not thread-safe: one exchange at a time owns a connection (through a {@link Lease}),
+ * except {@link #close()}, which any thread may call to abort.
+ */
+public final class Connection {
+    private final Origin origin;
+    private final SocketChannel channel;
+    private final SSLSocket tls;
+    private final InputStream tlsIn;
+    private final OutputStream tlsOut;
+    private final Guard guard;
+    private final BufferPool buffers;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final long id;
+    private ByteBuffer buffer;
+    private int exchanges;
+    long idleSinceNanos;
+    /** How long TCP connect and the TLS handshake took, for timings. */
+    long connectNanos;
+    long tlsNanos;
+    private volatile java.util.function.Consumer<Connection> idleExpiry;
+
+    Connection(long id, Origin origin, SocketChannel channel, SSLSocket tls, Watchdog watchdog,
+               BufferPool buffers) throws IOException {
+        this.id = id;
+        this.origin = origin;
+        this.channel = channel;
+        this.tls = tls;
+        this.tlsIn = tls == null ? null : tls.getInputStream();
+        this.tlsOut = tls == null ? null : tls.getOutputStream();
+        this.buffers = buffers;
+        this.guard = watchdog.newGuard(this::onGuardFired);
+        this.buffer = buffers.take(BufferPool.SMALL, tls == null).flip();
+    }
+
+    void onIdleExpired(java.util.function.Consumer<Connection> hook) {
+        idleExpiry = hook;
+    }
+
+    private void onGuardFired() {
+        var hook = idleExpiry;
+        if (guard.fired() == Deadline.IDLE && hook != null) {
+            hook.accept(this); // the pool closes it if it is still idle
+        } else {
+            close();
+        }
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Origin origin() {
+        return origin;
+    }
+
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    public Guard guard() {
+        return guard;
+    }
+
+    /** Nanoseconds the TCP connect took (name resolution included). */
+    public long connectNanos() {
+        return connectNanos;
+    }
+
+    /** Nanoseconds the TLS handshake took; 0 for plain connections. */
+    public long tlsNanos() {
+        return tlsNanos;
+    }
+
+    /** How many exchanges this connection has carried, the current one included. */
+    public int exchanges() {
+        return exchanges;
+    }
+
+    void startExchange() {
+        exchanges++;
+    }
+
+    /**
+     * The read buffer, in read mode: its position..limit are bytes received and not yet
+     * consumed. Between exchanges it is empty.
+     */
+    public ByteBuffer buffer() {
+        return buffer;
+    }
+
+    /**
+     * Replaces the read buffer with one of {@code size} bytes, keeping unconsumed bytes; used
+     * to grow for a long head or a bulk body.
+     */
+    public ByteBuffer resizeBuffer(int size) {
+        ByteBuffer bigger = buffers.take(size, tls == null);
+        bigger.put(buffer).flip();
+        buffers.give(buffer);
+        buffer = bigger;
+        return bigger;
+    }
+
+    /**
+     * Reads more bytes into the buffer after the unconsumed ones, blocking until at least one
+     * arrives, the peer closes (returns -1) or {@code deadlineNanos} passes.
+     */
+    public int fill(long deadlineNanos, Deadline kind) throws IOException {
+        ByteBuffer b = buffer;
+        if (b.position() > 0 || b.limit() == b.capacity()) {
+            b.compact();
+        } else {
+            // Nothing consumed yet: keep the bytes where they are and append after them.
+            b.position(b.limit()).limit(b.capacity());
+        }
+        int n;
+        guard.arm(deadlineNanos, kind);
+        try {
+            if (tls == null) {
+                n = channel.read(b);
+            } else {
+                n = tlsIn.read(b.array(), b.arrayOffset() + b.position(), b.remaining());
+                if (n > 0) {
+                    b.position(b.position() + n);
+                }
+            }
+        } catch (IOException e) {
+            throw translate(e);
+        } finally {
+            guard.disarm();
+            b.flip();
+        }
+        return n;
+    }
+
+    /** Writes all of {@code src}, failing when no progress is made before {@code deadlineNanos}. */
+    public void write(ByteBuffer src, long deadlineNanos, Deadline kind) throws IOException {
+        guard.arm(deadlineNanos, kind);
+        try {
+            if (tls == null) {
+                while (src.hasRemaining()) {
+                    channel.write(src);
+                }
+            } else if (src.hasArray()) {
+                tlsOut.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
+                src.position(src.limit());
+                tlsOut.flush();
+            } else {
+                byte[] copy = new byte[src.remaining()];
+                src.get(copy);
+                tlsOut.write(copy);
+                tlsOut.flush();
+            }
+        } catch (IOException e) {
+            throw translate(e);
+        } finally {
+            guard.disarm();
+        }
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position}; plain connections let
+     * the kernel copy (sendfile), TLS connections stream through a buffer. Each chunk renews
+     * the silence deadline.
+     */
+    public void writeFile(FileChannel file, long position, long count, long silenceNanos, long totalDeadlineNanos)
+            throws IOException {
+        long end = position + count;
+        ByteBuffer chunk = tls == null ? null : ByteBuffer.allocate(64 * 1024);
+        while (position < end) {
+            long deadline = Math.min(System.nanoTime() + silenceNanos, totalDeadlineNanos);
+            Deadline kind = deadline == totalDeadlineNanos ? Deadline.TOTAL : Deadline.READ;
+            if (tls == null) {
+                guard.arm(deadline, kind);
+                try {
+                    long n = file.transferTo(position, Math.min(end - position, 8L << 20), channel);
+                    if (n <= 0) {
+                        throw new IOException("request body file ended early at byte " + position);
+                    }
+                    position += n;
+                } catch (IOException e) {
+                    throw translate(e);
+                } finally {
+                    guard.disarm();
+                }
+            } else {
+                chunk.clear().limit((int) Math.min(chunk.capacity(), end - position));
+                int n = file.read(chunk, position);
+                if (n <= 0) {
+                    throw new IOException("request body file ended early at byte " + position);
+                }
+                position += n;
+                write(chunk.flip(), deadline, kind);
+            }
+        }
+    }
+
+    private IOException translate(IOException e) {
+        Deadline fired = guard.fired();
+        if (fired != null && fired != Deadline.IDLE) {
+            var timeout = new DeadlineExceededException(fired, fired.name().toLowerCase() + " deadline passed");
+            timeout.initCause(e);
+            return timeout;
+        }
+        return e;
+    }
+
+    /**
+     * Whether an idle connection still looks usable: open, and (for plain sockets) the peer has
+     * neither closed it nor sent unsolicited bytes. A TLS socket cannot be peeked without
+     * consuming records, so its staleness is left to the one retry of idempotent requests.
+     */
+    public boolean isHealthy() {
+        if (closed.get()) {
+            return false;
+        }
+        if (tls != null) {
+            return !tls.isClosed();
+        }
+        try {
+            channel.configureBlocking(false);
+            try {
+                ByteBuffer b = buffer;
+                b.clear();
+                int n = channel.read(b);
+                b.flip();
+                return n == 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    /** Closes the socket; safe from any thread, any number of times. */
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            if (tls != null) {
+                tls.close();
+            }
+        } catch (IOException ignored) {
+            // Closing the channel below is what matters.
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Nothing more can be done with a socket that will not close.
+        }
+        guard.disarm();
+    }
+
+    /**
+     * Returns the buffer to the pool; called by the owner after {@link #close()} once no read
+     * can be running.
+     */
+    void recycleBuffer() {
+        ByteBuffer b = buffer;
+        if (b != null && closed.get()) {
+            buffer = null;
+            buffers.give(b);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + id + " " + origin + (closed.get() ? " closed" : "") + "]";
+    }
+}

@@ -1,0 +1,68 @@
+package dev.sluice.net;
+
+/**
+ * The deadline of one connection's current blocking operation. The blocked thread cannot time
+ * itself out (a blocking {@code SocketChannel} read ignores {@code SO_TIMEOUT}), so the
+ * {@link Watchdog} fires the guard, which closes the socket and so wakes the reader with an
+ * exception; the reader then asks {@link #fired()} why.
+ *
+ * <p>Arming costs a clock read and two volatile accesses: the watchdog is touched only when a
+ * deadline moves earlier than the time the watchdog will look next, so a stream of reads that
+ * keeps pushing its deadline forward never takes the watchdog's lock.
+ */
+public final class Guard {
+    static final long NONE = Long.MAX_VALUE;
+
+    private final Watchdog watchdog;
+    private final Runnable onFire;
+    final long id;
+
+    /** When the current operation must end, or NONE. */
+    private volatile long deadlineNanos = NONE;
+    private volatile Deadline kind = Deadline.READ;
+    /** When the watchdog looks at this guard next, or NONE when it is not queued. */
+    volatile long scheduledNanos = NONE;
+    /** Guarded by the watchdog's lock. */
+    boolean queued;
+    private volatile Deadline fired;
+
+    Guard(Watchdog watchdog, long id, Runnable onFire) {
+        this.watchdog = watchdog;
+        this.id = id;
+        this.onFire = onFire;
+    }
+
+    /** Sets the deadline of the operation about to block; {@code deadlineNanos} is on {@link System#nanoTime()}. */
+    public void arm(long deadlineNanos, Deadline kind) {
+        this.kind = kind;
+        this.deadlineNanos = deadlineNanos;
+        // Pairs with the watchdog writing scheduledNanos and then reading deadlineNanos: at
+        // least one of the two sees the other's write, so an armed guard is never dropped.
+        if (deadlineNanos < scheduledNanos) {
+            watchdog.schedule(this);
+        }
+    }
+
+    /** The operation ended in time. */
+    public void disarm() {
+        deadlineNanos = NONE;
+    }
+
+    /** Why the watchdog closed the connection, or null when it did not. */
+    public Deadline fired() {
+        return fired;
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    void fire() {
+        fired = kind;
+        onFire.run();
+    }
+
+    Deadline kind() {
+        return kind;
+    }
+}

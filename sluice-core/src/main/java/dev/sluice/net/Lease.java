@@ -1,0 +1,40 @@
+package dev.sluice.net;
+
+/**
+ * The right to use one connection for one exchange. Release it exactly once: reusable only
+ * when the response ended exactly on its boundary and the connection may persist.
+ */
+public final class Lease {
+    private final ConnectionPool pool;
+    private final Connection connection;
+    private final boolean reused;
+    private boolean released;
+
+    Lease(ConnectionPool pool, Connection connection, boolean reused) {
+        this.pool = pool;
+        this.connection = connection;
+        this.reused = reused;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    /** Whether the connection carried an earlier exchange (so it may have gone stale). */
+    public boolean isReused() {
+        return reused;
+    }
+
+    /** Hands the connection back: to the idle set when {@code reusable}, else closed. */
+    public void release(boolean reusable) {
+        if (released) {
+            return;
+        }
+        released = true;
+        pool.release(connection, reusable);
+    }
+
+    public boolean isReleased() {
+        return released;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.sluice.net;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import java.util.List;
+
+/**
+ * Connects over TCP to each resolved address in turn within the connect deadline, then, for
+ * https, layers TLS through the JDK: SNI, hostname verification, TLS 1.3 and 1.2.
+ */
+public final class SocketConnector implements Connector {
+    private static final System.Logger LOG = System.getLogger(SocketConnector.class.getName());
+    private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private final SSLContext sslContext;
+    private final boolean verifyHostname;
+    private final Watchdog watchdog;
+    private final BufferPool buffers;
+    private final AtomicLong ids = new AtomicLong();
+
+    /**
+     * @param sslContext     the TLS context for https origins
+     * @param verifyHostname false only in insecure mode, together with a trust-all context
+     */
+    public SocketConnector(SSLContext sslContext, boolean verifyHostname, Watchdog watchdog, BufferPool buffers) {
+        this.sslContext = sslContext;
+        this.verifyHostname = verifyHostname;
+        this.watchdog = watchdog;
+        this.buffers = buffers;
+    }
+
+    @Override
+    public Connection connect(Origin origin, long deadlineNanos) throws IOException {
+        long start = System.nanoTime();
+        InetAddress[] addresses = InetAddress.getAllByName(origin.host());
+        IOException failure = null;
+        for (InetAddress address : addresses) {
+            long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+            if (remainingMillis <= 0) {
+                break;
+            }
+            SocketChannel channel = SocketChannel.open();
+            try {
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                // The socket adaptor is the one channel API that connects with a timeout.
+                channel.socket().connect(new InetSocketAddress(address, origin.port()),
+                        (int) Math.min(Integer.MAX_VALUE, remainingMillis));
+                long connected = System.nanoTime();
+                Connection c = origin.isTls()
+                        ? handshake(channel, origin, deadlineNanos)
+                        : new Connection(ids.incrementAndGet(), origin, channel, null, watchdog, buffers);
+                c.connectNanos = connected - start;
+                c.tlsNanos = origin.isTls() ? System.nanoTime() - connected : 0;
+                if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+                    LOG.log(System.Logger.Level.DEBUG, "connected " + c + " via " + address);
+                }
+                return c;
+            } catch (SocketTimeoutException e) {
+                closeQuietly(channel);
+                var timeout = new DeadlineExceededException(Deadline.CONNECT,
+                        "connect to " + address.getHostAddress() + " port " + origin.port() + " timed out");
+                timeout.initCause(e);
+                failure = timeout;
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(channel);
+                if (e instanceof DeadlineExceededException d) {
+                    throw d;
+                }
+                IOException io = e instanceof IOException x ? x : new IOException(e.getMessage(), e);
+                if (failure == null || !(failure instanceof DeadlineExceededException)) {
+                    failure = io;
+                }
+                if (io instanceof javax.net.ssl.SSLException) {
+                    throw io; // another address would present the same certificate
+                }
+            }
+        }
+        if (failure == null) {
+            failure = addresses.length == 0
+                    ? new UnknownHostException(origin.host())
+                    : new DeadlineExceededException(Deadline.CONNECT, "connect timed out");
+        }
+        throw failure;
+    }
+
+    private Connection handshake(SocketChannel channel, Origin origin, long deadlineNanos) throws IOException {
+        SSLSocket tls = (SSLSocket) sslContext.getSocketFactory()
+                .createSocket(channel.socket(), origin.host(), origin.port(), true);
+        SSLParameters params = tls.getSSLParameters();
+        params.setProtocols(PROTOCOLS);
+        if (verifyHostname) {
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        if (!isIpLiteral(origin.host())) {
+            params.setServerNames(List.of(new SNIHostName(origin.host())));
+        }
+        tls.setSSLParameters(params);
+        Connection c = new Connection(ids.incrementAndGet(), origin, channel, tls, watchdog, buffers);
+        c.guard().arm(deadlineNanos, Deadline.CONNECT);
+        try {
+            tls.startHandshake();
+        } catch (IOException e) {
+            c.close();
+            if (c.guard().fired() != null) {
+                var timeout = new DeadlineExceededException(Deadline.CONNECT, "TLS handshake timed out");
+                timeout.initCause(e);
+                throw timeout;
+            }
+            throw e;
+        } finally {
+            c.guard().disarm();
+        }
+        return c;
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(ch -> ch == '.' || (ch >= '0' && ch <= '9'));
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Already failing; the first error is the one to report.
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.sluice.net;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One daemon thread that fires the deadlines of blocking socket operations: connect, the
+ * longest silence while reading, the whole exchange, and the idle life of pooled connections.
+ *
+ * <p>Theory of operation: guards sit in a set ordered by the time the watchdog should look at
+ * them next. When that time comes the watchdog reads the guard's current deadline: if it has
+ * passed, the guard fires (outside the lock); if it moved later (the reader made progress), the
+ * guard is queued again at the new deadline; if the operation ended, the guard leaves the set.
+ */
+public final class Watchdog implements AutoCloseable {
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the earliest scheduled time moves earlier, or on close. */
+    private final Condition changed = lock.newCondition();
+    /** Guarded by lock. */
+    private final TreeSet<Guard> queue = new TreeSet<>(
+            Comparator.comparingLong((Guard g) -> g.scheduledNanos).thenComparingLong(g -> g.id));
+    private final AtomicLong ids = new AtomicLong();
+    /** Guarded by lock. */
+    private Thread thread;
+    /** Guarded by lock. */
+    private boolean closed;
+
+    /** A guard whose firing runs {@code onFire} (which should close the socket). */
+    public Guard newGuard(Runnable onFire) {
+        return new Guard(this, ids.incrementAndGet(), onFire);
+    }
+
+    void schedule(Guard guard) {
+        lock.lock();
+        try {
+            long deadline = guard.deadlineNanos();
+            if (closed || deadline == Guard.NONE) {
+                return;
+            }
+            if (guard.queued) {
+                if (guard.scheduledNanos <= deadline) {
+                    return;
+                }
+                queue.remove(guard);
+            }
+            guard.scheduledNanos = deadline;
+            guard.queued = true;
+            queue.add(guard);
+            if (queue.first() == guard) {
+                changed.signal();
+            }
+            if (thread == null) {
+                thread = Thread.ofPlatform().daemon().name("sluice-watchdog").start(this::run);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run() {
+        List<Guard> due = new ArrayList<>();
+        while (true) {
+            lock.lock();
+            try {
+                while (due.isEmpty()) {
+                    if (closed) {
+                        return;
+                    }
+                    if (queue.isEmpty()) {
+                        changed.awaitUninterruptibly();
+                        continue;
+                    }
+                    Guard first = queue.first();
+                    long now = System.nanoTime();
+                    long wait = first.scheduledNanos - now;
+                    if (wait > 0) {
+                        changed.awaitNanos(wait);
+                        continue;
+                    }
+                    queue.pollFirst();
+                    first.queued = false;
+                    first.scheduledNanos = Guard.NONE;
+                    long deadline = first.deadlineNanos();
+                    if (deadline == Guard.NONE) {
+                        continue;
+                    }
+                    if (deadline - now > 0) {
+                        first.scheduledNanos = deadline;
+                        first.queued = true;
+                        queue.add(first);
+                    } else {
+                        due.add(first);
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            for (Guard g : due) {
+                try {
+                    g.fire();
+                } catch (RuntimeException e) {
+                    System.getLogger(Watchdog.class.getName())
+                            .log(System.Logger.Level.WARNING, "closing a timed-out connection failed", e);
+                }
+            }
+            due.clear();
+        }
+    }
+
+    /** How many guards wait for a deadline; for tests and diagnostics. */
+    public int size() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            queue.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
