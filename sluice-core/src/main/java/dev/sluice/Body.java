@@ -98,6 +98,34 @@ public final class Body implements AutoCloseable {
         return decoded;
     }
 
+    /**
+     * The asynchronous view of this body: publishers and futures that never block the caller.
+     * Like the other forms, it reads the body once.
+     */
+    public AsyncBody async() {
+        return new AsyncBody(this);
+    }
+
+    /** Marks the body taken and returns the stream to read: raw, or decoding on the way. */
+    InputStream takeStream() {
+        take();
+        return source();
+    }
+
+    /** The undecoded stream when no decoding applies (its views can be handed out), else null. */
+    ExchangeInputStream rawIfUndecoded() {
+        return decodePlan == null ? raw : null;
+    }
+
+    /** Closes the connection at once; safe from any thread. */
+    void abort() {
+        exchange.abort();
+    }
+
+    java.net.URI uri() {
+        return exchange.uri();
+    }
+
     /** The body as a stream; closing it ends the exchange. */
     public InputStream stream() {
         take();

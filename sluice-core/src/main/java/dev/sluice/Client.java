@@ -30,6 +30,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -125,6 +126,42 @@ public final class Client implements AutoCloseable {
             }
             current = next;
         }
+    }
+
+    /**
+     * Sends {@code request} on a virtual thread; the future completes when the response head
+     * has arrived. Nothing blocks the calling thread: waiting for a pooled connection, name
+     * resolution, connect, TLS and reading all happen on the virtual thread. Failures complete
+     * the future exceptionally with the same types as {@link #send}. Cancelling the future
+     * closes the connection at once and frees its pool slot.
+     *
+     * <pre>{@code
+     * client.sendAsync(Request.get(url))
+     *       .thenCompose(r -> r.body().async().text())
+     *       .thenAccept(System.out::println);
+     * }</pre>
+     */
+    public CompletableFuture<Response> sendAsync(Request request) {
+        Objects.requireNonNull(request, "request");
+        CompletableFuture<Response> future = new CompletableFuture<>();
+        Thread worker = Thread.ofVirtual().name("sluice-exchange").unstarted(() -> {
+            try {
+                Response response = send(request);
+                if (!future.complete(response)) {
+                    response.close(); // cancelled meanwhile: nobody will read it
+                }
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        });
+        future.whenComplete((r, e) -> {
+            if (future.isCancelled()) {
+                // A virtual thread blocked on a socket closes it when interrupted.
+                worker.interrupt();
+            }
+        });
+        worker.start();
+        return future;
     }
 
     private Response newResponse(Request request, DecoderEvent.ResponseHead head, Headers headers,

@@ -1,0 +1,170 @@
+package dev.sluice;
+
+import dev.sluice.engine.BodyPublisher;
+import dev.sluice.engine.ExchangeInputStream;
+import dev.sluice.engine.ItemSource;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.function.Consumer;
+
+/**
+ * A response body read without blocking the caller: as a {@link Flow.Publisher} that reads
+ * only while there is demand (backpressure), or through futures. Each exchange runs on a
+ * virtual thread; cancelling a subscription or a future closes the connection at once.
+ *
+ * <pre>{@code
+ * client.sendAsync(Request.get(url))
+ *       .thenCompose(r -> r.raiseForStatus().body().async().transferTo(Path.of("out.bin")))
+ *       .thenAccept(n -> System.out.println(n + " bytes"));
+ * }</pre>
+ *
+ * <p>The publishers are {@code java.util.concurrent.Flow} publishers, so they adapt to other
+ * reactive libraries with their own bridges: Reactor's {@code JdkFlowAdapter.flowPublisherToFlux(p)},
+ * RxJava's {@code Flowable.fromPublisher(FlowAdapters.toPublisher(p))} (reactive-streams'
+ * {@code FlowAdapters}), and Kotlin coroutines' {@code p.asFlow()} from
+ * {@code kotlinx-coroutines-jdk9}.
+ *
+ * <p>Items are owned by the subscriber: each is a fresh buffer it may keep. One subscriber per
+ * body; a second one gets {@code onError(IllegalStateException)}. Errors reach {@code onError}
+ * (and futures complete exceptionally) with the same {@link SluiceException} types as the
+ * synchronous API.
+ */
+public final class AsyncBody {
+    private static final int ITEM_BUFFER = 64 * 1024;
+    private final Body body;
+
+    AsyncBody(Body body) {
+        this.body = body;
+    }
+
+    /** The body as it arrives (aiohttp's {@code iter_any}): each item is what one read returned. */
+    public Flow.Publisher<ByteBuffer> publisher() {
+        InputStream in = body.takeStream();
+        ExchangeInputStream raw = body.rawIfUndecoded();
+        return new BodyPublisher<>(new Source<>(in) {
+            @Override
+            public ByteBuffer next() throws IOException {
+                if (raw != null) {
+                    ByteBuffer view = raw.nextView();
+                    if (view == null) {
+                        return null;
+                    }
+                    ByteBuffer copy = ByteBuffer.allocate(view.remaining());
+                    return copy.put(view).flip();
+                }
+                byte[] b = new byte[ITEM_BUFFER];
+                int n = in.read(b);
+                return n < 0 ? null : ByteBuffer.wrap(b, 0, n);
+            }
+        });
+    }
+
+    /** The body in blocks of exactly {@code size} bytes, the last one shorter (aiohttp's {@code iter_chunked}). */
+    public Flow.Publisher<ByteBuffer> chunks(int size) {
+        if (size < 1) {
+            throw new IllegalArgumentException("chunk size must be at least 1: " + size);
+        }
+        InputStream in = body.takeStream();
+        return new BodyPublisher<>(new Source<>(in) {
+            @Override
+            public ByteBuffer next() throws IOException {
+                byte[] b = in.readNBytes(size);
+                return b.length == 0 ? null : ByteBuffer.wrap(b);
+            }
+        });
+    }
+
+    /** The body as lines of text in its charset, without line ends (LF or CRLF). */
+    public Flow.Publisher<String> lines() {
+        InputStream in = body.takeStream();
+        BufferedReader reader = new BufferedReader(new InputStreamReader(in, body.charset()), ITEM_BUFFER);
+        return new BodyPublisher<>(new Source<>(in) {
+            @Override
+            public String next() throws IOException {
+                return reader.readLine();
+            }
+        });
+    }
+
+    /**
+     * Calls {@code action} with each piece of the body on a virtual thread; the buffer is a
+     * view valid during the call. Completes when the body has ended.
+     */
+    public CompletableFuture<Void> forEach(Consumer<ByteBuffer> action) {
+        Objects.requireNonNull(action, "action");
+        return run(() -> {
+            for (ByteBuffer b : body.any()) {
+                action.accept(b);
+            }
+            return null;
+        });
+    }
+
+    /** Streams the body to {@code file} atomically, as {@link Body#transferTo(Path)}; completes with the byte count. */
+    public CompletableFuture<Long> transferTo(Path file) {
+        return run(() -> body.transferTo(file));
+    }
+
+    /** The whole body, at most {@link Body#DEFAULT_MAX_BYTES}. */
+    public CompletableFuture<byte[]> bytes() {
+        return run(body::bytes);
+    }
+
+    /** The whole body as text in its charset, at most {@link Body#DEFAULT_MAX_BYTES}. */
+    public CompletableFuture<String> text() {
+        return run(body::text);
+    }
+
+    private interface Work<T> {
+        T call() throws Exception;
+    }
+
+    private <T> CompletableFuture<T> run(Work<T> work) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        Thread.ofVirtual().name("sluice-body").start(() -> {
+            try {
+                future.complete(work.call());
+            } catch (java.io.UncheckedIOException e) {
+                future.completeExceptionally(e.getCause());
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        });
+        future.whenComplete((v, e) -> {
+            if (future.isCancelled()) {
+                body.abort();
+            }
+        });
+        return future;
+    }
+
+    /** Ends the exchange through the stream it reads. */
+    private abstract class Source<T> implements ItemSource<T> {
+        private final InputStream in;
+
+        Source(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public void abort() {
+            body.abort();
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.close();
+            } catch (IOException e) {
+                body.abort();
+            }
+        }
+    }
+}

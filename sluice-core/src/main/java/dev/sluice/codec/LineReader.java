@@ -1,0 +1,114 @@
+package dev.sluice.codec;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Finds one line (status line, field line, chunk-size line) at the position of the caller's
+ * buffer, without consuming a partial one.
+ *
+ * <p>A line ends with CRLF or with a bare LF (RFC 9112 §2.2 lets a recipient accept LF alone).
+ * A CR that is not followed by LF, and a NUL, are errors wherever they appear. The reader
+ * remembers how far it has already scanned an incomplete line, so that a line arriving one
+ * byte at a time costs linear, not quadratic, work; this relies on the decoder's contract that
+ * unconsumed bytes are presented again, unchanged, at the position of the next call.
+ */
+final class LineReader {
+
+    /** First size of the line copy; it grows by doubling up to the longest line allowed. */
+    private static final int INITIAL_LINE_CAPACITY = 256;
+
+    /** Bytes after the buffer's position already scanned and known to hold no line end. */
+    private int scanned;
+    private byte[] line = new byte[INITIAL_LINE_CAPACITY];
+    private int length;
+
+    /** Forgets any partial scan, for a new response or after a consumed line. */
+    void forget() {
+        scanned = 0;
+    }
+
+    /**
+     * Looks for a complete line at {@code buf.position()}. When one is there, copies its content
+     * (terminator excluded) to {@link #bytes()}, moves the position past its terminator and
+     * returns the bytes it occupied (at least 1, for the LF).
+     *
+     * @param buf            the caller's buffer
+     * @param maxBytes       most bytes the line may occupy, terminator included
+     * @param tooLongMessage message of the exception thrown when the line cannot fit
+     * @param lineOffset     response offset of the buffer's position, for error offsets
+     * @param state          the decoder state, for exceptions
+     * @return the bytes the line occupied, or 0 when no complete line is buffered yet
+     * @throws CodecException on NUL, on a CR not followed by LF, or when the line cannot fit in
+     *                        {@code maxBytes} (thrown as soon as that is certain)
+     */
+    int next(ByteBuffer buf, int maxBytes, String tooLongMessage, long lineOffset, ResponseDecoder.State state)
+            throws CodecException {
+        int start = buf.position();
+        int limit = buf.limit();
+        if (scanned > limit - start) {
+            scanned = 0; // not the bytes we saw last time: scan again rather than trust the memo
+        }
+        // Never scan past what the line may occupy: the rest of a large buffer is not our business yet.
+        int end = (int) Math.min(limit, (long) start + maxBytes);
+        for (int i = start + scanned; i < end; i++) {
+            byte b = buf.get(i);
+            if (b == '\n') {
+                return take(buf, start, i, i + 1);
+            }
+            if (b == '\r') {
+                if (i + 1 == limit) {
+                    scanned = i - start; // whether this CR ends the line depends on a byte not yet here
+                    return 0;
+                }
+                if (buf.get(i + 1) != '\n') {
+                    throw new CodecException("CR not followed by LF (followed by "
+                            + CharClass.describe(buf.get(i + 1) & 0xFF) + ")", lineOffset + (i - start), state);
+                }
+                if (i + 2 - start > maxBytes) {
+                    throw new CodecException(tooLongMessage, lineOffset + maxBytes, state);
+                }
+                return take(buf, start, i, i + 2);
+            }
+            if (b == 0) {
+                throw new CodecException("NUL byte in " + where(state), lineOffset + (i - start), state);
+            }
+        }
+        if (end - start >= maxBytes) {
+            // maxBytes octets and still no LF: the line, LF included, cannot fit any more.
+            throw new CodecException(tooLongMessage, lineOffset + maxBytes, state);
+        }
+        scanned = end - start;
+        return 0;
+    }
+
+    /** Returns the content of the last line found; valid up to {@link #length()}. */
+    byte[] bytes() {
+        return line;
+    }
+
+    /** Returns the content length of the last line found, terminator excluded. */
+    int length() {
+        return length;
+    }
+
+    private int take(ByteBuffer buf, int start, int contentEnd, int lineEnd) {
+        length = contentEnd - start;
+        if (length > line.length) {
+            line = new byte[Math.max(length, line.length * 2)];
+        }
+        buf.get(start, line, 0, length);
+        buf.position(lineEnd);
+        scanned = 0;
+        return lineEnd - start;
+    }
+
+    private static String where(ResponseDecoder.State state) {
+        return switch (state) {
+            case STATUS_LINE -> "the status line";
+            case HEADERS -> "the header section";
+            case CHUNK_SIZE -> "a chunk-size line";
+            case TRAILERS -> "the trailer section";
+            case FIXED_BODY, UNTIL_CLOSE_BODY, CHUNK_DATA, CHUNK_DATA_CRLF, DONE, FAILED -> state.name();
+        };
+    }
+}

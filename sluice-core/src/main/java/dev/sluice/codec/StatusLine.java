@@ -1,0 +1,67 @@
+package dev.sluice.codec;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A parsed status line (RFC 9112 §4): {@code HTTP/1.x SP 3DIGIT SP reason-phrase}. The SP and
+ * reason may be missing altogether ("HTTP/1.1 200"), which RFC 9112 §4 asks clients to accept.
+ *
+ * @param minorVersion the x in HTTP/1.x
+ * @param status       the status code, 100..599
+ * @param reason       the reason phrase, possibly empty
+ */
+record StatusLine(int minorVersion, int status, String reason) {
+
+    /** "HTTP/1.1 200" is the shortest valid status line. */
+    private static final int MIN_LENGTH = 12;
+    /** Lowest and highest status codes RFC 9110 §15 defines classes for. */
+    private static final int MIN_STATUS = 100;
+    private static final int MAX_STATUS = 599;
+
+    /**
+     * Parses the content of a status line, terminator excluded.
+     *
+     * @param lineOffset response offset of the line's first byte, for error offsets
+     */
+    static StatusLine parse(byte[] line, int length, long lineOffset) throws CodecException {
+        ResponseDecoder.State state = ResponseDecoder.State.STATUS_LINE;
+        if (length < MIN_LENGTH || !startsWithHttpSlash(line) || !isDigit(line[5]) || line[6] != '.'
+                || !isDigit(line[7]) || line[8] != ' ') {
+            throw new CodecException("malformed status line " + CharClass.quote(line, length), lineOffset, state);
+        }
+        if (line[5] != '1') {
+            throw new CodecException("unsupported HTTP version in status line " + CharClass.quote(line, length)
+                    + ": only HTTP/1.x is spoken here", lineOffset + 5, state);
+        }
+        if (!isDigit(line[9]) || !isDigit(line[10]) || !isDigit(line[11])) {
+            throw new CodecException("status code is not three digits in status line "
+                    + CharClass.quote(line, length), lineOffset + 9, state);
+        }
+        int status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
+        if (status < MIN_STATUS || status > MAX_STATUS) {
+            throw new CodecException("status code " + status + " is outside " + MIN_STATUS + ".." + MAX_STATUS,
+                    lineOffset + 9, state);
+        }
+        if (length > MIN_LENGTH && line[MIN_LENGTH] != ' ') {
+            throw new CodecException("expected SP after the status code in status line "
+                    + CharClass.quote(line, length), lineOffset + MIN_LENGTH, state);
+        }
+        int reasonStart = Math.min(length, MIN_LENGTH + 1);
+        for (int i = reasonStart; i < length; i++) {
+            int c = line[i] & 0xFF;
+            if (!CharClass.isFieldValueOctet(c)) {
+                throw new CodecException("reason phrase contains " + CharClass.describe(c), lineOffset + i, state);
+            }
+        }
+        String reason = new String(line, reasonStart, length - reasonStart, StandardCharsets.ISO_8859_1);
+        return new StatusLine(line[7] - '0', status, reason);
+    }
+
+    private static boolean startsWithHttpSlash(byte[] line) {
+        return line[0] == 'H' && line[1] == 'T' && line[2] == 'T' && line[3] == 'P' && line[4] == '/';
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+}

@@ -1,0 +1,182 @@
+package dev.sluice.engine;
+
+import java.util.Objects;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link Flow.Publisher} over an {@link ItemSource}, read by one virtual thread only while
+ * the subscriber has demand: a subscriber that requests one item and stalls holds the
+ * connection with at most one read done ahead, and the server is slowed by TCP flow control.
+ *
+ * <p>Theory of operation: the subscription keeps the outstanding demand under a lock. The
+ * first {@code request} starts the reading thread; it takes one unit of demand, reads one item
+ * (blocking, off the lock), delivers it, and parks on the condition when demand is zero.
+ * Cancellation aborts the source, which closes the connection and so wakes a blocked read. All
+ * signals come from the reading thread, so they are serial (Reactive Streams §1.3).
+ */
+public final class BodyPublisher<T> implements Flow.Publisher<T> {
+    private static final System.Logger LOG = System.getLogger(BodyPublisher.class.getName());
+
+    private final ItemSource<T> source;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
+
+    public BodyPublisher(ItemSource<T> source) {
+        this.source = source;
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super T> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber");
+        if (!subscribed.compareAndSet(false, true)) {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                }
+            });
+            subscriber.onError(new IllegalStateException("a body can have only one subscriber"));
+            return;
+        }
+        subscriber.onSubscribe(new Pump<>(source, subscriber));
+    }
+
+    private static final class Pump<T> implements Flow.Subscription {
+        private final ItemSource<T> source;
+        private final Flow.Subscriber<? super T> subscriber;
+        private final ReentrantLock lock = new ReentrantLock();
+        /** Signalled when demand grows or the subscription is cancelled. */
+        private final Condition changed = lock.newCondition();
+        /** Guarded by lock. */
+        private long demand;
+        /** Guarded by lock. */
+        private boolean cancelled;
+        /** Guarded by lock. */
+        private boolean started;
+        /** Guarded by lock: a request(n <= 0) to report (Reactive Streams §3.9). */
+        private IllegalArgumentException badRequest;
+
+        Pump(ItemSource<T> source, Flow.Subscriber<? super T> subscriber) {
+            this.source = source;
+            this.subscriber = subscriber;
+        }
+
+        @Override
+        public void request(long n) {
+            lock.lock();
+            try {
+                if (cancelled) {
+                    return;
+                }
+                if (n <= 0) {
+                    badRequest = new IllegalArgumentException("non-positive request: " + n + " (Reactive Streams §3.9)");
+                } else {
+                    demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                }
+                if (!started) {
+                    started = true;
+                    Thread.ofVirtual().name("sluice-body-publisher").start(this::run);
+                } else {
+                    changed.signal();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            boolean wasStarted;
+            lock.lock();
+            try {
+                if (cancelled) {
+                    return;
+                }
+                cancelled = true;
+                wasStarted = started;
+                changed.signal();
+            } finally {
+                lock.unlock();
+            }
+            source.abort();
+            if (!wasStarted) {
+                source.close();
+            }
+        }
+
+        private void run() {
+            try {
+                while (true) {
+                    IllegalArgumentException bad;
+                    lock.lock();
+                    try {
+                        while (demand == 0 && !cancelled && badRequest == null) {
+                            changed.awaitUninterruptibly();
+                        }
+                        if (cancelled) {
+                            return;
+                        }
+                        bad = badRequest;
+                        if (bad != null) {
+                            cancelled = true;
+                        } else {
+                            demand--;
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    if (bad != null) {
+                        source.abort();
+                        subscriber.onError(bad);
+                        return;
+                    }
+                    T item;
+                    try {
+                        item = source.next();
+                    } catch (Exception e) {
+                        source.abort();
+                        if (!isCancelled()) {
+                            subscriber.onError(e);
+                        }
+                        return;
+                    }
+                    if (item == null) {
+                        source.close();
+                        if (!isCancelled()) {
+                            subscriber.onComplete();
+                        }
+                        return;
+                    }
+                    if (isCancelled()) {
+                        return;
+                    }
+                    subscriber.onNext(item);
+                }
+            } catch (Throwable t) {
+                // A subscriber that throws breaks §2.13: its subscription is cancelled.
+                lock.lock();
+                try {
+                    cancelled = true;
+                } finally {
+                    lock.unlock();
+                }
+                source.abort();
+                LOG.log(System.Logger.Level.WARNING, "a body subscriber threw; the subscription was cancelled", t);
+            }
+        }
+
+        private boolean isCancelled() {
+            lock.lock();
+            try {
+                return cancelled;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.sluice.engine;
+
+import java.io.IOException;
+
+/**
+ * Items pulled one at a time by a {@link BodyPublisher}'s reading thread: byte buffers, fixed
+ * blocks or lines of a body.
+ */
+public interface ItemSource<T> {
+
+    /** The next item, blocking until it is there; null at the end. */
+    T next() throws IOException;
+
+    /** Stops early: closes the connection. May be called from any thread, during {@link #next()}. */
+    void abort();
+
+    /** Ends normally after the last item (frees the connection). */
+    void close();
+}
