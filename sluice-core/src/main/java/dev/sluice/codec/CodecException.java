@@ -18,7 +18,9 @@ public final class CodecException extends Exception {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** Response offset where the problem was seen. */
     private final long offset;
+    /** What the decoder awaited when it saw the problem. */
     private final ResponseDecoder.State state;
 
     /**

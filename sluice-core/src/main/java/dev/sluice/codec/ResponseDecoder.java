@@ -38,9 +38,11 @@ import java.util.Objects;
  * one after another.
  *
  * <pre>{@code
- * decoder.reset("GET");
- * for (DecoderEvent e = decoder.decode(buf); !(e instanceof DecoderEvent.BodyEnd); e = decoder.decode(buf)) {
- *     if (e instanceof DecoderEvent.NeedInput) { buf.compact(); if (channel.read(buf) < 0) ... ; buf.flip(); }
+ * decoder.reset("GET");                                   // before every response
+ * DecoderEvent event = decoder.decode(buf);               // buf in read mode
+ * while (event instanceof DecoderEvent.NeedInput) {       // compact, read, flip, retry
+ *     buf.compact(); int n = channel.read(buf); buf.flip();
+ *     event = n < 0 ? decoder.endOfInput() : decoder.decode(buf);
  * }
  * }</pre>
  *
