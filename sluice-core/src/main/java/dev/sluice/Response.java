@@ -4,6 +4,7 @@ import dev.sluice.engine.Exchange;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A response whose head has arrived and whose body is still on the wire. Close it (or read
@@ -80,6 +81,22 @@ public final class Response implements AutoCloseable {
             throw new HttpStatusException(uri(), status, reason);
         }
         return this;
+    }
+
+    /**
+     * {@link #raiseForStatus()} for future chains, where a checked exception cannot be thrown:
+     * a future completed with this response, or failed with {@link HttpStatusException}.
+     *
+     * <pre>{@code
+     * client.sendAsync(request).thenCompose(Response::raiseForStatusAsync)
+     * }</pre>
+     */
+    public CompletableFuture<Response> raiseForStatusAsync() {
+        try {
+            return CompletableFuture.completedFuture(raiseForStatus());
+        } catch (HttpStatusException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     public Body body() {

@@ -8,6 +8,7 @@ import dev.sluice.SluiceException;
 import dev.sluice.SluiceTimeoutException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
@@ -56,6 +57,10 @@ public final class DownloadLargeFile {
             System.exit(1);
         } catch (SluiceException e) {
             System.err.println("download failed: " + e.getMessage());
+            System.exit(1);
+        } catch (UncheckedIOException e) {
+            // The chunk iterator cannot throw checked exceptions; the typed cause is inside.
+            System.err.println("download failed: " + e.getCause().getMessage());
             System.exit(1);
         }
     }
