@@ -1,0 +1,316 @@
+package dev.sluice.download;
+
+import dev.sluice.Client;
+import dev.sluice.HttpStatusException;
+import dev.sluice.ProtocolViolationException;
+import dev.sluice.Request;
+import dev.sluice.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Many downloads at once, each streamed to {@code NAME.part}, verified, then renamed: nothing
+ * incomplete ever sits at a final path. Jobs run on virtual threads, gated by a limit in total
+ * and per host; failed attempts are retried by a {@link RetryPolicy}, resuming the part file
+ * with a validated Range request.
+ *
+ * <pre>{@code
+ * try (Client client = Client.newClient()) {
+ *     Report report = Downloader.builder(client).directory(Path.of("out")).concurrency(16).build()
+ *             .run(urls.stream().map(u -> DownloadJob.of(URI.create(u))).toList());
+ *     System.out.println(report.toJson());
+ * }
+ * }</pre>
+ *
+ * <p>Names: a job without a target takes its name from a safe Content-Disposition name or the
+ * URL path (see {@link FileNames}). An existing file at a final path is replaced, atomically,
+ * once the new one is complete. When two jobs of one run would write the same path, the later
+ * one gets {@code name.1.ext}, {@code name.2.ext}, and so on.
+ */
+public final class Downloader {
+    private final Client client;
+    private final Path directory;
+    private final int concurrency;
+    private final int perHost;
+    private final RetryPolicy retryPolicy;
+    private final boolean resume;
+    private final RateLimiter rateLimiter;
+    private final ProgressEvent.Listener listener;
+    private final Sleeper sleeper;
+
+    /** Waits between attempts; injected so tests need not sleep. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    private Downloader(Builder b) {
+        this.client = b.client;
+        this.directory = b.directory;
+        this.concurrency = b.concurrency;
+        this.perHost = b.perHost == 0 ? b.concurrency : b.perHost;
+        this.retryPolicy = b.retryPolicy;
+        this.resume = b.resume;
+        this.rateLimiter = b.bytesPerSecond > 0 ? new RateLimiter(b.bytesPerSecond) : null;
+        this.listener = b.listener;
+        this.sleeper = b.sleeper;
+    }
+
+    public static Builder builder(Client client) {
+        return new Builder(client);
+    }
+
+    /** Runs all jobs and returns when every one has finished or failed. */
+    public Report run(List<DownloadJob> jobs) throws InterruptedException {
+        long start = System.nanoTime();
+        Semaphore total = new Semaphore(concurrency, true);
+        Map<String, Semaphore> hosts = new ConcurrentHashMap<>();
+        Names names = new Names();
+        Report.Item[] items = new Report.Item[jobs.size()];
+        AtomicLong totalBytes = new AtomicLong();
+        List<Thread> threads = new ArrayList<>(jobs.size());
+        for (int i = 0; i < jobs.size(); i++) {
+            int index = i;
+            DownloadJob job = jobs.get(i);
+            threads.add(Thread.ofVirtual().name("sluice-download-" + i).start(() -> {
+                Semaphore host = hosts.computeIfAbsent(String.valueOf(job.uri().getHost()), h -> new Semaphore(perHost, true));
+                try {
+                    total.acquire();
+                    try {
+                        host.acquire();
+                        try {
+                            JobRun run = new JobRun(job, names);
+                            items[index] = run.execute();
+                            totalBytes.addAndGet(run.bytes);
+                        } finally {
+                            host.release();
+                        }
+                    } finally {
+                        total.release();
+                    }
+                } catch (InterruptedException e) {
+                    items[index] = new Report.Item(job.uri().toString(), null, false, null, 0, 0, 0,
+                            new Report.Error("io", "interrupted"));
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        return new Report(List.of(items), totalBytes.get(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Hands out final paths, numbering duplicates within one run. */
+    private static final class Names {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Set<Path> taken = new HashSet<>();
+
+        Path claim(Path wanted) {
+            lock.lock();
+            try {
+                Path p = wanted;
+                for (int n = 1; !taken.add(p); n++) {
+                    String name = wanted.getFileName().toString();
+                    int dot = name.lastIndexOf('.');
+                    String numbered = dot > 0 ? name.substring(0, dot) + "." + n + name.substring(dot) : name + "." + n;
+                    p = wanted.resolveSibling(numbered);
+                }
+                return p;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** One job's attempts. */
+    private final class JobRun {
+        private final DownloadJob job;
+        private final Names names;
+        private final long start = System.nanoTime();
+        private Path target;
+        private Integer lastStatus;
+        private long bytes;
+        private Optional<Duration> retryAfter = Optional.empty();
+
+        JobRun(DownloadJob job, Names names) {
+            this.job = job;
+            this.names = names;
+            if (job.target() != null) {
+                target = names.claim(job.target().isAbsolute() ? job.target() : directory.resolve(job.target()));
+            }
+        }
+
+        Report.Item execute() throws InterruptedException {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    PartFile.Result r = attemptOnce(attempt);
+                    listener.on(new ProgressEvent.Finished(job, target, r.size(), elapsed()));
+                    return item(true, attempt, null);
+                } catch (IOException | RuntimeException e) {
+                    Exception cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+                    if (!RetryPolicy.isRetryable(cause) || attempt > retryPolicy.retries()) {
+                        listener.on(new ProgressEvent.Failed(job, cause, elapsed()));
+                        return item(false, attempt, Report.Error.of(cause));
+                    }
+                    Duration delay = retryPolicy.delayFor(attempt, retryAfter);
+                    listener.on(new ProgressEvent.Retry(job, attempt, cause, delay));
+                    sleeper.sleep(delay);
+                }
+            }
+        }
+
+        private PartFile.Result attemptOnce(int attempt) throws IOException, InterruptedException {
+            retryAfter = Optional.empty();
+            PartFile part = target == null ? null : new PartFile(target);
+            boolean mayResume = resume || attempt > 1;
+            long offset = part != null && mayResume ? part.existingBytes() : 0;
+            Optional<String> validator = offset > 0 ? part.validator() : Optional.empty();
+            Request.Builder rb = Request.newBuilder(job.uri()).setHeader("Accept-Encoding", "identity");
+            if (offset > 0) {
+                rb.setHeader("Range", "bytes=" + offset + "-");
+                validator.ifPresent(v -> rb.setHeader("If-Range", v));
+            }
+            try (Response response = client.send(rb.build())) {
+                lastStatus = response.status();
+                if (target == null) {
+                    String name = FileNames.choose(response.uri(), response.headers().first("Content-Disposition").orElse(null));
+                    target = names.claim(directory.resolve(name));
+                    part = new PartFile(target);
+                }
+                int status = response.status();
+                PartFile file = part;
+                if (status == 416 && offset > 0) {
+                    // The part may already hold the whole file: Content-Range says "bytes */SIZE".
+                    ContentRange.unsatisfiedSize(response.headers().first("Content-Range").orElse(""))
+                            .filter(size -> size == offset)
+                            .orElseThrow(() -> {
+                                file.deleteQuietly();
+                                return new ProtocolViolationException(job.uri(), "server refused to resume at byte "
+                                        + offset + " (416); starting over", -1, null);
+                            });
+                    return file.complete(job, offset);
+                }
+                if (status >= 400) {
+                    response.headers().first("Retry-After").flatMap(RetryAfter::parse).ifPresent(d -> retryAfter = Optional.of(d));
+                    throw new HttpStatusException(response.uri(), status, response.reason());
+                }
+                long from = 0;
+                if (status == 206) {
+                    long start = ContentRange.start(response.headers().first("Content-Range").orElse(""));
+                    if (start != offset) {
+                        part.deleteQuietly();
+                        throw new ProtocolViolationException(job.uri(), "206 for bytes from " + start
+                                + " but " + offset + " were asked for; starting over", -1, null);
+                    }
+                    from = offset;
+                }
+                String newValidator = response.headers().first("ETag")
+                        .filter(e -> !e.startsWith("W/"))
+                        .or(() -> response.headers().first("Last-Modified"))
+                        .orElse(null);
+                listener.on(new ProgressEvent.Started(job, attempt, from, response.body().contentLength()));
+                return part.write(job, response, from, newValidator, rateLimiter, listener, this::onBytes);
+            }
+        }
+
+        private void onBytes(long n) {
+            bytes += n;
+        }
+
+        private Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - start);
+        }
+
+        private Report.Item item(boolean ok, int attempts, Report.Error error) {
+            return new Report.Item(job.uri().toString(), target == null ? null : target.toString(), ok, lastStatus,
+                    bytes, elapsed().toNanos() / 1e9, attempts, error);
+        }
+    }
+
+    /** Builds a {@link Downloader}. */
+    public static final class Builder {
+        private final Client client;
+        private Path directory = Path.of(".");
+        private int concurrency = 8;
+        private int perHost;
+        private RetryPolicy retryPolicy = RetryPolicy.of(3);
+        private boolean resume;
+        private long bytesPerSecond;
+        private ProgressEvent.Listener listener = e -> { };
+        private Sleeper sleeper = d -> Thread.sleep(d);
+
+        private Builder(Client client) {
+            this.client = Objects.requireNonNull(client, "client");
+        }
+
+        /** Where files without an absolute target go; default the working directory. */
+        public Builder directory(Path dir) {
+            this.directory = dir;
+            return this;
+        }
+
+        /** Downloads at once; default 8. */
+        public Builder concurrency(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1: " + n);
+            }
+            this.concurrency = n;
+            return this;
+        }
+
+        /** Downloads at once from one host; default the same as {@link #concurrency}. */
+        public Builder perHost(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("per-host limit must be at least 1: " + n);
+            }
+            this.perHost = n;
+            return this;
+        }
+
+        public Builder retryPolicy(RetryPolicy policy) {
+            this.retryPolicy = Objects.requireNonNull(policy);
+            return this;
+        }
+
+        /** Whether a part file left by an earlier run is resumed (curl's {@code -C -}, aria2c's {@code -c}). */
+        public Builder resume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
+        /** An overall rate limit in bytes per second over all downloads; none by default. */
+        public Builder rateLimit(long bytesPerSecond) {
+            this.bytesPerSecond = bytesPerSecond;
+            return this;
+        }
+
+        public Builder listener(ProgressEvent.Listener listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        /** How waits between attempts are made; tests pass one that records and returns. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper);
+            return this;
+        }
+
+        public Downloader build() {
+            return new Downloader(this);
+        }
+    }
+}

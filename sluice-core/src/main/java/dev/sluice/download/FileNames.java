@@ -1,0 +1,157 @@
+package dev.sluice.download;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Output names for downloads: from Content-Disposition ({@code filename*} of RFC 8187 first,
+ * then {@code filename}) or the last segment of the URL path, percent-decoded; sanitised so a
+ * name never leaves the target directory: no separators, no {@code ..}, no control
+ * characters, no leading dots, at most {@link #MAX_NAME_BYTES} bytes.
+ */
+public final class FileNames {
+    /** The longest name most file systems accept, in UTF-8 bytes. */
+    public static final int MAX_NAME_BYTES = 255;
+    static final String FALLBACK = "index.html";
+
+    private FileNames() {
+    }
+
+    /** The name for a download of {@code uri} with this Content-Disposition value (may be null). */
+    public static String choose(URI uri, String contentDisposition) {
+        return fromContentDisposition(contentDisposition).or(() -> fromPath(uri)).orElse(FALLBACK);
+    }
+
+    static Optional<String> fromPath(URI uri) {
+        String raw = uri.getRawPath();
+        if (raw == null || raw.isEmpty() || raw.endsWith("/")) {
+            return Optional.empty();
+        }
+        String last = raw.substring(raw.lastIndexOf('/') + 1);
+        String decoded;
+        try {
+            decoded = URLDecoder.decode(last.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            decoded = last;
+        }
+        return sanitise(decoded);
+    }
+
+    static Optional<String> fromContentDisposition(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        String plain = null;
+        String extended = null;
+        for (String part : splitParams(value)) {
+            int eq = part.indexOf('=');
+            if (eq < 0) {
+                continue;
+            }
+            String key = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+            String v = part.substring(eq + 1).trim();
+            if (key.equals("filename*")) {
+                extended = decodeExtended(v);
+            } else if (key.equals("filename")) {
+                plain = unquote(v);
+            }
+        }
+        Optional<String> best = extended != null ? sanitise(extended) : Optional.empty();
+        return best.isPresent() ? best : plain != null ? sanitise(plain) : Optional.empty();
+    }
+
+    /** RFC 8187: {@code charset'language'percent-encoded}. */
+    private static String decodeExtended(String v) {
+        int a = v.indexOf('\'');
+        int b = a < 0 ? -1 : v.indexOf('\'', a + 1);
+        if (b < 0) {
+            return null;
+        }
+        Charset cs;
+        try {
+            cs = Charset.forName(v.substring(0, a).trim());
+        } catch (RuntimeException e) {
+            return null;
+        }
+        try {
+            return URLDecoder.decode(v.substring(b + 1).replace("+", "%2B"), cs);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static java.util.List<String> splitParams(String value) {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\\' && quoted && i + 1 < value.length()) {
+                cur.append(c).append(value.charAt(++i));
+                continue;
+            }
+            if (c == ';' && !quoted) {
+                parts.add(cur.toString());
+                cur.setLength(0);
+            } else {
+                cur.append(c);
+            }
+        }
+        parts.add(cur.toString());
+        return parts;
+    }
+
+    private static String unquote(String v) {
+        if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+            return v.substring(1, v.length() - 1).replaceAll("\\\\(.)", "$1");
+        }
+        return v;
+    }
+
+    /**
+     * The safe form of a proposed name, or empty when nothing usable is left. Path separators
+     * (both kinds) and control characters become '_'; leading dots and spaces are dropped (no
+     * hidden files, no {@code ..}); the name is cut to {@link #MAX_NAME_BYTES} UTF-8 bytes.
+     */
+    public static Optional<String> sanitise(String proposed) {
+        StringBuilder b = new StringBuilder(proposed.length());
+        proposed.codePoints().forEach(cp -> {
+            boolean bad = cp < 0x20 || cp == 0x7f || cp == '/' || cp == '\\' || (cp >= 0x80 && cp < 0xa0)
+                    || cp == ':' || cp == '*' || cp == '?' || cp == '"' || cp == '<' || cp == '>' || cp == '|';
+            b.appendCodePoint(bad ? '_' : cp);
+        });
+        String s = b.toString().strip();
+        int i = 0;
+        while (i < s.length() && (s.charAt(i) == '.' || s.charAt(i) == ' ')) {
+            i++;
+        }
+        s = s.substring(i);
+        while (s.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+            s = s.substring(0, s.offsetByCodePoints(s.length(), -1));
+        }
+        if (s.isEmpty() || s.chars().allMatch(ch -> ch == '_')) {
+            return Optional.empty();
+        }
+        return Optional.of(s);
+    }
+
+    /**
+     * {@code dir.resolve(name)}, checked to stay inside {@code dir} (relative names from an
+     * input list may hold sub-directories, never {@code ..} or an absolute path).
+     */
+    public static Path inside(Path dir, String relative) {
+        Path base = dir.toAbsolutePath().normalize();
+        Path p = base.resolve(relative).normalize();
+        if (Path.of(relative).isAbsolute() || !p.startsWith(base) || p.equals(base)) {
+            throw new IllegalArgumentException("output name leaves the target directory: " + relative);
+        }
+        return p;
+    }
+}

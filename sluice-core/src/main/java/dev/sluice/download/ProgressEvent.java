@@ -1,0 +1,38 @@
+package dev.sluice.download;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalLong;
+
+/** What a {@link Downloader} tells its listener as jobs progress; one record per kind. */
+public sealed interface ProgressEvent {
+
+    /** The job this event is about. */
+    DownloadJob job();
+
+    /** An attempt began; {@code resumeFrom} bytes were already in the part file. */
+    record Started(DownloadJob job, int attempt, long resumeFrom, OptionalLong totalBytes) implements ProgressEvent {
+    }
+
+    /** More bytes arrived: {@code bytes} in all so far for this job. */
+    record Bytes(DownloadJob job, long bytes, OptionalLong totalBytes) implements ProgressEvent {
+    }
+
+    /** An attempt failed and another follows after {@code delay}. */
+    record Retry(DownloadJob job, int attempt, Exception cause, Duration delay) implements ProgressEvent {
+    }
+
+    /** The file is complete and verified at {@code path}. */
+    record Finished(DownloadJob job, Path path, long bytes, Duration elapsed) implements ProgressEvent {
+    }
+
+    /** The job gave up. */
+    record Failed(DownloadJob job, Exception cause, Duration elapsed) implements ProgressEvent {
+    }
+
+    /** Receives events from several download threads at once: implementations must be thread-safe and quick. */
+    @FunctionalInterface
+    interface Listener {
+        void on(ProgressEvent event);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.sluice.download;
+
+import dev.sluice.ConnectFailedException;
+import dev.sluice.HttpStatusException;
+import dev.sluice.IntegrityException;
+import dev.sluice.ProtocolViolationException;
+import dev.sluice.SluiceException;
+import dev.sluice.SluiceTimeoutException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The outcome of a {@link Downloader} run: one item per job, in job order, and totals. Its
+ * JSON form ({@link #toJson()}) is the report of {@code sluice download --report}.
+ *
+ * @param items        one per job
+ * @param totalBytes   bytes received by all jobs (resumed bytes not counted again)
+ * @param totalSeconds wall time of the run
+ */
+public record Report(List<Item> items, long totalBytes, double totalSeconds) {
+
+    public Report {
+        items = List.copyOf(items);
+    }
+
+    /** Whether every job succeeded. */
+    public boolean isOk() {
+        return items.stream().allMatch(Item::ok);
+    }
+
+    /**
+     * One job's outcome.
+     *
+     * @param url        the job's URL
+     * @param path       the final path (or where it would have been), null when no name was decided
+     * @param ok         whether the file is complete and verified at {@code path}
+     * @param httpStatus the last HTTP status seen, or null when none arrived
+     * @param bytes      bytes received in this run
+     * @param seconds    wall time of the job, retries and waits included
+     * @param attempts   attempts made
+     * @param error      why it failed, or null
+     */
+    public record Item(String url, String path, boolean ok, Integer httpStatus, long bytes, double seconds,
+                       int attempts, Error error) {
+    }
+
+    /**
+     * A failure: {@code kind} is one of http, connect, timeout, protocol, integrity, io.
+     */
+    public record Error(String kind, String message) {
+
+        /** The report's kind for an exception, matching the command line's exit codes. */
+        public static Error of(Exception e) {
+            String kind = switch (e) {
+                case SluiceException s -> switch (s) {
+                    case HttpStatusException h -> "http";
+                    case ConnectFailedException c -> "connect";
+                    case SluiceTimeoutException t -> "timeout";
+                    case ProtocolViolationException p -> "protocol";
+                    case IntegrityException i -> "integrity";
+                };
+                default -> "io";
+            };
+            return new Error(kind, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+    }
+
+    /** The report as JSON, in the shape of the command-line contract. */
+    public String toJson() {
+        StringBuilder b = new StringBuilder(128 + items.size() * 192);
+        b.append("{\"items\":[");
+        for (int i = 0; i < items.size(); i++) {
+            Item it = items.get(i);
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append("{\"url\":");
+            string(b, it.url());
+            b.append(",\"path\":");
+            string(b, it.path());
+            b.append(",\"ok\":").append(it.ok());
+            b.append(",\"httpStatus\":").append(it.httpStatus() == null ? "null" : it.httpStatus().toString());
+            b.append(",\"bytes\":").append(it.bytes());
+            b.append(",\"seconds\":").append(number(it.seconds()));
+            b.append(",\"attempts\":").append(it.attempts());
+            b.append(",\"error\":");
+            if (it.error() == null) {
+                b.append("null");
+            } else {
+                b.append("{\"kind\":");
+                string(b, it.error().kind());
+                b.append(",\"message\":");
+                string(b, it.error().message());
+                b.append('}');
+            }
+            b.append('}');
+        }
+        b.append("],\"totalBytes\":").append(totalBytes);
+        b.append(",\"totalSeconds\":").append(number(totalSeconds)).append('}');
+        return b.toString();
+    }
+
+    private static String number(double d) {
+        return String.format(Locale.ROOT, "%.6f", d);
+    }
+
+    private static void string(StringBuilder b, String s) {
+        if (s == null) {
+            b.append("null");
+            return;
+        }
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || (c >= 0xd800 && c <= 0xdfff && !validSurrogate(s, i))) {
+                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        b.append('"');
+    }
+
+    private static boolean validSurrogate(String s, int i) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c)) {
+            return i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        }
+        return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+    }
+}

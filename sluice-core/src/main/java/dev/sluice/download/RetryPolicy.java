@@ -1,0 +1,68 @@
+package dev.sluice.download;
+
+import dev.sluice.ConnectFailedException;
+import dev.sluice.HttpStatusException;
+import dev.sluice.ProtocolViolationException;
+import dev.sluice.SluiceTimeoutException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.DoubleSupplier;
+
+/**
+ * When to try a download again and how long to wait: exponential backoff with full jitter
+ * (a uniform delay between zero and {@code base * 2^attempt}, capped), or the server's
+ * Retry-After when it gave one, up to a cap. Retried: connect failures, timeouts, truncated
+ * or malformed responses, and the statuses 408, 429, 500, 502, 503, 504; not other 4xx, and
+ * never a checksum mismatch.
+ *
+ * <pre>{@code
+ * RetryPolicy p = RetryPolicy.of(3);                  // three retries after the first attempt
+ * Duration d = p.delayFor(1, Optional.empty());        // between 0 and 2 x base
+ * }</pre>
+ *
+ * @param retries       attempts after the first
+ * @param base          the backoff unit
+ * @param maxDelay      the cap of any one delay, Retry-After included
+ * @param random        uniform numbers in [0, 1): injected so tests are exact
+ */
+public record RetryPolicy(int retries, Duration base, Duration maxDelay, DoubleSupplier random) {
+    public static final Duration DEFAULT_BASE = Duration.ofMillis(500);
+    public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(30);
+
+    public RetryPolicy {
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries must not be negative: " + retries);
+        }
+    }
+
+    public static RetryPolicy of(int retries) {
+        return new RetryPolicy(retries, DEFAULT_BASE, DEFAULT_MAX_DELAY, Math::random);
+    }
+
+    /** Whether a failure of this kind is worth another attempt. */
+    public static boolean isRetryable(Exception e) {
+        return switch (e) {
+            case HttpStatusException s -> switch (s.status()) {
+                case 408, 429, 500, 502, 503, 504 -> true;
+                default -> false;
+            };
+            case ConnectFailedException c -> true;
+            case SluiceTimeoutException t -> true;
+            case ProtocolViolationException p -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * The wait before retry number {@code attempt} (1 for the first retry): the server's
+     * Retry-After when given, else full jitter; both capped by {@link #maxDelay()}.
+     */
+    public Duration delayFor(int attempt, Optional<Duration> retryAfter) {
+        if (retryAfter.isPresent()) {
+            Duration d = retryAfter.get();
+            return d.isNegative() ? Duration.ZERO : d.compareTo(maxDelay) > 0 ? maxDelay : d;
+        }
+        double ceiling = Math.min(maxDelay.toNanos(), base.toNanos() * Math.pow(2, Math.max(0, attempt)));
+        return Duration.ofNanos((long) (random.getAsDouble() * ceiling));
+    }
+}
