@@ -1,0 +1,50 @@
+package dev.sluice.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class FileNamesTest {
+
+    @Test
+    void nameComesFromTheDecodedLastPathSegment() {
+        assertThat(FileNames.choose(URI.create("http://h/a/b/report%20final.pdf?x=1"), null)).isEqualTo("report final.pdf");
+        assertThat(FileNames.choose(URI.create("http://h/a/"), null)).isEqualTo("index.html");
+    }
+
+    @Test
+    void contentDispositionFilenameStarWinsOverFilename() {
+        String cd = "attachment; filename=\"plain.txt\"; filename*=UTF-8''%E2%82%AC%20rates.txt";
+        assertThat(FileNames.choose(URI.create("http://h/x"), cd)).isEqualTo("€ rates.txt");
+        assertThat(FileNames.choose(URI.create("http://h/x"), "attachment; filename=\"a;b.txt\"")).isEqualTo("a;b.txt");
+    }
+
+    @Test
+    void hostileNamesNeverLeaveTheDirectory() {
+        assertThat(FileNames.choose(URI.create("http://h/x"), "attachment; filename=\"../../etc/passwd\"")).isEqualTo("_.._etc_passwd");
+        assertThat(FileNames.choose(URI.create("http://h/%2e%2e%2fsecret"), null)).isEqualTo("_secret");
+        assertThat(FileNames.choose(URI.create("http://h/x"), "attachment; filename=\"/abs/path\"")).isEqualTo("_abs_path");
+        assertThat(FileNames.choose(URI.create("http://h/a%00b%0d%0a.txt"), null)).isEqualTo("a_b__.txt");
+        assertThat(FileNames.choose(URI.create("http://h/.."), null)).isEqualTo("index.html");
+        assertThat(FileNames.choose(URI.create("http://h/x.bin"), "attachment; filename=\"..\"")).isEqualTo("x.bin");
+    }
+
+    @Test
+    void longNamesAreCutToTheFileSystemLimit() {
+        String longName = "é".repeat(300);
+        assertThat(FileNames.sanitise(longName).orElseThrow().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .hasSizeLessThanOrEqualTo(FileNames.MAX_NAME_BYTES);
+    }
+
+    @Test
+    void relativeNamesFromAListStayInside() {
+        Path dir = Path.of("/tmp/out");
+        assertThat(FileNames.inside(dir, "sub/a.bin")).isEqualTo(Path.of("/tmp/out/sub/a.bin"));
+        assertThatThrownBy(() -> FileNames.inside(dir, "../a.bin")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FileNames.inside(dir, "/etc/passwd")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FileNames.inside(dir, "sub/../../a")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
