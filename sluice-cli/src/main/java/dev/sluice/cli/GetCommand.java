@@ -1,0 +1,383 @@
+package dev.sluice.cli;
+
+import dev.sluice.Body;
+import dev.sluice.Client;
+import dev.sluice.Request;
+import dev.sluice.RequestBody;
+import dev.sluice.Response;
+import dev.sluice.SluiceException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sluice get URL}: one request, the response body streamed to stdout or to a file.
+ * Every option is one call on {@link Client.Builder}, {@link Request.Builder} or
+ * {@link Body}; every error becomes one line on stderr and one exit code ({@link ExitCodes}).
+ */
+@Command(name = "get",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        separator = " ",
+        versionProvider = Main.Version.class,
+        description = {
+            "Sends one request and streams the response body to standard output,",
+            "or to FILE with -o. Redirects are followed (at most 10), Content-Encoding",
+            "gzip/deflate is decoded, and a final status of 400 or more is a failure",
+            "(exit 3) that writes nothing."},
+        footer = {"",
+            "With -o, the body goes to a temporary file beside FILE, renamed to FILE",
+            "once it has arrived whole. If the command fails after its options were",
+            "accepted (exit 3 to 8), FILE does not exist afterwards, even if it existed",
+            "before: FILE present means that this run succeeded. A device or a pipe",
+            "(/dev/null) is written directly and never removed.",
+            "",
+            "Exit codes:",
+            "  0  success",
+            "  2  usage error: bad option, bad URL, malformed header",
+            "  3  HTTP status 400 or more (without --no-fail)",
+            "  4  could not connect: DNS, refused, TLS handshake or verification",
+            "  5  timeout: connect, read or total",
+            "  6  protocol error: malformed, truncated or inconsistent response,",
+            "     redirect loop, more redirects than allowed",
+            "  7  integrity: checksum mismatch",
+            "  8  local I/O error: a file (or standard output) cannot be written or read",
+            "",
+            "Set SLUICE_DEBUG=1 to see the stack trace of an error."})
+final class GetCommand implements Callable<Integer> {
+    /** Larger blocks only cost memory: the body is streamed either way. */
+    private static final int MAX_CHUNK_BYTES = 16 << 20;
+    private static final String FORM_TYPE = "application/x-www-form-urlencoded";
+
+    private final OutputStream stdout;
+    private final PrintStream stderr;
+    /** Set once the run has succeeded or cleaned up after itself; read by the shutdown hook. */
+    private volatile boolean finished;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "URL", description = "An http or https URL.")
+    private String url;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = {"Write the body to FILE (atomically) instead of standard output.",
+                "'-' is standard output; a device or pipe (/dev/null) is written directly."})
+    private Path output;
+
+    @Option(names = {"-X", "--request"}, paramLabel = "METHOD",
+            description = "The request method (default GET, or POST with -d).")
+    private String method;
+
+    @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'",
+            description = "Add a request header field; repeatable.")
+    private List<String> headers = new ArrayList<>();
+
+    @Option(names = {"-d", "--data"}, paramLabel = "DATA|@FILE",
+            description = {"Send DATA (UTF-8), or the bytes of FILE as they are, as the request body.",
+                "Content-Type is " + FORM_TYPE + " unless -H gives one."})
+    private String data;
+
+    @Option(names = "--connect-timeout", paramLabel = "SEC", converter = SecondsConverter.class,
+            description = "Limit for TCP connect and TLS handshake (default 10; decimals allowed).")
+    private Duration connectTimeout;
+
+    @Option(names = "--read-timeout", paramLabel = "SEC", converter = SecondsConverter.class,
+            description = "Longest silence between two reads (default 30).")
+    private Duration readTimeout;
+
+    @Option(names = "--timeout", paramLabel = "SEC", converter = SecondsConverter.class,
+            description = "Limit for the whole exchange, body included (default none).")
+    private Duration totalTimeout;
+
+    @Option(names = "--max-redirects", paramLabel = "N", defaultValue = "10",
+            description = "Follow at most N redirects (default ${DEFAULT-VALUE}); more is a protocol error.")
+    private int maxRedirects;
+
+    @Option(names = "--no-redirects", description = "Do not follow redirects: a 3xx response is the result.")
+    private boolean noRedirects;
+
+    @Option(names = "--raw", description = "Keep a Content-Encoding as sent instead of decoding it.")
+    private boolean raw;
+
+    @Option(names = "--no-fail", description = "Accept a status of 400 or more: write its body, exit 0.")
+    private boolean noFail;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "Trust exactly the CA certificates in this PEM file.")
+    private Path caCertificates;
+
+    @Option(names = {"-k", "--insecure"}, description = "Do not verify the server's certificate or host name.")
+    private boolean insecure;
+
+    @Option(names = "--chunk-size", paramLabel = "N",
+            description = "Read and write standard output in blocks of N bytes (1 to " + MAX_CHUNK_BYTES
+                    + "); with -o the library picks its own.")
+    private Integer chunkSize;
+
+    GetCommand(OutputStream stdout, PrintStream stderr) {
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    @Override
+    public Integer call() {
+        checkOptions();
+        if (isStdout()) {
+            return fetch();
+        }
+        // Ctrl-C or kill ends the JVM without unwinding this thread; the hook keeps the promise
+        // that an unfinished run leaves neither FILE nor a temporary file beside it.
+        Thread onKill = Thread.ofPlatform().name("sluice-get-cleanup").unstarted(this::removeUnfinishedOutput);
+        Runtime.getRuntime().addShutdownHook(onKill);
+        try {
+            return fetch();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onKill);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook runs anyway and finds the run finished.
+            }
+        }
+    }
+
+    private int fetch() {
+        try {
+            Request request = newRequest();
+            try (Client client = newClient();
+                 Response response = client.send(request)) {
+                if (!noFail) {
+                    response.raiseForStatus();
+                }
+                writeBody(response.body());
+            }
+            finished = true;
+            return ExitCodes.OK;
+        } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
+            return fail(e);
+        }
+    }
+
+    /** Range checks picocli's types cannot express; breaking one is a usage error. */
+    private void checkOptions() {
+        if (maxRedirects < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-redirects must not be negative: " + maxRedirects);
+        }
+        if (chunkSize != null && (chunkSize < 1 || chunkSize > MAX_CHUNK_BYTES)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--chunk-size must be between 1 and " + MAX_CHUNK_BYTES + ": " + chunkSize);
+        }
+    }
+
+    private Request newRequest() throws IOException {
+        Request.Builder b = Request.newBuilder(url);
+        boolean hasContentType = false;
+        for (String h : headers) {
+            int colon = h.indexOf(':');
+            if (colon <= 0) {
+                throw new ParameterException(spec.commandLine(), "invalid header '" + h + "': expected 'Name: value'");
+            }
+            String name = h.substring(0, colon);
+            b.header(name, h.substring(colon + 1).strip());
+            hasContentType |= name.equalsIgnoreCase("Content-Type");
+        }
+        RequestBody body = data == null ? null : newBody(data);
+        if (body != null && !hasContentType) {
+            b.header("Content-Type", FORM_TYPE); // curl's choice for -d
+        }
+        if (method != null) {
+            b.method(method, body);
+        } else if (body != null) {
+            b.method("POST", body);
+        }
+        return b.build();
+    }
+
+    private static RequestBody newBody(String data) throws IOException {
+        if (!data.startsWith("@")) {
+            return RequestBody.ofBytes(data.getBytes(StandardCharsets.UTF_8));
+        }
+        Path file = Path.of(data.substring(1));
+        try {
+            if (Files.isRegularFile(file)) {
+                return RequestBody.ofPath(file);
+            }
+            if (Files.isDirectory(file)) {
+                throw new IOException("cannot read request body file " + file + ": is a directory");
+            }
+            // A pipe or device (/dev/stdin, a process substitution) has no size: send it chunked.
+            return RequestBody.ofInputStream(Files.newInputStream(file), OptionalLong.empty());
+        } catch (UncheckedIOException e) {
+            throw local("cannot read request body file " + file, e.getCause());
+        } catch (FileSystemException e) {
+            throw local("cannot read request body file " + file, e);
+        }
+    }
+
+    private Client newClient() throws IOException {
+        Client.Builder b = Client.builder()
+                .followRedirects(!noRedirects)
+                .maxRedirects(maxRedirects)
+                .decompress(!raw);
+        if (connectTimeout != null) {
+            b.connectTimeout(connectTimeout);
+        }
+        if (readTimeout != null) {
+            b.readTimeout(readTimeout);
+        }
+        if (totalTimeout != null) {
+            b.totalTimeout(totalTimeout);
+        }
+        if (insecure) {
+            b.insecure();
+        } else if (caCertificates != null) {
+            try {
+                b.trustCertificates(caCertificates);
+            } catch (FileSystemException e) {
+                throw local("cannot read CA certificates from " + caCertificates, e);
+            }
+        }
+        return b.build();
+    }
+
+    private void writeBody(Body body) throws IOException {
+        String target = isStdout() ? "standard output" : output.toString();
+        try {
+            if (isStdout()) {
+                stream(body, stdout);
+            } else if (isDevice(output)) {
+                // /dev/null, a named pipe: nothing to rename over, and nothing to remove later.
+                try (OutputStream device = Files.newOutputStream(output, StandardOpenOption.WRITE)) {
+                    stream(body, device);
+                }
+            } else {
+                body.transferTo(output);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause() instanceof SluiceException s ? s : local("cannot write " + target, e.getCause());
+        } catch (SluiceException e) {
+            throw e;
+        } catch (IOException e) {
+            throw local("cannot write " + target, e);
+        }
+    }
+
+    /** Writes the body as it arrives, in blocks of --chunk-size when given. */
+    private void stream(Body body, OutputStream out) throws IOException {
+        if (chunkSize == null) {
+            body.transferTo(out);
+        } else {
+            for (ByteBuffer chunk : body.chunks(chunkSize)) {
+                write(out, chunk);
+            }
+        }
+        out.flush();
+    }
+
+    private boolean isStdout() {
+        return output == null || output.toString().equals("-");
+    }
+
+    /** Something that exists and is neither a regular file nor a directory: a device or a pipe. */
+    private static boolean isDevice(Path file) {
+        return Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file);
+    }
+
+    private static void write(OutputStream out, ByteBuffer chunk) throws IOException {
+        if (chunk.hasArray()) {
+            out.write(chunk.array(), chunk.arrayOffset() + chunk.position(), chunk.remaining());
+        } else {
+            byte[] copy = new byte[chunk.remaining()];
+            chunk.get(copy);
+            out.write(copy);
+        }
+    }
+
+    /** Reports {@code e} on one line naming the URL, cleans up -o, and returns the exit code. */
+    private int fail(Exception e) {
+        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        int code = ExitCodes.of(cause);
+        String message = String.valueOf(cause.getMessage());
+        // The library's messages start with the URL; ours and the JDK's do not.
+        ErrorLine.print(stderr, message.contains(url) ? message : url + ": " + message, e);
+        if (code != ExitCodes.USAGE) {
+            removeOutput();
+        }
+        finished = true;
+        return code;
+    }
+
+    /**
+     * The shutdown hook: removes the temporary file of an interrupted transfer and FILE.
+     * {@link Body#transferTo(Path)} names its temporary file {@code .FILE.RANDOM.part} beside
+     * FILE and does not expose it, so it is found by that pattern.
+     */
+    private void removeUnfinishedOutput() {
+        if (finished || isDevice(output)) {
+            return;
+        }
+        Path target = output.toAbsolutePath();
+        String prefix = "." + target.getFileName() + ".";
+        try (DirectoryStream<Path> temporary = Files.newDirectoryStream(target.getParent(), p -> {
+            String name = p.getFileName().toString();
+            return name.startsWith(prefix) && name.endsWith(".part")
+                    && name.substring(prefix.length(), name.length() - ".part".length()).matches("[0-9a-z]+");
+        })) {
+            for (Path p : temporary) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // Best effort while the JVM goes down; there is nobody left to tell.
+        }
+        removeOutput();
+    }
+
+    /**
+     * A failed run leaves nothing at -o FILE (see the help footer). Only a regular file (or a
+     * link to one) goes: a directory, /dev/null or a pipe is never removed.
+     */
+    private void removeOutput() {
+        if (isStdout() || !Files.isRegularFile(output)) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(output);
+        } catch (IOException e) {
+            ErrorLine.print(stderr, "cannot remove " + output + ": " + reason(e), e);
+        }
+    }
+
+    private static IOException local(String what, IOException cause) {
+        return new IOException(what + ": " + reason(cause), cause);
+    }
+
+    private static String reason(IOException e) {
+        return switch (e) {
+            case NoSuchFileException missing -> "no such file or directory";
+            case AccessDeniedException denied -> "permission denied";
+            case FileSystemException fs when fs.getReason() != null -> fs.getReason();
+            default -> e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        };
+    }
+}

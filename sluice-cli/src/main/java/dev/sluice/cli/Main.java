@@ -1,0 +1,114 @@
+package dev.sluice.cli;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code sluice} command: parses the arguments with picocli and runs a subcommand. Each
+ * subcommand maps its options to library calls and its errors to an exit code
+ * ({@link ExitCodes}); this class only wires them up.
+ *
+ * <pre>{@code
+ * int code = Main.run(new String[] {"get", "http://127.0.0.1:8080/x"}, stdout, stderr);
+ * }</pre>
+ */
+@Command(name = "sluice",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = "Streaming HTTP/1.1 client.",
+        footer = {"", "Run 'sluice COMMAND --help' for the options of a command."})
+public final class Main implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    /** Runs the tool and exits with its code. */
+    public static void main(String[] args) {
+        // Standard output unbuffered and unwrapped: body bytes go out as they arrive, and a
+        // failed write (a closed pipe, a full disk) is an IOException rather than PrintStream's
+        // silent error flag.
+        OutputStream out = new FileOutputStream(FileDescriptor.out);
+        System.exit(run(args, out, System.err));
+    }
+
+    /**
+     * Runs the tool in this JVM: {@code out} receives response bodies (bytes exactly) and help
+     * text, {@code err} the error line. Returns the exit code; never calls {@code System.exit}.
+     */
+    public static int run(String[] args, OutputStream out, PrintStream err) {
+        PrintWriter outText = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter errText = new PrintWriter(err, true);
+        CommandLine cl = new CommandLine(new Main())
+                .addSubcommand(new GetCommand(out, err))
+                // The download and demo commands are added here once they exist.
+                .addSubcommand(new CommandLine.HelpCommand());
+        // Settings after the subcommands so that they apply to the whole tree.
+        cl.setExpandAtFiles(false); // "-d @file" is ours: picocli must not read the file as arguments.
+        cl.setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF));
+        cl.setOut(outText);
+        cl.setErr(errText);
+        cl.setParameterExceptionHandler(Main::usageError);
+        cl.setExecutionExceptionHandler((e, failed, parsed) -> {
+            // Commands report their own errors; reaching this is a bug, still shown on one line.
+            errText.println("sluice: internal error: " + ErrorLine.oneLine(String.valueOf(e)));
+            if (ErrorLine.debug()) {
+                e.printStackTrace(errText);
+            }
+            return ExitCodes.INTERNAL_ERROR;
+        });
+        try {
+            return cl.execute(args);
+        } finally {
+            outText.flush();
+            errText.flush();
+        }
+    }
+
+    /** {@code sluice} without a command: the usage, as an error. */
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("sluice: missing command");
+        spec.commandLine().usage(err);
+        return ExitCodes.USAGE;
+    }
+
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine failed = e.getCommandLine();
+        failed.getErr().println("sluice: " + ErrorLine.oneLine(e.getMessage()) + " (see '"
+                + failed.getCommandSpec().qualifiedName() + " --help')");
+        if (ErrorLine.debug()) {
+            e.printStackTrace(failed.getErr());
+        }
+        return ExitCodes.USAGE;
+    }
+
+    /** The version from the build, read only when asked for. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"sluice " + p.getProperty("version", "unknown")};
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.ScriptedServer;
+import dev.sluice.testkit.TestCertificates;
+import dev.sluice.testkit.TestCertificates.ServerCertificate;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** https: --cacert, --insecure, and exit 4 for any certificate that must not be trusted. */
+class GetTlsTest {
+    private static final TestCertificates CERTS = TestCertificates.shared();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theTestCaGivenWithCacertIsTrusted() throws IOException {
+        Path ca = CERTS.writeCaPem(dir);
+        try (var server = tlsServer(ServerCertificate.LOCALHOST)) {
+            Cli.Result result = Cli.run("get", server.uri("/secret").toString(), "--cacert", ca.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdoutText()).isEqualTo("over tls /secret");
+        }
+    }
+
+    @Test
+    void theNameLocalhostMatchesTooWithCacert() throws IOException {
+        Path ca = CERTS.writeCaPem(dir);
+        try (var server = tlsServer(ServerCertificate.LOCALHOST)) {
+            Cli.Result result = Cli.run("get", "https://localhost:" + server.port() + "/n", "--cacert", ca.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+        }
+    }
+
+    @Test
+    void aCertificateFromAnUnknownCaIsRefusedByDefault() throws IOException {
+        try (var server = tlsServer(ServerCertificate.LOCALHOST)) {
+            Cli.Result result = Cli.run("get", server.uri("/secret").toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.CONNECT);
+            assertThat(result.stdout()).isEmpty();
+            assertThat(result.stderrLines()).singleElement().asString()
+                    .startsWith("sluice: " + server.uri("/secret") + ": ").contains("TLS");
+            assertThat(server.requests()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerCertificate.class, names = {"EXPIRED", "SELF_SIGNED", "WRONG_HOST"})
+    void aBadCertificateIsRefusedEvenWithTheCa(ServerCertificate kind) throws IOException {
+        Path ca = CERTS.writeCaPem(dir);
+        try (var server = tlsServer(kind)) {
+            Cli.Result result = Cli.run("get", server.uri("/").toString(), "--cacert", ca.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.CONNECT);
+            assertThat(server.requests()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerCertificate.class, names = {"SELF_SIGNED", "WRONG_HOST", "EXPIRED"})
+    void insecureAcceptsAnyCertificate(ServerCertificate kind) throws IOException {
+        try (var server = tlsServer(kind)) {
+            Cli.Result result = Cli.run("get", server.uri("/any").toString(), "--insecure");
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdoutText()).isEqualTo("over tls /any");
+        }
+    }
+
+    @Test
+    void aMissingCaFileIsALocalIoError() throws IOException {
+        Path missing = dir.resolve("missing.pem");
+        try (var server = tlsServer(ServerCertificate.LOCALHOST)) {
+            Cli.Result result = Cli.run("get", server.uri("/").toString(), "--cacert", missing.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+            assertThat(result.stderrLines()).singleElement().asString().contains(missing.toString());
+            assertThat(server.connectionCount()).isZero();
+        }
+    }
+
+    @Test
+    void aCaFileWithoutCertificatesIsALocalIoError() throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty.pem"), "not a certificate\n");
+        try (var server = tlsServer(ServerCertificate.LOCALHOST)) {
+            Cli.Result result = Cli.run("get", server.uri("/").toString(), "--cacert", empty.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+            assertThat(result.stderrLines()).singleElement().asString().contains(empty.toString());
+        }
+    }
+
+    private static ScriptedServer tlsServer(ServerCertificate kind) throws IOException {
+        return ScriptedServer.startTls(CERTS.serverContext(kind), s -> s
+                .onEveryRequest((req, r) -> r.send(Responses.ok("over tls " + req.target()))));
+    }
+}

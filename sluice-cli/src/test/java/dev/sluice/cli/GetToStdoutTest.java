@@ -1,0 +1,155 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.testkit.PatternBytes;
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.ScriptedServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+
+/** {@code sluice get URL}: the body on standard output, exactly, however it was framed or encoded. */
+class GetToStdoutTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @Test
+    void everyByteValueReachesStdoutUnchanged() throws IOException {
+        byte[] all = new byte[256 * 4];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = (byte) i;
+        }
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: " + all.length)).send(all)))) {
+            Cli.Result result = Cli.run("get", server.uri("/bin").toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdout()).isEqualTo(all);
+            assertThat(result.stderr()).isEmpty();
+        }
+    }
+
+    @Test
+    void aBigBodyStreamsThroughWhole() throws IOException {
+        int length = 3 << 20;
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: " + length)).sendPattern(length)))) {
+            Cli.Result result = Cli.run("get", server.uri("/big").toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdout()).isEqualTo(PatternBytes.bytes(0, length));
+        }
+    }
+
+    @Test
+    void aChunkedBodyArrivesWithoutItsFraming() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.chunked("hello ", "chunked ", "world"))))) {
+            Cli.Result result = Cli.run("get", server.uri("/c").toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdoutText()).isEqualTo("hello chunked world");
+        }
+    }
+
+    @Test
+    void aChunkSizeChangesTheBlocksButNotTheBytes() throws IOException {
+        int length = 100_003;
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: " + length)).sendPattern(length)))) {
+            Cli.Result result = Cli.run("get", server.uri("/p").toString(), "--chunk-size", "7");
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdout()).isEqualTo(PatternBytes.bytes(0, length));
+        }
+    }
+
+    @Test
+    void gzipIsDecodedByDefault() throws IOException {
+        byte[] gzipped = gzip("decoded text\n".repeat(100));
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + gzipped.length))
+                .send(gzipped)))) {
+            Cli.Result result = Cli.run("get", server.uri("/z").toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdoutText()).isEqualTo("decoded text\n".repeat(100));
+            assertThat(server.requests().getFirst().header("Accept-Encoding")).contains("gzip");
+        }
+    }
+
+    @Test
+    void rawKeepsTheGzipBytesAsSentAndAsksForNoEncoding() throws IOException {
+        byte[] gzipped = gzip("kept as sent");
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + gzipped.length))
+                .send(gzipped)))) {
+            Cli.Result result = Cli.run("get", server.uri("/z").toString(), "--raw");
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdout()).isEqualTo(gzipped);
+            assertThat(server.requests().getFirst().header("Accept-Encoding")).isNull();
+        }
+    }
+
+    @Test
+    void corruptGzipIsAProtocolError() throws IOException {
+        byte[] corrupt = gzip("x".repeat(1000));
+        corrupt[corrupt.length / 2] ^= 0x55;
+        corrupt[corrupt.length / 2 + 1] ^= 0x55;
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + corrupt.length))
+                .send(corrupt)))) {
+            Cli.Result result = Cli.run("get", server.uri("/z").toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.PROTOCOL);
+            assertThat(result.stderrLines()).singleElement().asString().startsWith("sluice: " + server.uri("/z"));
+        }
+    }
+
+    @Test
+    void aBodyCutShortIsAProtocolErrorAfterWhatArrived() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
+                .send(Responses.head(200, "Content-Length: 1000")).send("0123456789").close()))) {
+            Cli.Result result = Cli.run("get", server.uri("/cut").toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.PROTOCOL);
+            assertThat(result.stdoutText()).isEqualTo("0123456789");
+            assertThat(result.stderrLines()).singleElement().asString()
+                    .startsWith("sluice: " + server.uri("/cut") + ": ");
+        }
+    }
+
+    @Test
+    void aHeadRequestWritesNothingAndSucceeds() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: 12345"))))) {
+            Cli.Result result = Cli.run("get", server.uri("/h").toString(), "-X", "HEAD");
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdout()).isEmpty();
+            assertThat(server.awaitRequests(1, WAIT).getFirst().method()).isEqualTo("HEAD");
+        }
+    }
+
+    @Test
+    void dashAsOutputMeansStdout() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("to stdout"))))) {
+            Cli.Result result = Cli.run("get", server.uri("/").toString(), "-o", "-");
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(result.stdoutText()).isEqualTo("to stdout");
+        }
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Help, version, and every way of calling the tool wrongly: exit 2, one line, nothing sent. */
+class UsageTest {
+    /** Nothing listens there; a usage error must be found before any connection is tried. */
+    private static final String UNUSED_URL = "http://127.0.0.1:" + Ports.closedPort() + "/x";
+
+    @Test
+    void noCommandPrintsTheUsageAndExitsWith2() {
+        Cli.Result result = Cli.run();
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stdout()).isEmpty();
+        assertThat(result.stderr()).startsWith("sluice: missing command\nUsage: sluice").contains("get");
+    }
+
+    @Test
+    void helpListsTheCommandsOnStdout() {
+        Cli.Result result = Cli.run("--help");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdoutText()).startsWith("Usage: sluice").contains("get", "help");
+        assertThat(result.stderr()).isEmpty();
+    }
+
+    @Test
+    void getHelpListsEveryOptionOfTheContractAndTheExitCodes() {
+        for (List<String> args : List.of(List.of("get", "--help"), List.of("help", "get"))) {
+            Cli.Result result = Cli.run(args.toArray(String[]::new));
+
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.stdoutText()).contains("-o", "-X", "-H", "-d", "--connect-timeout", "--read-timeout",
+                    "--timeout", "--max-redirects", "--no-redirects", "--raw", "--no-fail", "--cacert", "--insecure",
+                    "--chunk-size", "Exit codes:", "FILE does not exist afterwards");
+        }
+    }
+
+    @Test
+    void versionNamesTheToolAndItsVersion() {
+        Cli.Result result = Cli.run("--version");
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdoutText()).matches("sluice \\d+\\.\\d+\\.\\d+.*\n");
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageError() {
+        Cli.Result result = Cli.run("fetch", UNUSED_URL);
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderrLines()).singleElement().asString().startsWith("sluice: ").contains("fetch");
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageErrorOnOneLine() {
+        Cli.Result result = Cli.run("get", "--bogus", UNUSED_URL);
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderrLines()).containsExactly("sluice: Unknown option: '--bogus' (see 'sluice get --help')");
+    }
+
+    @Test
+    void aMissingUrlIsAUsageError() {
+        Cli.Result result = Cli.run("get");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderrLines()).singleElement().asString().contains("URL");
+    }
+
+    @Test
+    void twoUrlsAreAUsageError() {
+        assertThat(Cli.run("get", UNUSED_URL, UNUSED_URL).exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not a url", "http://", "ftp://127.0.0.1/file", "127.0.0.1:8080/x", "file:///etc/passwd",
+        "http://user:secret@127.0.0.1/", "http://[::1/", "mailto:someone@example.org"})
+    void aUrlThatIsNotAbsoluteHttpIsAUsageError(String url) {
+        Cli.Result result = Cli.run("get", url);
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderrLines()).singleElement().asString().startsWith("sluice: ");
+        assertThat(result.stdout()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-1", "0.0", "abc", "", "NaN", "1e12"})
+    void aTimeoutThatIsNotAPositiveNumberOfSecondsIsAUsageError(String seconds) {
+        for (String option : List.of("--connect-timeout", "--read-timeout", "--timeout")) {
+            Cli.Result result = Cli.run("get", UNUSED_URL, option, seconds);
+
+            assertThat(result.exitCode()).as(option + " " + seconds + ": " + result).isEqualTo(ExitCodes.USAGE);
+            assertThat(result.stderrLines()).singleElement().asString().contains(option);
+        }
+    }
+
+    @Test
+    void decimalTimeoutsAreAccepted() {
+        // Accepted, so the request is tried: nobody listens, which is exit 4, not 2.
+        Cli.Result result = Cli.run("get", UNUSED_URL, "--connect-timeout", "0.5", "--read-timeout", "1.25",
+                "--timeout", "2");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.CONNECT);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "-5", "x", "16777217", "99999999999"})
+    void aChunkSizeOutOfRangeIsAUsageError(String size) {
+        Cli.Result result = Cli.run("get", UNUSED_URL, "--chunk-size", size);
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderrLines()).singleElement().asString().contains("--chunk-size");
+    }
+
+    @Test
+    void negativeMaxRedirectsIsAUsageError() {
+        Cli.Result result = Cli.run("get", UNUSED_URL, "--max-redirects", "-1");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderrLines()).singleElement().asString().contains("--max-redirects");
+    }
+
+    @Test
+    void anOptionGivenWithoutItsValueIsAUsageError() {
+        assertThat(Cli.run("get", UNUSED_URL, "-o").exitCode()).isEqualTo(ExitCodes.USAGE);
+    }
+
+    @Test
+    void anAtSignIsNeverReadAsAnArgumentFile() {
+        // picocli would expand "@file" into arguments; for sluice "@" only means something after -d.
+        Cli.Result result = Cli.run("get", "@/etc/hostname");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderr()).contains("@/etc/hostname");
+    }
+}
