@@ -231,6 +231,14 @@ public final class Body implements AutoCloseable {
     public long transferTo(Path file) throws IOException {
         take();
         Path target = file.toAbsolutePath();
+        if (Files.exists(target) && !Files.isRegularFile(target)) {
+            // A device or a pipe (/dev/null, a FIFO) is written as it is: renaming over it
+            // would replace the node itself.
+            try (OutputStream out = Files.newOutputStream(target)) {
+                taken = false;
+                return transferTo(out);
+            }
+        }
         Path dir = target.getParent();
         // Not Files.createTempFile: its 0600 mode would stay on the final file.
         Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(

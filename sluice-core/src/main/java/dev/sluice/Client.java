@@ -77,8 +77,11 @@ public final class Client implements AutoCloseable {
         this.limits = b.limits;
         this.maxConnections = b.maxConnections;
         this.maxConnectionsPerHost = b.maxConnectionsPerHost;
-        SSLContext ssl = b.insecure ? TlsContexts.trustingAll() : b.sslContext != null ? b.sslContext : TlsContexts.systemDefault();
-        var connector = new SocketConnector(ssl, !b.insecure, watchdog, new BufferPool());
+        SSLContext given = b.sslContext;
+        boolean insecure = b.insecure;
+        var connector = new SocketConnector(
+                () -> insecure ? TlsContexts.trustingAll() : given != null ? given : TlsContexts.systemDefault(),
+                !insecure, watchdog, new BufferPool());
         this.pool = new ConnectionPool(connector, b.maxConnections, b.maxConnectionsPerHost, b.idleTimeout.toNanos());
     }
 

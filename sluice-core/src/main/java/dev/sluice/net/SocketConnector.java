@@ -14,6 +14,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Connects over TCP to each resolved address in turn within the connect deadline, then, for
@@ -23,7 +24,9 @@ public final class SocketConnector implements Connector {
     private static final System.Logger LOG = System.getLogger(SocketConnector.class.getName());
     private static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
 
-    private final SSLContext sslContext;
+    /** Made on first use: the JDK's default context costs about 100 ms to build, and plain http never needs it. */
+    private final Supplier<SSLContext> sslContext;
+    private volatile SSLContext context;
     private final boolean verifyHostname;
     private final Watchdog watchdog;
     private final BufferPool buffers;
@@ -33,7 +36,7 @@ public final class SocketConnector implements Connector {
      * @param sslContext     the TLS context for https origins
      * @param verifyHostname false only in insecure mode, together with a trust-all context
      */
-    public SocketConnector(SSLContext sslContext, boolean verifyHostname, Watchdog watchdog, BufferPool buffers) {
+    public SocketConnector(Supplier<SSLContext> sslContext, boolean verifyHostname, Watchdog watchdog, BufferPool buffers) {
         this.sslContext = sslContext;
         this.verifyHostname = verifyHostname;
         this.watchdog = watchdog;
@@ -96,7 +99,12 @@ public final class SocketConnector implements Connector {
     }
 
     private Connection handshake(SocketChannel channel, Origin origin, long deadlineNanos) throws IOException {
-        SSLSocket tls = (SSLSocket) sslContext.getSocketFactory()
+        SSLContext ctx = context;
+        if (ctx == null) {
+            ctx = sslContext.get();
+            context = ctx;
+        }
+        SSLSocket tls = (SSLSocket) ctx.getSocketFactory()
                 .createSocket(channel.socket(), origin.host(), origin.port(), true);
         SSLParameters params = tls.getSSLParameters();
         params.setProtocols(PROTOCOLS);
