@@ -169,8 +169,10 @@ public final class Client implements AutoCloseable {
 
     private Response newResponse(Request request, DecoderEvent.ResponseHead head, Headers headers,
                                  List<Redirect> history, Exchange ex) {
-        List<String> plan = decompress && !request.method().equals("HEAD")
-                ? ContentDecoding.plan(headers.all("Content-Encoding")) : null;
+        // A body empty by its framing (HEAD, 204, 304, Content-Length: 0) has nothing to decode.
+        boolean empty = head.framing() instanceof BodyFraming.None
+                || (head.framing() instanceof BodyFraming.FixedLength f0 && f0.length() == 0);
+        List<String> plan = decompress && !empty ? ContentDecoding.plan(headers.all("Content-Encoding")) : null;
         OptionalLong length = head.framing() instanceof BodyFraming.FixedLength f ? OptionalLong.of(f.length())
                 : head.framing() instanceof BodyFraming.None ? OptionalLong.of(0) : OptionalLong.empty();
         Body body = new Body(ex, plan, charsetOf(headers), length);

@@ -43,7 +43,10 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
             subscriber.onError(new IllegalStateException("a body can have only one subscriber"));
             return;
         }
-        subscriber.onSubscribe(new Pump<>(source, subscriber));
+        Pump<T> pump = new Pump<>(source, subscriber);
+        subscriber.onSubscribe(pump);
+        // Only now may items flow: onNext must not overlap onSubscribe (Reactive Streams §1.3).
+        pump.open();
     }
 
     private static final class Pump<T> implements Flow.Subscription {
@@ -58,6 +61,8 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
         private boolean cancelled;
         /** Guarded by lock. */
         private boolean started;
+        /** Guarded by lock: onSubscribe has returned. */
+        private boolean open;
         /** Guarded by lock: a request(n <= 0) to report (Reactive Streams §3.9). */
         private IllegalArgumentException badRequest;
 
@@ -78,14 +83,35 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                 } else {
                     demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
                 }
-                if (!started) {
-                    started = true;
-                    Thread.ofVirtual().name("sluice-body-publisher").start(this::run);
-                } else {
-                    changed.signal();
+                startOrSignal();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Called once onSubscribe has returned; starts reading when demand already came. */
+        void open() {
+            lock.lock();
+            try {
+                open = true;
+                if (!cancelled && (demand > 0 || badRequest != null)) {
+                    startOrSignal();
                 }
             } finally {
                 lock.unlock();
+            }
+        }
+
+        /** Call with the lock held. */
+        private void startOrSignal() {
+            if (!open) {
+                return;
+            }
+            if (!started) {
+                started = true;
+                Thread.ofVirtual().name("sluice-body-publisher").start(this::run);
+            } else {
+                changed.signal();
             }
         }
 

@@ -1,0 +1,213 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.testkit.PatternBytes;
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.ScriptedServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sendAsync} and the future forms of {@link AsyncBody}: they complete with the head or
+ * the body, fail with the same types as the synchronous API, and cancelling closes the
+ * connection.
+ */
+class AsyncSendTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private Client client;
+
+    @BeforeEach
+    void newClient() {
+        client = Client.builder().readTimeout(WAIT).build();
+    }
+
+    @AfterEach
+    void closeClient() {
+        client.close();
+    }
+
+    @Test
+    void theFutureCompletesWithTheHeadWhileTheBodyIsStillOnTheWire() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: 10", "X-Head: here") + "01234").stallUntil("rest").send("56789")))) {
+            Response r = client.sendAsync(Request.get(server.uri("/a"))).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            try (r) {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.headers().first("X-Head")).contains("here");
+                CompletableFuture<String> text = r.body().async().text();
+                assertThat(text).isNotDone();
+                server.release("rest");
+                assertThat(text.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("0123456789");
+            }
+        }
+    }
+
+    @Test
+    void failuresCompleteTheFutureWithTheSameTypes() throws Exception {
+        int refusedPort;
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            refusedPort = socket.getLocalPort();
+        }
+        assertThat(client.sendAsync(Request.get("http://127.0.0.1:" + refusedPort + "/")))
+                .failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(ConnectFailedException.class);
+        try (var garbage = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest().send("NOT HTTP\r\n\r\n").close()));
+             var silent = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest().awaitClientClose()));
+             Client quick = Client.builder().readTimeout(Duration.ofMillis(300)).build()) {
+            assertThat(client.sendAsync(Request.get(garbage.uri("/g"))))
+                    .failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(ProtocolViolationException.class);
+            assertThat(quick.sendAsync(Request.get(silent.uri("/s"))))
+                    .failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(ReadTimeoutException.class);
+        }
+    }
+
+    @Test
+    void raiseForStatusAsyncFailsTyped() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.status(404, "gone"))))) {
+            assertThat(client.sendAsync(Request.get(server.uri("/x"))).thenCompose(Response::raiseForStatusAsync))
+                    .failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(HttpStatusException.class);
+        }
+    }
+
+    @Test
+    void cancellingTheFutureWhileWaitingForTheHeadClosesTheConnection() throws Exception {
+        try (var server = ScriptedServer.start(s -> s
+                .onConnection(0, c -> c.expectRequest().awaitClientClose())
+                .onEveryConnection(c -> c.serveRequests())
+                .onEveryRequest((req, r) -> r.send(Responses.ok("after"))));
+             Client one = Client.builder().maxConnections(1).connectTimeout(WAIT).build()) {
+            CompletableFuture<Response> pending = one.sendAsync(Request.get(server.uri("/slow")));
+            server.awaitRequests(1, WAIT);
+            assertThat(pending.cancel(true)).isTrue();
+            server.awaitClientClose(0, WAIT);
+            // The pool slot was freed: with one connection allowed, the next request gets through.
+            try (Response r = one.send(Request.get(server.uri("/next")))) {
+                assertThat(r.body().text()).isEqualTo("after");
+            }
+        }
+    }
+
+    @Test
+    void cancellingABodyFutureClosesTheConnection() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
+                .send(Responses.head(200, "Content-Length: 1000000") + "part").awaitClientClose()))) {
+            Response r = client.sendAsync(Request.get(server.uri("/body"))).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            CompletableFuture<byte[]> bytes = r.body().async().bytes();
+            assertThat(bytes.cancel(true)).isTrue();
+            server.awaitClientClose(0, WAIT);
+            r.close();
+        }
+    }
+
+    @Test
+    void forEachSeesEveryByteInOrder() throws Exception {
+        long size = 3L << 20;
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: " + size)).sendPattern(size)))) {
+            var verifier = new PatternBytes.Verifier(0);
+            CompletableFuture<Void> done = client.sendAsync(Request.get(server.uri("/each")))
+                    .thenCompose(r -> r.body().async().forEach(verifier::update));
+            done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(verifier.position()).isEqualTo(size);
+        }
+    }
+
+    @Test
+    void transferToPathCompletesWithTheCountAndTheFile() throws Exception {
+        long size = 2L << 20;
+        Path target = dir.resolve("async.bin");
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: " + size)).sendPattern(size)))) {
+            long n = client.sendAsync(Request.get(server.uri("/file")))
+                    .thenCompose(r -> r.body().async().transferTo(target))
+                    .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(n).isEqualTo(size);
+            try (var in = Files.newInputStream(target)) {
+                assertThat(PatternBytes.verify(in, 0)).isEqualTo(size);
+            }
+        }
+    }
+
+    @Test
+    void aTruncatedTransferToPathFailsTypedAndLeavesNothing() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
+                .send(Responses.head(200, "Content-Length: 100000")).sendPattern(5000).close()))) {
+            assertThat(client.sendAsync(Request.get(server.uri("/cut")))
+                    .thenCompose(r -> r.body().async().transferTo(dir.resolve("cut.bin"))))
+                    .failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(ProtocolViolationException.class);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    @Test
+    void bytesAndTextFuturesFailTypedOnATruncatedBody() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
+                .send(Responses.head(200, "Transfer-Encoding: chunked") + "4\r\nabcd\r\n").close()))) {
+            assertThat(client.sendAsync(Request.get(server.uri("/1"))).thenCompose(r -> r.body().async().bytes()))
+                    .failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(ProtocolViolationException.class);
+            assertThat(client.sendAsync(Request.get(server.uri("/2"))).thenCompose(r -> r.body().async().text()))
+                    .failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(ProtocolViolationException.class);
+            assertThat(client.sendAsync(Request.get(server.uri("/3")))
+                    .thenCompose(r -> r.body().async().forEach(b -> { })))
+                    .failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(ProtocolViolationException.class);
+        }
+    }
+
+    @Test
+    void manyConcurrentAsyncRequestsShareTheLimitedPool() throws Exception {
+        AtomicLong total = new AtomicLong();
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok(req.target()))));
+             Client limited = Client.builder().maxConnectionsPerHost(4).connectTimeout(WAIT).build()) {
+            CompletableFuture<?>[] all = new CompletableFuture<?>[200];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = limited.sendAsync(Request.get(server.uri("/" + i)))
+                        .thenCompose(r -> r.body().async().bytes())
+                        .thenAccept(b -> total.addAndGet(b.length));
+            }
+            CompletableFuture.allOf(all).get(WAIT.toSeconds() * 3, TimeUnit.SECONDS);
+            assertThat(server.connectionCount()).isLessThanOrEqualTo(4);
+            assertThat(total.get()).isEqualTo(java.util.stream.IntStream.range(0, 200).map(i -> ("/" + i).length()).sum());
+            assertThat(limited.poolState()).contains("leased=0", "waiting=0");
+        }
+    }
+
+    @Test
+    void anAsyncBodyIsReadOnceLikeASyncOne() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("once"))));
+             Response r = client.send(Request.get(server.uri("/once")))) {
+            AsyncBody async = r.body().async();
+            assertThat(async.text().get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("once");
+            assertThat(async.bytes()).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(IllegalStateException.class);
+        }
+    }
+}

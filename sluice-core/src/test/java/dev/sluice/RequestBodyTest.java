@@ -1,0 +1,197 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.testkit.PatternBytes;
+import dev.sluice.testkit.RecordedRequest;
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.ScriptedServer;
+import dev.sluice.testkit.TestCertificates;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a request sends, as the server reads it: framing, bodies of every kind, and headers that cannot be sent. */
+class RequestBodyTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private Client client;
+    private ScriptedServer server;
+
+    @BeforeEach
+    void start() throws IOException {
+        client = Client.builder().readTimeout(WAIT).build();
+        server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(
+                Responses.ok(req.method() + " " + req.body().length))));
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.close();
+    }
+
+    private RecordedRequest sendAndRecord(Request request) throws IOException {
+        int before = server.requests().size();
+        try (Response r = client.send(request)) {
+            assertThat(r.body().text()).startsWith(request.method() + " ");
+        }
+        return server.awaitRequests(before + 1, WAIT).get(before);
+    }
+
+    @Test
+    void bytesGoOutWithContentLength() throws IOException {
+        byte[] body = PatternBytes.bytes(0, 100_000);
+        RecordedRequest req = sendAndRecord(Request.post(server.uri("/bytes").toString(),
+                RequestBody.ofBytes(body, "application/octet-stream")));
+        assertThat(req.header("Content-Length")).isEqualTo("100000");
+        assertThat(req.header("Content-Type")).isEqualTo("application/octet-stream");
+        assertThat(req.header("Transfer-Encoding")).isNull();
+        assertThat(req.body()).isEqualTo(body);
+    }
+
+    @Test
+    void aSmallBodyAndAStringGoOutWithTheirContentType() throws IOException {
+        RecordedRequest req = sendAndRecord(Request.post(server.uri("/s").toString(), RequestBody.ofString("h\u00e9llo")));
+        assertThat(req.header("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+        assertThat(req.header("Content-Length")).isEqualTo("6");
+        assertThat(req.bodyText()).isEqualTo("h\u00e9llo");
+    }
+
+    @Test
+    void aUserContentTypeWinsAndUserFramingHeadersAreIgnored() throws IOException {
+        RecordedRequest req = sendAndRecord(Request.newBuilder(server.uri("/u"))
+                .header("Content-Type", "application/json")
+                .header("Content-Length", "999")
+                .header("Transfer-Encoding", "chunked")
+                .post(RequestBody.ofString("{}"))
+                .build());
+        assertThat(req.headerValues("Content-Type")).containsExactly("application/json");
+        assertThat(req.headerValues("Content-Length")).containsExactly("2");
+        assertThat(req.header("Transfer-Encoding")).isNull();
+        assertThat(req.bodyText()).isEqualTo("{}");
+    }
+
+    @Test
+    void aPostWithoutBodySendsContentLengthZero() throws IOException {
+        RecordedRequest req = sendAndRecord(Request.newBuilder(server.uri("/empty")).method("POST", null).build());
+        assertThat(req.header("Content-Length")).isEqualTo("0");
+    }
+
+    @Test
+    void aGetSendsNoFramingAndTheDefaultHeaders() throws IOException {
+        RecordedRequest req = sendAndRecord(Request.get(server.uri("/g?q=a%20b")));
+        assertThat(req.target()).isEqualTo("/g?q=a%20b");
+        assertThat(req.header("Host")).isEqualTo("127.0.0.1:" + server.port());
+        assertThat(req.header("User-Agent")).startsWith("sluice/");
+        assertThat(req.header("Accept")).isEqualTo("*/*");
+        assertThat(req.header("Content-Length")).isNull();
+        assertThat(req.header("Transfer-Encoding")).isNull();
+    }
+
+    @Test
+    void aLargeFileIsSentWhole() throws IOException {
+        long size = 24L << 20;
+        Path file = PatternBytes.writeFile(dir.resolve("upload.bin"), size);
+        RecordedRequest req = sendAndRecord(Request.put(server.uri("/file").toString(), RequestBody.ofPath(file)));
+        assertThat(req.header("Content-Length")).isEqualTo(Long.toString(size));
+        assertThat(req.body()).hasSize((int) size);
+        PatternBytes.verify(req.body(), 0, req.body().length, 0);
+    }
+
+    @Test
+    void aFileIsSentWholeOverTls() throws IOException {
+        long size = 3L << 20;
+        Path file = PatternBytes.writeFile(dir.resolve("upload.bin"), size);
+        TestCertificates certs = TestCertificates.shared();
+        try (var tls = ScriptedServer.startTls(certs.serverContext(), s -> s.onEveryRequest((req, r) -> r.send(
+                Responses.ok("got " + req.body().length))));
+             Client tlsClient = Client.builder().sslContext(certs.clientContext()).build();
+             Response r = tlsClient.send(Request.put(tls.uri("/file").toString(), RequestBody.ofPath(file)))) {
+            assertThat(r.body().text()).isEqualTo("got " + size);
+            byte[] body = tls.awaitRequests(1, WAIT).getFirst().body();
+            PatternBytes.verify(body, 0, body.length, 0);
+        }
+    }
+
+    @Test
+    void aStreamOfUnknownLengthIsSentChunked() throws IOException {
+        byte[] body = PatternBytes.bytes(0, 300_000);
+        RecordedRequest req = sendAndRecord(Request.post(server.uri("/stream").toString(),
+                RequestBody.ofInputStream(new ByteArrayInputStream(body), OptionalLong.empty())));
+        assertThat(req.header("Transfer-Encoding")).isEqualTo("chunked");
+        assertThat(req.header("Content-Length")).isNull();
+        assertThat(req.body()).isEqualTo(body);
+    }
+
+    @Test
+    void anEmptyStreamOfUnknownLengthIsSentAsTheLastChunkOnly() throws IOException {
+        RecordedRequest req = sendAndRecord(Request.post(server.uri("/nothing").toString(),
+                RequestBody.ofInputStream(InputStream.nullInputStream(), OptionalLong.empty())));
+        assertThat(req.header("Transfer-Encoding")).isEqualTo("chunked");
+        assertThat(req.body()).isEmpty();
+    }
+
+    @Test
+    void aStreamOfKnownLengthIsSentWithContentLength() throws IOException {
+        byte[] body = "known length".getBytes(StandardCharsets.US_ASCII);
+        RecordedRequest req = sendAndRecord(Request.post(server.uri("/known").toString(),
+                RequestBody.ofInputStream(new ByteArrayInputStream(body), OptionalLong.of(body.length))));
+        assertThat(req.header("Content-Length")).isEqualTo(Integer.toString(body.length));
+        assertThat(req.body()).isEqualTo(body);
+    }
+
+    @Test
+    void aStreamShorterThanItsDeclaredLengthFailsTyped() {
+        assertThatThrownBy(() -> client.send(Request.post(server.uri("/short").toString(),
+                RequestBody.ofInputStream(new ByteArrayInputStream(new byte[3]), OptionalLong.of(10)))))
+                .isInstanceOf(SluiceException.class)
+                .hasMessageContaining("/short");
+    }
+
+    @Test
+    void aHeaderValueWithCrLfIsRejectedBeforeAnyConnection() throws IOException {
+        Request injected = Request.newBuilder(server.uri("/inject"))
+                .header("X-Evil", "a\r\nX-Injected: yes")
+                .build();
+        assertThatThrownBy(() -> client.send(injected)).isInstanceOf(IllegalArgumentException.class);
+        Request lfOnly = Request.newBuilder(server.uri("/inject")).header("X-Evil", "a\nb").build();
+        assertThatThrownBy(() -> client.send(lfOnly)).isInstanceOf(IllegalArgumentException.class);
+        Request badName = Request.newBuilder(server.uri("/inject")).header("X Evil:", "v").build();
+        assertThatThrownBy(() -> client.send(badName)).isInstanceOf(IllegalArgumentException.class);
+        // A valid request now must be the server's first connection and first request.
+        RecordedRequest req = sendAndRecord(Request.get(server.uri("/valid")));
+        assertThat(req.index()).isZero();
+        assertThat(req.connectionIndex()).isZero();
+        assertThat(req.header("X-Injected")).isNull();
+        assertThat(server.connectionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aHeaderInjectionIsRejectedByTheAsyncApiToo() throws Exception {
+        Request injected = Request.newBuilder(server.uri("/inject")).header("X-Evil", "a\r\nb").build();
+        assertThat(client.sendAsync(injected))
+                .failsWithin(WAIT)
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(IllegalArgumentException.class);
+        assertThat(sendAndRecord(Request.get(server.uri("/valid"))).index()).isZero();
+    }
+
+    @Test
+    void aMethodWithASpaceIsRejected() {
+        Request bad = Request.newBuilder(server.uri("/m")).method("GET /evil HTTP/1.1\r\nX:", null).build();
+        assertThatThrownBy(() -> client.send(bad)).isInstanceOf(IllegalArgumentException.class);
+    }
+}

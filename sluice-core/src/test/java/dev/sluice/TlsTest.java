@@ -1,0 +1,200 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.testkit.PatternBytes;
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.ScriptedServer;
+import dev.sluice.testkit.TestCertificates;
+import dev.sluice.testkit.TestCertificates.ServerCertificate;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * TLS through the JDK with certificates made by the test: a trusted CA works, every bad
+ * certificate is a {@link ConnectFailedException}, {@code insecure()} accepts them, SNI and
+ * host name checks use the URL's host, and hostile bytes inside TLS are still violations.
+ */
+class TlsTest {
+    private static final TestCertificates CERTS = TestCertificates.shared();
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private Client trustingClient() throws IOException {
+        return Client.builder().trustCertificates(CERTS.writeCaPem(dir)).readTimeout(WAIT).build();
+    }
+
+    @Test
+    void aServerSignedByTheTrustedCaIsAcceptedAndItsConnectionReused() throws IOException {
+        try (var server = ScriptedServer.startTls(CERTS.serverContext(), s -> s
+                .onEveryRequest((req, r) -> r.send(Responses.ok("secure " + req.target()))));
+             Client client = trustingClient()) {
+            for (String path : List.of("/one", "/two")) {
+                try (Response r = client.send(Request.get(server.uri(path)))) {
+                    assertThat(r.uri().getScheme()).isEqualTo("https");
+                    assertThat(r.body().text()).isEqualTo("secure " + path);
+                }
+            }
+            assertThat(server.awaitRequests(2, WAIT)).extracting(req -> req.connectionIndex()).containsExactly(0, 0);
+        }
+    }
+
+    @Test
+    void aLargeBodyOverTlsArrivesIntact() throws IOException {
+        long size = 6L << 20;
+        try (var server = ScriptedServer.startTls(CERTS.serverContext(), s -> s.onEveryConnection(c -> c.expectRequest()
+                .send(Responses.head(200, "Content-Length: " + size)).sendPattern(size).awaitClientClose()));
+             Client client = trustingClient();
+             Response r = client.send(Request.get(server.uri("/big")))) {
+            assertThat(PatternBytes.verify(r.body().stream(), 0)).isEqualTo(size);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ServerCertificate.class, names = {"EXPIRED", "SELF_SIGNED", "WRONG_HOST"})
+    void aBadCertificateIsAConnectFailure(ServerCertificate kind) throws IOException {
+        try (var server = ScriptedServer.startTls(CERTS.serverContext(kind), s -> s
+                .onEveryRequest((req, r) -> r.send(Responses.ok("must not be read"))));
+             Client client = trustingClient()) {
+            assertThatThrownBy(() -> client.send(Request.get(server.uri("/bad"))))
+                    .isInstanceOf(ConnectFailedException.class)
+                    .hasMessageContaining("TLS");
+            assertThat(server.requests()).isEmpty();
+            assertThat(client.poolState()).contains("leased=0", "idle=0");
+        }
+    }
+
+    @Test
+    void theJdkDefaultTrustRejectsTheTestCa() throws IOException {
+        try (var server = ScriptedServer.startTls(CERTS.serverContext(), s -> s
+                .onEveryRequest((req, r) -> r.send(Responses.ok("no"))));
+             Client client = Client.newClient()) {
+            assertThatThrownBy(() -> client.send(Request.get(server.uri("/x")))).isInstanceOf(ConnectFailedException.class);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(ServerCertificate.class)
+    void insecureModeAcceptsEveryCertificate(ServerCertificate kind) throws IOException {
+        try (var server = ScriptedServer.startTls(CERTS.serverContext(kind), s -> s
+                .onEveryRequest((req, r) -> r.send(Responses.ok("accepted"))));
+             Client client = Client.builder().insecure().build();
+             Response r = client.send(Request.get(server.uri("/any")))) {
+            assertThat(r.body().text()).isEqualTo("accepted");
+        }
+    }
+
+    @Test
+    void theHostNameIsCheckedAgainstLocalhost() throws IOException {
+        try (var good = ScriptedServer.startTls(CERTS.serverContext(), s -> s
+                .onEveryRequest((req, r) -> r.send(Responses.ok("localhost ok"))));
+             var wrong = ScriptedServer.startTls(CERTS.serverContext(ServerCertificate.WRONG_HOST), s -> s
+                     .onEveryRequest((req, r) -> r.send(Responses.ok("no"))));
+             Client client = trustingClient()) {
+            try (Response r = client.send(Request.get("https://localhost:" + good.port() + "/h"))) {
+                assertThat(r.body().text()).isEqualTo("localhost ok");
+            }
+            assertThat(good.awaitRequests(1, WAIT).getFirst().header("Host")).isEqualTo("localhost:" + good.port());
+            assertThatThrownBy(() -> client.send(Request.get("https://localhost:" + wrong.port() + "/h")))
+                    .isInstanceOf(ConnectFailedException.class);
+        }
+    }
+
+    @Test
+    void theClientSendsTheUrlHostAsSni() throws Exception {
+        try (SSLServerSocket listener = (SSLServerSocket) CERTS.serverContext().getServerSocketFactory().createServerSocket()) {
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            CompletableFuture<List<SNIServerName>> sni = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try (SSLSocket socket = (SSLSocket) listener.accept()) {
+                    socket.startHandshake();
+                    sni.complete(((ExtendedSSLSession) socket.getSession()).getRequestedServerNames());
+                    InputStream in = socket.getInputStream();
+                    readHead(in);
+                    OutputStream out = socket.getOutputStream();
+                    out.write(Responses.ok("sni").getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                    in.read(); // until the client closes
+                } catch (IOException e) {
+                    sni.completeExceptionally(e);
+                }
+            });
+            try (Client client = trustingClient();
+                 Response r = client.send(Request.get(URI.create("https://localhost:" + listener.getLocalPort() + "/")))) {
+                assertThat(r.body().text()).isEqualTo("sni");
+            }
+            assertThat(sni.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                    .containsExactly(new SNIHostName("localhost"));
+        }
+    }
+
+    @Test
+    void aBodyCutShortOverTlsIsAViolation() throws IOException {
+        try (var server = ScriptedServer.startTls(CERTS.serverContext(), s -> s.onEveryConnection(c -> c.expectRequest()
+                .send(Responses.head(200, "Content-Length: 100000")).sendPattern(1000).close()));
+             Client client = trustingClient();
+             Response r = client.send(Request.get(server.uri("/cut")))) {
+            assertThatThrownBy(() -> r.body().bytes()).isInstanceOf(ProtocolViolationException.class);
+        }
+    }
+
+    @Test
+    void aTcpCloseWithoutCloseNotifyMidBodyIsAViolation() throws IOException {
+        try (var server = ScriptedServer.startTls(CERTS.serverContext(), s -> s.onEveryConnection(c -> c.expectRequest()
+                .send(Responses.head(200, "Content-Length: 100000")).sendPattern(1000).closeWithoutCloseNotify()));
+             Client client = trustingClient();
+             Response r = client.send(Request.get(server.uri("/cut")))) {
+            assertThatThrownBy(() -> r.body().bytes()).isInstanceOf(ProtocolViolationException.class);
+        }
+    }
+
+    @Test
+    void garbageInsideTlsIsAViolation() throws IOException {
+        try (var server = ScriptedServer.startTls(CERTS.serverContext(), s -> s.onEveryConnection(c -> c.expectRequest()
+                .send("SSH-2.0-OpenSSH_9.6\r\n\r\n").awaitClientClose()));
+             Client client = trustingClient()) {
+            assertThatThrownBy(() -> client.send(Request.get(server.uri("/g")))).isInstanceOf(ProtocolViolationException.class);
+            server.awaitClientClose(0, WAIT);
+        }
+    }
+
+    @Test
+    void aPlainHttpServerOnAnHttpsUrlIsAConnectFailure() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c
+                .send("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n").close()));
+             Client client = trustingClient()) {
+            assertThatThrownBy(() -> client.send(Request.get("https://127.0.0.1:" + server.port() + "/")))
+                    .isInstanceOf(ConnectFailedException.class);
+        }
+    }
+
+    private static void readHead(InputStream in) throws IOException {
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        int b;
+        while (matched < 4 && (b = in.read()) >= 0) {
+            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+    }
+}
