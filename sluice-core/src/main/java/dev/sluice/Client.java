@@ -331,11 +331,14 @@ public final class Client implements AutoCloseable {
         return maxConnectionsPerHost;
     }
 
-    /** Closes idle connections and stops the timeout thread; responses still open keep working until closed. */
+    /**
+     * Closes idle connections and refuses new requests; responses still open keep working,
+     * timeouts included, until closed. The timeout thread ends by itself once nothing is left
+     * to watch.
+     */
     @Override
     public void close() {
         pool.close();
-        watchdog.close();
     }
 
     /**

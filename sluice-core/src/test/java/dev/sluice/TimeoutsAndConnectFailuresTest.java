@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,9 +140,6 @@ class TimeoutsAndConnectFailuresTest {
     }
 
     @Test
-    @Disabled("bug: Client.close() (Client.java) closes the Watchdog, whose schedule() then ignores every new"
-            + " deadline, so a response still open (which close() promises keeps working) loses its read and"
-            + " total timeouts and a read from a silent server blocks forever")
     void aResponseStillOpenWhenTheClientClosesKeepsItsReadTimeout() throws Exception {
         try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Length: 100") + "abc").awaitClientClose()))) {

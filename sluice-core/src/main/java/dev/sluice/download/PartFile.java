@@ -46,30 +46,44 @@ final class PartFile {
         return Files.exists(part) ? Files.size(part) : 0;
     }
 
+    Path path() {
+        return part;
+    }
+
     Optional<String> validator() {
+        return attribute(VALIDATOR_ATTRIBUTE);
+    }
+
+    private void storeValidator(String validator) {
+        storeAttribute(VALIDATOR_ATTRIBUTE, validator);
+    }
+
+    /** An extended attribute of the part file, when the file system keeps them. */
+    Optional<String> attribute(String name) {
         try {
             UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
-            if (view == null || !view.list().contains(VALIDATOR_ATTRIBUTE)) {
+            if (view == null || !Files.exists(part) || !view.list().contains(name)) {
                 return Optional.empty();
             }
-            ByteBuffer b = ByteBuffer.allocate(view.size(VALIDATOR_ATTRIBUTE));
-            view.read(VALIDATOR_ATTRIBUTE, b);
+            ByteBuffer b = ByteBuffer.allocate(view.size(name));
+            view.read(name, b);
             return Optional.of(new String(b.array(), 0, b.position(), StandardCharsets.ISO_8859_1));
         } catch (IOException | UnsupportedOperationException e) {
             return Optional.empty();
         }
     }
 
-    private void storeValidator(String validator) {
+    /** Sets (or, for null, removes) an extended attribute; silently does nothing where unsupported. */
+    void storeAttribute(String name, String value) {
         try {
             UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
             if (view != null) {
-                if (validator == null) {
-                    if (view.list().contains(VALIDATOR_ATTRIBUTE)) {
-                        view.delete(VALIDATOR_ATTRIBUTE);
+                if (value == null) {
+                    if (view.list().contains(name)) {
+                        view.delete(name);
                     }
                 } else {
-                    view.write(VALIDATOR_ATTRIBUTE, ByteBuffer.wrap(validator.getBytes(StandardCharsets.ISO_8859_1)));
+                    view.write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)));
                 }
             }
         } catch (IOException | UnsupportedOperationException e) {

@@ -39,7 +39,7 @@ public final class Redirects {
      * @throws IllegalArgumentException when the value is not a usable http(s) URL
      */
     public static URI resolve(URI base, String location) {
-        URI loc = URI.create(location.trim().replace(" ", "%20"));
+        URI loc = URI.create(encodeIllegal(location.trim()));
         URI next = base.resolve(loc);
         String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
@@ -52,6 +52,42 @@ public final class Redirects {
             next = URI.create(next + "#" + base.getRawFragment());
         }
         return next;
+    }
+
+    /**
+     * Percent-encodes what a URI may not hold raw (spaces, controls, bytes above 0x7f), as
+     * browsers and curl do with a Location like {@code /café} sent in UTF-8. Existing escapes
+     * stay.
+     */
+    static String encodeIllegal(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = c > 0x20 && c < 0x7f && c != '"' && c != '<' && c != '>' && c != '\\'
+                    && c != '^' && c != '`' && c != '{' && c != '|' && c != '}';
+            if (ok) {
+                if (b != null) {
+                    b.append(c);
+                }
+                continue;
+            }
+            if (b == null) {
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            int cp = s.codePointAt(i);
+            if (Character.charCount(cp) == 2) {
+                i++;
+            }
+            // Header values arrive as ISO-8859-1, one char per byte: those chars are the raw
+            // bytes (UTF-8 in practice) and are escaped as they are, not encoded again.
+            byte[] bytes = cp <= 0xff ? new byte[] {(byte) cp}
+                    : new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            for (byte x : bytes) {
+                b.append('%').append(Character.toUpperCase(Character.forDigit((x >> 4) & 15, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(x & 15, 16)));
+            }
+        }
+        return b == null ? s : b.toString();
     }
 
     /** Whether two URLs share scheme, host and port; credentials do not cross origins. */

@@ -18,6 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * guard is queued again at the new deadline; if the operation ended, the guard leaves the set.
  */
 public final class Watchdog implements AutoCloseable {
+    /** How long the thread lingers with nothing to watch. */
+    private static final long IDLE_EXIT_NANOS = 5_000_000_000L;
+
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when the earliest scheduled time moves earlier, or on close. */
     private final Condition changed = lock.newCondition();
@@ -72,7 +75,12 @@ public final class Watchdog implements AutoCloseable {
                         return;
                     }
                     if (queue.isEmpty()) {
-                        changed.awaitUninterruptibly();
+                        // No deadline to watch: the thread ends after a while and the next
+                        // schedule() starts another, so an unused client holds no thread.
+                        if (changed.awaitNanos(IDLE_EXIT_NANOS) <= 0 && queue.isEmpty()) {
+                            thread = null;
+                            return;
+                        }
                         continue;
                     }
                     Guard first = queue.first();

@@ -13,7 +13,6 @@ import org.reactivestreams.tck.TestEnvironment;
 import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.annotations.AfterClass;
 import org.testng.annotations.BeforeClass;
-import org.testng.SkipException;
 import org.testng.annotations.Test;
 
 /**
@@ -85,12 +84,4 @@ public class RealBodyPublisherTckTest extends FlowPublisherVerification<ByteBuff
         return taken;
     }
 
-    /** Reported, not hidden: see the skip message. Remove this override once the bug is fixed. */
-    @Override
-    @Test
-    public void stochastic_spec103_mustSignalOnMethodsSequentially() throws Throwable {
-        throw new SkipException(BUG_ON_NEXT_DURING_ON_SUBSCRIBE);
-    }
-
-    static final String BUG_ON_NEXT_DURING_ON_SUBSCRIBE = "bug: BodyPublisher.Pump.request (engine/BodyPublisher.java) starts the reading thread on the first request, even from inside onSubscribe, so onNext can run while onSubscribe has not returned (Reactive Streams §1.3)";
 }
