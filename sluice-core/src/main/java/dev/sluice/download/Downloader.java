@@ -49,6 +49,7 @@ public final class Downloader {
     private final RetryPolicy retryPolicy;
     private final boolean resume;
     private final RateLimiter rateLimiter;
+    private final int segments;
     private final ProgressEvent.Listener listener;
     private final Sleeper sleeper;
 
@@ -66,6 +67,7 @@ public final class Downloader {
         this.retryPolicy = b.retryPolicy;
         this.resume = b.resume;
         this.rateLimiter = b.bytesPerSecond > 0 ? new RateLimiter(b.bytesPerSecond) : null;
+        this.segments = b.segments;
         this.listener = b.listener;
         this.sleeper = b.sleeper;
     }
@@ -162,6 +164,9 @@ public final class Downloader {
                     return item(true, attempt, null);
                 } catch (IOException | RuntimeException e) {
                     Exception cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+                    if (cause instanceof HttpStatusException h) {
+                        lastStatus = h.status();
+                    }
                     if (!RetryPolicy.isRetryable(cause) || attempt > retryPolicy.retries()) {
                         listener.on(new ProgressEvent.Failed(job, cause, elapsed()));
                         return item(false, attempt, Report.Error.of(cause));
@@ -175,6 +180,18 @@ public final class Downloader {
 
         private PartFile.Result attemptOnce(int attempt) throws IOException, InterruptedException {
             retryAfter = Optional.empty();
+            if (segments > 1) {
+                var segmented = new SegmentedDownload(client, job, retryPolicy, sleeper, rateLimiter, listener);
+                Optional<SegmentedDownload.Probe> probe = segmented.probe();
+                int count = probe.map(p -> SegmentedDownload.segmentsFor(p.size(), segments)).orElse(1);
+                if (count > 1) {
+                    lastStatus = 206;
+                    if (target == null) {
+                        target = names.claim(directory.resolve(FileNames.choose(job.uri(), probe.get().contentDisposition())));
+                    }
+                    return segmented.run(new PartFile(target), probe.get(), count, resume || attempt > 1, this::onBytes);
+                }
+            }
             PartFile part = target == null ? null : new PartFile(target);
             boolean mayResume = resume || attempt > 1;
             long offset = part != null && mayResume ? part.existingBytes() : 0;
@@ -250,6 +267,7 @@ public final class Downloader {
         private RetryPolicy retryPolicy = RetryPolicy.of(3);
         private boolean resume;
         private long bytesPerSecond;
+        private int segments = 1;
         private ProgressEvent.Listener listener = e -> { };
         private Sleeper sleeper = d -> Thread.sleep(d);
 
@@ -289,6 +307,18 @@ public final class Downloader {
         /** Whether a part file left by an earlier run is resumed (curl's {@code -C -}, aria2c's {@code -c}). */
         public Builder resume(boolean resume) {
             this.resume = resume;
+            return this;
+        }
+
+        /**
+         * Splits each large file into up to {@code n} byte ranges fetched over as many
+         * connections (aria2c's {@code -s}), when the server supports ranges; default 1.
+         */
+        public Builder segments(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("segments must be at least 1: " + n);
+            }
+            this.segments = n;
             return this;
         }
 
