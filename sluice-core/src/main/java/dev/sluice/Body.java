@@ -175,6 +175,18 @@ public final class Body implements AutoCloseable {
     public byte[] bytes(long maxBytes) throws IOException {
         take();
         try (InputStream in = source()) {
+            if (in == raw && contentLength.isPresent() && contentLength.getAsLong() <= maxBytes) {
+                // The size is known: one array of exactly that size, filled from the views.
+                byte[] all = new byte[(int) contentLength.getAsLong()];
+                int at = 0;
+                ByteBuffer v;
+                while ((v = raw.nextView()) != null) {
+                    int n = v.remaining();
+                    v.get(all, at, n); // the decoder never yields more than Content-Length
+                    at += n;
+                }
+                return all;
+            }
             byte[] all = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes));
             if (all.length == maxBytes && in.read() != -1) {
                 throw new IllegalStateException("the body of " + exchange.uri() + " is larger than " + maxBytes + " bytes");

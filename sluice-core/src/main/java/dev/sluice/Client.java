@@ -105,10 +105,9 @@ public final class Client implements AutoCloseable {
      */
     public Response send(Request request) throws IOException {
         Timeouts timeouts = Timeouts.startingNow(connectTimeout, readTimeout, request.timeout().orElse(totalTimeout));
-        List<Redirect> history = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        List<Redirect> history = List.of();
+        Set<String> seen = null;
         Request current = request;
-        seen.add(current.method() + " " + current.uri());
         while (true) {
             Exchange ex = execute(current, timeouts);
             DecoderEvent.ResponseHead head = ex.head();
@@ -118,6 +117,12 @@ public final class Client implements AutoCloseable {
                 return newResponse(current, head, headers, history, ex);
             }
             ex.close();
+            if (seen == null) {
+                // Only requests that redirect pay for the bookkeeping.
+                seen = new HashSet<>();
+                seen.add(current.method() + " " + current.uri());
+                history = new ArrayList<>();
+            }
             history.add(new Redirect(current.uri(), head.status(), next.uri()));
             if (history.size() > maxRedirects) {
                 throw new ProtocolViolationException(request.uri(), "more than " + maxRedirects + " redirects (last to "
@@ -219,7 +224,7 @@ public final class Client implements AutoCloseable {
         List<Field> fields = requestFields(request);
         String target = targetOf(request.uri());
         // Encoding first: a request that cannot be sent fails before any connection is made.
-        RequestEncoder.encodeHead(request.method(), target, fields);
+        byte[] head = RequestEncoder.encodeHead(request.method(), target, fields);
         RequestBody body = request.body().orElse(null);
         for (int attempt = 0; ; attempt++) {
             Exchange ex;
@@ -230,7 +235,7 @@ public final class Client implements AutoCloseable {
                 throw new InterruptedIOException("interrupted while waiting for a connection to " + request.uri());
             }
             try {
-                ex.writeRequest(request.method(), target, fields, body);
+                ex.writeRequest(request.method(), head, body);
                 ex.readHead();
                 return ex;
             } catch (SluiceException e) {

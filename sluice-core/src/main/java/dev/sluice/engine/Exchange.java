@@ -103,14 +103,9 @@ public final class Exchange implements AutoCloseable {
     }
 
     /**
-     * Sends the request head and body.
-     *
-     * @throws IllegalArgumentException when the method, target or a field cannot be sent safely
-     *                                  (CR, LF, NUL...): nothing has been sent then
+     * Sends the request head (encoded by {@link RequestEncoder#encodeHead}) and body.
      */
-    public void writeRequest(String method, String target, List<Field> fields, RequestBody body)
-            throws SluiceException {
-        byte[] headBytes = RequestEncoder.encodeHead(method, target, fields);
+    public void writeRequest(String method, byte[] headBytes, RequestBody body) throws SluiceException {
         decoder.reset(method);
         try {
             switch (body) {
