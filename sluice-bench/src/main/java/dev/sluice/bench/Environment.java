@@ -1,0 +1,71 @@
+package dev.sluice.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The machine and tool versions, for the report: figures mean nothing without them. */
+final class Environment {
+    private Environment() {
+    }
+
+    static Map<String, String> describe(String nginx, String python) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CPU", cpuModel());
+        env.put("cores", Runtime.getRuntime().availableProcessors() + " (client and server share them)");
+        env.put("memory", memTotal());
+        env.put("kernel", Workloads.firstLine(Processes.outputOrEmpty(List.of("uname", "-sr"))));
+        env.put("JDK", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.name") + " "
+                + Runtime.version() + ", harness JVM flags: "
+                + (ManagementFactory.getRuntimeMXBean().getInputArguments().isEmpty() ? "none (defaults)"
+                        : String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())));
+        env.put("nginx", Workloads.firstLine(Processes.outputOrEmpty(List.of(nginx, "-v")))
+                .replace("nginx version: ", ""));
+        env.put("curl", words(Workloads.firstLine(Processes.outputOrEmpty(List.of("curl", "--version"))), 4));
+        env.put("wrk", Workloads.firstLine(Processes.outputOrEmpty(List.of("wrk", "-v"))));
+        env.put("OkHttp", OkHttpFetcher.version());
+        if (python != null) {
+            env.put("Python", Workloads.firstLine(Processes.outputOrEmpty(List.of(python, "--version")))
+                    + ", aiohttp " + Workloads.aiohttpVersion(python));
+        } else {
+            env.put("Python", "aiohttp not installed: its row is left out");
+        }
+        return env;
+    }
+
+    private static String words(String line, int n) {
+        String[] w = line.split("\\s+");
+        return String.join(" ", java.util.Arrays.copyOf(w, Math.min(n, w.length)));
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (IOException e) {
+            // Not Linux, or /proc hidden: say so below.
+        }
+        return "unknown";
+    }
+
+    private static String memTotal() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    return String.format("%.1f GiB", kib / 1024.0 / 1024.0);
+                }
+            }
+        } catch (IOException e) {
+            // Same as above.
+        }
+        return "unknown";
+    }
+}

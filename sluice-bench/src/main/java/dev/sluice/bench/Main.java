@@ -1,0 +1,120 @@
+package dev.sluice.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The benchmark harness. {@code scripts/bench} starts nginx, makes the data and calls
+ * {@code run}; {@code stream} is the child JVM of the 10 GiB workload.
+ *
+ * <pre>
+ * java -jar sluice-bench.jar run --base http://127.0.0.1:PORT --work DIR --out docs/benchmarks.md
+ *      [--quick] [--python /usr/bin/python3] [--only a,b,c,d,e] [--nginx PATH]
+ * java -Xmx64m -cp sluice-bench.jar dev.sluice.bench.Main stream URL
+ * </pre>
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            usage();
+        }
+        switch (args[0]) {
+            case "run" -> run(Arrays.copyOfRange(args, 1, args.length));
+            case "stream" -> {
+                if (args.length != 2) {
+                    usage();
+                }
+                BigStream.child(args[1]);
+            }
+            default -> usage();
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
+        String base = null;
+        Path work = null;
+        Path out = null;
+        String python = null;
+        String nginx = "nginx";
+        boolean quick = false;
+        Set<String> only = new HashSet<>(List.of("a", "b", "c", "d", "e"));
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--base" -> base = args[++i];
+                case "--work" -> work = Path.of(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--python" -> python = args[++i];
+                case "--nginx" -> nginx = args[++i];
+                case "--quick" -> quick = true;
+                case "--only" -> only = new HashSet<>(Arrays.asList(args[++i].split(",")));
+                default -> usage();
+            }
+        }
+        if (base == null || work == null || out == null) {
+            usage();
+        }
+        Config cfg = Config.of(base, work, quick, python);
+        Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Report report = new Report(cfg, Environment.describe(nginx, python));
+        long start = System.nanoTime();
+        try (SluiceFetcher sluice = new SluiceFetcher();
+             OkHttpFetcher okhttp = new OkHttpFetcher();
+             JdkFetcher jdk = new JdkFetcher()) {
+            Workloads w = new Workloads(cfg, sluice, okhttp, jdk);
+            if (only.contains("a")) {
+                attempt(report, "(a)", () -> report.bulkDiscard = w.bulkDiscard());
+            }
+            if (only.contains("b")) {
+                attempt(report, "(b)", () -> report.bulkToFile = w.bulkToFile());
+            }
+            if (only.contains("c")) {
+                attempt(report, "(c)", () -> report.small = w.smallResponses());
+            }
+            if (only.contains("d") && !quick) {
+                attempt(report, "(d)", () -> report.bigStream = w.bigStream(jar));
+            }
+            if (only.contains("a") || only.contains("b") || only.contains("d")) {
+                attempt(report, "curl start-up", () -> report.curlStartup = w.curlStartup());
+            }
+        }
+        if (only.contains("e")) {
+            System.out.println("(e) codec under JMH");
+            boolean shortJmh = quick;
+            attempt(report, "(e)", () -> report.codec = CodecBench.run(shortJmh));
+        }
+        report.harnessSeconds = (System.nanoTime() - start) / 1e9;
+        report.write(out);
+        System.out.println("wrote " + out);
+        if (!report.failures.isEmpty()) {
+            System.err.println(String.join("\n", report.failures));
+            System.exit(1);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs one workload; a failure is printed and written into the report, and the others still run. */
+    private static void attempt(Report report, String workload, Step step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            report.failures.add(workload + " failed: " + e);
+        }
+    }
+
+    private static void usage() {
+        System.err.println("usage: Main run --base URL --work DIR --out FILE [--quick] [--python PATH] "
+                + "[--nginx PATH] [--only a,b,c,d,e]\n       Main stream URL");
+        System.exit(2);
+    }
+}
