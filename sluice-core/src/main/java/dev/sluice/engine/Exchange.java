@@ -40,8 +40,12 @@ public final class Exchange implements AutoCloseable {
     private static final long DRAIN_MAX_BYTES = 64 * 1024;
     /** The longest {@link #close()} waits for those bytes. */
     private static final long DRAIN_MAX_NANOS = 200_000_000L;
-    /** Body bytes after which the read buffer grows to {@link BufferPool#LARGE}. */
-    private static final long LARGE_BUFFER_AFTER_BYTES = 4L << 20;
+    /** Body bytes, and rate in bytes/s, from which the read buffer grows to {@link BufferPool#MEDIUM}. */
+    private static final long MEDIUM_BUFFER_AFTER_BYTES = 64 * 1024;
+    private static final long MEDIUM_BUFFER_MIN_RATE = 8L << 20;
+    /** Body bytes, and rate in bytes/s, from which the read buffer grows to {@link BufferPool#LARGE}. */
+    private static final long LARGE_BUFFER_AFTER_BYTES = 1L << 20;
+    private static final long LARGE_BUFFER_MIN_RATE = 64L << 20;
     private static final int STREAM_CHUNK = 64 * 1024;
 
     private final URI uri;
@@ -261,8 +265,9 @@ public final class Exchange implements AutoCloseable {
     }
 
     /**
-     * Grows the buffer when a head line fills it, or when the body proves big enough that
-     * larger reads pay.
+     * Grows the buffer when a head line fills it, or when the body proves both big and fast
+     * enough that larger reads pay. Speed matters as much as size: a slow stream gains
+     * nothing from a big buffer, and ten thousand of them must fit in little memory.
      */
     private ByteBuffer ensureRoom(ByteBuffer buf) {
         int cap = buf.capacity();
@@ -272,12 +277,20 @@ public final class Exchange implements AutoCloseable {
             int wanted = Math.max(limits.maxHeadBytes(), limits.maxTrailerBytes()) + 1;
             return conn.resizeBuffer(wanted <= BufferPool.MEDIUM ? BufferPool.MEDIUM : BufferPool.LARGE);
         }
-        long body = decoder.bodyBytesReceived();
-        if (cap == BufferPool.SMALL && body >= BufferPool.MEDIUM) {
-            return conn.resizeBuffer(BufferPool.MEDIUM);
+        if (cap == BufferPool.LARGE) {
+            return buf;
         }
-        if (cap == BufferPool.MEDIUM && body >= LARGE_BUFFER_AFTER_BYTES) {
+        long body = decoder.bodyBytesReceived();
+        if (body < MEDIUM_BUFFER_AFTER_BYTES) {
+            return buf;
+        }
+        long elapsed = Math.max(1, System.nanoTime() - headNanos);
+        long bytesPerSecond = (long) (body * 1e9 / elapsed);
+        if (body >= LARGE_BUFFER_AFTER_BYTES && bytesPerSecond >= LARGE_BUFFER_MIN_RATE) {
             return conn.resizeBuffer(BufferPool.LARGE);
+        }
+        if (cap == BufferPool.SMALL && bytesPerSecond >= MEDIUM_BUFFER_MIN_RATE) {
+            return conn.resizeBuffer(BufferPool.MEDIUM);
         }
         return buf;
     }

@@ -110,10 +110,17 @@ public final class Connection {
 
     /**
      * Replaces the read buffer with one of {@code size} bytes, keeping unconsumed bytes; used
-     * to grow for a long head or a bulk body.
+     * to grow for a long head or a bulk body. When no memory is left for it, the current
+     * buffer stays.
      */
     public ByteBuffer resizeBuffer(int size) {
-        ByteBuffer bigger = buffers.take(size, tls == null);
+        ByteBuffer bigger;
+        try {
+            bigger = buffers.take(size, tls == null);
+        } catch (OutOfMemoryError e) {
+            // Direct memory is short (many streams at once): carry on with the buffer we have.
+            return buffer;
+        }
         bigger.put(buffer).flip();
         buffers.give(buffer);
         buffer = bigger;
