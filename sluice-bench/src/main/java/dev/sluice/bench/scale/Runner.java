@@ -1,0 +1,557 @@
+package dev.sluice.bench.scale;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * Runs the scale scenarios of sluice's asynchronous API against its peers, each client in its
+ * own process under {@code /usr/bin/time}, run by run in turn (A B C A B C ...), and writes
+ * the medians and the pair-by-pair ratios between the markers of {@code docs/benchmarks-async.md}.
+ * {@code scripts/bench-scale} prepares everything (JDK, build, nginx, data) and calls this.
+ *
+ * <pre>
+ * java -cp sluice-bench.jar dev.sluice.bench.scale.Runner --base http://127.0.0.1:PORT --data DIR \
+ *      --work DIR --java JAVA --cp CLASSPATH --python PYTHON --script aiohttp_scale.py --out FILE \
+ *      [--quick] [--only 1,2,3] [--root DIR] [--nginx-version V]
+ * </pre>
+ */
+public final class Runner {
+    static final String BEGIN = "<!-- bench-scale:begin (written by scripts/bench-scale; edit outside the markers) -->";
+    static final String END = "<!-- bench-scale:end -->";
+
+    /** One client as one command line. */
+    record Client(String label, List<String> command, Path cleanDir, int timeoutSeconds) {
+    }
+
+    /** What one run measured. */
+    record Run(double wall, double cpu, double rssMiB, double inWall, double inCpu, int ok, int expected, int exit) {
+        boolean good() {
+            return exit == 0 && ok == expected && expected > 0;
+        }
+    }
+
+    private final Args args;
+    private final boolean quick;
+    private final String java;
+    private final String cp;
+    private final String python;
+    private final String script;
+    private final String base;
+    private final Path data;
+    private final Path work;
+    private final String root;
+    private final StringBuilder doc = new StringBuilder();
+    private final List<String> verdicts = new ArrayList<>();
+
+    private Runner(Args args) {
+        this.args = args;
+        this.quick = args.has("quick");
+        this.java = args.get("java");
+        this.cp = args.get("cp");
+        this.python = args.get("python", null);
+        this.script = args.get("script");
+        this.base = args.get("base");
+        this.data = Path.of(args.get("data"));
+        this.work = Path.of(args.get("work"));
+        this.root = args.get("root", "");
+    }
+
+    public static void main(String[] argv) throws Exception {
+        new Runner(new Args(argv)).run();
+    }
+
+    private void run() throws Exception {
+        String only = args.get("only", "1,2,3");
+        int pairs = args.getInt("pairs", quick ? 3 : 5);
+        int warmups = quick ? 0 : 1;
+        header(pairs, warmups);
+        if (only.contains("1")) {
+            scenario1(pairs, warmups);
+        }
+        if (only.contains("2")) {
+            scenario2(pairs, warmups);
+        }
+        if (only.contains("3")) {
+            scenario3(pairs, warmups);
+        }
+        doc.append("### Targets, as measured in this run\n\n");
+        for (String v : verdicts) {
+            doc.append("- ").append(v).append('\n');
+        }
+        doc.append('\n');
+        write(Path.of(args.get("out")));
+    }
+
+    // --- scenarios ---------------------------------------------------------------------------
+
+    private List<String> jvm(String mainClass, List<String> flags, String... rest) {
+        List<String> c = new ArrayList<>();
+        c.add(java);
+        c.addAll(flags);
+        c.add("-cp");
+        c.add(cp);
+        c.add("dev.sluice.bench.scale." + mainClass);
+        c.addAll(Arrays.asList(rest));
+        return c;
+    }
+
+    private static final List<String> TUNED = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    private void scenario1(int pairs, int warmups) throws Exception {
+        int n = 10_000;
+        String url = base + "/r16k/64k";
+        String expect = data.resolve("64k").toString();
+        List<String> heap = List.of("-Xmx256m");
+        List<Client> clients = List.of(
+                new Client("sluice forEach -Xmx256m", jvm("SluiceStreams", heap, "--url", url, "--n", "" + n,
+                        "--expect-file", expect, "--api", "foreach", "--crc"), null, 300),
+                new Client("sluice publisher -Xmx256m", jvm("SluiceStreams", heap, "--url", url, "--n", "" + n,
+                        "--expect-file", expect, "--api", "publisher", "--crc"), null, 300));
+        doc.append("## 1. 10,000 concurrent streaming responses in one JVM under -Xmx256m\n\n")
+                .append("10,000 GETs of a 64 KiB file of random bytes, served by nginx with `limit_rate 16k` (each body takes ")
+                .append("about 4 s, so all 10,000 are open at once), all started at once through `sendAsync`, each body read ")
+                .append("through the asynchronous API and verified: its length and its CRC32C against the file's. ")
+                .append("Client: `maxConnections(10000)`, `maxConnectionsPerHost(10000)`, connect timeout 60 s.\n\n");
+        Map<String, List<Run>> runs = measure(clients, pairs, warmups);
+        table(clients, runs);
+        boolean allOk = true;
+        for (Client c : clients) {
+            allOk &= runs.get(c.label()).stream().allMatch(Run::good);
+        }
+        Run m = medianOf(runs.get(clients.get(0).label()));
+        verdicts.add(String.format(Locale.ROOT, "Target 1 (10,000 concurrent streams under -Xmx256m, all verified): %s. "
+                        + "forEach median: %.2f s wall, %.2f CPU-s, %.0f MiB peak RSS.",
+                allOk ? "**met**" : "**missed** (some runs failed; see the table)", m.wall(), m.cpu(), m.rssMiB()));
+    }
+
+    private void scenario2(int pairs, int warmups) throws Exception {
+        int n = 2000;
+        String url = base + "/r64k/256k";
+        String expect = data.resolve("256k").toString();
+        String[] sl = {"--url", url, "--n", "" + n, "--expect-file", expect};
+        List<String> small = Stream.concat(Stream.of("-Xmx128m", "-XX:MaxDirectMemorySize=512m"), TUNED.stream()).toList();
+        List<Client> clients = new ArrayList<>();
+        clients.add(new Client("sluice forEach (defaults)", jvm("SluiceStreams", List.of(), cat(sl, "--api", "foreach")), null, 300));
+        clients.add(new Client("sluice publisher (defaults)", jvm("SluiceStreams", List.of(), cat(sl, "--api", "publisher")), null, 300));
+        clients.add(new Client("sluice forEach, tuned", jvm("SluiceStreams", small, cat(sl, "--api", "foreach")), null, 300));
+        clients.add(new Client("sluice publisher, tuned", jvm("SluiceStreams", small, cat(sl, "--api", "publisher")), null, 300));
+        if (python != null) {
+            clients.add(new Client("aiohttp", List.of(python, script, "streams", url, "" + n, expect), null, 300));
+        }
+        clients.add(new Client("JDK HttpClient (defaults)", jvm("JdkStreams", List.of(), sl), null, 300));
+        clients.add(new Client("JDK HttpClient, tuned", jvm("JdkStreams", small, sl), null, 300));
+        doc.append("## 2. 2,000 concurrent slow streams: sluice against aiohttp and the JDK HttpClient\n\n")
+                .append("2,000 GETs of a 256 KiB file served with `limit_rate 64k` (about 4 s each), all started at once; ")
+                .append("each body is read and its length checked, nothing is kept. sluice: `sendAsync` then ")
+                .append("`async().forEach` or `async().publisher()` (a subscriber requesting one item at a time); ")
+                .append("aiohttp: `asyncio.gather`, `TCPConnector(limit=0)`, `content.iter_any()`; the JDK: ")
+                .append("`HttpClient.sendAsync` (default executor, HTTP/1.1) with a counting `BodySubscriber`. ")
+                .append("\"tuned\" = `").append(String.join(" ", small)).append("` for both JVM clients: flags any user can set ")
+                .append("(C1 only, the serial collector, a small heap; the direct-memory cap is raised because sluice's ")
+                .append("read buffers are direct and under `-Xmx128m` the default cap would be 128 MiB).\n\n");
+        Map<String, List<Run>> runs = measure(clients, pairs, warmups);
+        table(clients, runs);
+        List<String[]> cmp = new ArrayList<>();
+        for (String s : List.of("sluice forEach (defaults)", "sluice forEach, tuned", "sluice publisher, tuned")) {
+            if (python != null) {
+                cmp.add(new String[] {s, "aiohttp"});
+            }
+        }
+        cmp.add(new String[] {"sluice forEach (defaults)", "JDK HttpClient (defaults)"});
+        cmp.add(new String[] {"sluice forEach, tuned", "JDK HttpClient, tuned"});
+        ratios(runs, cmp);
+        if (!quick) {
+            // One run that shows what a small heap does today; it is expected to fail.
+            List<Client> tiny = List.of(new Client("sluice forEach -Xmx64m (default direct-memory cap)",
+                    jvm("SluiceStreams", List.of("-Xmx64m"), cat(sl, "--api", "foreach")), null, 180));
+            doc.append("One more run, once, with a plain `-Xmx64m` (so a 64 MiB cap on direct memory):\n\n");
+            table(tiny, measure(tiny, 1, 0));
+        }
+        for (String s : List.of("sluice forEach (defaults)", "sluice forEach, tuned", "sluice publisher, tuned")) {
+            Run a = medianOf(runs.get(s));
+            StringBuilder v = new StringBuilder(String.format(Locale.ROOT,
+                    "Target 2 (%s: less CPU and less peak RSS than aiohttp and the JDK client): ", s));
+            boolean met = true;
+            for (String peer : List.of("aiohttp", s.contains("tuned") ? "JDK HttpClient, tuned" : "JDK HttpClient (defaults)")) {
+                if (!runs.containsKey(peer)) {
+                    continue;
+                }
+                Run b = medianOf(runs.get(peer));
+                boolean cpu = a.cpu() < b.cpu();
+                boolean rss = a.rssMiB() < b.rssMiB();
+                met &= cpu && rss;
+                v.append(String.format(Locale.ROOT, "vs %s CPU %.2f vs %.2f s (%s), RSS %.0f vs %.0f MiB (%s); ",
+                        peer, a.cpu(), b.cpu(), cpu ? "less" : "MORE", a.rssMiB(), b.rssMiB(), rss ? "less" : "MORE"));
+            }
+            verdicts.add(v.append(met ? "**met**." : "**missed**.").toString());
+        }
+    }
+
+    private void scenario3(int pairs, int warmups) throws Exception {
+        int n = 1000;
+        int c = 16;
+        String size = "" + (1 << 20);
+        String files = base + "/files/";
+        for (String sink : List.of("file", "discard")) {
+            Path out = Path.of(args.get("files-dir", work.toString())).resolve("out-" + sink);
+            List<Client> clients = new ArrayList<>();
+            String[] common = {"--base", files, "--n", "" + n, "--size", size, "--concurrency", "" + c, "--sink", sink,
+                    "--dir", out.toString()};
+            Path clean = sink.equals("file") ? out : null;
+            clients.add(new Client("sluice async", jvm("SluiceFiles", List.of(), cat(common, "--model", "async")), clean, 120));
+            clients.add(new Client("sluice sync, virtual threads", jvm("SluiceFiles", List.of(), cat(common, "--model", "sync")), clean, 120));
+            if (python != null) {
+                clients.add(new Client("aiohttp", List.of(python, script, "files", files, "" + n, size, "" + c, sink, out.toString()), clean, 120));
+            }
+            clients.add(new Client("OkHttp, 16 threads", jvm("OkHttpFiles", List.of(), common), clean, 120));
+            doc.append(sink.equals("file")
+                    ? "## 3 and 4. 1,000 files of 1 MiB, 16 at once, into files\n\n"
+                            + "1,000 distinct 1 MiB files of random bytes from nginx (no rate limit), at most 16 at once, each "
+                            + "written to its own file in a directory that is emptied before each run (" + filesWhere() + "). "
+                            + "sluice async: all 1,000 `sendAsync` issued up front on a client with `maxConnections(16)`, then "
+                            + "`async().transferTo(Path)` (a temporary file renamed into place); sluice sync: one virtual thread per "
+                            + "file, `client.send` + `body().transferTo(Path)`, the same client limit of 16; aiohttp: `asyncio.gather` "
+                            + "over all 1,000 with `TCPConnector(limit=16)`, `iter_any()` written with `open(...).write`; OkHttp: "
+                            + "16 platform threads, `call.execute()` + Okio `writeAll` into the file, a connection pool keeping 16. "
+                            + "\"in-process\" = first request to last body, without JVM or interpreter start.\n\n"
+                    : "### The same, discarding the bodies\n\nAs above, but every body is only counted: sluice async "
+                            + "`async().forEach`, sluice sync a loop over `body().any()`, aiohttp `iter_any()`, OkHttp "
+                            + "`source.readAll(Okio.blackhole())`.\n\n");
+            Map<String, List<Run>> runs = measure(clients, pairs, warmups);
+            table(clients, runs);
+            List<String[]> cmp = new ArrayList<>();
+            if (python != null) {
+                cmp.add(new String[] {"sluice async", "aiohttp"});
+            }
+            cmp.add(new String[] {"sluice async", "OkHttp, 16 threads"});
+            cmp.add(new String[] {"sluice sync, virtual threads", "sluice async"});
+            ratios(runs, cmp);
+            Run a = medianOf(runs.get("sluice async"));
+            StringBuilder v = new StringBuilder("Target 3 (" + sink + "; sluice async faster than aiohttp and OkHttp): ");
+            boolean met = true;
+            boolean metWhole = true;
+            for (String peer : List.of("aiohttp", "OkHttp, 16 threads")) {
+                if (!runs.containsKey(peer)) {
+                    continue;
+                }
+                Run b = medianOf(runs.get(peer));
+                met &= a.inWall() < b.inWall();
+                metWhole &= a.wall() < b.wall();
+                v.append(String.format(Locale.ROOT, "in-process %.3f s vs %s %.3f s, whole process %.2f vs %.2f s; ",
+                        a.inWall(), peer, b.inWall(), a.wall(), b.wall()));
+            }
+            v.append(met ? "**met** in-process" : "**missed** in-process")
+                    .append(metWhole ? ", **met** whole-process." : ", **missed** whole-process.");
+            verdicts.add(v.toString());
+            Run s = medianOf(runs.get("sluice sync, virtual threads"));
+            double wallR = median(pairRatios(runs, "sluice sync, virtual threads", "sluice async", Run::inWall));
+            double cpuR = median(pairRatios(runs, "sluice sync, virtual threads", "sluice async", Run::inCpu));
+            double wallW = median(pairRatios(runs, "sluice sync, virtual threads", "sluice async", Run::wall));
+            double cpuW = median(pairRatios(runs, "sluice sync, virtual threads", "sluice async", Run::cpu));
+            boolean within = Math.abs(wallR - 1) <= 0.10 && Math.abs(cpuR - 1) <= 0.10;
+            boolean withinWhole = Math.abs(wallW - 1) <= 0.10 && Math.abs(cpuW - 1) <= 0.10;
+            verdicts.add(String.format(Locale.ROOT, "Target 4 (%s; sync on virtual threads within 10%% of async): "
+                            + "median sync/async ratio in-process wall %.2f, CPU %.2f (%.3f s, %.2f CPU-s vs %.3f s, %.2f CPU-s); "
+                            + "whole process wall %.2f, CPU %.2f: %s in-process, %s whole-process.",
+                    sink, wallR, cpuR, s.inWall(), s.inCpu(), a.inWall(), a.inCpu(), wallW, cpuW,
+                    within ? "**met**" : "**missed**", withinWhole ? "**met**" : "**missed**"));
+        }
+    }
+
+    private String filesWhere() {
+        String dir = args.get("files-dir", work.toString());
+        return dir.startsWith("/dev/shm") ? "on tmpfs, `" + dir + "`, so that the disk's write-back does not time the clients"
+                : "page cache of `" + dir + "`, no fsync";
+    }
+
+    private static String[] cat(String[] a, String... b) {
+        return Stream.concat(Arrays.stream(a), Arrays.stream(b)).toArray(String[]::new);
+    }
+
+    // --- running -----------------------------------------------------------------------------
+
+    private Map<String, List<Run>> measure(List<Client> clients, int pairs, int warmups) throws Exception {
+        Map<String, List<Run>> runs = new LinkedHashMap<>();
+        for (Client c : clients) {
+            runs.put(c.label(), new ArrayList<>());
+            doc.append("- `").append(c.label()).append("`: `").append(shown(c.command())).append("`\n");
+        }
+        doc.append('\n');
+        for (int i = -warmups; i < pairs; i++) {
+            for (Client c : clients) {
+                Run r = runOnce(c);
+                System.err.printf(Locale.ROOT, "bench-scale: %s%s: wall %.2f s, cpu %.2f s, rss %.0f MiB, in-process %.3f s / %.2f cpu-s, ok %d/%d%n",
+                        i < 0 ? "(warm-up) " : "", c.label(), r.wall(), r.cpu(), r.rssMiB(), r.inWall(), r.inCpu(), r.ok(), r.expected());
+                if (i >= 0) {
+                    runs.get(c.label()).add(r);
+                }
+            }
+        }
+        return runs;
+    }
+
+    private String shown(List<String> command) {
+        String s = String.join(" ", command);
+        if (!root.isEmpty()) {
+            s = s.replace(root + "/", "");
+        }
+        return s.replace(java, "java");
+    }
+
+    private Run runOnce(Client c) throws Exception {
+        if (c.cleanDir() != null) {
+            deleteTree(c.cleanDir());
+        }
+        Path times = Files.createTempFile(work, "time", ".txt");
+        Path outFile = Files.createTempFile(work, "out", ".txt");
+        Path errFile = work.resolve("last-" + c.label().replaceAll("[^A-Za-z0-9]+", "-") + ".err");
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%e %U %S %M", "-o", times.toString()));
+        cmd.addAll(c.command());
+        Process p = new ProcessBuilder(cmd).redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+        int exit;
+        if (!p.waitFor(c.timeoutSeconds(), TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor();
+            exit = -1;
+        } else {
+            exit = p.exitValue();
+        }
+        double wall = Double.NaN;
+        double cpu = Double.NaN;
+        double rss = Double.NaN;
+        for (String line : Files.readAllLines(times)) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length == 4 && f[0].matches("[0-9.]+")) {
+                wall = Double.parseDouble(f[0]);
+                cpu = Double.parseDouble(f[1]) + Double.parseDouble(f[2]);
+                rss = Long.parseLong(f[3]) / 1024.0;
+            }
+        }
+        double inWall = Double.NaN;
+        double inCpu = Double.NaN;
+        int ok = 0;
+        int expected = 0;
+        for (String line : Files.readAllLines(outFile)) {
+            if (line.startsWith("RESULT ")) {
+                for (String kv : line.substring(7).trim().split("\\s+")) {
+                    String[] p2 = kv.split("=", 2);
+                    switch (p2[0]) {
+                        case "inwall" -> inWall = Double.parseDouble(p2[1]);
+                        case "incpu" -> inCpu = Double.parseDouble(p2[1]);
+                        case "ok" -> ok = Integer.parseInt(p2[1]);
+                        case "expected" -> expected = Integer.parseInt(p2[1]);
+                        default -> {
+                        }
+                    }
+                }
+            }
+        }
+        Files.deleteIfExists(times);
+        Files.deleteIfExists(outFile);
+        Run r = new Run(wall, cpu, rss, inWall, inCpu, ok, expected, exit);
+        if (!r.good()) {
+            System.err.println("bench-scale: " + c.label() + " failed (exit " + exit + ", ok " + ok + "/" + expected
+                    + "); its stderr: " + errFile);
+        }
+        if (c.cleanDir() != null) {
+            deleteTree(c.cleanDir());
+        }
+        return r;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    // --- figures -----------------------------------------------------------------------------
+
+    static double median(List<Double> xs) {
+        List<Double> s = xs.stream().filter(d -> !d.isNaN()).sorted().toList();
+        if (s.isEmpty()) {
+            return Double.NaN;
+        }
+        int m = s.size() / 2;
+        return s.size() % 2 == 1 ? s.get(m) : (s.get(m - 1) + s.get(m)) / 2;
+    }
+
+    private static Run medianOf(List<Run> runs) {
+        List<Run> good = runs.stream().filter(Run::good).toList();
+        if (good.isEmpty()) {
+            return new Run(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, -1);
+        }
+        return new Run(median(good.stream().map(Run::wall).toList()), median(good.stream().map(Run::cpu).toList()),
+                median(good.stream().map(Run::rssMiB).toList()), median(good.stream().map(Run::inWall).toList()),
+                median(good.stream().map(Run::inCpu).toList()), good.size(), runs.size(), 0);
+    }
+
+    private static String range(List<Run> runs, Function<Run, Double> f, String fmt) {
+        List<Double> xs = runs.stream().filter(Run::good).map(f).filter(d -> !d.isNaN()).sorted().toList();
+        if (xs.isEmpty()) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, fmt + " (" + fmt + "–" + fmt + ")", median(xs), xs.get(0), xs.get(xs.size() - 1));
+    }
+
+    private void table(List<Client> clients, Map<String, List<Run>> runs) {
+        doc.append("| client | verified runs | wall s | CPU s (user+sys) | peak RSS MiB | in-process s | in-process CPU s |\n")
+                .append("|---|---|---|---|---|---|---|\n");
+        for (Client c : clients) {
+            List<Run> rs = runs.get(c.label());
+            long good = rs.stream().filter(Run::good).count();
+            String failed = "";
+            if (good < rs.size()) {
+                Run bad = rs.stream().filter(r -> !r.good()).findFirst().orElseThrow();
+                failed = String.format(Locale.ROOT, " (failed: exit %d, %d of %d verified, %.1f s, %.1f CPU-s, %.0f MiB)",
+                        bad.exit(), bad.ok(), bad.expected(), bad.wall(), bad.cpu(), bad.rssMiB());
+            }
+            doc.append("| ").append(c.label()).append(" | ").append(good).append('/').append(rs.size()).append(failed)
+                    .append(" | ").append(range(rs, Run::wall, "%.2f"))
+                    .append(" | ").append(range(rs, Run::cpu, "%.2f"))
+                    .append(" | ").append(range(rs, Run::rssMiB, "%.0f"))
+                    .append(" | ").append(range(rs, Run::inWall, "%.3f"))
+                    .append(" | ").append(range(rs, Run::inCpu, "%.2f"))
+                    .append(" |\n");
+        }
+        doc.append("\nMedians, with the minimum and maximum in brackets, over the verified runs.\n\n");
+    }
+
+    private static List<Double> pairRatios(Map<String, List<Run>> runs, String a, String b, Function<Run, Double> f) {
+        List<Run> ra = runs.get(a);
+        List<Run> rb = runs.get(b);
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(ra.size(), rb.size()); i++) {
+            if (ra.get(i).good() && rb.get(i).good()) {
+                out.add(f.apply(ra.get(i)) / f.apply(rb.get(i)));
+            }
+        }
+        return out;
+    }
+
+    private void ratios(Map<String, List<Run>> runs, List<String[]> comparisons) {
+        doc.append("Ratios A/B pair by pair (run i of A against run i of B; below 1 means A used less): median [each pair]\n\n")
+                .append("| A / B | wall | CPU | peak RSS | in-process wall | in-process CPU |\n|---|---|---|---|---|---|\n");
+        for (String[] ab : comparisons) {
+            if (!runs.containsKey(ab[0]) || !runs.containsKey(ab[1])) {
+                continue;
+            }
+            doc.append("| ").append(ab[0]).append(" / ").append(ab[1]);
+            for (Function<Run, Double> f : List.<Function<Run, Double>>of(Run::wall, Run::cpu, Run::rssMiB, Run::inWall, Run::inCpu)) {
+                List<Double> rs = pairRatios(runs, ab[0], ab[1], f);
+                doc.append(" | ").append(String.format(Locale.ROOT, "%.2f", median(rs))).append(" [")
+                        .append(String.join(" ", rs.stream().map(d -> String.format(Locale.ROOT, "%.2f", d)).toList()))
+                        .append("]");
+            }
+            doc.append(" |\n");
+        }
+        doc.append('\n');
+    }
+
+    // --- the document ------------------------------------------------------------------------
+
+    private void header(int pairs, int warmups) {
+        doc.append("## Run of ").append(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
+                .append(quick ? " (`--quick`)" : "").append("\n\n")
+                .append("- machine: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores (shared by the clients and nginx, and with other work: noisy), ").append(memTotal())
+                .append(", ").append(firstLine(List.of("uname", "-sr"))).append('\n')
+                .append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ').append(System.getProperty("java.vm.name"))
+                .append(' ').append(Runtime.version()).append(" (every JVM client; flags per row)\n")
+                .append("- nginx: ").append(args.get("nginx-version", "?")).append(", one worker, `sendfile on`, keep-alive\n")
+                .append("- Python: ").append(python == null ? "aiohttp not available: its rows are left out"
+                        : firstLine(List.of(python, "--version")) + ", aiohttp "
+                        + firstLine(List.of(python, "-c", "import aiohttp; print(aiohttp.__version__)")))
+                .append('\n')
+                .append("- OkHttp: ").append(okhttpVersion()).append('\n')
+                .append("- method: each client in its own process under `/usr/bin/time -f '%e %U %S %M'` (wall, user, sys, ")
+                .append("peak RSS of the whole process); the clients take turns run by run (A B C … A B C …), ")
+                .append(warmups).append(" warm-up round not counted, ").append(pairs)
+                .append(" counted rounds; a run counts only when every transfer was verified. ")
+                .append("\"in-process\" figures are what each program measured itself from its first request to its last ")
+                .append("verified body (process CPU time over that span).\n\n");
+    }
+
+    private static String okhttpVersion() {
+        try {
+            return String.valueOf(Class.forName("okhttp3.OkHttp").getField("VERSION").get(null));
+        } catch (ReflectiveOperationException e) {
+            return "?";
+        }
+    }
+
+    private static String firstLine(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor();
+            return out.lines().findFirst().orElse("");
+        } catch (IOException | InterruptedException e) {
+            return "?";
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    return line.substring(line.indexOf(':') + 1).strip();
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return "CPU unknown";
+    }
+
+    private static String memTotal() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    return String.format(Locale.ROOT, "%.1f GiB memory",
+                            Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0);
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return "memory unknown";
+    }
+
+    private void write(Path out) throws IOException {
+        String generated = BEGIN + "\n" + doc + END;
+        String text;
+        if (Files.exists(out)) {
+            String old = Files.readString(out);
+            int b = old.indexOf(BEGIN);
+            int e = old.indexOf(END);
+            text = b >= 0 && e > b ? old.substring(0, b) + generated + old.substring(e + END.length())
+                    : old + "\n" + generated + "\n";
+        } else {
+            text = "# sluice: scale of the asynchronous API\n\nWritten by `scripts/bench-scale`; the figures between the "
+                    + "markers are replaced by each run.\n\n" + generated + "\n";
+        }
+        Files.writeString(out, text);
+        System.err.println("bench-scale: wrote " + out);
+    }
+}
