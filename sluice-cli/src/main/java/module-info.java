@@ -6,6 +6,9 @@
 module dev.sluice.cli {
     requires dev.sluice;
     requires info.picocli;
+    // The demo serves its files from the JDK's HTTP server and reports heap peaks.
+    requires jdk.httpserver;
+    requires java.management;
 
     opens dev.sluice.cli to info.picocli;
 }

@@ -1,6 +1,14 @@
 package dev.sluice.cli;
 
+import dev.sluice.SluiceException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 
 /**
  * The one line an error gets on stderr: {@code sluice: URL: cause}. Messages can carry text a
@@ -41,6 +49,44 @@ final class ErrorLine {
             }
         }
         return b == null ? text : b.toString();
+    }
+
+    /**
+     * The message for a failure of the work on {@code url}: the library's messages already name
+     * the URL (the final one, after redirects); others get it in front. A local file error says
+     * which file and why, in words rather than an exception's class.
+     */
+    static String about(String url, Throwable cause) {
+        Throwable c = cause instanceof UncheckedIOException u ? u.getCause() : cause;
+        String message = c instanceof IOException io && !(c instanceof SluiceException)
+                ? localReason(io)
+                : String.valueOf(c.getMessage());
+        return message.contains(url) ? message : url + ": " + message;
+    }
+
+    /**
+     * {@code cannot ACTION FILE: reason}, naming the file once: a {@link FileSystemException}
+     * names its own (which may be a different one, such as a missing parent directory).
+     */
+    static String cannot(String action, Object file, IOException e) {
+        boolean namesFile = e instanceof FileSystemException fs && fs.getFile() != null;
+        return "cannot " + action + " " + (namesFile ? localReason(e) : file + ": " + localReason(e));
+    }
+
+    /** A local I/O error in words: {@code out/a.bin: permission denied}. */
+    static String localReason(IOException e) {
+        String fallback = switch (e) {
+            case AccessDeniedException denied -> "permission denied";
+            case NoSuchFileException missing -> "no such file or directory";
+            case FileAlreadyExistsException exists -> "file exists";
+            case DirectoryNotEmptyException notEmpty -> "is a directory that is not empty";
+            default -> null;
+        };
+        if (e instanceof FileSystemException fs) {
+            // Its message is "file[ -> other][: reason]"; the JDK often leaves the reason out.
+            return fs.getReason() == null && fallback != null ? fs.getMessage() + ": " + fallback : fs.getMessage();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Whether stack traces are wanted ({@code SLUICE_DEBUG=1}). */

@@ -43,6 +43,22 @@ final class ExitCodes {
     }
 
     /**
+     * The code for a failed item of a download report, from its error kind (the table of
+     * CONTRACT.md; the kinds are those of {@code Report.Error.of}).
+     */
+    static int ofKind(String kind) {
+        return switch (kind) {
+            case "http" -> HTTP_STATUS;
+            case "connect" -> CONNECT;
+            case "timeout" -> TIMEOUT;
+            case "protocol" -> PROTOCOL;
+            case "integrity" -> INTEGRITY;
+            case "io" -> LOCAL_IO;
+            default -> INTERNAL_ERROR;
+        };
+    }
+
+    /**
      * The code for anything a command caught: the library's typed errors as above, any other
      * {@link IOException} is local (a file or stdout that cannot be read or written), and an
      * {@link IllegalArgumentException} means the request as given cannot be made (bad URL,

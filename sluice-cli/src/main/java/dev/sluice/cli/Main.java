@@ -55,7 +55,8 @@ public final class Main implements Callable<Integer> {
         PrintWriter errText = new PrintWriter(err, true);
         CommandLine cl = new CommandLine(new Main())
                 .addSubcommand(new GetCommand(out, err))
-                // The download and demo commands are added here once they exist.
+                .addSubcommand(new DownloadCommand(out, err))
+                // The demo command is added here once it exists.
                 .addSubcommand(new CommandLine.HelpCommand());
         // Settings after the subcommands so that they apply to the whole tree.
         cl.setExpandAtFiles(false); // "-d @file" is ours: picocli must not read the file as arguments.

@@ -43,6 +43,20 @@ class UsageTest {
     }
 
     @Test
+    void downloadHelpListsEveryOptionOfTheContractAndTheExitCodes() {
+        for (List<String> args : List.of(List.of("download", "--help"), List.of("help", "download"))) {
+            Cli.Result result = Cli.run(args.toArray(String[]::new));
+
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.stdoutText()).startsWith("Usage: sluice download").contains("-i", "-d", "-j", "--per-host",
+                    "--retries", "--continue", "--checksum", "--report", "--limit-rate", "--split", "--progress",
+                    "--quiet", "--connect-timeout", "--read-timeout", "--timeout", "--cacert", "--insecure",
+                    "Exit codes:", "9  several URLs");
+        }
+        assertThat(Cli.run("--help").stdoutText()).contains("download");
+    }
+
+    @Test
     void versionNamesTheToolAndItsVersion() {
         Cli.Result result = Cli.run("--version");
 

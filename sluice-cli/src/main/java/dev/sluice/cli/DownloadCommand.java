@@ -1,0 +1,455 @@
+package dev.sluice.cli;
+
+import dev.sluice.Client;
+import dev.sluice.Request;
+import dev.sluice.download.Checksum;
+import dev.sluice.download.DownloadJob;
+import dev.sluice.download.Downloader;
+import dev.sluice.download.FileNames;
+import dev.sluice.download.Report;
+import dev.sluice.download.RetryPolicy;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sluice download [URL...]}: many downloads at once with the library's
+ * {@link Downloader}, each streamed to {@code NAME.part}, verified, then renamed. This class
+ * turns options into jobs and builder calls, and the {@link Report} into output and an exit
+ * code; the HTTP work, retries, resume, checksums and names are the library's.
+ */
+@Command(name = "download",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        versionProvider = Main.Version.class,
+        description = {
+            "Downloads many URLs at once, each to its own file in DIR. A file appears",
+            "under its final name only once it is complete and verified; until then it",
+            "is NAME.part, which --continue resumes. Bytes are saved as served",
+            "(a Content-Encoding is not undone), so checksums are of those bytes."},
+        footer = {"",
+            "Names come from a safe Content-Disposition name or the URL path, or from the",
+            "second column of -i FILE; they never leave DIR. Two jobs that would write the",
+            "same file get name.1.ext, name.2.ext. Lines of -i FILE:",
+            "  URL",
+            "  URL<TAB>relative/path",
+            "  URL<TAB>relative/path<TAB>sha256:HEX     (or sha512, sha1, md5)",
+            "Blank lines and lines starting with # are skipped; '-i -' reads stdin.",
+            "",
+            "On a terminal, a live view shows each active download and the whole run;",
+            "otherwise a line per file is printed as it ends. Standard output gets",
+            "'NAME  BYTES bytes  SECONDS s' per file (or 'NAME  failed (KIND)  SECONDS s')",
+            "and a total line; standard error gets one line per failed file.",
+            "",
+            "Exit codes:",
+            "  0  every file downloaded",
+            "  2  usage error: bad option, bad URL, bad line in -i FILE",
+            "  3-8  one URL only: as 'sluice get' (3 HTTP status, 4 connect, 5 timeout,",
+            "     6 protocol, 7 checksum mismatch, 8 local I/O error)",
+            "  9  several URLs: at least one failed (see --report for which and why)",
+            "",
+            "Set SLUICE_DEBUG=1 to see the stack trace of an error."})
+final class DownloadCommand implements Callable<Integer> {
+    /** More at once is a typo; the limit also keeps the connection pool's size in range. */
+    private static final int MAX_JOBS = 100_000;
+    /** More connections than this for one file is abuse of the server (aria2c's cap is 16 too). */
+    private static final int MAX_SEGMENTS = 16;
+    /** The only request header the library lets a client choose. */
+    private static final String USER_AGENT = "User-Agent";
+
+    private final OutputStream stdout;
+    private final PrintStream stderr;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(paramLabel = "URL", arity = "0..*", description = "http or https URLs to download.")
+    private List<String> urls = new ArrayList<>();
+
+    @Option(names = {"-i", "--input-file"}, paramLabel = "FILE",
+            description = "Read URLs from FILE, one per line ('-' for standard input); see below.")
+    private String inputFile;
+
+    @Option(names = {"-d", "--dir"}, paramLabel = "DIR", defaultValue = ".",
+            description = "Save files in DIR (default: the current directory); created if missing.")
+    private Path directory;
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "8",
+            description = "Download N files at once (default ${DEFAULT-VALUE}).")
+    private int jobs;
+
+    @Option(names = "--per-host", paramLabel = "N",
+            description = "Download at most N files at once from one host (default: as -j).")
+    private Integer perHost;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
+            description = "Retry a failed file up to N times (default ${DEFAULT-VALUE}), with exponential "
+                    + "backoff and jitter, honouring Retry-After.")
+    private int retries;
+
+    @Option(names = {"-c", "--continue"},
+            description = "Resume NAME.part files left by an earlier run with a Range request, "
+                    + "validated by ETag or Last-Modified (If-Range).")
+    private boolean resume;
+
+    @Option(names = "--checksum", paramLabel = "ALGO=HEX",
+            description = "Verify the file (one URL only): sha256, sha512, sha1 or md5.")
+    private String checksum;
+
+    @Option(names = "--report", paramLabel = "FILE.json",
+            description = "Write a JSON report of every file to FILE.json (atomically).")
+    private Path reportFile;
+
+    @Option(names = "--limit-rate", paramLabel = "RATE", converter = RateConverter.class,
+            description = "Receive at most RATE bytes per second in all: 512K, 10M, 1G (1024-based).")
+    private Long limitRate;
+
+    @Option(names = {"-s", "--split"}, paramLabel = "N", defaultValue = "1",
+            description = "Fetch each large file as up to N byte ranges over N connections, when the server "
+                    + "supports ranges (at least 1 MiB per range; default ${DEFAULT-VALUE}, at most " + MAX_SEGMENTS + ").")
+    private int segments;
+
+    @Option(names = "--progress", paramLabel = "bar|lines|none", converter = ProgressMode.Converter.class,
+            description = "How to show progress (default: bar on a terminal, lines otherwise).")
+    private ProgressMode progressMode;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
+    private boolean quiet;
+
+    @Option(names = "--connect-timeout", paramLabel = "SEC", converter = SecondsConverter.class,
+            description = "Limit for TCP connect and TLS handshake (default 10; decimals allowed).")
+    private Duration connectTimeout;
+
+    @Option(names = "--read-timeout", paramLabel = "SEC", converter = SecondsConverter.class,
+            description = "Longest silence between two reads (default 30).")
+    private Duration readTimeout;
+
+    @Option(names = "--timeout", paramLabel = "SEC", converter = SecondsConverter.class,
+            description = "Limit for one request, body included (default none); each retry gets its own.")
+    private Duration totalTimeout;
+
+    @Option(names = "--max-redirects", paramLabel = "N", defaultValue = "10",
+            description = "Follow at most N redirects (default ${DEFAULT-VALUE}); more is a protocol error.")
+    private int maxRedirects;
+
+    @Option(names = "--cacert", paramLabel = "FILE", description = "Trust exactly the CA certificates in this PEM file.")
+    private Path caCertificates;
+
+    @Option(names = {"-k", "--insecure"}, description = "Do not verify the server's certificate or host name.")
+    private boolean insecure;
+
+    @Option(names = {"-H", "--header"}, paramLabel = "'User-Agent: value'",
+            description = "Send this User-Agent (the only request header downloads can set for now).")
+    private List<String> headers = new ArrayList<>();
+
+    /** A job with the name to show for it until the response names the file. */
+    private record Planned(DownloadJob job, String provisionalName) {
+    }
+
+    DownloadCommand(OutputStream stdout, PrintStream stderr) {
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    @Override
+    public Integer call() {
+        checkOptions();
+        Path dir = dir();
+        List<Planned> planned;
+        try {
+            planned = readJobs();
+        } catch (IOException | UncheckedIOException e) {
+            return localError(e);
+        }
+        try {
+            if (!dir.toString().isEmpty()) {
+                Files.createDirectories(dir);
+            }
+        } catch (IOException e) {
+            return localError(ErrorLine.cannot("create directory", dir, e), e);
+        }
+        if (reportFile != null) {
+            Path parent = reportFile.toAbsolutePath().getParent();
+            if (Files.isDirectory(reportFile) || parent == null || !Files.isDirectory(parent)) {
+                // Found before the downloads, not after an hour of them.
+                return localError("cannot write report " + reportFile + ": "
+                        + (Files.isDirectory(reportFile) ? "is a directory" : "no such directory"), null);
+            }
+        }
+        PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
+        int code = run(dir, planned, out);
+        out.flush();
+        return code;
+    }
+
+    private int run(Path dir, List<Planned> planned, PrintStream out) {
+        List<DownloadJob> jobList = planned.stream().map(Planned::job).toList();
+        DownloadProgress progress = new DownloadProgress(jobList, planned.stream().map(Planned::provisionalName).toList());
+        ProgressMode mode = progressMode != null ? progressMode : ProgressMode.detect(stderr);
+        Report report;
+        try (Client client = newClient();
+             ProgressPrinter printer = new ProgressPrinter(mode, quiet, progress, out, stderr,
+                     ProgressPrinter.terminalColumns())) {
+            Downloader.Builder b = Downloader.builder(client)
+                    .directory(dir)
+                    .concurrency(jobs)
+                    .retryPolicy(RetryPolicy.of(retries))
+                    .resume(resume)
+                    .segments(segments)
+                    .listener(progress);
+            if (perHost != null) {
+                b.perHost(perHost);
+            }
+            if (limitRate != null) {
+                b.rateLimit(limitRate);
+            }
+            printer.start();
+            report = b.build().run(jobList);
+            printer.finish(report);
+        } catch (IOException e) {
+            return localError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ErrorLine.print(stderr, "interrupted", e);
+            return ExitCodes.INTERNAL_ERROR;
+        }
+        int code = exitCode(report);
+        removeFailedFiles(report);
+        if (reportFile != null) {
+            try {
+                writeAtomically(reportFile, report.toJson());
+            } catch (IOException e) {
+                ErrorLine.print(stderr, ErrorLine.cannot("write report", reportFile, e), e);
+                return code == ExitCodes.OK ? ExitCodes.LOCAL_IO : code;
+            }
+        }
+        return code;
+    }
+
+    /**
+     * A failed item leaves nothing at its final path, not even a file an earlier run left there:
+     * as with {@code get -o}, a file present means that this run fetched it. Only
+     * {@code NAME.part} stays, for --continue. Directories and devices are never removed.
+     */
+    private void removeFailedFiles(Report report) {
+        for (Report.Item item : report.items()) {
+            if (item.ok() || item.path() == null) {
+                continue;
+            }
+            Path p = Path.of(item.path());
+            if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p)) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    ErrorLine.print(stderr, ErrorLine.cannot("remove", p, e), e);
+                }
+            }
+        }
+    }
+
+    /** One URL: the exit code of its error kind, as {@code get} would exit. Several: 0 or 9. */
+    private static int exitCode(Report report) {
+        if (report.items().size() == 1) {
+            Report.Item item = report.items().getFirst();
+            return item.ok() ? ExitCodes.OK : ExitCodes.ofKind(item.error().kind());
+        }
+        return report.isOk() ? ExitCodes.OK : ExitCodes.SOME_FAILED;
+    }
+
+    /** Range checks picocli's types cannot express; breaking one is a usage error. */
+    private void checkOptions() {
+        if (jobs < 1 || jobs > MAX_JOBS) {
+            throw usage("-j must be between 1 and " + MAX_JOBS + ": " + jobs);
+        }
+        if (perHost != null && perHost < 1) {
+            throw usage("--per-host must be at least 1: " + perHost);
+        }
+        if (retries < 0) {
+            throw usage("--retries must not be negative: " + retries);
+        }
+        if (maxRedirects < 0) {
+            throw usage("--max-redirects must not be negative: " + maxRedirects);
+        }
+        if (segments < 1) {
+            throw usage("-s must be at least 1: " + segments);
+        }
+        if (segments > MAX_SEGMENTS) {
+            throw usage("-s must be at most " + MAX_SEGMENTS + ": " + segments);
+        }
+        for (String h : headers) {
+            int colon = h.indexOf(':');
+            if (colon <= 0) {
+                throw usage("invalid header '" + h + "': expected 'Name: value'");
+            }
+            if (!h.substring(0, colon).strip().equalsIgnoreCase(USER_AGENT)) {
+                throw usage("-H '" + h + "': downloads can only set " + USER_AGENT + " for now");
+            }
+        }
+        if (urls.isEmpty() && inputFile == null) {
+            throw usage("no URL given: name URLs or -i FILE");
+        }
+    }
+
+    /** The jobs: URLs of the command line first, then the lines of -i FILE. */
+    private List<Planned> readJobs() throws IOException {
+        Optional<Checksum> expected = Optional.empty();
+        if (checksum != null) {
+            try {
+                expected = Optional.of(Checksum.parse(checksum));
+            } catch (IllegalArgumentException e) {
+                throw usage("--checksum: " + e.getMessage());
+            }
+        }
+        List<Planned> planned = new ArrayList<>();
+        for (String url : urls) {
+            planned.add(plan(null, url, null, expected));
+        }
+        if (inputFile != null) {
+            for (InputList.Line line : readInputFile()) {
+                if (line.checksum() != null && expected.isPresent()) {
+                    throw usage(line.where() + ": a checksum in the file and --checksum: give one");
+                }
+                planned.add(plan(line.where(), line.url(), line.name(),
+                        expected.or(() -> Optional.ofNullable(line.checksum()))));
+            }
+        }
+        if (checksum != null && planned.size() != 1) {
+            throw usage("--checksum applies to a single URL, but " + planned.size()
+                    + " were given; put checksums in the third column of -i FILE");
+        }
+        return planned;
+    }
+
+    private List<InputList.Line> readInputFile() throws IOException {
+        boolean stdin = inputFile.equals("-");
+        String source = stdin ? "<stdin>" : inputFile;
+        try (BufferedReader in = stdin
+                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                : Files.newBufferedReader(Path.of(inputFile), StandardCharsets.UTF_8)) {
+            return InputList.read(in, source);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        } catch (IOException e) {
+            throw new IOException(ErrorLine.cannot("read", source, e), e);
+        }
+    }
+
+    /**
+     * A job for {@code url}, saved as {@code name} (relative to DIR) when given. {@code where}
+     * is {@code FILE:LINE} for a line of -i FILE, null for the command line.
+     */
+    private Planned plan(String where, String url, String name, Optional<Checksum> expected) {
+        String prefix = where == null ? "" : where + ": ";
+        URI uri;
+        try {
+            uri = Request.newBuilder(url).build().uri();
+        } catch (IllegalArgumentException e) {
+            throw usage(prefix + e.getMessage());
+        }
+        Path target = null;
+        if (name != null) {
+            try {
+                Path base = dir().toAbsolutePath().normalize();
+                // Relative to DIR like the names the library picks, so the report shows them alike.
+                target = base.relativize(FileNames.inside(base, name));
+            } catch (IllegalArgumentException e) { // InvalidPathException included
+                throw usage(prefix + (e instanceof InvalidPathException ? "invalid output name " + name : e.getMessage()));
+            }
+        } else if (resume) {
+            // The library learns a name only from the response, too late to find the part file
+            // of an earlier run; so a part named after the URL path is looked for here.
+            String fromUrl = FileNames.choose(uri, null);
+            if (Files.exists(dir().resolve(fromUrl + ".part"))) {
+                target = Path.of(fromUrl);
+            }
+        }
+        // Shown as the report will show the path: DIR/NAME.
+        String provisional = dir().resolve(target != null ? target.toString() : FileNames.choose(uri, null)).toString();
+        return new Planned(new DownloadJob(uri, target, expected), provisional);
+    }
+
+    /** DIR as given, normalised: the default "." becomes the empty path, so names read "a.bin", not "./a.bin". */
+    private Path dir() {
+        return directory.normalize();
+    }
+
+    private Client newClient() throws IOException {
+        int perHostLimit = perHost != null ? Math.min(perHost, jobs) : jobs;
+        // The pool matches the downloader's limits: never more connections than downloads at
+        // once, times the ranges of a segmented file.
+        Client.Builder b = Client.builder()
+                .decompress(false)
+                .maxRedirects(maxRedirects)
+                .maxConnections(jobs * segments)
+                .maxConnectionsPerHost(perHostLimit * segments);
+        for (String h : headers) {
+            b.userAgent(h.substring(h.indexOf(':') + 1).strip());
+        }
+        if (connectTimeout != null) {
+            b.connectTimeout(connectTimeout);
+        }
+        if (readTimeout != null) {
+            b.readTimeout(readTimeout);
+        }
+        if (totalTimeout != null) {
+            b.totalTimeout(totalTimeout);
+        }
+        if (insecure) {
+            b.insecure();
+        } else if (caCertificates != null) {
+            try {
+                b.trustCertificates(caCertificates);
+            } catch (IOException e) {
+                throw new IOException(ErrorLine.cannot("read CA certificates from", caCertificates, e), e);
+            }
+        }
+        return b.build();
+    }
+
+    /** Writes {@code text} to a temporary file beside {@code file}, then renames it over {@code file}. */
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path absolute = file.toAbsolutePath();
+        Path temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
+        try {
+            Files.writeString(temporary, text + "\n", StandardCharsets.UTF_8);
+            Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    private int localError(Exception e) {
+        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        return localError(String.valueOf(cause.getMessage()), cause);
+    }
+
+    private int localError(String message, Throwable cause) {
+        ErrorLine.print(stderr, message, cause);
+        return ExitCodes.LOCAL_IO;
+    }
+}

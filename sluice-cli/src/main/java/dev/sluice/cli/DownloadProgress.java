@@ -1,0 +1,140 @@
+package dev.sluice.cli;
+
+import dev.sluice.download.DownloadJob;
+import dev.sluice.download.ProgressEvent;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the downloads of one run are doing, as their {@link ProgressEvent}s tell it. Events come
+ * from many download threads at once, so {@link #on} only stores numbers in volatile fields
+ * and counters and queues finished jobs; {@link ProgressPrinter} reads them on its own thread.
+ *
+ * <p>Each job has one {@link Slot}. The segments of a segmented download report the bytes of
+ * their job from several threads at once, each with the job's running total, and not always in
+ * order: so a slot keeps the largest total seen, and a new attempt ({@code Started}) resets it.
+ */
+final class DownloadProgress implements ProgressEvent.Listener {
+
+    enum Phase { QUEUED, ACTIVE, RETRYING, DONE, FAILED }
+
+    /** One job's state. Fields written by its download thread, read by the printer. */
+    static final class Slot {
+        final String url;
+        /** The name before the response decides it: the -i name or the last segment of the URL path. */
+        final String provisionalName;
+        volatile Phase phase = Phase.QUEUED;
+        volatile int attempt;
+        final AtomicLong bytes = new AtomicLong();
+        /** -1 while unknown (no Content-Length, or not started). */
+        volatile long totalBytes = -1;
+
+        /** Owned by the printer thread: the byte count at its previous frame and the smoothed speed. */
+        long sampleBytes;
+        double bytesPerSecond;
+
+        Slot(String url, String provisionalName) {
+            this.url = url;
+            this.provisionalName = provisionalName;
+        }
+    }
+
+    /**
+     * A job that ended.
+     *
+     * @param path  where the file is (or would have been); null when no name was decided
+     * @param bytes the size of the file when {@code ok}
+     * @param cause why it failed, or null
+     */
+    record Outcome(int index, Path path, boolean ok, long bytes, Duration elapsed, Exception cause) {
+    }
+
+    private final Map<DownloadJob, Integer> indexOf;
+    private final Slot[] slots;
+    private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger ended = new AtomicInteger();
+    /** Bytes that came over the network in this run, for speeds. */
+    private final LongAdder transferredBytes = new LongAdder();
+
+    /**
+     * @param jobs             the jobs, in the order given to the downloader; events are matched
+     *                         to them by identity, since two jobs may be equal records
+     * @param provisionalNames a name per job to show until the file is named
+     */
+    DownloadProgress(List<DownloadJob> jobs, List<String> provisionalNames) {
+        indexOf = new IdentityHashMap<>(jobs.size() * 2);
+        slots = new Slot[jobs.size()];
+        for (int i = 0; i < jobs.size(); i++) {
+            indexOf.put(jobs.get(i), i);
+            slots[i] = new Slot(jobs.get(i).uri().toString(), provisionalNames.get(i));
+        }
+    }
+
+    @Override
+    public void on(ProgressEvent event) {
+        Integer index = indexOf.get(event.job());
+        if (index == null) {
+            return; // Not a job of this run: nothing to show.
+        }
+        Slot s = slots[index];
+        switch (event) {
+            case ProgressEvent.Started started -> {
+                s.bytes.set(started.resumeFrom());
+                s.totalBytes = started.totalBytes().orElse(-1);
+                s.attempt = started.attempt();
+                s.phase = Phase.ACTIVE;
+            }
+            case ProgressEvent.Bytes bytes -> {
+                long before = s.bytes.getAndAccumulate(bytes.bytes(), Math::max);
+                if (bytes.bytes() > before) {
+                    transferredBytes.add(bytes.bytes() - before);
+                }
+            }
+            case ProgressEvent.Retry retry -> {
+                s.attempt = retry.attempt() + 1;
+                s.phase = Phase.RETRYING;
+            }
+            case ProgressEvent.Finished finished -> {
+                s.bytes.set(finished.bytes());
+                s.totalBytes = finished.bytes();
+                s.phase = Phase.DONE;
+                ended.incrementAndGet();
+                outcomes.add(new Outcome(index, finished.path(), true, finished.bytes(), finished.elapsed(), null));
+            }
+            case ProgressEvent.Failed failed -> {
+                s.phase = Phase.FAILED;
+                ended.incrementAndGet();
+                outcomes.add(new Outcome(index, null, false, s.bytes.get(), failed.elapsed(), failed.cause()));
+            }
+        }
+    }
+
+    /** The next job that ended since the last call, or null. */
+    Outcome pollOutcome() {
+        return outcomes.poll();
+    }
+
+    int size() {
+        return slots.length;
+    }
+
+    Slot slot(int index) {
+        return slots[index];
+    }
+
+    /** Jobs finished or failed so far. */
+    int ended() {
+        return ended.get();
+    }
+
+    long transferredBytes() {
+        return transferredBytes.sum();
+    }
+}

@@ -1,0 +1,335 @@
+package dev.sluice.cli;
+
+import dev.sluice.download.Report;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Everything {@code sluice download} prints while and after it runs, from one thread.
+ *
+ * <ul>
+ * <li>stderr: one line per failed job ({@code sluice: URL: cause}), in every mode, as it fails;
+ *     in {@link ProgressMode#BAR} mode also the live view, redrawn at most ten times a second
+ *     below those lines: a line per active download and an aggregate line.
+ * <li>stdout: a line per job ({@code NAME  BYTES bytes  SECONDS s}, or
+ *     {@code NAME  failed (KIND)  SECONDS s}) and a total line. {@link ProgressMode#LINES}
+ *     prints a job's line as soon as it ends; the others print them all at the end, in the order
+ *     the jobs were given. Quiet prints none of it.
+ * </ul>
+ *
+ * The download threads only record events ({@link DownloadProgress}); a scheduled thread
+ * turns them into output every {@link #FRAME_MILLIS} ms, and {@link #finish} prints what
+ * is left once the run is over.
+ */
+final class ProgressPrinter implements AutoCloseable {
+    /** Ten frames a second: smooth enough to read, cheap enough not to matter. */
+    static final long FRAME_MILLIS = 100;
+    /** More active downloads than this are summed up in one line, so the view fits a terminal. */
+    static final int MAX_ACTIVE_LINES = 10;
+    private static final int DEFAULT_COLUMNS = 80;
+    private static final int MIN_COLUMNS = 40;
+    /** Speeds are smoothed over about this long, so that the numbers can be read. */
+    private static final double SPEED_SMOOTHING_SECONDS = 1.0;
+    private static final String ERASE_TO_END_OF_SCREEN = "\u001b[J";
+
+    private final ProgressMode mode;
+    private final boolean quiet;
+    private final DownloadProgress progress;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final int columns;
+    /** Guards the output and the fields below: frames and {@link #finish} never interleave. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private ScheduledExecutorService ticker;
+    private int drawnLines;
+    private long lastFrameNanos = -1;
+    private long lastTransferred;
+    private double bytesPerSecond;
+
+    ProgressPrinter(ProgressMode mode, boolean quiet, DownloadProgress progress, PrintStream out, PrintStream err,
+                    int columns) {
+        this.mode = mode;
+        this.quiet = quiet;
+        this.progress = progress;
+        this.out = out;
+        this.err = err;
+        this.columns = Math.max(MIN_COLUMNS, columns);
+    }
+
+    /** The terminal width from {@code COLUMNS} when the shell exports it, else 80. */
+    static int terminalColumns() {
+        try {
+            return Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "").trim());
+        } catch (NumberFormatException e) {
+            return DEFAULT_COLUMNS;
+        }
+    }
+
+    /** Starts the frames. */
+    void start() {
+        ticker = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                .name("sluice-progress").unstarted(r));
+        ticker.scheduleAtFixedRate(() -> tick(System.nanoTime()), 0, FRAME_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** One frame: the lines of jobs that ended, then the live view. */
+    void tick(long nowNanos) {
+        lock.lock();
+        try {
+            boolean ended = false;
+            for (DownloadProgress.Outcome o = progress.pollOutcome(); o != null; o = progress.pollOutcome()) {
+                if (!ended) {
+                    eraseView();
+                    ended = true;
+                }
+                printEnded(o);
+            }
+            if (mode == ProgressMode.BAR && !quiet) {
+                draw(frame(nowNanos));
+            } else if (ended) {
+                out.flush();
+            }
+        } catch (RuntimeException e) {
+            // A broken frame must not stop the next ones, nor the downloads.
+            if (ErrorLine.debug()) {
+                e.printStackTrace(err);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void printEnded(DownloadProgress.Outcome o) {
+        DownloadProgress.Slot slot = progress.slot(o.index());
+        if (!o.ok()) {
+            ErrorLine.print(err, ErrorLine.about(slot.url, o.cause()), o.cause());
+        }
+        if (mode == ProgressMode.LINES && !quiet) {
+            String name = o.path() != null ? o.path().toString() : slot.provisionalName;
+            out.println(o.ok() ? fileLine(name, o.bytes(), o.elapsed().toNanos() / 1e9)
+                    : failedLine(name, kindOf(o.cause()), o.elapsed().toNanos() / 1e9));
+        }
+    }
+
+    /**
+     * The live view: a line per active download and the aggregate line. Updates the smoothed
+     * speeds, so call it once per frame.
+     */
+    List<String> frame(long nowNanos) {
+        double dt = lastFrameNanos < 0 ? 0 : (nowNanos - lastFrameNanos) / 1e9;
+        double weight = dt <= 0 ? 0 : 1 - Math.exp(-dt / SPEED_SMOOTHING_SECONDS);
+        lastFrameNanos = nowNanos;
+        List<String> lines = new ArrayList<>();
+        int active = 0;
+        long remainingKnown = 0;
+        int remainingUnknown = 0;
+        long doneBytes = 0;
+        long allBytes = 0;
+        int done = 0;
+        for (int i = 0; i < progress.size(); i++) {
+            DownloadProgress.Slot s = progress.slot(i);
+            DownloadProgress.Phase phase = s.phase;
+            long bytes = s.bytes.get();
+            long total = s.totalBytes;
+            allBytes += bytes;
+            if (phase == DownloadProgress.Phase.DONE) {
+                doneBytes += bytes;
+                done++;
+                continue;
+            }
+            if (phase == DownloadProgress.Phase.FAILED) {
+                continue;
+            }
+            if (total >= 0) {
+                remainingKnown += Math.max(0, total - bytes);
+            } else {
+                remainingUnknown++;
+            }
+            if (phase == DownloadProgress.Phase.QUEUED) {
+                continue;
+            }
+            if (weight > 0) {
+                s.bytesPerSecond += weight * (Math.max(0, bytes - s.sampleBytes) / dt - s.bytesPerSecond);
+            }
+            s.sampleBytes = bytes;
+            if (++active <= MAX_ACTIVE_LINES) {
+                lines.add(fit(activeLine(s, phase, bytes, total)));
+            }
+        }
+        if (active > MAX_ACTIVE_LINES) {
+            lines.add("  ... and " + (active - MAX_ACTIVE_LINES) + " more");
+        }
+        long transferred = progress.transferredBytes();
+        if (weight > 0) {
+            bytesPerSecond += weight * (Math.max(0, transferred - lastTransferred) / dt - bytesPerSecond);
+        }
+        lastTransferred = transferred;
+        lines.add(fit(aggregateLine(done, allBytes, doneBytes, remainingKnown, remainingUnknown)));
+        return lines;
+    }
+
+    private String activeLine(DownloadProgress.Slot s, DownloadProgress.Phase phase, long bytes, long total) {
+        String name = ErrorLine.oneLine(s.provisionalName);
+        int maxName = columns / 2;
+        if (name.length() > maxName) {
+            name = name.substring(0, maxName - 3) + "...";
+        }
+        if (phase == DownloadProgress.Phase.RETRYING) {
+            return "  " + name + "  retrying (attempt " + s.attempt + ")";
+        }
+        String size = total >= 0
+                ? Units.bytes(bytes) + " / " + Units.bytes(total) + "  " + percent(bytes, total)
+                : Units.bytes(bytes);
+        return "  " + name + "  " + size + "  " + Units.rate(s.bytesPerSecond);
+    }
+
+    private String aggregateLine(int done, long allBytes, long doneBytes, long remainingKnown, int remainingUnknown) {
+        StringBuilder b = new StringBuilder();
+        b.append(done).append('/').append(progress.size()).append(" files");
+        int failed = progress.ended() - done;
+        if (failed > 0) {
+            b.append(" (").append(failed).append(" failed)");
+        }
+        b.append("  ").append(Units.bytes(allBytes));
+        b.append("  ").append(Units.rate(bytesPerSecond));
+        // Files whose size is unknown yet are assumed to be as large as the finished ones on average.
+        long remaining = remainingKnown;
+        if (remainingUnknown > 0) {
+            remaining = done == 0 ? -1 : remainingKnown + doneBytes / done * remainingUnknown;
+        }
+        b.append("  ETA ");
+        if (remaining < 0 || bytesPerSecond < 1) {
+            b.append("--");
+        } else {
+            b.append(Units.eta(Math.round(remaining / bytesPerSecond)));
+        }
+        return b.toString();
+    }
+
+    private static String percent(long bytes, long total) {
+        long p = total == 0 ? 100 : Math.min(100, bytes * 100 / total);
+        return p + "%";
+    }
+
+    /** Cuts a line so that it never wraps: a wrapped line would break the redraw. */
+    private String fit(String line) {
+        return line.length() < columns ? line : line.substring(0, columns - 1);
+    }
+
+    private void draw(List<String> lines) {
+        StringBuilder b = new StringBuilder();
+        b.append(eraseSequence());
+        for (String line : lines) {
+            b.append(line).append('\n');
+        }
+        drawnLines = lines.size();
+        err.print(b);
+        err.flush();
+    }
+
+    private void eraseView() {
+        if (drawnLines > 0) {
+            err.print(eraseSequence());
+            err.flush();
+            drawnLines = 0;
+        }
+    }
+
+    /** Back to the first line of the view (cursor up), then erase everything below. */
+    private String eraseSequence() {
+        return drawnLines == 0 ? "" : "\r\u001b[" + drawnLines + "A" + ERASE_TO_END_OF_SCREEN;
+    }
+
+    /**
+     * Stops the frames, prints what is left: the jobs that ended since the last frame, the
+     * per-file lines (unless already printed) and the total line.
+     */
+    void finish(Report report) {
+        stopTicker();
+        lock.lock();
+        try {
+            eraseView();
+            for (DownloadProgress.Outcome o = progress.pollOutcome(); o != null; o = progress.pollOutcome()) {
+                printEnded(o);
+            }
+            // A job interrupted before it ended has no event; its report item still counts.
+            for (int i = 0; i < report.items().size(); i++) {
+                Report.Item item = report.items().get(i);
+                DownloadProgress.Phase phase = progress.slot(i).phase;
+                if (!item.ok() && phase != DownloadProgress.Phase.FAILED) {
+                    ErrorLine.print(err, item.url() + ": " + item.error().message(), null);
+                }
+            }
+            if (quiet) {
+                return;
+            }
+            if (mode != ProgressMode.LINES) {
+                for (int i = 0; i < report.items().size(); i++) {
+                    Report.Item item = report.items().get(i);
+                    String name = item.path() != null ? item.path() : progress.slot(i).provisionalName;
+                    out.println(item.ok() ? fileLine(name, fileBytes(i, item), item.seconds())
+                            : failedLine(name, item.error().kind(), item.seconds()));
+                }
+            }
+            out.println(totalLine(report));
+            out.flush();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long fileBytes(int index, Report.Item item) {
+        DownloadProgress.Slot s = progress.slot(index);
+        return s.phase == DownloadProgress.Phase.DONE ? s.bytes.get() : item.bytes();
+    }
+
+    static String fileLine(String name, long bytes, double seconds) {
+        return ErrorLine.oneLine(name) + "  " + bytes + " bytes  " + Units.seconds(seconds);
+    }
+
+    static String failedLine(String name, String kind, double seconds) {
+        return ErrorLine.oneLine(name) + "  failed (" + kind + ")  " + Units.seconds(seconds);
+    }
+
+    static String totalLine(Report report) {
+        int n = report.items().size();
+        long failed = report.items().stream().filter(i -> !i.ok()).count();
+        String time = "total " + Units.seconds(report.totalSeconds());
+        if (failed > 0) {
+            return time + ", " + failed + " of " + n + " failed";
+        }
+        return String.format(Locale.ROOT, "%s, %d %s, %d bytes", time, n, n == 1 ? "file" : "files",
+                report.totalBytes());
+    }
+
+    private static String kindOf(Exception cause) {
+        return Report.Error.of(cause).kind();
+    }
+
+    private void stopTicker() {
+        if (ticker == null) {
+            return;
+        }
+        ticker.shutdown();
+        try {
+            if (!ticker.awaitTermination(1, TimeUnit.SECONDS)) {
+                ticker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            ticker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        ticker = null;
+    }
+
+    @Override
+    public void close() {
+        stopTicker();
+    }
+}

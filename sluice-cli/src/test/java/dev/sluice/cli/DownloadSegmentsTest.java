@@ -1,0 +1,93 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.sluice.testkit.Nginx;
+import dev.sluice.testkit.PatternBytes;
+import dev.sluice.testkit.RecordedRequest;
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.ScriptedServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code -s N}: one file as N byte ranges over N connections, when the server can. */
+class DownloadSegmentsTest {
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
+    private static final int SIZE = 4 << 20;
+
+    @TempDir
+    Path dir;
+
+    /** Serves SIZE pattern bytes, honouring {@code Range: bytes=A-B} and {@code bytes=A-}. */
+    private static ScriptedServer rangeServer() throws IOException {
+        return ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            Matcher m = req.header("Range") == null ? null : RANGE.matcher(req.header("Range"));
+            if (m == null || !m.matches()) {
+                r.send(Responses.head(200, "Content-Length: " + SIZE, "Accept-Ranges: bytes")).sendPattern(SIZE);
+                return;
+            }
+            long from = Long.parseLong(m.group(1));
+            long to = m.group(2).isEmpty() ? SIZE - 1 : Math.min(SIZE - 1, Long.parseLong(m.group(2)));
+            r.send(Responses.head(206, "Content-Length: " + (to - from + 1), "Content-Range: bytes " + from + "-" + to + "/" + SIZE))
+                    .sendPattern(from, to - from + 1);
+        }));
+    }
+
+    @Test
+    void aLargeFileArrivesWholeOverFourRangesWithItsChecksum() throws IOException {
+        try (var server = rangeServer()) {
+            Cli.Result result = Cli.run("download", server.uri("/big.bin").toString(), "-d", dir.toString(), "-s", "4",
+                    "--checksum", "sha256=" + PatternBytes.sha256Hex(0, SIZE));
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(Files.readAllBytes(dir.resolve("big.bin"))).isEqualTo(PatternBytes.bytes(0, SIZE));
+            assertThat(Listing.filesIn(dir)).containsExactly("big.bin");
+            // A probe for the first byte, then one request per range.
+            assertThat(server.requests()).extracting(req -> req.header("Range"))
+                    .contains("bytes=0-0").hasSize(5).doesNotContainNull();
+            assertThat(server.connectionCount()).isGreaterThan(1);
+            assertThat(result.stdoutText()).startsWith(dir.resolve("big.bin") + "  " + SIZE + " bytes  ");
+        }
+    }
+
+    @Test
+    void aServerWithoutRangesGetsOnePlainRequestAfterTheProbe() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: " + SIZE)).sendPattern(SIZE)))) {
+            Cli.Result result = Cli.run("download", server.uri("/big.bin").toString(), "-d", dir.toString(), "-s", "4");
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(Files.readAllBytes(dir.resolve("big.bin"))).isEqualTo(PatternBytes.bytes(0, SIZE));
+            assertThat(server.requests()).extracting(RecordedRequest::target).containsExactly("/big.bin", "/big.bin");
+        }
+    }
+
+    @Test
+    @Tag("interop")
+    void nginxServesAFileInRangesAndResumesAPartFile() throws IOException {
+        assumeTrue(Nginx.isAvailable(), "nginx not installed; run scripts/ensure-nginx.sh");
+        try (Nginx nginx = Nginx.start()) {
+            PatternBytes.writeFile(nginx.root().resolve("big.bin"), SIZE);
+            PatternBytes.writeFile(nginx.root().resolve("small.bin"), 300_000);
+            Cli.Result segmented = Cli.run("download", nginx.uri("/big.bin").toString(), "-d", dir.toString(), "-s", "4");
+            // An earlier run of small.bin stopped after 100,000 bytes; its validator is unknown.
+            Files.write(dir.resolve("small.bin.part"), PatternBytes.bytes(0, 100_000));
+            Cli.Result resumed = Cli.run("download", nginx.uri("/small.bin").toString(), "-d", dir.toString(), "-c");
+
+            assertThat(segmented.exitCode()).as(segmented.toString()).isZero();
+            assertThat(Files.readAllBytes(dir.resolve("big.bin"))).isEqualTo(PatternBytes.bytes(0, SIZE));
+            assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+            assertThat(Files.readAllBytes(dir.resolve("small.bin"))).isEqualTo(PatternBytes.bytes(0, 300_000));
+            assertThat(nginx.awaitAccessLog(6, Duration.ofSeconds(10))).filteredOn(e -> e.request().contains("small.bin"))
+                    .singleElement().satisfies(e -> assertThat(e.status()).isEqualTo(206));
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.download.Checksum;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.StringReader;
+import org.junit.jupiter.api.Test;
+
+/** The shape of the lines of {@code -i FILE}, without any download. */
+class InputListTest {
+    private static final String SHA1 = "a".repeat(40);
+
+    @Test
+    void aLineHoldsAUrlAndOptionallyANameAndAChecksum() throws IOException {
+        var lines = InputList.read(new BufferedReader(new StringReader("""
+                \uFEFFhttp://h/a
+                  # indented comment
+                http://h/b\tdir/b.bin
+                http://h/c\t\tsha1:%s
+                http://h/d\td.bin\tSHA-1=%s\r
+                """.formatted(SHA1, SHA1.toUpperCase()))), "list");
+
+        assertThat(lines).containsExactly(
+                new InputList.Line("list:1", "http://h/a", null, null),
+                new InputList.Line("list:3", "http://h/b", "dir/b.bin", null),
+                new InputList.Line("list:4", "http://h/c", null, new Checksum("sha1", SHA1)),
+                new InputList.Line("list:5", "http://h/d", "d.bin", new Checksum("sha1", SHA1)));
+    }
+
+    @Test
+    void aLineWithoutAUrlBeforeItsTabIsRejected() {
+        assertThatThrownBy(() -> InputList.parse("\tname.bin", "list:7"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("list:7: the line has no URL before its first TAB");
+    }
+
+    @Test
+    void anUnknownChecksumAlgorithmIsRejectedNamingTheLine() {
+        assertThatThrownBy(() -> InputList.parse("http://h/a\ta\tcrc32:1234", "list:2"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("list:2: unsupported checksum algorithm: crc32");
+    }
+}
