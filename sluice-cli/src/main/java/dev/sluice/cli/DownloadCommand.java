@@ -75,8 +75,6 @@ final class DownloadCommand implements Callable<Integer> {
     private static final int MAX_JOBS = 100_000;
     /** More connections than this for one file is abuse of the server (aria2c's cap is 16 too). */
     private static final int MAX_SEGMENTS = 16;
-    /** The only request header the library lets a client choose. */
-    private static final String USER_AGENT = "User-Agent";
 
     private final OutputStream stdout;
     private final PrintStream stderr;
@@ -159,8 +157,8 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = {"-k", "--insecure"}, description = "Do not verify the server's certificate or host name.")
     private boolean insecure;
 
-    @Option(names = {"-H", "--header"}, paramLabel = "'User-Agent: value'",
-            description = "Send this User-Agent (the only request header downloads can set for now).")
+    @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'",
+            description = "Send this header field with every request (repeatable).")
     private List<String> headers = new ArrayList<>();
 
     /** A job with the name to show for it until the response names the file. */
@@ -218,6 +216,10 @@ final class DownloadCommand implements Callable<Integer> {
                     .resume(resume)
                     .segments(segments)
                     .listener(progress);
+            for (String h : headers) {
+                int colon = h.indexOf(':');
+                b.header(h.substring(0, colon).strip(), h.substring(colon + 1).strip());
+            }
             if (perHost != null) {
                 b.perHost(perHost);
             }
@@ -302,9 +304,6 @@ final class DownloadCommand implements Callable<Integer> {
             if (colon <= 0) {
                 throw usage("invalid header '" + h + "': expected 'Name: value'");
             }
-            if (!h.substring(0, colon).strip().equalsIgnoreCase(USER_AGENT)) {
-                throw usage("-H '" + h + "': downloads can only set " + USER_AGENT + " for now");
-            }
         }
         if (urls.isEmpty() && inputFile == null) {
             throw usage("no URL given: name URLs or -i FILE");
@@ -376,13 +375,6 @@ final class DownloadCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) { // InvalidPathException included
                 throw usage(prefix + (e instanceof InvalidPathException ? "invalid output name " + name : e.getMessage()));
             }
-        } else if (resume) {
-            // The library learns a name only from the response, too late to find the part file
-            // of an earlier run; so a part named after the URL path is looked for here.
-            String fromUrl = FileNames.choose(uri, null);
-            if (Files.exists(dir().resolve(fromUrl + ".part"))) {
-                target = Path.of(fromUrl);
-            }
         }
         // Shown as the report will show the path: DIR/NAME.
         String provisional = dir().resolve(target != null ? target.toString() : FileNames.choose(uri, null)).toString();
@@ -403,9 +395,6 @@ final class DownloadCommand implements Callable<Integer> {
                 .maxRedirects(maxRedirects)
                 .maxConnections(jobs * segments)
                 .maxConnectionsPerHost(perHostLimit * segments);
-        for (String h : headers) {
-            b.userAgent(h.substring(h.indexOf(':') + 1).strip());
-        }
         if (connectTimeout != null) {
             b.connectTimeout(connectTimeout);
         }

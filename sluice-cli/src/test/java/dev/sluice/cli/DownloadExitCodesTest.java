@@ -143,12 +143,14 @@ class DownloadExitCodesTest {
     }
 
     @Test
-    void aUserAgentHeaderIsSent() throws IOException {
+    void headerFieldsAreSentWithEveryRequest() throws IOException {
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("payload"))))) {
-            Cli.Result result = download(server.uri("/x.bin").toString(), "-H", "user-agent: mirror-bot/2");
+            Cli.Result result = download(server.uri("/x.bin").toString(), "-H", "user-agent: mirror-bot/2",
+                    "-H", "Authorization: Bearer abc");
 
             assertThat(result.exitCode()).as(result.toString()).isZero();
             assertThat(server.requests().getFirst().header("User-Agent")).isEqualTo("mirror-bot/2");
+            assertThat(server.requests().getFirst().header("Authorization")).isEqualTo("Bearer abc");
         }
     }
 

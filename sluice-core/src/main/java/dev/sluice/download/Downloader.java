@@ -8,6 +8,7 @@ import dev.sluice.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ public final class Downloader {
     private final boolean resume;
     private final RateLimiter rateLimiter;
     private final int segments;
+    private final List<String[]> headers;
     private final ProgressEvent.Listener listener;
     private final Sleeper sleeper;
 
@@ -68,6 +70,7 @@ public final class Downloader {
         this.resume = b.resume;
         this.rateLimiter = b.bytesPerSecond > 0 ? new RateLimiter(b.bytesPerSecond) : null;
         this.segments = b.segments;
+        this.headers = List.copyOf(b.headers);
         this.listener = b.listener;
         this.sleeper = b.sleeper;
     }
@@ -116,6 +119,16 @@ public final class Downloader {
         return new Report(List.of(items), totalBytes.get(), (System.nanoTime() - start) / 1e9);
     }
 
+    /** A GET of {@code job}'s URL with the configured header fields and no content coding. */
+    Request.Builder newRequest(DownloadJob job) {
+        Request.Builder rb = Request.newBuilder(job.uri());
+        for (String[] h : headers) {
+            rb.header(h[0], h[1]);
+        }
+        // Bytes as served: a checksum is of the file, not of a decoded representation.
+        return rb.setHeader("Accept-Encoding", "identity");
+    }
+
     /** Hands out final paths, numbering duplicates within one run. */
     private static final class Names {
         private final ReentrantLock lock = new ReentrantLock();
@@ -153,6 +166,13 @@ public final class Downloader {
             this.names = names;
             if (job.target() != null) {
                 target = names.claim(job.target().isAbsolute() ? job.target() : directory.resolve(job.target()));
+            } else if (resume) {
+                // The name usually comes from the response, too late to find an earlier run's
+                // part file; a part named after the URL path is taken up here.
+                Path fromUrl = directory.resolve(FileNames.choose(job.uri(), null));
+                if (Files.exists(fromUrl.resolveSibling(fromUrl.getFileName() + ".part"))) {
+                    target = names.claim(fromUrl);
+                }
             }
         }
 
@@ -181,7 +201,8 @@ public final class Downloader {
         private PartFile.Result attemptOnce(int attempt) throws IOException, InterruptedException {
             retryAfter = Optional.empty();
             if (segments > 1) {
-                var segmented = new SegmentedDownload(client, job, retryPolicy, sleeper, rateLimiter, listener);
+                var segmented = new SegmentedDownload(client, job, () -> newRequest(job), retryPolicy, sleeper,
+                        rateLimiter, listener);
                 Optional<SegmentedDownload.Probe> probe = segmented.probe();
                 int count = probe.map(p -> SegmentedDownload.segmentsFor(p.size(), segments)).orElse(1);
                 if (count > 1) {
@@ -196,7 +217,7 @@ public final class Downloader {
             boolean mayResume = resume || attempt > 1;
             long offset = part != null && mayResume ? part.existingBytes() : 0;
             Optional<String> validator = offset > 0 ? part.validator() : Optional.empty();
-            Request.Builder rb = Request.newBuilder(job.uri()).setHeader("Accept-Encoding", "identity");
+            Request.Builder rb = newRequest(job);
             if (offset > 0) {
                 rb.setHeader("Range", "bytes=" + offset + "-");
                 validator.ifPresent(v -> rb.setHeader("If-Range", v));
@@ -268,6 +289,7 @@ public final class Downloader {
         private boolean resume;
         private long bytesPerSecond;
         private int segments = 1;
+        private final List<String[]> headers = new ArrayList<>();
         private ProgressEvent.Listener listener = e -> { };
         private Sleeper sleeper = d -> Thread.sleep(d);
 
@@ -319,6 +341,12 @@ public final class Downloader {
                 throw new IllegalArgumentException("segments must be at least 1: " + n);
             }
             this.segments = n;
+            return this;
+        }
+
+        /** A header field sent with every request of every job (authorisation, a user agent...). */
+        public Builder header(String name, String value) {
+            this.headers.add(new String[] {Objects.requireNonNull(name), Objects.requireNonNull(value)});
             return this;
         }
 

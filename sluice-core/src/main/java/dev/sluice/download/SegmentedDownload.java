@@ -19,6 +19,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * One large file fetched as N byte ranges over N connections (aria2c's {@code -s}), each
@@ -40,15 +41,17 @@ final class SegmentedDownload {
 
     private final Client client;
     private final DownloadJob job;
+    private final Supplier<Request.Builder> requests;
     private final RetryPolicy retryPolicy;
     private final Downloader.Sleeper sleeper;
     private final RateLimiter limiter;
     private final ProgressEvent.Listener listener;
 
-    SegmentedDownload(Client client, DownloadJob job, RetryPolicy retryPolicy, Downloader.Sleeper sleeper,
-                      RateLimiter limiter, ProgressEvent.Listener listener) {
+    SegmentedDownload(Client client, DownloadJob job, Supplier<Request.Builder> requests, RetryPolicy retryPolicy,
+                      Downloader.Sleeper sleeper, RateLimiter limiter, ProgressEvent.Listener listener) {
         this.client = client;
         this.job = job;
+        this.requests = requests;
         this.retryPolicy = retryPolicy;
         this.sleeper = sleeper;
         this.limiter = limiter;
@@ -61,8 +64,7 @@ final class SegmentedDownload {
 
     /** Asks for the first byte: a 206 with "bytes 0-0/SIZE" proves ranges work and gives the size. */
     Optional<Probe> probe() throws IOException {
-        Request r = Request.newBuilder(job.uri()).setHeader("Accept-Encoding", "identity")
-                .setHeader("Range", "bytes=0-0").build();
+        Request r = requests.get().setHeader("Range", "bytes=0-0").build();
         try (Response response = client.send(r)) {
             if (response.status() != 206) {
                 if (response.status() >= 400) {
@@ -170,8 +172,7 @@ final class SegmentedDownload {
             }
             Optional<Duration> retryAfter = Optional.empty();
             try {
-                Request.Builder rb = Request.newBuilder(job.uri()).setHeader("Accept-Encoding", "identity")
-                        .setHeader("Range", "bytes=" + pos + "-" + segment[1]);
+                Request.Builder rb = requests.get().setHeader("Range", "bytes=" + pos + "-" + segment[1]);
                 if (probe.validator() != null) {
                     rb.setHeader("If-Range", probe.validator());
                 }

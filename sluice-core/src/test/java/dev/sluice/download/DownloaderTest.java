@@ -176,4 +176,32 @@ class DownloaderTest {
                     .containsExactly(dir.resolve("x.txt").toString(), dir.resolve("x.1.txt").toString());
         }
     }
+
+    @Test
+    void headerFieldsGoWithEveryRequest() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("x"))))) {
+            Report report = downloader().header("Authorization", "Bearer t0k").header("User-Agent", "mirror/1").build()
+                    .run(List.of(DownloadJob.of(server.uri("/a.txt"))));
+            assertThat(report.isOk()).isTrue();
+            RecordedRequest req = server.requests().get(0);
+            assertThat(req.header("Authorization")).isEqualTo("Bearer t0k");
+            assertThat(req.header("User-Agent")).isEqualTo("mirror/1");
+            assertThat(req.header("Accept-Encoding")).isEqualTo("identity");
+        }
+    }
+
+    @Test
+    void resumingFindsThePartFileOfAJobNamedByItsUrl() throws Exception {
+        Files.write(dir.resolve("named.bin.part"), PatternBytes.bytes(0, 30));
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(206, "Content-Length: 70", "Content-Range: bytes 30-99/100"))
+                .sendPattern(30, 70)))) {
+            Report report = downloader().resume(true).build().run(List.of(DownloadJob.of(server.uri("/named.bin"))));
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(server.requests().get(0).header("Range")).isEqualTo("bytes=30-");
+            byte[] got = Files.readAllBytes(dir.resolve("named.bin"));
+            assertThat(got).hasSize(100);
+            PatternBytes.verify(got, 0, 100, 0);
+        }
+    }
 }
