@@ -11,4 +11,5 @@ module dev.sluice.cli {
     requires java.management;
 
     opens dev.sluice.cli to info.picocli;
+    opens dev.sluice.cli.demo to info.picocli;
 }

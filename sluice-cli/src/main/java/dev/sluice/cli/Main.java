@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import dev.sluice.cli.demo.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
@@ -56,7 +57,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Main())
                 .addSubcommand(new GetCommand(out, err))
                 .addSubcommand(new DownloadCommand(out, err))
-                // The demo command is added here once it exists.
+                .addSubcommand(new DemoCommand(out, err))
                 .addSubcommand(new CommandLine.HelpCommand());
         // Settings after the subcommands so that they apply to the whole tree.
         cl.setExpandAtFiles(false); // "-d @file" is ours: picocli must not read the file as arguments.

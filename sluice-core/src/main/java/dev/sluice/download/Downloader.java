@@ -79,7 +79,11 @@ public final class Downloader {
         return new Builder(client);
     }
 
-    /** Runs all jobs and returns when every one has finished or failed. */
+    /**
+     * Runs all jobs and returns when every one has finished or failed. Jobs start in list
+     * order as places free up (with a concurrency of 1 they run one after the other, in
+     * order); a job whose host is at its limit waits holding its place.
+     */
     public Report run(List<DownloadJob> jobs) throws InterruptedException {
         long start = System.nanoTime();
         Semaphore total = new Semaphore(concurrency, true);
@@ -88,13 +92,14 @@ public final class Downloader {
         Report.Item[] items = new Report.Item[jobs.size()];
         AtomicLong totalBytes = new AtomicLong();
         List<Thread> threads = new ArrayList<>(jobs.size());
-        for (int i = 0; i < jobs.size(); i++) {
-            int index = i;
-            DownloadJob job = jobs.get(i);
-            threads.add(Thread.ofVirtual().name("sluice-download-" + i).start(() -> {
-                Semaphore host = hosts.computeIfAbsent(String.valueOf(job.uri().getHost()), h -> new Semaphore(perHost, true));
-                try {
-                    total.acquire();
+        try {
+            for (int i = 0; i < jobs.size(); i++) {
+                int index = i;
+                DownloadJob job = jobs.get(i);
+                total.acquire();
+                threads.add(Thread.ofVirtual().name("sluice-download-" + i).start(() -> {
+                    Semaphore host = hosts.computeIfAbsent(String.valueOf(job.uri().getHost()),
+                            h -> new Semaphore(perHost, true));
                     try {
                         host.acquire();
                         try {
@@ -104,17 +109,21 @@ public final class Downloader {
                         } finally {
                             host.release();
                         }
+                    } catch (InterruptedException e) {
+                        items[index] = new Report.Item(job.uri().toString(), null, false, null, 0, 0, 0,
+                                new Report.Error("io", "interrupted"));
                     } finally {
                         total.release();
                     }
-                } catch (InterruptedException e) {
-                    items[index] = new Report.Item(job.uri().toString(), null, false, null, 0, 0, 0,
-                            new Report.Error("io", "interrupted"));
-                }
-            }));
-        }
-        for (Thread t : threads) {
-            t.join();
+                }));
+            }
+        } catch (InterruptedException e) {
+            threads.forEach(Thread::interrupt);
+            throw e;
+        } finally {
+            for (Thread t : threads) {
+                t.join();
+            }
         }
         return new Report(List.of(items), totalBytes.get(), (System.nanoTime() - start) / 1e9);
     }
