@@ -56,6 +56,7 @@ public final class Client implements AutoCloseable {
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final Duration totalTimeout;
+    private final Duration poolTimeout;
     private final boolean followRedirects;
     private final int maxRedirects;
     private final boolean decompress;
@@ -70,6 +71,7 @@ public final class Client implements AutoCloseable {
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
         this.totalTimeout = b.totalTimeout;
+        this.poolTimeout = b.poolTimeout;
         this.followRedirects = b.followRedirects;
         this.maxRedirects = b.maxRedirects;
         this.decompress = b.decompress;
@@ -104,7 +106,8 @@ public final class Client implements AutoCloseable {
      *                                in a header, an invalid method): nothing is sent then
      */
     public Response send(Request request) throws IOException {
-        Timeouts timeouts = Timeouts.startingNow(connectTimeout, readTimeout, request.timeout().orElse(totalTimeout));
+        Timeouts timeouts = Timeouts.startingNow(connectTimeout, readTimeout, request.timeout().orElse(totalTimeout),
+                poolTimeout);
         List<Redirect> history = List.of();
         Set<String> seen = null;
         Request current = request;
@@ -348,13 +351,14 @@ public final class Client implements AutoCloseable {
 
     /**
      * Builds a {@link Client}. Defaults: connect timeout 10 s, read timeout 30 s, no total
-     * timeout, redirects followed (at most 10), gzip/deflate decoded, 100 connections in total
+     * timeout, no pool timeout, redirects followed (at most 10), gzip/deflate decoded, 100 connections in total
      * and per host, idle connections kept 30 s, the JDK's trusted CAs.
      */
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(30);
         private Duration totalTimeout;
+        private Duration poolTimeout;
         private boolean followRedirects = true;
         private int maxRedirects = 10;
         private boolean decompress = true;
@@ -369,7 +373,7 @@ public final class Client implements AutoCloseable {
         private Builder() {
         }
 
-        /** TCP connect plus TLS handshake, and the wait for a free pooled connection. */
+        /** TCP connect plus TLS handshake; 10 s by default. */
         public Builder connectTimeout(Duration d) {
             this.connectTimeout = positive(d, "connect timeout");
             return this;
@@ -384,6 +388,17 @@ public final class Client implements AutoCloseable {
         /** The longest a whole exchange may take, head and body; none by default. */
         public Builder totalTimeout(Duration d) {
             this.totalTimeout = d == null ? null : positive(d, "total timeout");
+            return this;
+        }
+
+        /**
+         * The longest a request waits for a free connection while the pool is at its limits
+         * (the JDK client and OkHttp queue without limit; aiohttp counts it in its connect
+         * timeout). None by default, so that a thousand requests queued behind sixteen
+         * connections all get their turn; the total timeout still applies.
+         */
+        public Builder poolTimeout(Duration d) {
+            this.poolTimeout = d == null ? null : positive(d, "pool timeout");
             return this;
         }
 

@@ -3,11 +3,14 @@ package dev.sluice;
 import java.net.URI;
 import java.time.Duration;
 
-/** Connecting (TCP and TLS, or waiting for a pooled connection) took longer than the connect timeout. */
+/**
+ * Connecting (TCP and TLS) took longer than the connect timeout, or waiting for a free pooled
+ * connection took longer than the pool timeout.
+ */
 public final class ConnectTimeoutException extends SluiceTimeoutException {
     private static final long serialVersionUID = 1L;
 
     public ConnectTimeoutException(URI uri, String what, Duration limit, Throwable cause) {
-        super(uri, what + " took longer than the connect timeout of " + seconds(limit), limit, cause);
+        super(uri, what + " took longer than " + seconds(limit), limit, cause);
     }
 }

@@ -98,7 +98,7 @@ class AsyncSendTest {
                 .onConnection(0, c -> c.expectRequest().awaitClientClose())
                 .onEveryConnection(c -> c.serveRequests())
                 .onEveryRequest((req, r) -> r.send(Responses.ok("after"))));
-             Client one = Client.builder().maxConnections(1).connectTimeout(WAIT).build()) {
+             Client one = Client.builder().maxConnections(1).poolTimeout(WAIT).build()) {
             CompletableFuture<Response> pending = one.sendAsync(Request.get(server.uri("/slow")));
             server.awaitRequests(1, WAIT);
             assertThat(pending.cancel(true)).isTrue();
@@ -186,7 +186,7 @@ class AsyncSendTest {
     void manyConcurrentAsyncRequestsShareTheLimitedPool() throws Exception {
         AtomicLong total = new AtomicLong();
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok(req.target()))));
-             Client limited = Client.builder().maxConnectionsPerHost(4).connectTimeout(WAIT).build()) {
+             Client limited = Client.builder().maxConnectionsPerHost(4).poolTimeout(WAIT).build()) {
             CompletableFuture<?>[] all = new CompletableFuture<?>[200];
             for (int i = 0; i < all.length; i++) {
                 all[i] = limited.sendAsync(Request.get(server.uri("/" + i)))

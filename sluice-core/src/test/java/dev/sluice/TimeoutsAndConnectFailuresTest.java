@@ -83,10 +83,10 @@ class TimeoutsAndConnectFailuresTest {
     }
 
     @Test
-    void waitingForAPooledConnectionLongerThanTheConnectTimeoutIsAConnectTimeout() throws IOException {
+    void waitingForAPooledConnectionLongerThanThePoolTimeoutIsAConnectTimeout() throws IOException {
         try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Length: 10") + "01234").stallUntil("rest").send("56789")));
-             Client client = Client.builder().maxConnections(1).connectTimeout(SHORT).build()) {
+             Client client = Client.builder().maxConnections(1).poolTimeout(SHORT).build()) {
             try (Response held = client.send(Request.get(server.uri("/held")))) {
                 assertThatThrownBy(() -> client.send(Request.get(server.uri("/second"))))
                         .isInstanceOf(ConnectTimeoutException.class)

@@ -85,7 +85,10 @@ public final class Exchange implements AutoCloseable {
             throws SluiceException, InterruptedException {
         long start = System.nanoTime();
         try {
-            Lease lease = pool.acquire(Origin.of(uri), fresh, timeouts.connectDeadlineNanos());
+            long waitDeadline = timeouts.poolDeadlineNanos();
+            Lease lease = pool.acquire(Origin.of(uri), fresh, waitDeadline,
+                    waitDeadline == timeouts.totalDeadlineNanos() ? Deadline.TOTAL : Deadline.POOL,
+                    timeouts::connectDeadlineNanos);
             return new Exchange(uri, lease, timeouts, limits, start);
         } catch (IOException e) {
             throw Failures.connect(e, uri, timeouts);
@@ -361,7 +364,7 @@ public final class Exchange implements AutoCloseable {
             return;
         }
         // Draining must be quick: past this deadline the watchdog closes the connection.
-        timeouts = new Timeouts(timeouts.connect(), timeouts.read(), timeouts.total(),
+        timeouts = new Timeouts(timeouts.connect(), timeouts.read(), timeouts.total(), timeouts.pool(),
                 Math.min(timeouts.totalDeadlineNanos(), System.nanoTime() + DRAIN_MAX_NANOS));
         long start = decoder.bodyBytesReceived();
         try {

@@ -66,10 +66,11 @@ public final class Failures {
 
     static SluiceException deadline(DeadlineExceededException d, URI uri, Timeouts t, String phase) {
         return switch (d.deadline()) {
-            case CONNECT -> new ConnectTimeoutException(uri, d.getMessage().startsWith("no connection")
-                    ? "waiting for a free connection" : "connecting to " + hostPort(uri), t.connect(), d);
+            case CONNECT -> new ConnectTimeoutException(uri, "connecting to " + hostPort(uri), t.connect(), d);
+            case POOL -> new ConnectTimeoutException(uri, "waiting for a free connection (pool timeout)", t.pool(), d);
             case READ -> new ReadTimeoutException(uri, phase, t.read(), d);
-            case TOTAL -> new TotalTimeoutException(uri, phase, t.total(), d);
+            case TOTAL -> new TotalTimeoutException(uri, d.getMessage().startsWith("no connection")
+                    ? "waiting for a free connection" : phase, t.total(), d);
             case IDLE -> new ProtocolViolationException(uri, "connection closed while idle", -1, d);
         };
     }

@@ -6,21 +6,33 @@ import java.time.Duration;
  * The time limits of one exchange: connect and read (longest silence) as durations, total as
  * an absolute deadline on {@link System#nanoTime()} fixed when the request started.
  *
- * @param connect            TCP connect plus TLS handshake, and waiting for a pooled connection
+ * @param connect            TCP connect plus TLS handshake
  * @param read               the longest silence while reading or writing
  * @param total              the whole exchange, or null for no limit
+ * @param pool               waiting for a free connection when the pool is at its limits, or
+ *                           null for no limit but the total one
  * @param totalDeadlineNanos when the total limit passes; {@link Long#MAX_VALUE} for none
  */
-public record Timeouts(Duration connect, Duration read, Duration total, long totalDeadlineNanos) {
+public record Timeouts(Duration connect, Duration read, Duration total, Duration pool, long totalDeadlineNanos) {
 
-    public static Timeouts startingNow(Duration connect, Duration read, Duration total) {
+    public static Timeouts startingNow(Duration connect, Duration read, Duration total, Duration pool) {
         long deadline = total == null ? Long.MAX_VALUE : System.nanoTime() + total.toNanos();
-        return new Timeouts(connect, read, total, deadline);
+        return new Timeouts(connect, read, total, pool, deadline);
+    }
+
+    /** The deadline for waiting for a free pooled connection. */
+    public long poolDeadlineNanos() {
+        if (pool == null) {
+            return totalDeadlineNanos;
+        }
+        long wait = System.nanoTime() + pool.toNanos();
+        return wait - totalDeadlineNanos < 0 ? wait : totalDeadlineNanos;
     }
 
     /** The deadline for connecting, which the total limit may shorten. */
     public long connectDeadlineNanos() {
-        return Math.min(System.nanoTime() + connect.toNanos(), totalDeadlineNanos);
+        long connectBy = System.nanoTime() + connect.toNanos();
+        return connectBy - totalDeadlineNanos < 0 ? connectBy : totalDeadlineNanos;
     }
 
     /** The deadline for the next read or write. */

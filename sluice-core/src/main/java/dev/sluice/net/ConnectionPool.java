@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.Condition;
+import java.util.function.LongSupplier;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -80,10 +81,12 @@ public final class ConnectionPool implements AutoCloseable {
     /**
      * A connection to {@code origin}: an idle one when there is one (unless {@code fresh}), or
      * a new one. Waits in line while the limits are reached; fails with
-     * {@link DeadlineExceededException} ({@link Deadline#CONNECT}) when {@code deadlineNanos}
-     * passes first.
+     * {@link DeadlineExceededException} of kind {@code waitKind} when {@code deadlineNanos}
+     * passes first. A new connection must be open by {@code connectDeadline}, asked once the
+     * wait is over.
      */
-    public Lease acquire(Origin origin, boolean fresh, long deadlineNanos) throws IOException, InterruptedException {
+    public Lease acquire(Origin origin, boolean fresh, long deadlineNanos, Deadline waitKind,
+                         LongSupplier connectDeadline) throws IOException, InterruptedException {
         Waiter w = new Waiter(origin, fresh);
         List<Connection> toClose = new ArrayList<>();
         lock.lock();
@@ -97,7 +100,7 @@ public final class ConnectionPool implements AutoCloseable {
                 long wait = deadlineNanos - System.nanoTime();
                 if (wait <= 0) {
                     waiters.remove(w);
-                    throw new DeadlineExceededException(Deadline.CONNECT,
+                    throw new DeadlineExceededException(waitKind,
                             "no connection to " + origin + " became free in time (" + this + ")");
                 }
                 if (w.granted == null) {
@@ -128,7 +131,7 @@ public final class ConnectionPool implements AutoCloseable {
         }
         Connection c;
         try {
-            c = connector.connect(origin, deadlineNanos);
+            c = connector.connect(origin, connectDeadline.getAsLong());
         } catch (IOException | RuntimeException e) {
             releaseSlot(origin.host());
             throw e;

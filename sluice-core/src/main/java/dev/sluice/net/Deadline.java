@@ -4,6 +4,8 @@ package dev.sluice.net;
 public enum Deadline {
     /** Connecting, including the TLS handshake. */
     CONNECT,
+    /** Waiting for a free connection while the pool is at its limits. */
+    POOL,
     /** The longest silence allowed while reading or writing. */
     READ,
     /** The whole exchange. */

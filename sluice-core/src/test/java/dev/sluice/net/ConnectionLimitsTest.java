@@ -35,7 +35,7 @@ class ConnectionLimitsTest {
     void tenConcurrentRequestsNeverOpenMoreThanThePerHostLimit() throws Exception {
         CountDownLatch threeHeads = new CountDownLatch(3);
         try (var server = stalling("go");
-             Client client = Client.builder().maxConnectionsPerHost(3).readTimeout(WAIT).connectTimeout(WAIT).build();
+             Client client = Client.builder().maxConnectionsPerHost(3).readTimeout(WAIT).poolTimeout(WAIT).build();
              var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<String>> results = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -64,7 +64,7 @@ class ConnectionLimitsTest {
     void theTotalLimitHoldsAcrossOrigins() throws IOException {
         try (var first = stalling("first");
              var second = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("second"))));
-             Client client = Client.builder().maxConnections(2).connectTimeout(Duration.ofMillis(300)).build()) {
+             Client client = Client.builder().maxConnections(2).poolTimeout(Duration.ofMillis(300)).build()) {
             Response a = client.send(Request.get(first.uri("/a")));
             Response b = client.send(Request.get(first.uri("/b")));
             assertThatThrownBy(() -> client.send(Request.get(second.uri("/c")))).isInstanceOf(ConnectTimeoutException.class);
@@ -85,7 +85,7 @@ class ConnectionLimitsTest {
     void thePerHostLimitCountsEveryPortOfAHostButNotAnotherHostName() throws IOException {
         try (var first = stalling("first");
              var second = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("second"))));
-             Client client = Client.builder().maxConnectionsPerHost(1).connectTimeout(Duration.ofMillis(300)).build()) {
+             Client client = Client.builder().maxConnectionsPerHost(1).poolTimeout(Duration.ofMillis(300)).build()) {
             try (Response held = client.send(Request.get(first.uri("/held")))) {
                 assertThatThrownBy(() -> client.send(Request.get(second.uri("/same-host"))))
                         .isInstanceOf(ConnectTimeoutException.class);
@@ -101,7 +101,7 @@ class ConnectionLimitsTest {
     @Test
     void syncAndAsyncCallersShareTheLimits() throws Exception {
         try (var server = stalling("go");
-             Client client = Client.builder().maxConnections(2).connectTimeout(Duration.ofMillis(300)).build()) {
+             Client client = Client.builder().maxConnections(2).poolTimeout(Duration.ofMillis(300)).build()) {
             Response sync = client.send(Request.get(server.uri("/sync")));
             Response async = client.sendAsync(Request.get(server.uri("/async"))).get(WAIT.toSeconds(), TimeUnit.SECONDS);
             var third = client.sendAsync(Request.get(server.uri("/third")));
@@ -122,7 +122,7 @@ class ConnectionLimitsTest {
     @Test
     void aWaiterGetsTheConnectionAReleasedResponseFrees() throws Exception {
         try (var server = stalling("go");
-             Client client = Client.builder().maxConnections(1).connectTimeout(WAIT).build()) {
+             Client client = Client.builder().maxConnections(1).poolTimeout(WAIT).build()) {
             Response first = client.send(Request.get(server.uri("/1")));
             var second = client.sendAsync(Request.get(server.uri("/2")));
             assertThatThrownBy(() -> second.get(200, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -154,10 +153,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private Map<Mode, ModeResult> runAll(DemoServer server, GeneratedFiles generated, List<byte[]> sums,
                                          DemoSettings settings, Path work) throws IOException, InterruptedException {
-        // The client's connect timeout bounds the wait for a pooled connection too: in mode 3
-        // every file queues at once, so it must outlast the downloads queued ahead.
-        Duration connectTimeout = Duration.ofSeconds(10).plusMillis((long) (settings.floorSecondsAll() * 2000));
-        ModeRunner runner = new ModeRunner(generated, sums, server::uriOf, settings.concurrency(), connectTimeout);
+        ModeRunner runner = new ModeRunner(generated, sums, server::uriOf, settings.concurrency());
         runner.warmUp(server.warmUpUri(), work);
         out.printf(Locale.ROOT, "Serving them from http://%s/files/ (in this JVM).%n%n", server.authority());
         ResultTable table = new ResultTable(out, settings);

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,20 +36,11 @@ final class ModeRunner {
     private final List<byte[]> sha256;
     private final IntFunction<URI> uris;
     private final int concurrency;
-    private final Duration connectTimeout;
-
-    /**
-     * @param connectTimeout the client's connect timeout, which also bounds the wait for a free
-     *                       pooled connection: mode 3 queues every file at once, so it must
-     *                       outlast the downloads ahead in the queue
-     */
-    ModeRunner(GeneratedFiles files, List<byte[]> sha256, IntFunction<URI> uris, int concurrency,
-               Duration connectTimeout) {
+    ModeRunner(GeneratedFiles files, List<byte[]> sha256, IntFunction<URI> uris, int concurrency) {
         this.files = files;
         this.sha256 = List.copyOf(sha256);
         this.uris = uris;
         this.concurrency = concurrency;
-        this.connectTimeout = connectTimeout;
     }
 
     /** Runs {@code mode} into {@code dir} (which must exist) and measures it. */
@@ -94,7 +84,8 @@ final class ModeRunner {
     }
 
     private Client newClient() {
-        return Client.builder().maxConnectionsPerHost(concurrency).connectTimeout(connectTimeout).build();
+        // Mode 3 queues every file at once behind the connection limit; the pool lets them wait.
+        return Client.builder().maxConnectionsPerHost(concurrency).build();
     }
 
     private List<FileOutcome> sequentialSync(Client client, Path dir) {
