@@ -21,13 +21,13 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -85,6 +85,9 @@ final class DownloadCommand implements Callable<Integer> {
     @Parameters(paramLabel = "URL", arity = "0..*", description = "http or https URLs to download.")
     private List<String> urls = new ArrayList<>();
 
+    @Mixin
+    private ConnectionOptions connection = new ConnectionOptions();
+
     @Option(names = {"-i", "--input-file"}, paramLabel = "FILE",
             description = "Read URLs from FILE, one per line ('-' for standard input); see below.")
     private String inputFile;
@@ -135,27 +138,9 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")
     private boolean quiet;
 
-    @Option(names = "--connect-timeout", paramLabel = "SEC", converter = SecondsConverter.class,
-            description = "Limit for TCP connect and TLS handshake (default 10; decimals allowed).")
-    private Duration connectTimeout;
-
-    @Option(names = "--read-timeout", paramLabel = "SEC", converter = SecondsConverter.class,
-            description = "Longest silence between two reads (default 30).")
-    private Duration readTimeout;
-
-    @Option(names = "--timeout", paramLabel = "SEC", converter = SecondsConverter.class,
-            description = "Limit for one request, body included (default none); each retry gets its own.")
-    private Duration totalTimeout;
-
     @Option(names = "--max-redirects", paramLabel = "N", defaultValue = "10",
             description = "Follow at most N redirects (default ${DEFAULT-VALUE}); more is a protocol error.")
     private int maxRedirects;
-
-    @Option(names = "--cacert", paramLabel = "FILE", description = "Trust exactly the CA certificates in this PEM file.")
-    private Path caCertificates;
-
-    @Option(names = {"-k", "--insecure"}, description = "Do not verify the server's certificate or host name.")
-    private boolean insecure;
 
     @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'",
             description = "Send this header field with every request (repeatable).")
@@ -395,24 +380,7 @@ final class DownloadCommand implements Callable<Integer> {
                 .maxRedirects(maxRedirects)
                 .maxConnections(jobs * segments)
                 .maxConnectionsPerHost(perHostLimit * segments);
-        if (connectTimeout != null) {
-            b.connectTimeout(connectTimeout);
-        }
-        if (readTimeout != null) {
-            b.readTimeout(readTimeout);
-        }
-        if (totalTimeout != null) {
-            b.totalTimeout(totalTimeout);
-        }
-        if (insecure) {
-            b.insecure();
-        } else if (caCertificates != null) {
-            try {
-                b.trustCertificates(caCertificates);
-            } catch (IOException e) {
-                throw new IOException(ErrorLine.cannot("read CA certificates from", caCertificates, e), e);
-            }
-        }
+        connection.applyTo(b);
         return b.build();
     }
 

@@ -19,13 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -81,6 +81,9 @@ final class GetCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "URL", description = "An http or https URL.")
     private String url;
 
+    @Mixin
+    private ConnectionOptions connection = new ConnectionOptions();
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = {"Write the body to FILE (atomically) instead of standard output.",
                 "'-' is standard output; a device or pipe (/dev/null) is written directly."})
@@ -99,18 +102,6 @@ final class GetCommand implements Callable<Integer> {
                 "Content-Type is " + FORM_TYPE + " unless -H gives one."})
     private String data;
 
-    @Option(names = "--connect-timeout", paramLabel = "SEC", converter = SecondsConverter.class,
-            description = "Limit for TCP connect and TLS handshake (default 10; decimals allowed).")
-    private Duration connectTimeout;
-
-    @Option(names = "--read-timeout", paramLabel = "SEC", converter = SecondsConverter.class,
-            description = "Longest silence between two reads (default 30).")
-    private Duration readTimeout;
-
-    @Option(names = "--timeout", paramLabel = "SEC", converter = SecondsConverter.class,
-            description = "Limit for the whole exchange, body included (default none).")
-    private Duration totalTimeout;
-
     @Option(names = "--max-redirects", paramLabel = "N", defaultValue = "10",
             description = "Follow at most N redirects (default ${DEFAULT-VALUE}); more is a protocol error.")
     private int maxRedirects;
@@ -123,13 +114,6 @@ final class GetCommand implements Callable<Integer> {
 
     @Option(names = "--no-fail", description = "Accept a status of 400 or more: write its body, exit 0.")
     private boolean noFail;
-
-    @Option(names = "--cacert", paramLabel = "FILE",
-            description = "Trust exactly the CA certificates in this PEM file.")
-    private Path caCertificates;
-
-    @Option(names = {"-k", "--insecure"}, description = "Do not verify the server's certificate or host name.")
-    private boolean insecure;
 
     @Option(names = "--chunk-size", paramLabel = "N",
             description = "Read and write standard output in blocks of N bytes (1 to " + MAX_CHUNK_BYTES
@@ -240,24 +224,7 @@ final class GetCommand implements Callable<Integer> {
                 .followRedirects(!noRedirects)
                 .maxRedirects(maxRedirects)
                 .decompress(!raw);
-        if (connectTimeout != null) {
-            b.connectTimeout(connectTimeout);
-        }
-        if (readTimeout != null) {
-            b.readTimeout(readTimeout);
-        }
-        if (totalTimeout != null) {
-            b.totalTimeout(totalTimeout);
-        }
-        if (insecure) {
-            b.insecure();
-        } else if (caCertificates != null) {
-            try {
-                b.trustCertificates(caCertificates);
-            } catch (FileSystemException e) {
-                throw local("cannot read CA certificates from " + caCertificates, e);
-            }
-        }
+        connection.applyTo(b);
         return b.build();
     }
 

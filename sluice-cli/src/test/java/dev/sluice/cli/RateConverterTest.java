@@ -21,13 +21,15 @@ class RateConverterTest {
         "1.5M, 1572864",
         "0.5K, 512",
         " 64K , 65536",
-        "1.9, 1"})
+        "1.9, 1",
+        "10MB, 10485760",
+        "10MiB, 10485760"})
     void aRateIsParsedToBytesPerSecond(String text, long expected) {
         assertThat(RateConverter.parseBytesPerSecond(text)).isEqualTo(expected);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "K", "10X", "10MB", "ten", "0", "0.5", "-1M", "2000000000G", "1e400"})
+    @ValueSource(strings = {"", "K", "10X", "10MX", "ten", "0", "0.5", "-1M", "2000000000G", "1e400"})
     void aBadRateIsRejected(String text) {
         assertThatThrownBy(() -> RateConverter.parseBytesPerSecond(text)).isInstanceOf(TypeConversionException.class)
                 .hasMessageContaining("'" + text + "'");
