@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.Condition;
@@ -15,12 +14,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * Connections per origin, with a limit in total and per host, keep-alive reuse and idle
  * eviction.
  *
- * <p>Theory of operation: every caller of {@link #acquire} joins a FIFO of waiters, and one
- * function, {@link #dispatch()}, run under the lock after every change, grants waiters in
- * order: an idle connection to their origin, or a slot to open a new one (closing an idle
- * connection of another origin when the total limit is reached). A waiter whose host is at
- * its limit does not block the waiters behind it. Connecting and closing happen outside the
- * lock; the lock guards only counts and queues.
+ * <p>Theory of operation: every caller of {@link #acquire} joins the queue of its origin, in
+ * arrival order, and one function, {@link #dispatch}, run under the lock after every change,
+ * grants what can be granted: idle connections to the first waiters of their origin, then
+ * slots for new connections to the oldest waiter, across origins, whose host is below its
+ * limit (closing an idle connection of another origin when the total limit is reached). A
+ * waiter whose host is at its limit does not block the waiters of other hosts. The work per
+ * change grows with the number of origins waiting, not with the number of waiters, so a
+ * thousand requests queued behind sixteen connections cost little. Connecting and closing
+ * happen outside the lock; the lock guards only counts and queues.
  */
 public final class ConnectionPool implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ConnectionPool.class.getName());
@@ -37,8 +39,12 @@ public final class ConnectionPool implements AutoCloseable {
     private final Map<Origin, ArrayDeque<Connection>> idle = new HashMap<>();
     /** Guarded by lock: open or opening connections per host (idle ones included). */
     private final Map<String, Integer> perHost = new HashMap<>();
+    /** Guarded by lock: waiters per origin, each queue in arrival order. */
+    private final Map<Origin, ArrayDeque<Waiter>> waiting = new HashMap<>();
     /** Guarded by lock. */
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private int waitingCount;
+    /** Guarded by lock: arrival numbers, to find the oldest waiter across origins. */
+    private long arrivals;
     /** Guarded by lock. */
     private int total;
     /** Guarded by lock. */
@@ -49,13 +55,15 @@ public final class ConnectionPool implements AutoCloseable {
     private static final class Waiter {
         final Origin origin;
         final boolean fresh;
+        final long arrival;
         Condition granted;
         Connection connection;
         boolean slot;
 
-        Waiter(Origin origin, boolean fresh) {
+        Waiter(Origin origin, boolean fresh, long arrival) {
             this.origin = origin;
             this.fresh = fresh;
+            this.arrival = arrival;
         }
 
         boolean isGranted() {
@@ -87,19 +95,21 @@ public final class ConnectionPool implements AutoCloseable {
      */
     public Lease acquire(Origin origin, boolean fresh, long deadlineNanos, Deadline waitKind,
                          LongSupplier connectDeadline) throws IOException, InterruptedException {
-        Waiter w = new Waiter(origin, fresh);
         List<Connection> toClose = new ArrayList<>();
+        Waiter w;
         lock.lock();
         try {
             if (closed) {
                 throw new IOException("the client is closed");
             }
-            waiters.add(w);
+            w = new Waiter(origin, fresh, arrivals++);
+            waiting.computeIfAbsent(origin, o -> new ArrayDeque<>()).addLast(w);
+            waitingCount++;
             dispatch(toClose);
             while (!w.isGranted()) {
                 long wait = deadlineNanos - System.nanoTime();
                 if (wait <= 0) {
-                    waiters.remove(w);
+                    leaveQueue(w);
                     throw new DeadlineExceededException(waitKind,
                             "no connection to " + origin + " became free in time (" + this + ")");
                 }
@@ -110,7 +120,7 @@ public final class ConnectionPool implements AutoCloseable {
                     w.granted.awaitNanos(wait);
                 } catch (InterruptedException e) {
                     if (!w.isGranted()) {
-                        waiters.remove(w);
+                        leaveQueue(w);
                         throw e;
                     }
                     // Granted while interrupted: hand the grant back, then report the interrupt.
@@ -149,37 +159,93 @@ public final class ConnectionPool implements AutoCloseable {
         dispatch(toClose);
     }
 
-    /** Grants what can be granted, in waiter order. Call with the lock held. */
+    private void leaveQueue(Waiter w) {
+        ArrayDeque<Waiter> q = waiting.get(w.origin);
+        if (q != null && q.remove(w)) {
+            waitingCount--;
+            if (q.isEmpty()) {
+                waiting.remove(w.origin);
+            }
+        }
+    }
+
+    /** Grants what can be granted, oldest waiters first. Call with the lock held. */
     private void dispatch(List<Connection> toClose) {
-        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-            Waiter w = it.next();
-            if (!w.fresh) {
-                Connection c = pollIdle(w.origin, toClose);
-                if (c != null) {
-                    w.connection = c;
-                    it.remove();
-                    signal(w);
-                    continue;
+        if (waitingCount == 0) {
+            return;
+        }
+        if (idleCount > 0) {
+            handOutIdle(toClose);
+        }
+        while (waitingCount > 0) {
+            Waiter oldest = null;
+            for (ArrayDeque<Waiter> q : waiting.values()) {
+                Waiter head = q.peekFirst();
+                if ((oldest == null || head.arrival < oldest.arrival) && mayOpen(head.origin.host())) {
+                    oldest = head;
                 }
             }
-            int hostCount = perHost.getOrDefault(w.origin.host(), 0);
-            if (hostCount >= maxPerHost) {
-                // Idle connections to this host that this waiter cannot use (another scheme or
+            if (oldest == null) {
+                return;
+            }
+            String host = oldest.origin.host();
+            if (perHost.getOrDefault(host, 0) >= maxPerHost) {
+                // Idle connections to this host that the waiter cannot use (another scheme or
                 // port, or it wants a fresh one) give way.
-                if (!closeIdleOf(w.origin.host(), toClose)) {
-                    continue;
-                }
-                hostCount--;
+                closeIdleOf(host, toClose);
             }
-            if (total >= maxTotal && !closeOldestIdle(toClose)) {
-                continue;
+            if (total >= maxTotal) {
+                closeOldestIdle(toClose);
             }
             total++;
-            perHost.put(w.origin.host(), hostCount + 1);
-            w.slot = true;
-            it.remove();
-            signal(w);
+            perHost.merge(host, 1, Integer::sum);
+            oldest.slot = true;
+            leaveQueue(oldest);
+            signal(oldest);
         }
+    }
+
+    /** Gives idle connections to the first waiters of their origin that accept a reused one. */
+    private void handOutIdle(List<Connection> toClose) {
+        for (var entries = waiting.entrySet().iterator(); entries.hasNext(); ) {
+            var entry = entries.next();
+            if (!idle.containsKey(entry.getKey())) {
+                continue;
+            }
+            ArrayDeque<Waiter> q = entry.getValue();
+            for (var it = q.iterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                if (w.fresh) {
+                    continue;
+                }
+                Connection c = pollIdle(w.origin, toClose);
+                if (c == null) {
+                    break;
+                }
+                w.connection = c;
+                it.remove();
+                waitingCount--;
+                signal(w);
+            }
+            if (q.isEmpty()) {
+                entries.remove();
+            }
+        }
+    }
+
+    /** Whether a new connection to {@code host} can be granted now, closing idle ones if need be. */
+    private boolean mayOpen(String host) {
+        boolean hostRoom = perHost.getOrDefault(host, 0) < maxPerHost || hasIdleOf(host);
+        return hostRoom && (total < maxTotal || idleCount > 0);
+    }
+
+    private boolean hasIdleOf(String host) {
+        for (var e : idle.entrySet()) {
+            if (e.getKey().host().equals(host) && !e.getValue().isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void signal(Waiter w) {
@@ -340,10 +406,13 @@ public final class ConnectionPool implements AutoCloseable {
             }
             idle.clear();
             idleCount = 0;
-            for (Waiter w : waiters) {
-                signal(w);
+            for (ArrayDeque<Waiter> q : waiting.values()) {
+                for (Waiter w : q) {
+                    signal(w);
+                }
             }
-            waiters.clear();
+            waiting.clear();
+            waitingCount = 0;
         } finally {
             lock.unlock();
         }
@@ -374,7 +443,7 @@ public final class ConnectionPool implements AutoCloseable {
         lock.lock();
         try {
             return "ConnectionPool[leased=" + (total - idleCount) + " idle=" + idleCount
-                    + " waiting=" + waiters.size() + " hosts=" + perHost.size() + "]";
+                    + " waiting=" + waitingCount + " hosts=" + perHost.size() + "]";
         } finally {
             lock.unlock();
         }
