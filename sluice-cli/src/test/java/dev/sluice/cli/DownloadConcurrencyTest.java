@@ -110,20 +110,17 @@ class DownloadConcurrencyTest {
     }
 
     @Test
-    void limitRateSlowsTheDownloadToTheRate() throws IOException {
+    void aLimitedRateStillDeliversTheWholeFile() throws IOException {
         int rate = 100 * 1024;
         int length = 2 * rate;
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.head(200, "Content-Length: " + length)).sendPattern(length)))) {
-            long start = System.nanoTime();
             Cli.Result result = Cli.run("download", server.uri("/slow.bin").toString(), "-d", dir.toString(),
                     "--limit-rate", "100K");
-            double seconds = (System.nanoTime() - start) / 1e9;
 
             assertThat(result.exitCode()).as(result.toString()).isZero();
             assertThat(Files.size(dir.resolve("slow.bin"))).isEqualTo(length);
-            // A burst of one second's worth, then the second half at the rate: about one second.
-            assertThat(seconds).isGreaterThan(0.8);
+            // The pacing itself is RateLimiterTest's, with a fake clock.
         }
     }
 }

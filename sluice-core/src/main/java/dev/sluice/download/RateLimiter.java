@@ -1,6 +1,7 @@
 package dev.sluice.download;
 
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * A token bucket shared by all downloads: at most {@code bytesPerSecond} on average, with a
@@ -8,19 +9,34 @@ import java.util.concurrent.locks.ReentrantLock;
  * the bucket runs dry; waiting parks a virtual thread, never holding the lock.
  */
 public final class RateLimiter {
+    /** Waits; injected so tests need not sleep. */
+    @FunctionalInterface
+    interface Sleeper {
+        void sleepNanos(long nanos) throws InterruptedException;
+    }
+
     private final long bytesPerSecond;
+    private final LongSupplier clock;
+    private final Sleeper sleeper;
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by lock: tokens available (may go negative: a debt to wait off). */
     private double tokens;
     /** Guarded by lock. */
-    private long lastNanos = System.nanoTime();
+    private long lastNanos;
 
     public RateLimiter(long bytesPerSecond) {
+        this(bytesPerSecond, System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
+    }
+
+    RateLimiter(long bytesPerSecond, LongSupplier clock, Sleeper sleeper) {
         if (bytesPerSecond < 1) {
             throw new IllegalArgumentException("rate must be at least 1 byte/s: " + bytesPerSecond);
         }
         this.bytesPerSecond = bytesPerSecond;
         this.tokens = bytesPerSecond;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.lastNanos = clock.getAsLong();
     }
 
     /** Accounts for {@code bytes} just read, sleeping as long as the average rate requires. */
@@ -28,7 +44,7 @@ public final class RateLimiter {
         long waitNanos;
         lock.lock();
         try {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             tokens = Math.min(bytesPerSecond, tokens + (now - lastNanos) * (double) bytesPerSecond / 1e9);
             lastNanos = now;
             tokens -= bytes;
@@ -37,7 +53,7 @@ public final class RateLimiter {
             lock.unlock();
         }
         if (waitNanos > 0) {
-            Thread.sleep(waitNanos / 1_000_000, (int) (waitNanos % 1_000_000));
+            sleeper.sleepNanos(waitNanos);
         }
     }
 
