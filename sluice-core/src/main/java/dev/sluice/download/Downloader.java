@@ -105,7 +105,7 @@ public final class Downloader {
                         try {
                             JobRun run = new JobRun(job, names);
                             items[index] = run.execute();
-                            totalBytes.addAndGet(run.bytes);
+                            totalBytes.addAndGet(run.bytes.get());
                         } finally {
                             host.release();
                         }
@@ -167,7 +167,8 @@ public final class Downloader {
         private final long start = System.nanoTime();
         private Path target;
         private Integer lastStatus;
-        private long bytes;
+        /** Added to by every segment's thread at once. */
+        private final AtomicLong bytes = new AtomicLong();
         private Optional<Duration> retryAfter = Optional.empty();
 
         JobRun(DownloadJob job, Names names) {
@@ -275,7 +276,7 @@ public final class Downloader {
         }
 
         private void onBytes(long n) {
-            bytes += n;
+            bytes.addAndGet(n);
         }
 
         private Duration elapsed() {
@@ -284,7 +285,7 @@ public final class Downloader {
 
         private Report.Item item(boolean ok, int attempts, Report.Error error) {
             return new Report.Item(job.uri().toString(), target == null ? null : target.toString(), ok, lastStatus,
-                    bytes, elapsed().toNanos() / 1e9, attempts, error);
+                    bytes.get(), elapsed().toNanos() / 1e9, attempts, error);
         }
     }
 

@@ -124,6 +124,8 @@ class SegmentedDownloadTest {
             assertThat(got).hasSize((int) SIZE);
             PatternBytes.verify(got, 0, got.length, 0);
             assertThat(server.requests()).hasSize(5);
+            // Four threads add to the byte count at once; none of their additions may be lost.
+            assertThat(report.totalBytes()).isEqualTo(SIZE);
             assertThat(server.requests()).filteredOn(q -> !q.header("Range").equals("bytes=0-0"))
                     .allMatch(q -> "\"e1\"".equals(q.header("If-Range")));
             assertThat(server.connectionCount()).isGreaterThanOrEqualTo(4);
