@@ -14,19 +14,33 @@ import java.nio.file.Path;
  * @param warmups   untimed runs of each in-process client before timing
  * @param smallPairs interleaved pairs per peer for the small-response workload
  * @param wrkSeconds how long each wrk run lasts
+ * @param cli       root of a frozen copy of the {@code ./sluice} launcher and its jar (workloads f, g, i),
+ *                  or null to leave them out
+ * @param aiohttpScale the scale harness's aiohttp script (its {@code files} mode, workload f), or null
+ * @param shm       a directory on tmpfs for the files written by workloads f and g
+ * @param rounds    rounds of workload f (every client once per round, order rotating)
+ * @param concRounds rounds of workload h
+ * @param segPairs  pairs of {@code -s 4} and {@code -s 1} runs in workload g
+ * @param startupRounds rounds of workload i
  */
 record Config(String base, Path work, boolean quick, String python, int pairs, int warmups, int smallPairs,
-              int wrkSeconds) {
+              int wrkSeconds, Path cli, String aiohttpScale, Path shm, int rounds, int segPairs,
+              int startupRounds, int concRounds) {
 
     static final long ONE_GIB = 1L << 30;
     static final long TEN_GIB = 10L << 30;
     static final int SMALL_BODY = 1024;
     static final int SMALL_REQUESTS = 20_000;
 
-    static Config of(String base, Path work, boolean quick, String python) {
+    static final int FILES = 1000;
+    static final int FILE_SIZE = 1 << 20;
+    static final long SEGMENTED_SIZE = 64L << 20;
+    static final int CONCURRENT = 64;
+
+    static Config of(String base, Path work, boolean quick, String python, Path cli, String aiohttpScale, Path shm) {
         return quick
-                ? new Config(base, work, true, python, 5, 1, 5, 2)
-                : new Config(base, work, false, python, 9, 3, 7, 5);
+                ? new Config(base, work, true, python, 5, 1, 5, 2, cli, aiohttpScale, shm, 3, 2, 8, 3)
+                : new Config(base, work, false, python, 9, 3, 7, 5, cli, aiohttpScale, shm, 5, 4, 20, 9);
     }
 
     String url(String path) {

@@ -28,6 +28,8 @@ final class Environment {
         env.put("curl", words(Workloads.firstLine(Processes.outputOrEmpty(List.of("curl", "--version"))), 4));
         env.put("wrk", Workloads.firstLine(Processes.outputOrEmpty(List.of("wrk", "-v"))));
         env.put("OkHttp", OkHttpFetcher.version());
+        String aria2 = Workloads.firstLine(Processes.outputOrEmpty(List.of("aria2c", "--version")));
+        env.put("aria2c", aria2.isBlank() ? "not installed: its rows are left out" : aria2);
         if (python != null) {
             env.put("Python", Workloads.firstLine(Processes.outputOrEmpty(List.of(python, "--version")))
                     + ", aiohttp " + Workloads.aiohttpVersion(python));

@@ -12,7 +12,8 @@ import java.util.Set;
  *
  * <pre>
  * java -jar sluice-bench.jar run --base http://127.0.0.1:PORT --work DIR --out docs/benchmarks.md
- *      [--quick] [--python /usr/bin/python3] [--only a,b,c,d,e] [--nginx PATH]
+ *      [--quick] [--python /usr/bin/python3] [--only a,b,c,d,e,f,g,h,i] [--nginx PATH]
+ *      [--cli DIR] [--aiohttp-scale aiohttp_scale.py] [--shm DIR]
  * java -Xmx64m -cp sluice-bench.jar dev.sluice.bench.Main stream URL
  * </pre>
  */
@@ -42,8 +43,11 @@ public final class Main {
         Path out = null;
         String python = null;
         String nginx = "nginx";
+        Path cli = null;
+        String aiohttpScale = null;
+        Path shm = Path.of("/dev/shm");
         boolean quick = false;
-        Set<String> only = new HashSet<>(List.of("a", "b", "c", "d", "e"));
+        Set<String> only = new HashSet<>(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--base" -> base = args[++i];
@@ -52,6 +56,9 @@ public final class Main {
                 case "--python" -> python = args[++i];
                 case "--nginx" -> nginx = args[++i];
                 case "--quick" -> quick = true;
+                case "--cli" -> cli = Path.of(args[++i]);
+                case "--aiohttp-scale" -> aiohttpScale = args[++i];
+                case "--shm" -> shm = Path.of(args[++i]);
                 case "--only" -> only = new HashSet<>(Arrays.asList(args[++i].split(",")));
                 default -> usage();
             }
@@ -59,7 +66,8 @@ public final class Main {
         if (base == null || work == null || out == null) {
             usage();
         }
-        Config cfg = Config.of(base, work, quick, python);
+        Config cfg = Config.of(base, work, quick, python, cli, aiohttpScale,
+                shm.resolve("sluice-bench." + ProcessHandle.current().pid()));
         Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Report report = new Report(cfg, Environment.describe(nginx, python));
         long start = System.nanoTime();
@@ -83,6 +91,22 @@ public final class Main {
                 attempt(report, "curl start-up", () -> report.curlStartup = w.curlStartup());
             }
         }
+        try {
+            if (only.contains("f")) {
+                attempt(report, "(f)", () -> report.manyFiles = needsCli(cfg, new ManyFiles(cfg)::run));
+            }
+            if (only.contains("g")) {
+                attempt(report, "(g)", () -> report.segmented = needsCli(cfg, new Segmented(cfg)::run));
+            }
+            if (only.contains("h")) {
+                attempt(report, "(h)", () -> report.concurrent = new ConcurrentSmall(cfg).run());
+            }
+            if (only.contains("i")) {
+                attempt(report, "(i)", () -> report.startup = needsCli(cfg, new Startup(cfg)::run));
+            }
+        } finally {
+            Scratch.delete(cfg.shm());
+        }
         if (only.contains("e")) {
             System.out.println("(e) codec under JMH");
             boolean shortJmh = quick;
@@ -102,6 +126,18 @@ public final class Main {
         void run() throws Exception;
     }
 
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> T needsCli(Config cfg, Work<T> work) throws Exception {
+        if (cfg.cli() == null) {
+            throw new IllegalStateException("needs --cli DIR (a copy of ./sluice, scripts/find-jdk.sh and the jar)");
+        }
+        return work.run();
+    }
+
     /** Runs one workload; a failure is printed and written into the report, and the others still run. */
     private static void attempt(Report report, String workload, Step step) {
         try {
@@ -114,7 +150,8 @@ public final class Main {
 
     private static void usage() {
         System.err.println("usage: Main run --base URL --work DIR --out FILE [--quick] [--python PATH] "
-                + "[--nginx PATH] [--only a,b,c,d,e]\n       Main stream URL");
+                + "[--nginx PATH] [--only a,...,i]\n"
+                + "       [--cli DIR] [--aiohttp-scale PATH] [--shm DIR]\n       Main stream URL");
         System.exit(2);
     }
 }

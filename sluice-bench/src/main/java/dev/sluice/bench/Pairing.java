@@ -54,6 +54,15 @@ final class Pairing {
                 format(s), format(p), ratios.get(ratios.size() - 1));
     }
 
+    /** Records a pair measured elsewhere (a round shared by several peers), in the same form as {@link #runPair}. */
+    void record(double s, double p) {
+        sluice.add(s);
+        peerValues.add(p);
+        ratios.add(unit == Unit.SECONDS ? p / s : s / p);
+        System.out.printf("  round %d vs %-28s sluice %s  peer %s  ratio %.3f%n", ratios.size(), peer,
+                format(s), format(p), ratios.get(ratios.size() - 1));
+    }
+
     String format(double v) {
         return unit == Unit.SECONDS ? String.format("%.3f s", v) : String.format("%,.0f/s", v);
     }

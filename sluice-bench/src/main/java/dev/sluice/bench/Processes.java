@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs peer commands (curl, wrk, Python) as whole processes. */
@@ -31,6 +32,43 @@ final class Processes {
         } finally {
             Files.deleteIfExists(err);
         }
+    }
+
+    /** A finished process: its wall seconds (start to exit, timed from this JVM) and its stdout and stderr. */
+    record Run(double seconds, String out) {
+    }
+
+    /**
+     * Runs {@code command} with {@code env} added to this JVM's environment, stdout and stderr into
+     * a temporary file (not a pipe, so that nothing this JVM does paces the process); fails when
+     * it exits with other than 0.
+     */
+    static Run run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("sluice-bench", ".out");
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+            pb.environment().putAll(env);
+            long start = System.nanoTime();
+            Process p = pb.start();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " did not finish");
+            }
+            long nanos = System.nanoTime() - start;
+            String text = Files.readString(out);
+            if (p.exitValue() != 0) {
+                throw new IOException(abbreviate(command) + " exited with " + p.exitValue() + ": " + text.strip());
+            }
+            return new Run(nanos / 1e9, text);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+
+    /** A command line for a message: a long list of URLs is cut short. */
+    static String abbreviate(List<String> command) {
+        String s = String.join(" ", command);
+        return s.length() > 300 ? s.substring(0, 300) + " ... (" + command.size() + " arguments)" : s;
     }
 
     /** What the command prints on stdout and stderr together; fails when it fails. */
