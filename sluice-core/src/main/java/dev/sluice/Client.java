@@ -62,8 +62,6 @@ public final class Client implements AutoCloseable {
     private final boolean decompress;
     private final String userAgent;
     private final Limits limits;
-    private final int maxConnections;
-    private final int maxConnectionsPerHost;
     private final Watchdog watchdog = new Watchdog();
     private final ConnectionPool pool;
 
@@ -77,8 +75,6 @@ public final class Client implements AutoCloseable {
         this.decompress = b.decompress;
         this.userAgent = b.userAgent;
         this.limits = b.limits;
-        this.maxConnections = b.maxConnections;
-        this.maxConnectionsPerHost = b.maxConnectionsPerHost;
         SSLContext given = b.sslContext;
         boolean insecure = b.insecure;
         var connector = new SocketConnector(
@@ -329,14 +325,6 @@ public final class Client implements AutoCloseable {
     /** Connections open (idle ones included) and waiting, for diagnostics: {@code ConnectionPool[leased=1 idle=2 waiting=0 hosts=1]}. */
     public String poolState() {
         return pool.toString();
-    }
-
-    public int maxConnections() {
-        return maxConnections;
-    }
-
-    public int maxConnectionsPerHost() {
-        return maxConnectionsPerHost;
     }
 
     /**

@@ -32,7 +32,6 @@ public final class Connection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long id;
     private ByteBuffer buffer;
-    private int exchanges;
     long idleSinceNanos;
     /** How long TCP connect and the TLS handshake took, for timings. */
     long connectNanos;
@@ -89,15 +88,6 @@ public final class Connection {
     /** Nanoseconds the TLS handshake took; 0 for plain connections. */
     public long tlsNanos() {
         return tlsNanos;
-    }
-
-    /** How many exchanges this connection has carried, the current one included. */
-    public int exchanges() {
-        return exchanges;
-    }
-
-    void startExchange() {
-        exchanges++;
     }
 
     /**

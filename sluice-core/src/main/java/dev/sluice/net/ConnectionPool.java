@@ -136,7 +136,6 @@ public final class ConnectionPool implements AutoCloseable {
             closeAll(toClose);
         }
         if (w.connection != null) {
-            w.connection.startExchange();
             return new Lease(this, w.connection, true);
         }
         Connection c;
@@ -146,7 +145,6 @@ public final class ConnectionPool implements AutoCloseable {
             releaseSlot(origin.host());
             throw e;
         }
-        c.startExchange();
         return new Lease(this, c, false);
     }
 
@@ -417,25 +415,6 @@ public final class ConnectionPool implements AutoCloseable {
             lock.unlock();
         }
         closeAll(toClose);
-    }
-
-    /** Connections open or opening, idle ones included. */
-    public int openCount() {
-        lock.lock();
-        try {
-            return total;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    public int idleCount() {
-        lock.lock();
-        try {
-            return idleCount;
-        } finally {
-            lock.unlock();
-        }
     }
 
     @Override

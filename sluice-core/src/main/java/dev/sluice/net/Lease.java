@@ -34,7 +34,4 @@ public final class Lease {
         pool.release(connection, reusable);
     }
 
-    public boolean isReleased() {
-        return released;
-    }
 }

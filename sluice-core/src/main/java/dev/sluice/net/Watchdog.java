@@ -122,16 +122,6 @@ public final class Watchdog implements AutoCloseable {
         }
     }
 
-    /** How many guards wait for a deadline; for tests and diagnostics. */
-    public int size() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     @Override
     public void close() {
         lock.lock();
