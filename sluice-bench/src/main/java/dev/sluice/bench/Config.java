@@ -8,8 +8,9 @@ import java.nio.file.Path;
  *
  * @param base      nginx's origin, {@code http://127.0.0.1:PORT}, serving /1k, /1g and (full mode) /10g
  * @param work      scratch directory for files written by the to-file workload
- * @param quick     the short mode (under three minutes in all)
+ * @param quick     the short mode (under three minutes in all, build included)
  * @param python    a python3 with aiohttp, or null to leave aiohttp out
+ * @param requestsPython a python3 with requests, or null to leave requests out (workloads a, b)
  * @param pairs     interleaved pairs per peer for the 1 GiB workloads
  * @param warmups   untimed runs of each in-process client before timing
  * @param smallPairs interleaved pairs per peer for the small-response workload
@@ -22,10 +23,11 @@ import java.nio.file.Path;
  * @param concRounds rounds of workload h
  * @param segPairs  pairs of {@code -s 4} and {@code -s 1} runs in workload g
  * @param startupRounds rounds of workload i
+ * @param files     files fetched in workload f: all 1,000 that are served, 300 in the quick mode
  */
-record Config(String base, Path work, boolean quick, String python, int pairs, int warmups, int smallPairs,
-              int wrkSeconds, Path cli, String aiohttpScale, Path shm, int rounds, int segPairs,
-              int startupRounds, int concRounds) {
+record Config(String base, Path work, boolean quick, String python, String requestsPython, int pairs, int warmups,
+              int smallPairs, int wrkSeconds, Path cli, String aiohttpScale, Path shm, int rounds, int segPairs,
+              int startupRounds, int concRounds, int files) {
 
     static final long ONE_GIB = 1L << 30;
     static final long TEN_GIB = 10L << 30;
@@ -37,10 +39,14 @@ record Config(String base, Path work, boolean quick, String python, int pairs, i
     static final long SEGMENTED_SIZE = 64L << 20;
     static final int CONCURRENT = 64;
 
-    static Config of(String base, Path work, boolean quick, String python, Path cli, String aiohttpScale, Path shm) {
+    static Config of(String base, Path work, boolean quick, String python, String requestsPython, Path cli,
+                     String aiohttpScale, Path shm) {
+        // The quick mode must finish in under three minutes, build included: 3 pairs, 2 s wrk
+        // runs, 300 files in (f), one pair in (g) (its -s 1 run alone lasts 8 s), 5 rounds in (i).
         return quick
-                ? new Config(base, work, true, python, 5, 1, 5, 2, cli, aiohttpScale, shm, 3, 2, 8, 3)
-                : new Config(base, work, false, python, 9, 3, 7, 5, cli, aiohttpScale, shm, 5, 4, 20, 9);
+                ? new Config(base, work, true, python, requestsPython, 3, 1, 3, 2, cli, aiohttpScale, shm, 3, 1, 5, 2, 300)
+                : new Config(base, work, false, python, requestsPython, 9, 3, 7, 5, cli, aiohttpScale, shm, 5, 4, 20, 9,
+                        FILES);
     }
 
     String url(String path) {

@@ -13,7 +13,7 @@ final class Environment {
     private Environment() {
     }
 
-    static Map<String, String> describe(String nginx, String python) {
+    static Map<String, String> describe(String nginx, String python, String requestsPython) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CPU", cpuModel());
         env.put("cores", Runtime.getRuntime().availableProcessors() + " (client and server share them)");
@@ -30,11 +30,16 @@ final class Environment {
         env.put("OkHttp", OkHttpFetcher.version());
         String aria2 = Workloads.firstLine(Processes.outputOrEmpty(List.of("aria2c", "--version")));
         env.put("aria2c", aria2.isBlank() ? "not installed: its rows are left out" : aria2);
-        if (python != null) {
-            env.put("Python", Workloads.firstLine(Processes.outputOrEmpty(List.of(python, "--version")))
-                    + ", aiohttp " + Workloads.aiohttpVersion(python));
+        String py = python != null ? python : requestsPython;
+        if (py != null) {
+            env.put("Python", Workloads.firstLine(Processes.outputOrEmpty(List.of(py, "--version")))
+                    + (python != null ? ", aiohttp " + Workloads.aiohttpVersion(python)
+                            : ", aiohttp not installed: its rows are left out")
+                    + (requestsPython != null ? ", requests " + Workloads.requestsVersion(requestsPython)
+                            + " (urllib3 " + Workloads.pythonVersion(requestsPython, "urllib3") + ")"
+                            : ", requests not installed: its rows are left out"));
         } else {
-            env.put("Python", "aiohttp not installed: its row is left out");
+            env.put("Python", "neither aiohttp nor requests installed: their rows are left out");
         }
         return env;
     }

@@ -12,7 +12,8 @@ import java.util.Set;
  *
  * <pre>
  * java -jar sluice-bench.jar run --base http://127.0.0.1:PORT --work DIR --out docs/benchmarks.md
- *      [--quick] [--python /usr/bin/python3] [--only a,b,c,d,e,f,g,h,i] [--nginx PATH]
+ *      [--quick] [--python /usr/bin/python3] [--requests-python /usr/bin/python3]
+ *      [--only a,b,c,d,e,f,g,h,i] [--nginx PATH]
  *      [--cli DIR] [--aiohttp-scale aiohttp_scale.py] [--shm DIR]
  * java -Xmx64m -cp sluice-bench.jar dev.sluice.bench.Main stream URL
  * </pre>
@@ -42,6 +43,7 @@ public final class Main {
         Path work = null;
         Path out = null;
         String python = null;
+        String requestsPython = null;
         String nginx = "nginx";
         Path cli = null;
         String aiohttpScale = null;
@@ -54,6 +56,7 @@ public final class Main {
                 case "--work" -> work = Path.of(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--python" -> python = args[++i];
+                case "--requests-python" -> requestsPython = args[++i];
                 case "--nginx" -> nginx = args[++i];
                 case "--quick" -> quick = true;
                 case "--cli" -> cli = Path.of(args[++i]);
@@ -66,10 +69,10 @@ public final class Main {
         if (base == null || work == null || out == null) {
             usage();
         }
-        Config cfg = Config.of(base, work, quick, python, cli, aiohttpScale,
+        Config cfg = Config.of(base, work, quick, python, requestsPython, cli, aiohttpScale,
                 shm.resolve("sluice-bench." + ProcessHandle.current().pid()));
         Path jar = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Report report = new Report(cfg, Environment.describe(nginx, python));
+        Report report = new Report(cfg, Environment.describe(nginx, python, requestsPython));
         long start = System.nanoTime();
         try (SluiceFetcher sluice = new SluiceFetcher();
              OkHttpFetcher okhttp = new OkHttpFetcher();
@@ -150,7 +153,7 @@ public final class Main {
 
     private static void usage() {
         System.err.println("usage: Main run --base URL --work DIR --out FILE [--quick] [--python PATH] "
-                + "[--nginx PATH] [--only a,...,i]\n"
+                + "[--requests-python PATH] [--nginx PATH] [--only a,...,i]\n"
                 + "       [--cli DIR] [--aiohttp-scale PATH] [--shm DIR]\n       Main stream URL");
         System.exit(2);
     }

@@ -10,7 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Workload (f): 1,000 files of 1 MiB from nginx, 16 at once, each into its own file on tmpfs.
+ * Workload (f): 1,000 files of 1 MiB from nginx (300 in the quick mode), 16 at once, each into its
+ * own file on tmpfs.
  * sluice is the command-line tool ({@code sluice download -j 16}); its own figure is the report's
  * {@code totalSeconds} (in-process: first request to last file, JVM start-up excluded), and its
  * whole-process wall is recorded too. The peers are whole processes: aria2c, curl --parallel and
@@ -42,7 +43,8 @@ final class ManyFiles {
     Result run() throws Exception {
         Path list = cfg.work().resolve("files.list");
         List<String> urls = new ArrayList<>();
-        for (int i = 0; i < Config.FILES; i++) {
+        int n = cfg.files();
+        for (int i = 0; i < n; i++) {
             urls.add(cfg.url(String.format("/files/f%04d", i)));
         }
         Files.write(list, urls);
@@ -57,7 +59,7 @@ final class ManyFiles {
                 "--output-dir", dir.toString(), "--remote-name-all"));
         curl.addAll(urls);
         List<String> aio = cfg.python() == null || cfg.aiohttpScale() == null ? null
-                : List.of(cfg.python(), cfg.aiohttpScale(), "files", cfg.url("/files/"), String.valueOf(Config.FILES),
+                : List.of(cfg.python(), cfg.aiohttpScale(), "files", cfg.url("/files/"), String.valueOf(n),
                         String.valueOf(Config.FILE_SIZE), "16", "file", dir.toString());
         boolean hasAria2 = !Processes.outputOrEmpty(List.of("aria2c", "--version")).isBlank();
 
@@ -67,10 +69,11 @@ final class ManyFiles {
             commands.add("aria2c: `" + String.join(" ", aria2).replace(list.toString(), "LIST")
                     .replace(dir.toString(), "DIR") + "`");
         }
-        commands.add("curl: `curl -s -S -f --parallel --parallel-max 16 --output-dir DIR --remote-name-all URL1 ... URL1000`");
+        commands.add("curl: `curl -s -S -f --parallel --parallel-max 16 --output-dir DIR --remote-name-all URL1 ... URL"
+                + n + "`");
         if (aio != null) {
             commands.add("aiohttp: `" + cfg.python() + " sluice-bench/src/main/resources/dev/sluice/bench/scale/aiohttp_scale.py "
-                    + "files BASE/files/ 1000 1048576 16 file DIR` (`asyncio.gather` over all 1,000, "
+                    + "files BASE/files/ " + n + " 1048576 16 file DIR` (`asyncio.gather` over all " + count(n) + ", "
                     + "`TCPConnector(limit=16)`, `iter_any()` written with `open(...).write`)");
         }
 
@@ -82,15 +85,15 @@ final class ManyFiles {
         if (aio != null) {
             order.add(AIOHTTP);
         }
-        System.out.println("(f) 1,000 x 1 MiB, 16 at once: warm-up (one untimed run each)");
+        System.out.println("(f) " + count(n) + " x 1 MiB, 16 at once: warm-up (one untimed run each)");
         for (int r = -1; r < cfg.rounds(); r++) {
             for (String client : Rounds.rotate(order, Math.max(r, 0))) {
                 Scratch.fresh(dir);
                 switch (client) {
                     case SLUICE -> {
                         Cli.Download d = cli.download(sluiceArgs, report);
-                        Workloads.expect(d.totalBytes(), (long) Config.FILES * Config.FILE_SIZE, "sluice download");
-                        Scratch.expectFiles(dir, Config.FILES, Config.FILE_SIZE, "sluice download");
+                        Workloads.expect(d.totalBytes(), (long) n * Config.FILE_SIZE, "sluice download");
+                        Scratch.expectFiles(dir, n, Config.FILE_SIZE, "sluice download");
                         if (r >= 0) {
                             rounds.add(SLUICE, d.totalSeconds());
                             rounds.add(SLUICE_WALL, d.wall());
@@ -98,14 +101,14 @@ final class ManyFiles {
                     }
                     case ARIA2 -> {
                         double t = Processes.run(aria2, Map.of()).seconds();
-                        Scratch.expectFiles(dir, Config.FILES, Config.FILE_SIZE, "aria2c");
+                        Scratch.expectFiles(dir, n, Config.FILE_SIZE, "aria2c");
                         if (r >= 0) {
                             rounds.add(ARIA2, t);
                         }
                     }
                     case CURL -> {
                         double t = Processes.run(curl, Map.of()).seconds();
-                        Scratch.expectFiles(dir, Config.FILES, Config.FILE_SIZE, "curl");
+                        Scratch.expectFiles(dir, n, Config.FILE_SIZE, "curl");
                         if (r >= 0) {
                             rounds.add(CURL, t);
                         }
@@ -116,7 +119,7 @@ final class ManyFiles {
                         if (!m.find() || !m.group(2).equals(m.group(3))) {
                             throw new IOException("aiohttp: unexpected output: " + run.out().strip());
                         }
-                        Scratch.expectFiles(dir, Config.FILES, Config.FILE_SIZE, "aiohttp");
+                        Scratch.expectFiles(dir, n, Config.FILE_SIZE, "aiohttp");
                         if (r >= 0) {
                             rounds.add(AIOHTTP, run.seconds());
                             rounds.add(AIOHTTP_IN, Double.parseDouble(m.group(1)));
@@ -141,6 +144,11 @@ final class ManyFiles {
         return new Result(rounds, commands, aria2Version);
     }
 
+    /** {@code 1,000}: a count as the report writes it. */
+    static String count(int n) {
+        return String.format("%,d", n);
+    }
+
     /** The peer sluice's target is held against: the one with the lowest median ratio (the hardest). */
     static String hardestPeer(Rounds rounds) {
         String hardest = null;
@@ -159,11 +167,15 @@ final class ManyFiles {
 
     static void write(StringBuilder md, Result res, Config cfg) {
         Rounds r = res.rounds();
-        md.append("## (f) 1,000 files of 1 MiB, 16 at once, into files\n\n")
-                .append("1,000 distinct 1 MiB files of random bytes from nginx (no rate limit), at most 16 at once, ")
+        String n = count(cfg.files());
+        md.append("## (f) ").append(n).append(" files of 1 MiB, 16 at once, into files\n\n")
+                .append(n).append(" distinct 1 MiB files of random bytes from nginx (no rate limit")
+                .append(cfg.files() < Config.FILES ? "; the quick mode takes the first " + n + " of the "
+                        + count(Config.FILES) + " served" : "")
+                .append("), at most 16 at once, ")
                 .append("each written to its own file in a directory on tmpfs (`/dev/shm`, so the disk is not ")
                 .append("measured) that is deleted and made again before every run; after every run the harness ")
-                .append("checks that exactly 1,000 complete files and nothing else are there. One untimed run ")
+                .append("checks that exactly ").append(n).append(" complete files and nothing else are there. One untimed run ")
                 .append("of each client first (nginx's page cache, sluice's class-data-sharing archive), then ")
                 .append(cfg.rounds()).append(" rounds, each running every client once in an order that rotates ")
                 .append("from round to round; ratios are taken within a round.\n\n");

@@ -28,6 +28,10 @@ final class Report {
     final List<String> failures = new java.util.ArrayList<>();
 
     /** Where the hand-written part of the report starts; the harness keeps it from run to run. */
+    /** What the quick mode costs, as measured with {@code time scripts/bench --quick} (build included). */
+    static final String QUICK_DURATION = "under 3 minutes on this machine, the build included: 2 min 10 s to "
+            + "2 min 25 s in three runs of `time scripts/bench --quick` on 2026-11-27";
+
     static final String HAND_MARKER = "<!-- bench: written by hand below this line; scripts/bench keeps it -->";
 
     Report(Config cfg, Map<String, String> env) {
@@ -43,9 +47,11 @@ final class Report {
                 .append(" (").append(cfg.quick() ? "quick" : "full").append(" mode; the harness ran for ")
                 .append(String.format("%.0f s", harnessSeconds)).append("). Reproduce with `scripts/bench` ")
                 .append("(full: workloads (a) to (i), about 10 minutes, then `scripts/bench-scale`, about 12 more; ")
-                .append("`--no-scale` leaves the scale run out) or `scripts/bench --quick` (about 4 minutes: fewer ")
-                .append("pairs and rounds, 2 s wrk runs, no 10 GiB run, shorter JMH, and no scale run, which ")
-                .append("alone takes about 5 minutes even with its own `--quick`). Both rewrite this file; the scale ")
+                .append("`--no-scale` leaves the scale run out) or `scripts/bench --quick` (")
+                .append(QUICK_DURATION).append(": 3 pairs per peer instead of 9, 2 s wrk runs, 300 files in (f) ")
+                .append("instead of 1,000, one pair in (g), fewer rounds in (f), (h) and (i), no 10 GiB run, ")
+                .append("shorter JMH, and no scale run, which alone takes about 5 minutes even with its own ")
+                .append("`--quick`; its figures are rougher). Both rewrite this file; the scale ")
                 .append("run rewrites [benchmarks-async.md](benchmarks-async.md).\n\n")
                 .append("**Also:** the asynchronous API at scale (10,000 concurrent streams under `-Xmx256m`, 2,000 ")
                 .append("slow streams against aiohttp and the JDK client, 1,000 files with `sendAsync` and with ")
@@ -70,8 +76,12 @@ final class Report {
                     .append("`v.remaining()` (views, no copy). OkHttp: `body().byteStream()` read into a 64 KiB array. ")
                     .append("JDK HttpClient: HTTP/1.1, `BodyHandlers.ofInputStream()` read into a 64 KiB array. ")
                     .append("The Java clients run in the harness JVM after ").append(cfg.warmups())
-                    .append(" warm-up fetches each; curl runs as a process (`curl -s -o /dev/null URL`) and its ")
-                    .append("start-up is subtracted.\n\n");
+                    .append(cfg.warmups() == 1 ? " warm-up fetch" : " warm-up fetches").append(" each; curl runs as a process (`curl -s -o /dev/null URL`) and its ")
+                    .append("start-up is subtracted. requests (Debian's python3-requests, run by `/usr/bin/python3`): ")
+                    .append("`requests.get(url, stream=True)`, then `iter_content(chunk_size=1 MiB)` counting ")
+                    .append("`len(chunk)`, timed inside the Python process from the `requests.get` call to the last ")
+                    .append("chunk (`time.perf_counter()`; interpreter start-up and the `import requests` not counted, ")
+                    .append("as JVM start-up is not counted for sluice); one untimed run of 1 KiB first.\n\n");
             table(md, bulkDiscard, true, 1);
         }
         if (bulkToFile != null) {
@@ -79,7 +89,11 @@ final class Report {
                     .append("sluice: `body.transferTo(Path)` (writes `.NAME.RANDOM.part`, renames at the end). curl: ")
                     .append("`curl -s -o FILE URL`, start-up subtracted. aiohttp: `content.iter_chunked(1 MiB)` ")
                     .append("written with `file.write`, timed inside the Python process from session creation to ")
-                    .append("file closed (interpreter start-up and the aiohttp import not counted). The file is ")
+                    .append("file closed (interpreter start-up and the aiohttp import not counted). requests: ")
+                    .append("`requests.get(url, stream=True)`, `iter_content(chunk_size=1 MiB)` written with ")
+                    .append("`file.write`, timed inside the Python process from the `requests.get` call to file ")
+                    .append("closed (start-up and the import not counted). Each Python peer gets one untimed run ")
+                    .append("of 1 KiB first (its files into the page cache). The file is ")
                     .append("deleted after every run and `sync` runs (untimed) before every run, so no run pays ")
                     .append("for the writeback of the one before; nobody calls fsync inside a timed run, so this ")
                     .append("measures writes into the page cache.\n\n");
@@ -151,11 +165,16 @@ final class Report {
                 List<Double> r = manyFiles.rounds().ratios(hardest, ManyFiles.SLUICE);
                 Stats st = Stats.of(r);
                 double bar = 1 / 0.9;
-                md.append("| (f) 1,000 × 1 MiB, 16 at once | sluice's `totalSeconds` (in-process) ≤ 0.9 × the best ")
+                md.append("| (f) ").append(ManyFiles.count(cfg.files()))
+                        .append(" × 1 MiB, 16 at once | sluice's `totalSeconds` (in-process) ≤ 0.9 × the best ")
                         .append("peer's whole-process wall, i.e. ratio ≥ 1.11; hardest peer here: ").append(hardest)
                         .append(" | ").append(String.format("%.2f (%.2f–%.2f)", st.median(), st.min(), st.max()))
                         .append(" | ").append(st.median() >= bar ? "**met**" : "**MISSED**")
                         .append(Math.abs(st.median() - bar) < 0.05 * bar ? " (within 5% of the target: inside this machine's noise)" : "")
+                        .append(cfg.files() < Config.FILES ? " (quick mode: " + ManyFiles.count(cfg.files())
+                                + " files, not the " + ManyFiles.count(Config.FILES) + " the target is set for; "
+                                + "the fixed costs inside sluice's `totalSeconds`, such as a fresh JVM's JIT warm-up, weigh "
+                                + "more in a shorter run: judge the target on a full run)" : "")
                         .append(" |\n");
             }
         }
@@ -310,7 +329,8 @@ final class Report {
             md.append(String.format("curl's process start-up (a whole `curl` fetching 1 KiB took a median %.1f ms here; "
                     + "that is subtracted from each curl time), ", curlStartup * 1000));
         }
-        md.append("Python start-up and imports for aiohttp (timed in its process). Process launches are timed ")
+        md.append("Python start-up and imports for aiohttp and requests (each timed inside its process). Other ")
+                .append("process launches are timed ")
                 .append("from the JVM with `System.nanoTime()` around start and exit.\n");
         md.append("- Everything runs over loopback from nginx's page cache: this measures client CPU cost per byte ")
                 .append("and per request, not a network. With client and server on the same two cores, a client ")

@@ -140,9 +140,8 @@ final class Segmented {
         } else {
             md.append(" **Reporting fault seen:** in ").append(res.anomalies().size())
                     .append(" run(s) the file was complete and correct but the report's `totalBytes` was short: ")
-                    .append(String.join("; ", res.anomalies())).append(". `Downloader.JobRun.onBytes` adds to a ")
-                    .append("plain `long` (`bytes += n`) and, with `-s N`, is called from N segment threads at once, ")
-                    .append("so additions can be lost (sluice-core; reported, not changed here).\n\n");
+                    .append(String.join("; ", res.anomalies())).append(" (a fault in sluice's report, ")
+                    .append("not in the transfer; the run still counts).\n\n");
         }
     }
 }

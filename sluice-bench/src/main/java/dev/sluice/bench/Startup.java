@@ -12,9 +12,10 @@ import java.util.Map;
  * start-up included. {@code ./sluice get URL -o /dev/null} (the launcher, with and without its
  * class-data-sharing archive), {@code java -jar sluice.jar} directly (with and without C1 only,
  * and with the launcher's archive flags but no launcher), against {@code curl}. Two reference
- * points split the time: {@code java -version} (the JVM's own floor) and the launcher's JDK
- * probe ({@code java -XshowSettings:properties -version}, which {@code ./sluice} runs before the
- * real JVM). Round by round, the order rotating; times from process start to exit.
+ * points split the time: {@code java -version} (the JVM's own floor) and the JDK probe
+ * ({@code java -XshowSettings:properties -version}, which {@code scripts/find-jdk.sh} starts only
+ * for a JDK without a {@code release} file; it used to run twice before every launch). Round by
+ * round, the order rotating; times from process start to exit.
  */
 final class Startup {
     static final String CURL = "curl -s -o /dev/null URL";
@@ -24,7 +25,7 @@ final class Startup {
     static final String JAR = "java -jar sluice.jar get URL -o /dev/null";
     static final String JAR_C1 = "java -XX:TieredStopAtLevel=1 -jar sluice.jar get URL -o /dev/null";
     static final String VERSION = "java -version (reference: the JVM alone)";
-    static final String PROBE = "java -XshowSettings:properties -version (reference: the launcher's JDK probe)";
+    static final String PROBE = "java -XshowSettings:properties -version (reference: the JDK probe, for a JDK without a release file)";
     static final List<String> ALL = List.of(CURL, LAUNCHER, LAUNCHER_NO_CDS, JAR_CDS, JAR, JAR_C1, VERSION, PROBE);
 
     record Result(Rounds rounds, String archiveFlags) {
@@ -68,8 +69,9 @@ final class Startup {
         // user whose first command is a get.
         Files.deleteIfExists(cli.archive());
         Processes.run(commands.get(LAUNCHER), envs.get(LAUNCHER));
-        System.out.println("(i) start-up: warm-up (two untimed runs of each; the first made the CDS archive)");
-        for (int i = 0; i < 2; i++) {
+        System.out.println("(i) start-up: warm-up (" + warmups(cfg) + " untimed run(s) of each after the one that made "
+                + "the CDS archive)");
+        for (int i = 0; i < warmups(cfg); i++) {
             for (String k : ALL) {
                 Processes.run(commands.get(k), envs.get(k));
             }
@@ -83,6 +85,11 @@ final class Startup {
                     ms(rounds, CURL), ms(rounds, LAUNCHER), ms(rounds, LAUNCHER_NO_CDS), ms(rounds, JAR));
         }
         return new Result(rounds, String.join(" ", archive).replace(cli.archive().toString(), "sluice-cds.jsa"));
+    }
+
+    /** Untimed rounds before the timed ones: two, one in the quick mode. */
+    private static int warmups(Config cfg) {
+        return cfg.quick() ? 1 : 2;
     }
 
     private static double ms(Rounds r, String s) {
@@ -102,8 +109,8 @@ final class Startup {
                 .append("Each command fetches a 1 KiB file from nginx and writes it to `/dev/null`; the time is ")
                 .append("the whole process, from start to exit, timed by the harness (`System.nanoTime()` around ")
                 .append("`ProcessBuilder.start()` and `waitFor()`; the same few milliseconds of spawning are in ")
-                .append("every row). Two untimed runs of each first (the first launcher run writes the archive), ")
-                .append("then ").append(cfg.startupRounds()).append(" rounds, each running every command once in an ")
+                .append("every row). ").append(warmups(cfg) == 2 ? "Two untimed runs" : "One untimed run")
+                .append(" of each first (after the launcher run that writes the archive), then ").append(cfg.startupRounds()).append(" rounds, each running every command once in an ")
                 .append("order that rotates. The launcher's archive is deleted first and remade by an untimed ")
                 .append("`./sluice get` (`-XX:+AutoCreateSharedArchive` dumps the classes of the run that found no ")
                 .append("archive and never adds to it: whichever command runs first decides what is in it; ")
@@ -132,10 +139,9 @@ final class Startup {
         md.append("\nWhere `./sluice get`'s ").append(String.format("%.0f ms", total))
                 .append(" go (medians of within-round differences; they need not add up exactly):\n\n")
                 .append(String.format("- the launcher script: %.0f ms (`./sluice` minus the same `java` command run "
-                        + "directly). Most of it is the JDK probe: `scripts/find-jdk.sh`'s `sluice_java_major` starts "
-                        + "`java -XshowSettings:properties -version` (%.0f ms alone) once to check `JAVA_HOME` and once "
-                        + "more to decide on the archive flags (without `JAVA_HOME`, once per JDK under `/usr/lib/jvm` "
-                        + "as well)%n", launcherPart, probe))
+                        + "directly): bash, `scripts/find-jdk.sh` (which reads the JDK's version from its `release` "
+                        + "file and starts `java -XshowSettings:properties -version`, %.0f ms alone, only for a JDK "
+                        + "without one), the launcher's check for changed sources, and the `exec`%n", launcherPart, probe))
                 .append(String.format("- the JVM itself: %.0f ms (`java -version`: boot, the JDK's own class archive, "
                         + "shutdown)%n", floor))
                 .append(String.format("- sluice's work in the JVM beyond that: %.0f ms (the archived `java -jar` "

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * The side-by-side workloads against nginx on loopback. sluice and the Java peers are timed in
  * this JVM (after warm-up, so JIT compilation is not counted); curl and wrk run as processes,
- * and curl's start-up (a request for a 1 KiB file, timed the same way) is subtracted.
+ * and curl's start-up (a request for a 1 KiB file, timed the same way) is subtracted; the Python
+ * peers (requests, aiohttp) run as processes that time themselves, imports excluded.
  */
 final class Workloads {
     private static final Pattern WRK_RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
@@ -58,14 +59,43 @@ final class Workloads {
         Pairing curl = new Pairing("curl -o /dev/null", Unit.SECONDS);
         Pairing ok = new Pairing("OkHttp " + OkHttpFetcher.version(), Unit.SECONDS);
         Pairing jdkPair = new Pairing("JDK HttpClient", Unit.SECONDS);
+        List<Pairing> result = new ArrayList<>(List.of(curl, ok, jdkPair));
+        Pairing req = null;
+        Path reqScript = null;
+        if (cfg.requestsPython() != null) {
+            reqScript = script("requests_fetch.py");
+            req = requestsPairing();
+            result.add(req);
+            // Untimed: brings the interpreter's and the imports' files into the page cache.
+            pythonRun(cfg.requestsPython(), reqScript, cfg.url("/1k"), null, Config.SMALL_BODY, "requests");
+        }
         Pairing.Measure sluiceRun = () -> timed(() -> expect(sluice.discard(url), Config.ONE_GIB, "sluice"));
         for (int i = 0; i < cfg.pairs(); i++) {
             curl.runPair(i, sluiceRun,
                     () -> Processes.timeSeconds(List.of("curl", "-s", "-o", "/dev/null", url)) - startup);
             ok.runPair(i, sluiceRun, () -> timed(() -> expect(okhttp.discard(url), Config.ONE_GIB, "OkHttp")));
             jdkPair.runPair(i, sluiceRun, () -> timed(() -> expect(jdk.discard(url), Config.ONE_GIB, "JDK")));
+            if (req != null) {
+                Path s = reqScript;
+                req.runPair(i, sluiceRun,
+                        () -> pythonRun(cfg.requestsPython(), s, url, null, Config.ONE_GIB, "requests"));
+            }
         }
-        return List.of(curl, ok, jdkPair);
+        return result;
+    }
+
+    private Pairing requestsPairing() {
+        return new Pairing("requests " + requestsVersion(cfg.requestsPython()) + " (iter_content 1 MiB)",
+                Unit.SECONDS);
+    }
+
+    /** Copies one of the Python peers' scripts out of the jar into the work directory. */
+    private Path script(String name) throws IOException {
+        Path script = cfg.work().resolve(name);
+        try (InputStream in = Workloads.class.getResourceAsStream(name)) {
+            Files.write(script, in.readAllBytes());
+        }
+        return script;
     }
 
     /** (b) The same 1 GiB written to a file, deleted between runs. */
@@ -91,13 +121,19 @@ final class Workloads {
         Pairing aio = null;
         Path script = null;
         if (cfg.python() != null) {
-            script = cfg.work().resolve("aiohttp_fetch.py");
-            try (InputStream in = Workloads.class.getResourceAsStream("aiohttp_fetch.py")) {
-                Files.write(script, in.readAllBytes());
-            }
+            script = script("aiohttp_fetch.py");
             aio = new Pairing("aiohttp " + aiohttpVersion(cfg.python()) + " (1 MiB chunks)", Unit.SECONDS);
             result.add(aio);
-            aiohttpRun(script, url, file); // warm the interpreter's files into the page cache
+            // Untimed: brings the interpreter's and the imports' files into the page cache.
+            pythonRun(cfg.python(), script, cfg.url("/1k"), file, Config.SMALL_BODY, "aiohttp");
+        }
+        Pairing req = null;
+        Path reqScript = null;
+        if (cfg.requestsPython() != null) {
+            reqScript = script("requests_fetch.py");
+            req = requestsPairing();
+            result.add(req);
+            pythonRun(cfg.requestsPython(), reqScript, cfg.url("/1k"), file, Config.SMALL_BODY, "requests");
         }
         for (int i = 0; i < cfg.pairs(); i++) {
             curl.runPair(i, sluiceRun, () -> {
@@ -108,23 +144,56 @@ final class Workloads {
             });
             if (aio != null) {
                 Path s = script;
-                aio.runPair(i, sluiceRun, () -> aiohttpRun(s, url, file));
+                aio.runPair(i, sluiceRun, () -> pythonRun(cfg.python(), s, url, file, Config.ONE_GIB, "aiohttp"));
+            }
+            if (req != null) {
+                Path s = reqScript;
+                req.runPair(i, sluiceRun,
+                        () -> pythonRun(cfg.requestsPython(), s, url, file, Config.ONE_GIB, "requests"));
             }
         }
         return result;
     }
 
-    private double aiohttpRun(Path script, String url, Path file) throws Exception {
-        settlePageCache(file);
-        String out = Processes.output(List.of(cfg.python(), script.toString(), url, file.toString())).strip();
-        String[] parts = out.split("\\s+");
-        expect(Long.parseLong(parts[1]), Config.ONE_GIB, "aiohttp");
-        checkAndDelete(file, "aiohttp");
+    /**
+     * One run of a Python peer's script ({@code python SCRIPT URL [FILE]}), which prints its own
+     * seconds (timed inside the process, imports excluded) and the bytes it got; without a file
+     * the body is discarded. The file, when there is one, is checked and deleted afterwards, and
+     * {@code sync} runs (untimed) before, as for every client writing a file.
+     */
+    private static double pythonRun(String python, Path script, String url, Path file, long expected, String who)
+            throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), url));
+        if (file != null) {
+            settlePageCache(file);
+            cmd.add(file.toString());
+        }
+        String out = Processes.output(cmd).strip();
+        String[] parts = out.substring(out.lastIndexOf('\n') + 1).strip().split("\\s+");
+        if (parts.length != 2) {
+            throw new IOException(who + ": unexpected output: " + out);
+        }
+        expect(Long.parseLong(parts[1]), expected, who);
+        if (file != null) {
+            long size = Files.size(file);
+            Files.delete(file);
+            expect(size, expected, who + " (file size)");
+        }
         return Double.parseDouble(parts[0]);
     }
 
     static String aiohttpVersion(String python) {
-        return Processes.outputOrEmpty(List.of(python, "-c", "import aiohttp; print(aiohttp.__version__)")).strip();
+        return pythonVersion(python, "aiohttp");
+    }
+
+    static String requestsVersion(String python) {
+        return pythonVersion(python, "requests");
+    }
+
+    /** {@code module.__version__} as the given Python reports it. */
+    static String pythonVersion(String python, String module) {
+        return Processes.outputOrEmpty(List.of(python, "-c", "import " + module + "; print(" + module + ".__version__)"))
+                .strip();
     }
 
     /** (c) 20,000 GETs of 1 KiB, one at a time over one keep-alive connection. */
