@@ -97,19 +97,25 @@ final class PartFile {
      */
     Result write(DownloadJob job, Response response, long from, String validator, RateLimiter limiter,
                  ProgressEvent.Listener listener, LongConsumer onBytes) throws IOException, InterruptedException {
-        Files.createDirectories(part.toAbsolutePath().getParent());
+        Path dir = part.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+        }
         MessageDigest digest = job.checksum().map(Checksum::newDigest).orElse(null);
-        try (FileChannel out = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
-            if (from == 0) {
-                out.truncate(0);
-            }
+        // A fresh start truncates on open; a resume keeps the first bytes and may hash them.
+        var options = from == 0
+                ? new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING}
+                : new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE};
+        long received = from;
+        try (FileChannel out = FileChannel.open(part, options)) {
             storeValidator(validator);
-            if (digest != null && from > 0) {
-                hashExisting(out, from, digest);
+            if (from > 0) {
+                if (digest != null) {
+                    hashExisting(out, from, digest);
+                }
+                out.truncate(from).position(from);
             }
-            out.truncate(from).position(from);
-            long received = from;
             OptionalLong length = response.body().contentLength();
             OptionalLong totalBytes = length.isPresent() ? OptionalLong.of(length.getAsLong() + from) : OptionalLong.empty();
             try {
@@ -132,7 +138,7 @@ final class PartFile {
                 throw e.getCause();
             }
         }
-        return finish(job, digest);
+        return finish(job, digest, received);
     }
 
     /** The part already holds the whole file (a 416 said so): verify and rename. */
@@ -143,10 +149,10 @@ final class PartFile {
                 hashExisting(in, size, digest);
             }
         }
-        return finish(job, digest);
+        return finish(job, digest, size);
     }
 
-    private Result finish(DownloadJob job, MessageDigest digest) throws IOException {
+    private Result finish(DownloadJob job, MessageDigest digest, long size) throws IOException {
         if (digest != null) {
             String actual = Checksum.hexOf(digest);
             Checksum expected = job.checksum().orElseThrow();
@@ -155,7 +161,6 @@ final class PartFile {
                 throw new IntegrityException(job.uri(), expected.algorithm(), expected.hex(), actual);
             }
         }
-        long size = Files.size(part);
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return new Result(size);
     }
