@@ -25,11 +25,18 @@ public sealed interface RequestBody {
     /** The length in bytes, when known before sending. */
     OptionalLong length();
 
-    /** The Content-Type to send, when the body knows it. */
-    Optional<String> contentType();
+    /** The Content-Type to send, or null when the body does not know it. */
+    String type();
 
-    /** Whether the body can be sent a second time. */
-    boolean isReplayable();
+    /** The Content-Type to send, when the body knows it. */
+    default Optional<String> contentType() {
+        return Optional.ofNullable(type());
+    }
+
+    /** Whether the body can be sent a second time; only streams cannot. */
+    default boolean isReplayable() {
+        return true;
+    }
 
     static RequestBody ofBytes(byte[] bytes) {
         return new OfBytes(bytes.clone(), null);
@@ -73,16 +80,6 @@ public sealed interface RequestBody {
         public OptionalLong length() {
             return OptionalLong.of(bytes.length);
         }
-
-        @Override
-        public Optional<String> contentType() {
-            return Optional.ofNullable(type);
-        }
-
-        @Override
-        public boolean isReplayable() {
-            return true;
-        }
     }
 
     /** A file of known size. */
@@ -91,25 +88,10 @@ public sealed interface RequestBody {
         public OptionalLong length() {
             return OptionalLong.of(size);
         }
-
-        @Override
-        public Optional<String> contentType() {
-            return Optional.ofNullable(type);
-        }
-
-        @Override
-        public boolean isReplayable() {
-            return true;
-        }
     }
 
     /** A one-shot stream. */
     record OfStream(InputStream in, OptionalLong length, String type) implements RequestBody {
-        @Override
-        public Optional<String> contentType() {
-            return Optional.ofNullable(type);
-        }
-
         @Override
         public boolean isReplayable() {
             return false;

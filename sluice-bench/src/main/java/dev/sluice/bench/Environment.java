@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The machine and tool versions, for the report: figures mean nothing without them. */
-final class Environment {
+public final class Environment {
     private Environment() {
     }
 
@@ -49,7 +49,8 @@ final class Environment {
         return String.join(" ", java.util.Arrays.copyOf(w, Math.min(n, w.length)));
     }
 
-    private static String cpuModel() {
+    /** The CPU model from /proc/cpuinfo, or "unknown". */
+    public static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("model name")) {
@@ -62,7 +63,8 @@ final class Environment {
         return "unknown";
     }
 
-    private static String memTotal() {
+    /** Total memory from /proc/meminfo, such as "23.5 GiB", or "unknown". */
+    public static String memTotal() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
                 if (line.startsWith("MemTotal:")) {

@@ -1,5 +1,6 @@
 package dev.sluice.bench.scale;
 
+import dev.sluice.bench.Environment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -473,8 +474,8 @@ public final class Runner {
     private void header(int pairs, int warmups) {
         doc.append("## Run of ").append(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
                 .append(quick ? " (`--quick`)" : "").append("\n\n")
-                .append("- machine: ").append(cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
-                .append(" cores (shared by the clients and nginx, and with other work: noisy), ").append(memTotal())
+                .append("- machine: ").append(Environment.cpuModel()).append(", ").append(Runtime.getRuntime().availableProcessors())
+                .append(" cores (shared by the clients and nginx, and with other work: noisy), ").append(Environment.memTotal()).append(" memory")
                 .append(", ").append(firstLine(List.of("uname", "-sr"))).append('\n')
                 .append("- JDK: ").append(System.getProperty("java.vm.vendor")).append(' ').append(System.getProperty("java.vm.name"))
                 .append(' ').append(Runtime.version()).append(" (every JVM client; flags per row)\n")
@@ -509,33 +510,6 @@ public final class Runner {
         } catch (IOException | InterruptedException e) {
             return "?";
         }
-    }
-
-    private static String cpuModel() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).strip();
-                }
-            }
-        } catch (IOException e) {
-            // not Linux
-        }
-        return "CPU unknown";
-    }
-
-    private static String memTotal() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    return String.format(Locale.ROOT, "%.1f GiB memory",
-                            Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0);
-                }
-            }
-        } catch (IOException e) {
-            // not Linux
-        }
-        return "memory unknown";
     }
 
     private void write(Path out) throws IOException {
