@@ -41,6 +41,11 @@ final class Cli {
         return root.resolve("sluice-cli/target/sluice-cds.jsa");
     }
 
+    /** The ahead-of-time cache the launcher records on JDK 25+. */
+    Path aotCache() {
+        return root.resolve("sluice-cli/target/sluice.aot");
+    }
+
     /** The environment of every launch: JAVA_HOME is this JVM's, so the launcher picks the same JDK. */
     static Map<String, String> env() {
         return Map.of("JAVA_HOME", System.getProperty("java.home"));

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import dev.sluice.cli.demo.DemoCommand;
+import dev.sluice.cli.demo.TrainingCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
@@ -58,6 +59,7 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new GetCommand(out, err))
                 .addSubcommand(new DownloadCommand(out, err))
                 .addSubcommand(new DemoCommand(out, err))
+                .addSubcommand(new TrainingCommand(err))
                 .addSubcommand(new CommandLine.HelpCommand());
         // Settings after the subcommands so that they apply to the whole tree.
         cl.setExpandAtFiles(false); // "-d @file" is ours: picocli must not read the file as arguments.
