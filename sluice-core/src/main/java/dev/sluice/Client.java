@@ -98,6 +98,9 @@ public final class Client implements AutoCloseable {
      *
      * @throws SluiceException        typed: connect failure, timeout, protocol violation
      * @throws InterruptedIOException when the calling thread is interrupted while waiting
+     * @throws IOException            (not a {@link SluiceException}) when the request body's own
+     *                                file or stream cannot be read, or a stream ends before its
+     *                                declared length: a local failure, its message naming the URL
      * @throws IllegalArgumentException when the request cannot be sent as given (a CR or LF
      *                                in a header, an invalid method): nothing is sent then
      */

@@ -154,14 +154,56 @@ class RequestBodyTest {
     }
 
     @Test
-    void aStreamShorterThanItsDeclaredLengthFailsTyped() throws IOException {
+    void aStreamShorterThanItsDeclaredLengthIsALocalError() throws IOException {
         // Its own server: the cut request is what this test makes, not a failure of the server.
         try (var cutServer = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead().stallUntil("never")))) {
             assertThatThrownBy(() -> client.send(Request.post(cutServer.uri("/short").toString(),
                     RequestBody.ofInputStream(new ByteArrayInputStream(new byte[3]), OptionalLong.of(10)))))
-                    .isInstanceOf(SluiceException.class)
-                    .hasMessageContaining("/short");
+                    .isInstanceOf(IOException.class)
+                    .isNotInstanceOf(SluiceException.class)
+                    .hasMessageContaining(cutServer.uri("/short").toString())
+                    .hasMessageContaining("ended 7 bytes before its declared length 10");
         }
+    }
+
+    @Test
+    void aStreamThatCannotBeReadIsALocalErrorAndFreesTheConnection() throws IOException {
+        InputStream failing = new InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("disk gone");
+            }
+        };
+        // The failing request on a server of its own (its cut body is what this test makes);
+        // the next one, to the usual server, needs the one connection the client may open.
+        try (Client one = Client.builder().readTimeout(WAIT).maxConnections(1).build();
+             var cutServer = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead().stallUntil("never")))) {
+            String url = cutServer.uri("/failing").toString();
+
+            assertThatThrownBy(() -> one.send(Request.post(url, RequestBody.ofInputStream(failing, OptionalLong.empty()))))
+                    .isInstanceOf(IOException.class)
+                    .isNotInstanceOf(SluiceException.class)
+                    .hasMessage(url + ": cannot read the request body stream: disk gone")
+                    .hasRootCauseMessage("disk gone");
+            try (Response r = one.send(Request.get(server.uri("/after").toString()))) {
+                assertThat(r.body().text()).isEqualTo("GET 0");
+            }
+        }
+    }
+
+    @Test
+    void aBodyFileThatCannotBeOpenedFailsBeforeAnyByteIsSent() throws IOException {
+        Path file = java.nio.file.Files.write(dir.resolve("gone.bin"), new byte[10]);
+        RequestBody body = RequestBody.ofPath(file);
+        java.nio.file.Files.delete(file);
+        String url = server.uri("/gone").toString();
+        int before = server.requests().size();
+
+        assertThatThrownBy(() -> client.send(Request.post(url, body)))
+                .isInstanceOf(IOException.class)
+                .isNotInstanceOf(SluiceException.class)
+                .hasMessage(url + ": cannot read the request body file " + file + ": no such file or directory");
+        assertThat(server.requests()).hasSize(before);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.RecordedRequest;
@@ -94,6 +95,22 @@ class GetRequestOptionsTest {
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
             assertThat(result.stderrLines()).containsExactly("sluice: " + server.uri("/upload")
                     + ": cannot read request body file " + missing + ": no such file or directory");
+            assertThat(server.connectionCount()).isZero();
+        }
+    }
+
+    @Test
+    void anUnreadableDataFileIsALocalIoErrorAndNothingIsSent() throws IOException {
+        Path secret = Files.writeString(dir.resolve("secret.txt"), "not for you");
+        Files.setPosixFilePermissions(secret, java.util.Set.of());
+        // Root reads any file: there the case cannot be made.
+        assumeFalse(Files.isReadable(secret), "this user can read a file of mode 000");
+        try (var server = okServer()) {
+            Cli.Result result = Cli.run("get", server.uri("/upload").toString(), "-X", "PUT", "-d", "@" + secret);
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+            assertThat(result.stderrLines()).containsExactly("sluice: " + server.uri("/upload")
+                    + ": cannot read request body file " + secret + ": permission denied");
             assertThat(server.connectionCount()).isZero();
         }
     }

@@ -112,7 +112,7 @@ public final class Exchange implements AutoCloseable {
     /**
      * Sends the request head (encoded by {@link RequestEncoder#encodeHead}) and body.
      */
-    public void writeRequest(String method, byte[] headBytes, RequestBody body) throws SluiceException {
+    public void writeRequest(String method, byte[] headBytes, RequestBody body) throws IOException {
         decoder.reset(method);
         try {
             switch (body) {
@@ -126,8 +126,16 @@ public final class Exchange implements AutoCloseable {
                     write(ByteBuffer.wrap(b.bytes()));
                 }
                 case RequestBody.OfPath p -> {
-                    write(ByteBuffer.wrap(headBytes));
-                    try (FileChannel file = FileChannel.open(p.file(), StandardOpenOption.READ)) {
+                    // Opened before anything is sent: a file that cannot be read is the
+                    // caller's problem, reported as such, and the server sees no request.
+                    FileChannel opened;
+                    try {
+                        opened = FileChannel.open(p.file(), StandardOpenOption.READ);
+                    } catch (IOException e) {
+                        throw new LocalBodyFailure("cannot read the request body file " + p.file() + ": " + reason(e), e);
+                    }
+                    try (FileChannel file = opened) {
+                        write(ByteBuffer.wrap(headBytes));
                         conn.writeFile(file, 0, p.size(), timeouts.read().toNanos(), timeouts.totalDeadlineNanos());
                     }
                 }
@@ -140,11 +148,45 @@ public final class Exchange implements AutoCloseable {
                     }
                 }
             }
+        } catch (LocalBodyFailure e) {
+            abort();
+            throw new IOException(uri + ": " + e.getMessage(), e.getCause());
         } catch (IOException e) {
             abort();
             throw Failures.exchange(e, uri, timeouts, phase, 0);
         }
         phase = "waiting for the response head";
+    }
+
+    /**
+     * A failure of the request body's own source, a file or stream of the caller's, as opposed
+     * to the network: it reaches the caller as a plain {@link IOException} naming the URL, not
+     * as a {@link SluiceException}.
+     */
+    private static final class LocalBodyFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LocalBodyFailure(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    private static String reason(IOException e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException missing -> "no such file or directory";
+            case java.nio.file.AccessDeniedException denied -> "permission denied";
+            case java.nio.file.FileSystemException fs when fs.getReason() != null -> fs.getReason();
+            default -> String.valueOf(e.getMessage());
+        };
+    }
+
+    /** A read from the caller's request body stream, its failure told apart from the network's. */
+    private static int readBody(InputStream in, byte[] chunk, int length) throws LocalBodyFailure {
+        try {
+            return in.read(chunk, 0, length);
+        } catch (IOException e) {
+            throw new LocalBodyFailure("cannot read the request body stream: " + reason(e), e);
+        }
     }
 
     private void write(ByteBuffer src) throws IOException {
@@ -160,9 +202,10 @@ public final class Exchange implements AutoCloseable {
         byte[] chunk = new byte[STREAM_CHUNK];
         long left = length;
         while (left > 0) {
-            int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+            int n = readBody(in, chunk, (int) Math.min(chunk.length, left));
             if (n < 0) {
-                throw new IOException("request body stream ended " + left + " bytes before its declared length " + length);
+                throw new LocalBodyFailure("the request body stream ended " + left + " bytes before its declared length "
+                        + length, null);
             }
             write(ByteBuffer.wrap(chunk, 0, n));
             left -= n;
@@ -173,7 +216,7 @@ public final class Exchange implements AutoCloseable {
         ByteBuffer out = ByteBuffer.allocate(STREAM_CHUNK + 32);
         byte[] chunk = new byte[STREAM_CHUNK];
         int n;
-        while ((n = in.read(chunk)) >= 0) {
+        while ((n = readBody(in, chunk, chunk.length)) >= 0) {
             if (n == 0) {
                 continue;
             }
