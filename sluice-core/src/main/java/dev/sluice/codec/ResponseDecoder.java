@@ -235,7 +235,24 @@ public final class ResponseDecoder {
     }
 
     /**
-     * Records that the caller read {@code n} body bytes directly (see {@link #directReadLimit()}).
+     * Ends a fixed-length body whose every byte the caller has taken (see
+     * {@link #consumedDirectly(long)}), without a {@code decode} call: the state becomes
+     * {@code DONE}. The same as the {@link BodyEnd} that {@code decode} would return next.
+     *
+     * @return the body's end, without trailers
+     * @throws IllegalStateException unless in {@code FIXED_BODY} with no byte left
+     */
+    public BodyEnd endFixedBody() {
+        if (state != State.FIXED_BODY || remaining != 0) {
+            throw new IllegalStateException("endFixedBody() in state " + state + " with " + remaining + " bytes left");
+        }
+        state = State.DONE;
+        return new BodyEnd(List.of());
+    }
+
+    /**
+     * Records that the caller read {@code n} body bytes directly (see {@link #directReadLimit()}),
+     * or took them itself from the input buffer it would otherwise pass to {@code decode}.
      * A fixed body that reaches its length ends at the next {@code decode} (even with an empty
      * buffer); a chunk that reaches its end moves to {@code CHUNK_DATA_CRLF}.
      *

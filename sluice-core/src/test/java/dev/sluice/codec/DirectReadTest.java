@@ -34,6 +34,30 @@ class DirectReadTest {
     }
 
     @Test
+    void fixedBodyTakenWhollyEndsWithoutADecodeCall() throws Exception {
+        start("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+        decoder.consumedDirectly(5);
+
+        assertThat(decoder.endFixedBody()).isEqualTo(new BodyEnd(List.of()));
+        assertThat(decoder.state()).isEqualTo(ResponseDecoder.State.DONE);
+        assertThat(decoder.bodyBytesReceived()).isEqualTo(5);
+    }
+
+    @Test
+    void fixedBodyCannotEndWithBytesLeftOrInAnotherFraming() throws Exception {
+        start("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n");
+        decoder.consumedDirectly(4);
+
+        assertThatThrownBy(decoder::endFixedBody).isInstanceOf(IllegalStateException.class).hasMessageContaining("1 bytes left");
+        assertThat(decoder.state()).isEqualTo(ResponseDecoder.State.FIXED_BODY);
+
+        ResponseDecoder chunked = new ResponseDecoder(Limits.DEFAULT);
+        chunked.reset("GET");
+        chunked.decode(ByteBuffer.wrap(Replay.bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")));
+        assertThatThrownBy(chunked::endFixedBody).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void directAndBufferedReadsMix() throws Exception {
         ByteBuffer buf = start("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
         assertThat(decoder.decode(buf)).isInstanceOf(BodyBytes.class);
