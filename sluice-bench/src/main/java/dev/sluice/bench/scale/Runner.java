@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * Runs the scale scenarios of sluice's asynchronous API against its peers, each client in its
- * own process under {@code /usr/bin/time}, run by run in turn (A B C A B C ...), and writes
+ * own process under {@code /usr/bin/time}, run by run in turn (A B C, B C A, C A B ...), and writes
  * the medians and the pair-by-pair ratios between the markers of {@code docs/benchmarks-async.md}.
  * {@code scripts/bench-scale} prepares everything (JDK, build, nginx, data) and calls this.
  *
@@ -314,7 +314,12 @@ public final class Runner {
         }
         doc.append('\n');
         for (int i = -warmups; i < pairs; i++) {
-            for (Client c : clients) {
+            // The order rotates from round to round, so that no client always runs right after
+            // the same other one (whose page cache, heat or leftovers it would inherit).
+            int shift = Math.max(i, 0) % clients.size();
+            List<Client> order = new ArrayList<>(clients.subList(shift, clients.size()));
+            order.addAll(clients.subList(0, shift));
+            for (Client c : order) {
                 Run r = runOnce(c);
                 System.err.printf(Locale.ROOT, "bench-scale: %s%s: wall %.2f s, cpu %.2f s, rss %.0f MiB, in-process %.3f s / %.2f cpu-s, ok %d/%d%n",
                         i < 0 ? "(warm-up) " : "", c.label(), r.wall(), r.cpu(), r.rssMiB(), r.inWall(), r.inCpu(), r.ok(), r.expected());
@@ -507,7 +512,7 @@ public final class Runner {
                 .append('\n')
                 .append("- OkHttp: ").append(okhttpVersion()).append('\n')
                 .append("- method: each client in its own process under `/usr/bin/time -f '%e %U %S %M'` (wall, user, sys, ")
-                .append("peak RSS of the whole process); the clients take turns run by run (A B C … A B C …), ")
+                .append("peak RSS of the whole process); the clients take turns run by run, in an order that rotates from round to round (A B C, B C A, C A B …), ")
                 .append(warmups).append(" warm-up round not counted, ").append(pairs)
                 .append(" counted rounds; a run counts only when every transfer was verified. ")
                 .append("\"in-process\" figures are what each program measured itself from its first request to its last ")
