@@ -17,6 +17,7 @@ import dev.sluice.net.Watchdog;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -228,29 +229,33 @@ public final class Client implements AutoCloseable {
         // Encoding first: a request that cannot be sent fails before any connection is made.
         byte[] head = RequestEncoder.encodeHead(request.method(), target, fields);
         RequestBody body = request.body().orElse(null);
-        for (int attempt = 0; ; attempt++) {
-            Exchange ex;
-            try {
-                ex = Exchange.open(pool, request.uri(), attempt > 0, timeouts, limits);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for a connection to " + request.uri());
-            }
-            try {
-                ex.writeRequest(request.method(), head, body);
-                ex.readHead();
-                return ex;
-            } catch (SluiceException e) {
-                ex.abort();
-                boolean retry = attempt == 0 && ex.isReusedConnection() && ex.receivedNothing()
-                        && IDEMPOTENT.contains(request.method()) && (body == null || body.isReplayable())
-                        && !(e instanceof SluiceTimeoutException);
-                if (!retry) {
+        // A body file too is opened before any connection is made; it is wholly sent by the
+        // time the head has arrived, so it closes here.
+        try (FileChannel bodyFile = Exchange.openBodyFile(request.uri(), body)) {
+            for (int attempt = 0; ; attempt++) {
+                Exchange ex;
+                try {
+                    ex = Exchange.open(pool, request.uri(), attempt > 0, timeouts, limits);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for a connection to " + request.uri());
+                }
+                try {
+                    ex.writeRequest(request.method(), head, body, bodyFile);
+                    ex.readHead();
+                    return ex;
+                } catch (SluiceException e) {
+                    ex.abort();
+                    boolean retry = attempt == 0 && ex.isReusedConnection() && ex.receivedNothing()
+                            && IDEMPOTENT.contains(request.method()) && (body == null || body.isReplayable())
+                            && !(e instanceof SluiceTimeoutException);
+                    if (!retry) {
+                        throw e;
+                    }
+                } catch (RuntimeException e) {
+                    ex.abort();
                     throw e;
                 }
-            } catch (RuntimeException e) {
-                ex.abort();
-                throw e;
             }
         }
     }

@@ -183,7 +183,7 @@ class RequestBodyTest {
             assertThatThrownBy(() -> one.send(Request.post(url, RequestBody.ofInputStream(failing, OptionalLong.empty()))))
                     .isInstanceOf(IOException.class)
                     .isNotInstanceOf(SluiceException.class)
-                    .hasMessage(url + ": cannot read the request body stream: disk gone")
+                    .hasMessage(url + ": cannot read request body stream: disk gone")
                     .hasRootCauseMessage("disk gone");
             try (Response r = one.send(Request.get(server.uri("/after").toString()))) {
                 assertThat(r.body().text()).isEqualTo("GET 0");
@@ -202,7 +202,7 @@ class RequestBodyTest {
         assertThatThrownBy(() -> client.send(Request.post(url, body)))
                 .isInstanceOf(IOException.class)
                 .isNotInstanceOf(SluiceException.class)
-                .hasMessage(url + ": cannot read the request body file " + file + ": no such file or directory");
+                .hasMessage(url + ": cannot read request body file " + file + ": no such file or directory");
         assertThat(server.requests()).hasSize(before);
     }
 

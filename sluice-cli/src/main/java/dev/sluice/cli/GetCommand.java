@@ -205,11 +205,7 @@ final class GetCommand implements Callable<Integer> {
         Path file = Path.of(data.substring(1));
         try {
             if (Files.isRegularFile(file)) {
-                // Opened once here so that a file the user may not read is a local error (exit
-                // 8) before any connection is made.
-                try (var readable = Files.newByteChannel(file)) {
-                    return RequestBody.ofPath(file);
-                }
+                return RequestBody.ofPath(file);
             }
             if (Files.isDirectory(file)) {
                 throw new IOException("cannot read request body file " + file + ": is a directory");

@@ -110,9 +110,28 @@ public final class Exchange implements AutoCloseable {
     }
 
     /**
-     * Sends the request head (encoded by {@link RequestEncoder#encodeHead}) and body.
+     * Opens the file of a {@link RequestBody.OfPath} body, before any connection is made: a file
+     * the caller cannot read is a local failure, a plain {@link IOException} naming the URL, and
+     * the server sees nothing. Null for other bodies. The channel serves every attempt, since
+     * {@link #writeRequest} reads it by position.
      */
-    public void writeRequest(String method, byte[] headBytes, RequestBody body) throws IOException {
+    public static FileChannel openBodyFile(URI uri, RequestBody body) throws IOException {
+        if (!(body instanceof RequestBody.OfPath p)) {
+            return null;
+        }
+        try {
+            return FileChannel.open(p.file(), StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new IOException(uri + ": cannot read request body file " + p.file() + ": " + reason(e), e);
+        }
+    }
+
+    /**
+     * Sends the request head (encoded by {@link RequestEncoder#encodeHead}) and body; the body
+     * of a {@link RequestBody.OfPath} comes from {@code bodyFile}, opened by {@link #openBodyFile}.
+     */
+    public void writeRequest(String method, byte[] headBytes, RequestBody body, FileChannel bodyFile)
+            throws IOException {
         decoder.reset(method);
         try {
             switch (body) {
@@ -126,18 +145,8 @@ public final class Exchange implements AutoCloseable {
                     write(ByteBuffer.wrap(b.bytes()));
                 }
                 case RequestBody.OfPath p -> {
-                    // Opened before anything is sent: a file that cannot be read is the
-                    // caller's problem, reported as such, and the server sees no request.
-                    FileChannel opened;
-                    try {
-                        opened = FileChannel.open(p.file(), StandardOpenOption.READ);
-                    } catch (IOException e) {
-                        throw new LocalBodyFailure("cannot read the request body file " + p.file() + ": " + reason(e), e);
-                    }
-                    try (FileChannel file = opened) {
-                        write(ByteBuffer.wrap(headBytes));
-                        conn.writeFile(file, 0, p.size(), timeouts.read().toNanos(), timeouts.totalDeadlineNanos());
-                    }
+                    write(ByteBuffer.wrap(headBytes));
+                    conn.writeFile(bodyFile, 0, p.size(), timeouts.read().toNanos(), timeouts.totalDeadlineNanos());
                 }
                 case RequestBody.OfStream s -> {
                     write(ByteBuffer.wrap(headBytes));
@@ -159,9 +168,9 @@ public final class Exchange implements AutoCloseable {
     }
 
     /**
-     * A failure of the request body's own source, a file or stream of the caller's, as opposed
-     * to the network: it reaches the caller as a plain {@link IOException} naming the URL, not
-     * as a {@link SluiceException}.
+     * A failure of the request body's own stream, the caller's, as opposed to the network: it
+     * reaches the caller as a plain {@link IOException} naming the URL, not as a
+     * {@link SluiceException}.
      */
     private static final class LocalBodyFailure extends IOException {
         private static final long serialVersionUID = 1L;
@@ -185,7 +194,7 @@ public final class Exchange implements AutoCloseable {
         try {
             return in.read(chunk, 0, length);
         } catch (IOException e) {
-            throw new LocalBodyFailure("cannot read the request body stream: " + reason(e), e);
+            throw new LocalBodyFailure("cannot read request body stream: " + reason(e), e);
         }
     }
 
@@ -204,7 +213,7 @@ public final class Exchange implements AutoCloseable {
         while (left > 0) {
             int n = readBody(in, chunk, (int) Math.min(chunk.length, left));
             if (n < 0) {
-                throw new LocalBodyFailure("the request body stream ended " + left + " bytes before its declared length "
+                throw new LocalBodyFailure("request body stream ended " + left + " bytes before its declared length "
                         + length, null);
             }
             write(ByteBuffer.wrap(chunk, 0, n));
@@ -298,9 +307,7 @@ public final class Exchange implements AutoCloseable {
         ByteBuffer buf = conn.buffer();
         try {
             if (!buf.hasRemaining()) {
-                buf = ensureRoom(buf);
-                long deadline = timeouts.ioDeadlineNanos();
-                if (conn.fill(deadline, kindOf(deadline)) < 0) {
+                if (fill(buf) < 0) {
                     decoder.endOfInput(); // throws: the body is short of its Content-Length
                     throw new IllegalStateException("a fixed-length body ended early without an error");
                 }
@@ -334,9 +341,7 @@ public final class Exchange implements AutoCloseable {
                 if (!(ev instanceof DecoderEvent.NeedInput)) {
                     return ev;
                 }
-                buf = ensureRoom(buf);
-                long deadline = timeouts.ioDeadlineNanos();
-                int n = conn.fill(deadline, kindOf(deadline));
+                int n = fill(buf);
                 if (n < 0) {
                     return decoder.endOfInput();
                 }
@@ -350,6 +355,13 @@ public final class Exchange implements AutoCloseable {
         } catch (IOException e) {
             throw Failures.exchange(e, uri, timeouts, phase, decoder.bodyBytesReceived());
         }
+    }
+
+    /** Reads more into the connection's buffer, grown first if it should be; -1 at the peer's close. */
+    private int fill(ByteBuffer buf) throws IOException {
+        ensureRoom(buf);
+        long deadline = timeouts.ioDeadlineNanos();
+        return conn.fill(deadline, kindOf(deadline));
     }
 
     /**
