@@ -60,14 +60,9 @@ final class Workloads {
         Pairing ok = new Pairing("OkHttp " + OkHttpFetcher.version(), Unit.SECONDS);
         Pairing jdkPair = new Pairing("JDK HttpClient", Unit.SECONDS);
         List<Pairing> result = new ArrayList<>(List.of(curl, ok, jdkPair));
-        Pairing req = null;
-        Path reqScript = null;
-        if (cfg.requestsPython() != null) {
-            reqScript = script("requests_fetch.py");
-            req = requestsPairing();
-            result.add(req);
-            // Untimed: brings the interpreter's and the imports' files into the page cache.
-            pythonRun(cfg.requestsPython(), reqScript, cfg.url("/1k"), null, Config.SMALL_BODY, "requests");
+        PythonPeer req = requestsPeer(null);
+        if (req != null) {
+            result.add(req.pairing());
         }
         Pairing.Measure sluiceRun = () -> timed(() -> expect(sluice.discard(url), Config.ONE_GIB, "sluice"));
         for (int i = 0; i < cfg.pairs(); i++) {
@@ -76,17 +71,35 @@ final class Workloads {
             ok.runPair(i, sluiceRun, () -> timed(() -> expect(okhttp.discard(url), Config.ONE_GIB, "OkHttp")));
             jdkPair.runPair(i, sluiceRun, () -> timed(() -> expect(jdk.discard(url), Config.ONE_GIB, "JDK")));
             if (req != null) {
-                Path s = reqScript;
-                req.runPair(i, sluiceRun,
-                        () -> pythonRun(cfg.requestsPython(), s, url, null, Config.ONE_GIB, "requests"));
+                req.pairing().runPair(i, sluiceRun, () -> req.run(url, null, Config.ONE_GIB));
             }
         }
         return result;
     }
 
-    private Pairing requestsPairing() {
-        return new Pairing("requests " + requestsVersion(cfg.requestsPython()) + " (iter_content 1 MiB)",
-                Unit.SECONDS);
+    /** A Python peer of (a) and (b): its pairing, and the interpreter and script of its runs. */
+    private record PythonPeer(Pairing pairing, String python, Path script, String who) {
+        double run(String url, Path file, long expected) throws Exception {
+            return pythonRun(python, script, url, file, expected, who);
+        }
+    }
+
+    /**
+     * A Python peer with its script copied out of the jar and run once, untimed, on a small
+     * file: that brings the interpreter's and the imports' files into the page cache.
+     */
+    private PythonPeer pythonPeer(String python, String scriptName, String label, String who, Path file)
+            throws Exception {
+        PythonPeer peer = new PythonPeer(new Pairing(label, Unit.SECONDS), python, script(scriptName), who);
+        peer.run(cfg.url("/1k"), file, Config.SMALL_BODY);
+        return peer;
+    }
+
+    /** The requests peer, or null without its interpreter. */
+    private PythonPeer requestsPeer(Path file) throws Exception {
+        String python = cfg.requestsPython();
+        return python == null ? null : pythonPeer(python, "requests_fetch.py",
+                "requests " + requestsVersion(python) + " (iter_content 1 MiB)", "requests", file);
     }
 
     /** Copies one of the Python peers' scripts out of the jar into the work directory. */
@@ -118,22 +131,13 @@ final class Workloads {
         List<Pairing> result = new ArrayList<>();
         Pairing curl = new Pairing("curl -o FILE", Unit.SECONDS);
         result.add(curl);
-        Pairing aio = null;
-        Path script = null;
-        if (cfg.python() != null) {
-            script = script("aiohttp_fetch.py");
-            aio = new Pairing("aiohttp " + aiohttpVersion(cfg.python()) + " (1 MiB chunks)", Unit.SECONDS);
-            result.add(aio);
-            // Untimed: brings the interpreter's and the imports' files into the page cache.
-            pythonRun(cfg.python(), script, cfg.url("/1k"), file, Config.SMALL_BODY, "aiohttp");
-        }
-        Pairing req = null;
-        Path reqScript = null;
-        if (cfg.requestsPython() != null) {
-            reqScript = script("requests_fetch.py");
-            req = requestsPairing();
-            result.add(req);
-            pythonRun(cfg.requestsPython(), reqScript, cfg.url("/1k"), file, Config.SMALL_BODY, "requests");
+        PythonPeer aio = cfg.python() == null ? null : pythonPeer(cfg.python(), "aiohttp_fetch.py",
+                "aiohttp " + aiohttpVersion(cfg.python()) + " (1 MiB chunks)", "aiohttp", file);
+        PythonPeer req = requestsPeer(file);
+        for (PythonPeer peer : new PythonPeer[] {aio, req}) {
+            if (peer != null) {
+                result.add(peer.pairing());
+            }
         }
         for (int i = 0; i < cfg.pairs(); i++) {
             curl.runPair(i, sluiceRun, () -> {
@@ -142,14 +146,10 @@ final class Workloads {
                 checkAndDelete(file, "curl");
                 return t;
             });
-            if (aio != null) {
-                Path s = script;
-                aio.runPair(i, sluiceRun, () -> pythonRun(cfg.python(), s, url, file, Config.ONE_GIB, "aiohttp"));
-            }
-            if (req != null) {
-                Path s = reqScript;
-                req.runPair(i, sluiceRun,
-                        () -> pythonRun(cfg.requestsPython(), s, url, file, Config.ONE_GIB, "requests"));
+            for (PythonPeer peer : new PythonPeer[] {aio, req}) {
+                if (peer != null) {
+                    peer.pairing().runPair(i, sluiceRun, () -> peer.run(url, file, Config.ONE_GIB));
+                }
             }
         }
         return result;

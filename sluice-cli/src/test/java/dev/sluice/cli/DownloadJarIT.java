@@ -13,6 +13,7 @@ import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,9 +27,6 @@ class DownloadJarIT {
 
     @TempDir
     Path dir;
-
-    record Run(int exitCode, String stdout, String stderr) {
-    }
 
     private static ScriptedServer server() throws IOException {
         return ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
@@ -44,17 +42,17 @@ class DownloadJarIT {
     void severalUrlsWithOneMissingExitWith9WithPlainLinesOffATerminal() throws Exception {
         try (var server = server()) {
             Path out = dir.resolve("out");
-            Run run = sluice(null, "download", server.uri("/a.bin").toString(), server.uri("/missing.bin").toString(),
+            ProcessRun run = sluice(null, "download", server.uri("/a.bin").toString(), server.uri("/missing.bin").toString(),
                     "-d", out.toString());
 
             assertThat(run.exitCode()).as(run.stderr()).isEqualTo(9);
             assertThat(run.stderr()).isEqualTo("sluice: " + server.uri("/missing.bin") + ": HTTP 404 Not Found\n");
-            List<String> lines = run.stdout().lines().toList();
+            List<String> lines = run.stdoutText().lines().toList();
             assertThat(lines).hasSize(3);
             assertThat(lines).anyMatch(l -> l.matches(Pattern.quote(out.resolve("a.bin").toString()) + "  50000 bytes  \\d+\\.\\d\\d s"));
             assertThat(lines).anyMatch(l -> l.matches(Pattern.quote(out.resolve("missing.bin").toString()) + "  failed \\(http\\)  .*"));
             assertThat(lines.getLast()).matches("total \\d+\\.\\d\\d s, 1 of 2 failed");
-            assertThat(run.stdout() + run.stderr()).doesNotContain("\u001b");
+            assertThat(run.stdoutText() + run.stderr()).doesNotContain("\u001b");
             assertThat(Listing.filesIn(out)).containsExactly("a.bin");
         }
     }
@@ -65,7 +63,7 @@ class DownloadJarIT {
             Path list = Files.writeString(dir.resolve("list.txt"), server.uri("/x") + "\tone.bin\n"
                     + server.uri("/y") + "\tsub/two.bin\tsha256:" + PatternBytes.sha256Hex(0, 50_000) + "\n");
             Path out = dir.resolve("out");
-            Run run = sluice(list, "download", "-i", "-", "-d", out.toString(), "--quiet");
+            ProcessRun run = sluice(list, "download", "-i", "-", "-d", out.toString(), "--quiet");
 
             assertThat(run.exitCode()).as(run.stderr()).isZero();
             assertThat(run.stdout()).isEmpty();
@@ -96,20 +94,8 @@ class DownloadJarIT {
         }
     }
 
-    private Run sluice(Path stdin, String... args) throws IOException, InterruptedException {
-        Path out = dir.resolve("stdout");
-        Path err = dir.resolve("stderr");
-        ProcessBuilder pb = new ProcessBuilder(command(args))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from((stdin != null ? stdin : Path.of("/dev/null")).toFile()));
-        pb.environment().remove("SLUICE_DEBUG");
-        Process process = pb.start();
-        if (!process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("sluice " + String.join(" ", args) + " did not end in " + PROCESS_TIMEOUT_SECONDS + " s");
-        }
-        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    private ProcessRun sluice(Path stdin, String... args) throws IOException, InterruptedException {
+        return ProcessRun.of(command(args), Map.of(), stdin, dir, PROCESS_TIMEOUT_SECONDS);
     }
 
     private static List<String> command(String... args) {

@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,17 +28,14 @@ class LauncherIT {
     @TempDir
     Path dir;
 
-    record Run(int exitCode, String stdout, String stderr) {
-    }
-
     @Test
     void passesTheExitCodeAndTheErrorLineThrough() throws Exception {
         String url = "http://127.0.0.1:" + Ports.closedPort() + "/x";
 
-        Run run = launch(Map.of("SLUICE_CDS", "0"), "get", url);
+        ProcessRun run = launch(Map.of("SLUICE_CDS", "0"), "get", url);
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(ExitCodes.CONNECT);
-        assertThat(run.stdout()).isEmpty();
+        assertThat(run.stdoutText()).isEmpty();
         assertThat(run.stderr()).startsWith("sluice: " + url + ": ").endsWith("\n");
         assertThat(run.stderr().lines()).hasSize(1);
     }
@@ -49,38 +46,25 @@ class LauncherIT {
         Files.deleteIfExists(AOT);
         Files.deleteIfExists(AOT.resolveSibling("sluice.aot.failed"));
 
-        Run first = launch(Map.of(), "--version");
+        ProcessRun first = launch(Map.of(), "--version");
 
         assertThat(first.exitCode()).as(first.stderr()).isZero();
-        assertThat(first.stdout()).startsWith("sluice ");
+        assertThat(first.stdoutText()).startsWith("sluice ");
         assertThat(first.stderr()).isEmpty();
         assertThat(AOT).isRegularFile();
 
-        Run second = launch(Map.of("SLUICE_JAVA_OPTS", "-Xlog:aot=info"), "--version");
+        ProcessRun second = launch(Map.of("SLUICE_JAVA_OPTS", "-Xlog:aot=info"), "--version");
 
         assertThat(second.exitCode()).as(second.stderr()).isZero();
-        assertThat(second.stdout()).contains("Opened AOT cache").contains("sluice ");
+        assertThat(second.stdoutText()).contains("Opened AOT cache").contains("sluice ");
     }
 
-    private Run launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    private ProcessRun launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
         assertThat(LAUNCHER).isExecutable();
-        Path out = dir.resolve("stdout");
-        Path err = dir.resolve("stderr");
         List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        pb.environment().remove("SLUICE_DEBUG");
-        pb.environment().remove("SLUICE_JAVA_OPTS");
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().putAll(env);
-        Process process = pb.start();
-        if (!process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("./sluice " + String.join(" ", args) + " did not end in " + PROCESS_TIMEOUT_SECONDS + " s");
-        }
-        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+        Map<String, String> withJdk = new HashMap<>(env);
+        withJdk.putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+        return ProcessRun.of(command, withJdk, null, dir, PROCESS_TIMEOUT_SECONDS);
     }
 }

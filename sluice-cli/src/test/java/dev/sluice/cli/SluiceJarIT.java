@@ -33,15 +33,12 @@ class SluiceJarIT {
     @TempDir
     Path dir;
 
-    record Run(int exitCode, byte[] stdout, String stderr) {
-    }
-
     @Test
     void aBinaryBodyReachesStdoutByteForByte() throws Exception {
         int length = 5 << 20;
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.head(200, "Content-Length: " + length)).sendPattern(length)))) {
-            Run run = sluice(Map.of(), "get", server.uri("/big").toString());
+            ProcessRun run = sluice(Map.of(), "get", server.uri("/big").toString());
 
             assertThat(run.exitCode()).as(run.stderr()).isZero();
             assertThat(run.stdout()).isEqualTo(PatternBytes.bytes(0, length));
@@ -53,7 +50,7 @@ class SluiceJarIT {
     void anErrorStatusExitsWith3WithOneLineOnStderrAndNothingOnStdout() throws Exception {
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.status(404, "not found page"))))) {
-            Run run = sluice(Map.of(), "get", server.uri("/x").toString());
+            ProcessRun run = sluice(Map.of(), "get", server.uri("/x").toString());
 
             assertThat(run.exitCode()).isEqualTo(3);
             assertThat(run.stdout()).isEmpty();
@@ -66,7 +63,7 @@ class SluiceJarIT {
         Path file = dir.resolve("out.bin");
         try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Length: 1000")).send("0123456789").close()))) {
-            Run run = sluice(Map.of(), "get", server.uri("/cut").toString(), "-o", file.toString());
+            ProcessRun run = sluice(Map.of(), "get", server.uri("/cut").toString(), "-o", file.toString());
 
             assertThat(run.exitCode()).as(run.stderr()).isEqualTo(6);
             assertThat(run.stderr().lines()).singleElement().asString().startsWith("sluice: " + server.uri("/cut"));
@@ -78,7 +75,7 @@ class SluiceJarIT {
 
     @Test
     void aRefusedConnectionExitsWith4() throws Exception {
-        Run run = sluice(Map.of(), "get", "http://127.0.0.1:" + Ports.closedPort() + "/");
+        ProcessRun run = sluice(Map.of(), "get", "http://127.0.0.1:" + Ports.closedPort() + "/");
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(4);
         assertThat(run.stderr().lines()).hasSize(1);
@@ -86,8 +83,8 @@ class SluiceJarIT {
 
     @Test
     void noCommandExitsWith2AndVersionWith0() throws Exception {
-        Run none = sluice(Map.of());
-        Run version = sluice(Map.of(), "--version");
+        ProcessRun none = sluice(Map.of());
+        ProcessRun version = sluice(Map.of(), "--version");
 
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.stderr()).startsWith("sluice: missing command\nUsage: sluice");
@@ -98,8 +95,8 @@ class SluiceJarIT {
     @Test
     void sluiceDebugShowsTheStackTrace() throws Exception {
         try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest().send("garbage\r\n").close()))) {
-            Run quiet = sluice(Map.of(), "get", server.uri("/").toString());
-            Run debug = sluice(Map.of("SLUICE_DEBUG", "1"), "get", server.uri("/").toString());
+            ProcessRun quiet = sluice(Map.of(), "get", server.uri("/").toString());
+            ProcessRun debug = sluice(Map.of("SLUICE_DEBUG", "1"), "get", server.uri("/").toString());
 
             assertThat(quiet.exitCode()).isEqualTo(6);
             assertThat(quiet.stderr()).doesNotContain("\tat ");
@@ -153,21 +150,8 @@ class SluiceJarIT {
         }
     }
 
-    private Run sluice(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        Path out = dir.resolve("stdout");
-        Path err = dir.resolve("stderr");
-        ProcessBuilder pb = new ProcessBuilder(command(args))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        pb.environment().remove("SLUICE_DEBUG");
-        pb.environment().putAll(env);
-        Process process = pb.start();
-        if (!process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("sluice " + String.join(" ", args) + " did not end in " + PROCESS_TIMEOUT_SECONDS + " s");
-        }
-        return new Run(process.exitValue(), Files.readAllBytes(out), Files.readString(err));
+    private ProcessRun sluice(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return ProcessRun.of(command(args), env, null, dir, PROCESS_TIMEOUT_SECONDS);
     }
 
     private static List<String> command(String... args) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -54,10 +55,9 @@ public final class SluiceFiles {
         AtomicReference<String> firstError = new AtomicReference<>();
         try (Client client = Client.builder().maxConnections(concurrency).maxConnectionsPerHost(concurrency).build()) {
             Outcome outcome = new Outcome();
-            int ok = 0;
-            long bytes = 0;
+            List<Future<Long>> all = new ArrayList<>(n);
             if (model.equals("async")) {
-                List<CompletableFuture<Long>> all = new ArrayList<>(n);
+                List<CompletableFuture<Long>> pending = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     String name = name(i);
                     CompletableFuture<Long> f = client.sendAsync(Request.get(base + name))
@@ -65,7 +65,7 @@ public final class SluiceFiles {
                             .thenCompose(r -> toFile
                                     ? r.body().async().transferTo(dir.resolve(name))
                                     : count(r));
-                    all.add(f.whenComplete((v, e) -> {
+                    pending.add(f.whenComplete((v, e) -> {
                         if (e != null) {
                             firstError.compareAndSet(null, String.valueOf(e));
                         }
@@ -73,18 +73,9 @@ public final class SluiceFiles {
                 }
                 // One wait for all, as asyncio.gather: joining future by future would park and
                 // wake the main thread once per early finisher.
-                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
-                for (CompletableFuture<Long> f : all) {
-                    try {
-                        long got = f.join();
-                        bytes += got;
-                        ok += got == size ? 1 : 0;
-                    } catch (RuntimeException e) {
-                        // counted
-                    }
-                }
+                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
+                all.addAll(pending);
             } else if (model.equals("sync")) {
-                List<Future<Long>> all = new ArrayList<>(n);
                 // Closing the executor is the one wait for all of them.
                 try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
                     for (int i = 0; i < n; i++) {
@@ -107,17 +98,20 @@ public final class SluiceFiles {
                         }));
                     }
                 }
-                for (Future<Long> f : all) {
-                    try {
-                        long got = f.get();
-                        bytes += got;
-                        ok += got == size ? 1 : 0;
-                    } catch (Exception e) {
-                        // counted
-                    }
-                }
             } else {
                 throw new IllegalArgumentException("--model async|sync: " + model);
+            }
+            // Every transfer has ended by now: get() does not wait.
+            int ok = 0;
+            long bytes = 0;
+            for (Future<Long> f : all) {
+                try {
+                    long got = f.get();
+                    bytes += got;
+                    ok += got == size ? 1 : 0;
+                } catch (ExecutionException e) {
+                    // counted: the first error is reported
+                }
             }
             System.exit(outcome.report(n, ok, bytes, firstError.get()));
         }
