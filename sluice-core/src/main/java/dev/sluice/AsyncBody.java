@@ -3,10 +3,8 @@ package dev.sluice;
 import dev.sluice.engine.BodyPublisher;
 import dev.sluice.engine.ExchangeInputStream;
 import dev.sluice.engine.ItemSource;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -81,21 +79,32 @@ public final class AsyncBody {
         });
     }
 
-    /** The body as lines of text in its charset, without line ends (LF or CRLF). */
+    /**
+     * The body as lines of text in its charset, as {@link Body#lines()}: a line ends at LF, CRLF
+     * or a lone CR, not included; one longer than {@link Body#DEFAULT_MAX_LINE_CHARS} ends the
+     * stream with {@code onError(IllegalStateException)}.
+     */
     public Flow.Publisher<String> lines() {
+        return lines(Body.DEFAULT_MAX_LINE_CHARS);
+    }
+
+    /** {@link #lines()} with another cap on the length of a line, in characters. */
+    public Flow.Publisher<String> lines(int maxLineChars) {
+        LineSplitter.requireValidMax(maxLineChars);
         InputStream in = body.takeStream();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(in, body.charset()), ITEM_BUFFER);
+        LineSplitter lines = body.lineSplitter(in, maxLineChars);
         return new BodyPublisher<>(new Source<>(in) {
             @Override
             public String next() throws IOException {
-                return reader.readLine();
+                return lines.next();
             }
         });
     }
 
     /**
      * Calls {@code action} with each piece of the body on a virtual thread; the buffer is a
-     * view valid during the call. Completes when the body has ended.
+     * view valid during the call. Completes when the body has ended; when the action throws,
+     * the connection is closed and the future completes with that exception.
      */
     public CompletableFuture<Void> forEach(Consumer<ByteBuffer> action) {
         Objects.requireNonNull(action, "action");
@@ -131,10 +140,11 @@ public final class AsyncBody {
         Thread.ofVirtual().name("sluice-body").start(() -> {
             try {
                 future.complete(work.call());
-            } catch (java.io.UncheckedIOException e) {
-                future.completeExceptionally(e.getCause());
             } catch (Throwable t) {
-                future.completeExceptionally(t);
+                // The work may have stopped mid-body (an action that threw, say): the
+                // connection must not stay leased. A no-op once the body was read whole.
+                body.abort();
+                future.completeExceptionally(t instanceof java.io.UncheckedIOException u ? u.getCause() : t);
             }
         });
         future.whenComplete((v, e) -> {

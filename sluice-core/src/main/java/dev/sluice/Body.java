@@ -3,7 +3,6 @@ package dev.sluice;
 import dev.sluice.engine.ContentDecoding;
 import dev.sluice.engine.Exchange;
 import dev.sluice.engine.ExchangeInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -21,7 +20,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
  * A response body, streamed: it is read once, in whichever form suits, while the connection
@@ -46,6 +48,8 @@ public final class Body implements AutoCloseable {
     private static final int TRANSFER_BUFFER = 64 * 1024;
     /** The cap of {@link #bytes()} and {@link #text()}. */
     public static final long DEFAULT_MAX_BYTES = 64L << 20;
+    /** The cap on one line of {@link #lines()}: a server that never ends a line cannot fill the heap. */
+    public static final int DEFAULT_MAX_LINE_CHARS = 1 << 20;
 
     private final Exchange exchange;
     private final ExchangeInputStream raw;
@@ -119,7 +123,7 @@ public final class Body implements AutoCloseable {
 
     /** Closes the connection at once; safe from any thread. */
     void abort() {
-        exchange.abort();
+        exchange.cancel();
     }
 
     java.net.URI uri() {
@@ -154,13 +158,51 @@ public final class Body implements AutoCloseable {
     }
 
     /**
-     * The body as lines of text in its charset; lines end at LF or CRLF, which are not
-     * included. Close the stream (or the response) when done.
+     * The body as lines of text in its charset. A line ends at LF, CRLF or a lone CR, which are
+     * not included; a last line without an end counts. Lines longer than
+     * {@link #DEFAULT_MAX_LINE_CHARS} fail with an {@link IllegalStateException}. Close the
+     * stream (or the response) when done.
      */
     public Stream<String> lines() {
-        take();
-        BufferedReader reader = new BufferedReader(new InputStreamReader(source(), charset), TRANSFER_BUFFER);
-        return reader.lines().onClose(this::close);
+        return lines(DEFAULT_MAX_LINE_CHARS);
+    }
+
+    /** {@link #lines()} with another cap on the length of a line, in characters. */
+    public Stream<String> lines(int maxLineChars) {
+        LineSplitter.requireValidMax(maxLineChars);
+        LineSplitter lines = lineSplitter(takeStream(), maxLineChars);
+        Iterator<String> it = new Iterator<>() {
+            private String next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    try {
+                        next = lines.next();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                String s = next;
+                next = null;
+                return s;
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(this::close);
+    }
+
+    /** Lines over {@code in}, decoded in the body's charset. */
+    LineSplitter lineSplitter(InputStream in, int maxLineChars) {
+        return new LineSplitter(new InputStreamReader(in, charset), maxLineChars, exchange.uri());
     }
 
     /** The whole body, at most {@link #DEFAULT_MAX_BYTES}. */

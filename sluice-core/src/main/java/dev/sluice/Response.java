@@ -122,7 +122,13 @@ public final class Response implements AutoCloseable {
                 reused);
     }
 
-    /** Ends the exchange, freeing (or closing) the connection; idempotent. */
+    /**
+     * Ends the exchange, freeing (or closing) the connection; idempotent. A body not read to
+     * its end is drained when little is left, else its connection is closed. Safe from any
+     * thread: while another thread reads the body (a blocked {@code read}, a publisher's
+     * virtual thread) it closes the connection at once, and that reader fails with an
+     * {@link java.io.IOException} saying the body was closed before its end.
+     */
     @Override
     public void close() {
         body.close();

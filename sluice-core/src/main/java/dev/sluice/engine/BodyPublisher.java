@@ -14,8 +14,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Theory of operation: the subscription keeps the outstanding demand under a lock. The
  * first {@code request} starts the reading thread; it takes one unit of demand, reads one item
  * (blocking, off the lock), delivers it, and parks on the condition when demand is zero.
- * Cancellation aborts the source, which closes the connection and so wakes a blocked read. All
- * signals come from the reading thread, so they are serial (Reactive Streams §1.3).
+ * Cancellation aborts the source, which closes the connection and so wakes a blocked read; so
+ * does a {@code request(n <= 0)}, which must end in {@code onError} even while a read blocks
+ * (§3.9). All signals come from the reading thread, so they are serial (§1.3), and the
+ * subscription counts as cancelled before the terminal one, so a late {@code cancel()} is a
+ * no-op (§3.7) and cannot close a connection that has gone back to the pool.
  */
 public final class BodyPublisher<T> implements Flow.Publisher<T> {
     private static final System.Logger LOG = System.getLogger(BodyPublisher.class.getName());
@@ -44,7 +47,13 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
             return;
         }
         Pump<T> pump = new Pump<>(source, subscriber);
-        subscriber.onSubscribe(pump);
+        try {
+            subscriber.onSubscribe(pump);
+        } catch (Throwable t) {
+            // A subscriber that throws breaks §2.13; the connection must not stay leased for it.
+            pump.cancel();
+            throw t;
+        }
         // Only now may items flow: onNext must not overlap onSubscribe (Reactive Streams §1.3).
         pump.open();
     }
@@ -73,19 +82,26 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
 
         @Override
         public void request(long n) {
+            boolean wakeRead = false;
             lock.lock();
             try {
                 if (cancelled) {
                     return;
                 }
                 if (n <= 0) {
-                    badRequest = new IllegalArgumentException("non-positive request: " + n + " (Reactive Streams §3.9)");
+                    if (badRequest == null) {
+                        badRequest = new IllegalArgumentException("non-positive request: " + n + " (Reactive Streams §3.9)");
+                        wakeRead = started;
+                    }
                 } else {
                     demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
                 }
                 startOrSignal();
             } finally {
                 lock.unlock();
+            }
+            if (wakeRead) {
+                source.abort(); // the reader may be blocked in a read; the error goes out once it wakes
             }
         }
 
@@ -138,7 +154,6 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
         private void run() {
             try {
                 while (true) {
-                    IllegalArgumentException bad;
                     lock.lock();
                     try {
                         while (demand == 0 && !cancelled && badRequest == null) {
@@ -147,18 +162,13 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                         if (cancelled) {
                             return;
                         }
-                        bad = badRequest;
-                        if (bad != null) {
-                            cancelled = true;
-                        } else {
+                        if (badRequest == null) {
                             demand--;
                         }
                     } finally {
                         lock.unlock();
                     }
-                    if (bad != null) {
-                        source.abort();
-                        subscriber.onError(bad);
+                    if (failIfBadRequest()) {
                         return;
                     }
                     T item;
@@ -166,33 +176,64 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                         item = source.next();
                     } catch (Exception e) {
                         source.abort();
-                        if (!isCancelled()) {
+                        if (!failIfBadRequest() && terminate()) {
                             subscriber.onError(e);
                         }
                         return;
                     }
                     if (item == null) {
                         source.close();
-                        if (!isCancelled()) {
+                        if (!failIfBadRequest() && terminate()) {
                             subscriber.onComplete();
                         }
                         return;
                     }
-                    if (isCancelled()) {
+                    if (failIfBadRequest() || isCancelled()) {
                         return;
                     }
                     subscriber.onNext(item);
                 }
             } catch (Throwable t) {
                 // A subscriber that throws breaks §2.13: its subscription is cancelled.
-                lock.lock();
-                try {
-                    cancelled = true;
-                } finally {
-                    lock.unlock();
-                }
+                terminate();
                 source.abort();
                 LOG.log(System.Logger.Level.WARNING, "a body subscriber threw; the subscription was cancelled", t);
+            }
+        }
+
+        /** Sends onError for a request(n <= 0), once; returns whether the subscription ended so. */
+        private boolean failIfBadRequest() {
+            IllegalArgumentException bad;
+            lock.lock();
+            try {
+                bad = badRequest;
+            } finally {
+                lock.unlock();
+            }
+            if (bad == null) {
+                return false;
+            }
+            source.abort();
+            if (terminate()) {
+                subscriber.onError(bad);
+            }
+            return true;
+        }
+
+        /**
+         * Marks the subscription done before a terminal signal; false when it was cancelled
+         * already (then no signal may follow, §1.8).
+         */
+        private boolean terminate() {
+            lock.lock();
+            try {
+                if (cancelled) {
+                    return false;
+                }
+                cancelled = true;
+                return true;
+            } finally {
+                lock.unlock();
             }
         }
 

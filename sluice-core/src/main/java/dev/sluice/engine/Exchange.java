@@ -23,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One request and its response over one leased connection: writes the request, drives the
@@ -30,8 +31,9 @@ import java.util.List;
  * that buffer (no copy). It gives the connection back to the pool only when the response ended
  * exactly on its boundary and may persist; otherwise it closes it.
  *
- * <p>Not thread-safe: one thread drives an exchange at a time; {@link #abort()} may come from
- * any thread.
+ * <p>Not thread-safe: one thread drives an exchange at a time; {@link #cancel()} may come from
+ * any thread. The connection goes back to the pool exactly once, by whichever of the end of
+ * the body, an abort or a cancel comes first; the others find it gone and do nothing.
  */
 public final class Exchange implements AutoCloseable {
     /** Request bodies up to this size go out in the same write as the head. */
@@ -61,7 +63,8 @@ public final class Exchange implements AutoCloseable {
     private List<Field> trailers = List.of();
     private boolean receivedAny;
     private boolean bodyDone;
-    private boolean finished;
+    /** Set by whoever gives the lease back first; the connection is no longer ours after that. */
+    private final AtomicBoolean finished = new AtomicBoolean();
     private long firstByteNanos;
     private long headNanos;
     private long endNanos;
@@ -396,8 +399,7 @@ public final class Exchange implements AutoCloseable {
     }
 
     private void finish(boolean reusable) {
-        if (!finished) {
-            finished = true;
+        if (finished.compareAndSet(false, true)) {
             lease.release(reusable);
         }
     }
@@ -440,10 +442,34 @@ public final class Exchange implements AutoCloseable {
         return endNanos;
     }
 
-    /** Closes the connection (it will not be reused) and frees its pool slot; safe from any thread. */
+    /**
+     * Closes the connection (it will not be reused) and frees its pool slot. For the thread
+     * driving the exchange; other threads use {@link #cancel()}. Does nothing once the
+     * connection went back to the pool, where another exchange may be using it.
+     */
     public void abort() {
-        conn.close();
-        finish(false);
+        if (finished.compareAndSet(false, true)) {
+            conn.close();
+            lease.release(false);
+        }
+    }
+
+    /**
+     * {@link #abort()} for any thread, also while the driving thread is blocked reading: the
+     * close wakes it with an error. The read buffer is not recycled (that thread may still be
+     * touching it); the garbage collector frees it.
+     */
+    public void cancel() {
+        if (finished.compareAndSet(false, true)) {
+            conn.abandonBuffer();
+            conn.close();
+            lease.release(false);
+        }
+    }
+
+    /** Whether the connection has gone back to the pool or been closed. */
+    public boolean isFinished() {
+        return finished.get();
     }
 
     /**
@@ -452,7 +478,7 @@ public final class Exchange implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (finished) {
+        if (finished.get()) {
             return;
         }
         if (head == null || !(head.framing() instanceof BodyFraming.FixedLength || head.framing() instanceof BodyFraming.Chunked)

@@ -3,17 +3,33 @@ package dev.sluice.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The body of an exchange as it came off the wire (framing removed, content codings kept), as
  * an {@link InputStream}. Reads copy out of the connection's buffer; {@link #nextView()} hands
  * the buffer's bytes out without a copy for callers that can take a {@link ByteBuffer}.
+ *
+ * <p>One thread reads at a time, but {@link #close()} may come from any thread: a thread that
+ * did not do the last read (an application closing the response while a virtual thread streams
+ * the body) closes the connection at once instead of draining it, and the reader, woken by the
+ * close, fails with an {@link IOException} that says the body was closed. A small state
+ * machine keeps a close and a read from ever running at once.
  */
 public final class ExchangeInputStream extends InputStream {
+    private static final int IDLE = 0;
+    private static final int READING = 1;
+    private static final int CLOSED = 2;
+
     private final Exchange exchange;
+    private final AtomicInteger state = new AtomicInteger(IDLE);
+    /**
+     * The id of the thread of the last read, or -1; a close from another thread must not drain.
+     * An id, not the thread: a thread object keeps its task, and so a subscriber, reachable.
+     */
+    private volatile long readerId = -1;
     private ByteBuffer view;
     private boolean eof;
-    private boolean closed;
 
     public ExchangeInputStream(Exchange exchange) {
         this.exchange = exchange;
@@ -36,20 +52,42 @@ public final class ExchangeInputStream extends InputStream {
     }
 
     private boolean advance() throws IOException {
-        if (closed) {
-            throw new IOException("body stream closed");
+        if (eof) {
+            return false;
         }
-        while (!eof) {
-            view = exchange.readBody();
-            if (view == null) {
-                eof = true;
-                return false;
-            }
-            if (view.hasRemaining()) {
-                return true;
-            }
+        if (!state.compareAndSet(IDLE, READING)) {
+            throw closed();
         }
-        return false;
+        long me = Thread.currentThread().threadId();
+        if (readerId != me) {
+            readerId = me;
+        }
+        try {
+            while (true) {
+                view = exchange.readBody();
+                if (view == null) {
+                    eof = true;
+                    return false;
+                }
+                if (view.hasRemaining()) {
+                    return true;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (state.get() == CLOSED) {
+                // Closed by another thread while this one read: say so, not "connection reset".
+                IOException closed = closed();
+                closed.addSuppressed(e);
+                throw closed;
+            }
+            throw e;
+        } finally {
+            state.compareAndSet(READING, IDLE);
+        }
+    }
+
+    private IOException closed() {
+        return new IOException(exchange.uri() + ": the body was closed before it was read to its end");
     }
 
     @Override
@@ -84,13 +122,22 @@ public final class ExchangeInputStream extends InputStream {
         return eof;
     }
 
-    /** Ends the exchange: drains a small remainder to keep the connection, else closes it. */
+    /**
+     * Ends the exchange: drains a small remainder to keep the connection, else closes it. From a
+     * thread other than the reader's, or during a read, it closes the connection at once.
+     */
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
-            view = null;
-            exchange.close();
+        long last = readerId;
+        if (last == -1 || last == Thread.currentThread().threadId()) {
+            if (state.compareAndSet(IDLE, CLOSED)) {
+                view = null;
+                exchange.close();
+                return;
+            }
+        }
+        if (state.getAndSet(CLOSED) != CLOSED) {
+            exchange.cancel();
         }
     }
 }

@@ -32,6 +32,8 @@ public final class Connection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long id;
     private ByteBuffer buffer;
+    /** Set when another thread closes this connection while its buffer may be in use. */
+    private volatile boolean bufferAbandoned;
     long idleSinceNanos;
     /** How long TCP connect and the TLS handshake took, for timings. */
     long connectNanos;
@@ -274,12 +276,20 @@ public final class Connection {
     }
 
     /**
+     * Keeps the buffer out of the pool for good: for a close from a thread other than the one
+     * reading, which may still be touching the buffer (or handing out views of it).
+     */
+    public void abandonBuffer() {
+        bufferAbandoned = true;
+    }
+
+    /**
      * Returns the buffer to the pool; called by the owner after {@link #close()} once no read
-     * can be running.
+     * can be running, and never for an abandoned buffer.
      */
     void recycleBuffer() {
         ByteBuffer b = buffer;
-        if (b != null && closed.get()) {
+        if (b != null && closed.get() && !bufferAbandoned) {
             buffer = null;
             buffers.give(b);
         }

@@ -1,5 +1,7 @@
 package dev.sluice.net;
 
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * The right to use one connection for one exchange. Release it exactly once: reusable only
  * when the response ended exactly on its boundary and the connection may persist.
@@ -8,7 +10,7 @@ public final class Lease {
     private final ConnectionPool pool;
     private final Connection connection;
     private final boolean reused;
-    private boolean released;
+    private final AtomicBoolean released = new AtomicBoolean();
 
     Lease(ConnectionPool pool, Connection connection, boolean reused) {
         this.pool = pool;
@@ -27,10 +29,9 @@ public final class Lease {
 
     /** Hands the connection back: to the idle set when {@code reusable}, else closed. */
     public void release(boolean reusable) {
-        if (released) {
+        if (!released.compareAndSet(false, true)) {
             return;
         }
-        released = true;
         pool.release(connection, reusable);
     }
 

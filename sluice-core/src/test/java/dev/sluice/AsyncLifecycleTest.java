@@ -1,0 +1,218 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.ScriptedServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How an asynchronous body ends in the cases between the happy path and a server failure: a
+ * cancel after the end, an action or a subscriber that throws, a bad request(n) during a
+ * blocked read, and the response closed by another thread while its body streams. Each must
+ * give the connection back once, to the pool or closed, and never touch one that is reused.
+ */
+class AsyncLifecycleTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private Client client;
+
+    @BeforeEach
+    void newClient() {
+        // A read timeout far beyond WAIT: an error that only a timeout would bring fails the test.
+        client = Client.builder().maxConnections(1).readTimeout(Duration.ofSeconds(120)).build();
+    }
+
+    @AfterEach
+    void closeClient() {
+        client.close();
+    }
+
+    private static ScriptedServer stallingServer() throws IOException {
+        return ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
+                .send(Responses.head(200, "Content-Length: 100000")).sendPattern(10).awaitClientClose()));
+    }
+
+    @Test
+    void aCancelAfterTheEndLeavesTheReusedConnectionAlone() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok(req.target()))))) {
+            Response first = client.send(Request.get(server.uri("/first")));
+            var subscriber = new RecordingSubscriber<ByteBuffer>(Long.MAX_VALUE);
+            first.body().async().publisher().subscribe(subscriber);
+            subscriber.done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            try (Response second = client.send(Request.get(server.uri("/second")))) {
+                assertThat(server.connectionCount()).isEqualTo(1); // the same connection carries it
+                subscriber.subscription().cancel(); // late: Reactive Streams §3.7 makes it a no-op
+                first.close();
+                assertThat(second.body().text()).isEqualTo("/second");
+            }
+            assertThat(server.clientClosed(0)).isFalse();
+            assertThat(client.poolState()).contains("leased=0", "idle=1");
+        }
+    }
+
+    @Test
+    void aForEachActionThatThrowsClosesTheConnectionAndFailsTheFuture() throws Exception {
+        try (var server = stallingServer()) {
+            IllegalStateException boom = new IllegalStateException("action failed");
+            CompletableFuture<Void> f = client.sendAsync(Request.get(server.uri("/x")))
+                    .thenCompose(r -> r.body().async().forEach(b -> {
+                        throw boom;
+                    }));
+            assertThat(f).failsWithin(WAIT).withThrowableOfType(ExecutionException.class).havingCause().isSameAs(boom);
+            server.awaitClientClose(0, WAIT);
+            assertThat(client.poolState()).contains("leased=0");
+            // The one slot is free: a second request gets a connection.
+            try (Response again = client.send(Request.get(server.uri("/y")))) {
+                assertThat(again.status()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void aNonPositiveRequestDuringABlockedReadEndsInOnErrorIllegalArgument() throws Exception {
+        try (var server = stallingServer()) {
+            Response r = client.send(Request.get(server.uri("/x")));
+            var subscriber = new RecordingSubscriber<ByteBuffer>(2);
+            r.body().async().publisher().subscribe(subscriber);
+            assertThat(subscriber.next().remaining()).isEqualTo(10);
+            // The reader is now blocked waiting for more of the body.
+            subscriber.subscription().request(0);
+            assertThat(subscriber.done).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(IllegalArgumentException.class)
+                    .withMessageContaining("3.9");
+            server.awaitClientClose(0, WAIT);
+            assertThat(client.poolState()).contains("leased=0");
+        }
+    }
+
+    @Test
+    void aSubscriberWhoseOnSubscribeThrowsDoesNotKeepTheConnection() throws Exception {
+        try (var server = stallingServer()) {
+            Response r = client.send(Request.get(server.uri("/x")));
+            RuntimeException boom = new RuntimeException("onSubscribe failed");
+            Flow.Subscriber<ByteBuffer> throwing = new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                    throw boom;
+                }
+
+                @Override
+                public void onNext(ByteBuffer item) {
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            };
+            assertThatThrownBy(() -> r.body().async().publisher().subscribe(throwing)).isSameAs(boom);
+            server.awaitClientClose(0, WAIT);
+            assertThat(client.poolState()).contains("leased=0");
+        }
+    }
+
+    @Test
+    void closingTheResponseWhileAPublisherReadsClosesAtOnceAndSaysSo() throws Exception {
+        try (var server = stallingServer()) {
+            Response r = client.send(Request.get(server.uri("/x")));
+            var subscriber = new RecordingSubscriber<ByteBuffer>(Long.MAX_VALUE);
+            r.body().async().publisher().subscribe(subscriber);
+            subscriber.next(); // the reading thread is now blocked for the rest
+            r.close();
+            server.awaitClientClose(0, WAIT);
+            assertThat(subscriber.done).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .havingCause().isExactlyInstanceOf(IOException.class)
+                    .withMessageContaining(server.uri("/x").toString())
+                    .withMessageContaining("closed before it was read to its end");
+            assertThat(client.poolState()).contains("leased=0");
+        }
+    }
+
+    @Test
+    void closingTheResponseFromAnotherThreadWakesABlockedSynchronousRead() throws Exception {
+        try (var server = stallingServer()) {
+            Response r = client.send(Request.get(server.uri("/x")));
+            InputStream in = r.body().stream();
+            assertThat(in.readNBytes(10)).hasSize(10);
+            CompletableFuture<Integer> blocked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return in.read();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }, command -> Thread.ofVirtual().start(command));
+            server.awaitRequests(1, WAIT);
+            // Whether the close lands before or during the read, the read fails and says why.
+            Thread.ofPlatform().start(r::close).join();
+            assertThat(blocked).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .havingRootCause().isExactlyInstanceOf(IOException.class)
+                    .withMessageContaining("closed before it was read to its end");
+            server.awaitClientClose(0, WAIT);
+            assertThat(client.poolState()).contains("leased=0");
+        }
+    }
+
+    @Test
+    void linesEndAtLfCrlfAndALoneCr() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("a\rb\r\nc\n\nd\r"))))) {
+            try (Response r = client.send(Request.get(server.uri("/sync")))) {
+                assertThat(r.body().lines().toList()).containsExactly("a", "b", "c", "", "d");
+            }
+            Response r = client.send(Request.get(server.uri("/async")));
+            var subscriber = new RecordingSubscriber<String>(Long.MAX_VALUE);
+            r.body().async().lines().subscribe(subscriber);
+            subscriber.done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(subscriber.all).containsExactly("a", "b", "c", "", "d");
+        }
+    }
+
+    @Test
+    void aLineLongerThanTheCapFailsInsteadOfFillingTheHeap() throws Exception {
+        String body = "short\n" + "x".repeat(5000) + "\nafter\n";
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok(body))))) {
+            try (Response r = client.send(Request.get(server.uri("/sync")));
+                 var lines = r.body().lines(4096)) {
+                var it = lines.iterator();
+                assertThat(it.next()).isEqualTo("short");
+                assertThatThrownBy(it::next).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("longer than 4096 characters").hasMessageContaining("/sync");
+            }
+            Response r = client.send(Request.get(server.uri("/async")));
+            var subscriber = new RecordingSubscriber<String>(Long.MAX_VALUE);
+            r.body().async().lines(4096).subscribe(subscriber);
+            assertThat(subscriber.done).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(IllegalStateException.class);
+            assertThat(subscriber.all).containsExactly("short");
+            assertThat(client.poolState()).contains("leased=0");
+            try (Response exact = client.send(Request.get(server.uri("/exact")))) {
+                assertThat(exact.body().lines(5000).toList()).containsExactly("short", "x".repeat(5000), "after");
+            }
+        }
+    }
+
+    @Test
+    void anInvalidLineCapTakesNothingFromTheBody() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("one\n"))));
+             Response r = client.send(Request.get(server.uri("/l")))) {
+            assertThatThrownBy(() -> r.body().lines(0)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> r.body().async().lines(-1)).isInstanceOf(IllegalArgumentException.class);
+            assertThat(r.body().lines().toList()).containsExactly("one");
+        }
+    }
+}
