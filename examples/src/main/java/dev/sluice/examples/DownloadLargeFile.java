@@ -8,6 +8,7 @@ import dev.sluice.SluiceException;
 import dev.sluice.SluiceTimeoutException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
@@ -29,9 +30,14 @@ public final class DownloadLargeFile {
     }
 
     public static void main(String[] args) throws IOException {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the example; returns the exit status (0 downloaded, 1 failed, 2 usage). */
+    static int run(String[] args, PrintStream out, PrintStream err) throws IOException {
         if (args.length != 2) {
-            System.err.println("usage: DownloadLargeFile URL FILE");
-            System.exit(2);
+            err.println("usage: DownloadLargeFile URL FILE");
+            return 2;
         }
         String url = args[0];
         Path file = Path.of(args[1]);
@@ -40,28 +46,29 @@ public final class DownloadLargeFile {
              Response response = client.send(Request.get(url))) {
             response.raiseForStatus();
             long bytes = 0;
-            try (OutputStream out = Files.newOutputStream(file);
-                 WritableByteChannel channel = Channels.newChannel(out)) {
+            try (OutputStream fileOut = Files.newOutputStream(file);
+                 WritableByteChannel channel = Channels.newChannel(fileOut)) {
                 for (ByteBuffer chunk : response.body().chunks(8192)) {
                     bytes += chunk.remaining();
                     channel.write(chunk);
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("downloaded %d bytes in %.2f s (%.1f MB/s)%n", bytes, seconds, bytes / seconds / 1e6);
+            out.printf("downloaded %d bytes in %.2f s (%.1f MB/s)%n", bytes, seconds, bytes / seconds / 1e6);
+            return 0;
         } catch (HttpStatusException e) {
-            System.err.println("server said no: " + e.getMessage());
-            System.exit(1);
+            err.println("server said no: " + e.getMessage());
+            return 1;
         } catch (SluiceTimeoutException e) {
-            System.err.println("timed out: " + e.getMessage());
-            System.exit(1);
+            err.println("timed out: " + e.getMessage());
+            return 1;
         } catch (SluiceException e) {
-            System.err.println("download failed: " + e.getMessage());
-            System.exit(1);
+            err.println("download failed: " + e.getMessage());
+            return 1;
         } catch (UncheckedIOException e) {
             // The chunk iterator cannot throw checked exceptions; the typed cause is inside.
-            System.err.println("download failed: " + e.getCause().getMessage());
-            System.exit(1);
+            err.println("download failed: " + e.getCause().getMessage());
+            return 1;
         }
     }
 }

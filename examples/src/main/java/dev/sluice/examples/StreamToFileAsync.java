@@ -2,6 +2,7 @@ package dev.sluice.examples;
 
 import dev.sluice.Client;
 import dev.sluice.Request;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -20,9 +21,14 @@ public final class StreamToFileAsync {
     }
 
     public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the example; returns the exit status (0 downloaded, 1 failed, 2 usage). */
+    static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length != 2) {
-            System.err.println("usage: StreamToFileAsync URL FILE");
-            System.exit(2);
+            err.println("usage: StreamToFileAsync URL FILE");
+            return 2;
         }
         long start = System.nanoTime();
         try (Client client = Client.newClient()) {
@@ -30,10 +36,11 @@ public final class StreamToFileAsync {
                     .thenCompose(response -> response.raiseForStatusAsync()
                             .thenCompose(r -> r.body().async().transferTo(Path.of(args[1]))));
             long bytes = done.join(); // only main waits, to keep the program alive
-            System.out.printf("downloaded %d bytes in %.2f s%n", bytes, (System.nanoTime() - start) / 1e9);
+            out.printf("downloaded %d bytes in %.2f s%n", bytes, (System.nanoTime() - start) / 1e9);
+            return 0;
         } catch (CompletionException e) {
-            System.err.println("download failed: " + e.getCause().getMessage());
-            System.exit(1);
+            err.println("download failed: " + e.getCause().getMessage());
+            return 1;
         }
     }
 }
