@@ -3,6 +3,7 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.testkit.PatternBytes;
+import dev.sluice.testkit.RecordedRequest;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
@@ -118,7 +119,53 @@ class AsyncSendTest {
             CompletableFuture<byte[]> bytes = r.body().async().bytes();
             assertThat(bytes.cancel(true)).isTrue();
             server.awaitClientClose(0, WAIT);
+            assertThat(client.poolState()).contains("leased=0");
             r.close();
+        }
+    }
+
+    @Test
+    void theTotalTimeoutHoldsOnTheAsyncPath() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
+                .send(Responses.head(200, "Content-Length: 100000")).throttle(200).sendPattern(100000)));
+             Client timed = Client.builder().readTimeout(WAIT).totalTimeout(Duration.ofMillis(700)).build()) {
+            CompletableFuture<Void> f = timed.sendAsync(Request.get(server.uri("/drip")))
+                    .thenCompose(r -> r.body().async().forEach(b -> { }));
+            assertThat(f).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(TotalTimeoutException.class);
+            server.awaitClientClose(0, WAIT);
+            assertThat(timed.poolState()).contains("leased=0");
+        }
+    }
+
+    @Test
+    void waitingTooLongForAPoolSlotIsAConnectTimeoutOnTheAsyncPath() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
+                .send(Responses.head(200, "Content-Length: 10") + "01234").stallUntil("rest").send("56789")));
+             Client limited = Client.builder().maxConnections(1).poolTimeout(Duration.ofMillis(300)).build();
+             Response held = limited.send(Request.get(server.uri("/held")))) {
+            assertThat(limited.sendAsync(Request.get(server.uri("/second")))).failsWithin(WAIT)
+                    .withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(ConnectTimeoutException.class)
+                    .withMessageContaining("/second");
+            server.release("rest");
+            assertThat(held.body().text()).isEqualTo("0123456789");
+        }
+    }
+
+    @Test
+    void cancellingAnAsyncSendThatWaitsForAPoolSlotGivesUpItsPlace() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok(req.target()))));
+             Client limited = Client.builder().maxConnections(1).poolTimeout(WAIT).build()) {
+            Response held = limited.send(Request.get(server.uri("/held")));
+            CompletableFuture<Response> waiting = limited.sendAsync(Request.get(server.uri("/cancelled")));
+            assertThat(waiting.cancel(true)).isTrue();
+            held.close(); // the slot comes back; a waiter that stayed queued would take it and never give it back
+            try (Response next = limited.send(Request.get(server.uri("/next")))) {
+                assertThat(next.body().text()).isEqualTo("/next");
+            }
+            assertThat(server.requests()).extracting(RecordedRequest::target).doesNotContain("/cancelled");
+            assertThat(limited.poolState()).contains("leased=0", "waiting=0");
         }
     }
 
