@@ -161,6 +161,7 @@ public final class Runner {
         }
         clients.add(new Client("JDK HttpClient (defaults)", jvm("JdkStreams", List.of(), sl), null, 300));
         clients.add(new Client("JDK HttpClient, tuned", jvm("JdkStreams", small, sl), null, 300));
+        clients.add(new Client("raw sockets, no HTTP client (defaults)", jvm("RawStreams", List.of(), sl), null, 300));
         doc.append("## 2. 2,000 concurrent slow streams: sluice against aiohttp and the JDK HttpClient\n\n")
                 .append("2,000 GETs of a 256 KiB file served with `limit_rate 64k` (about 4 s each), all started at once; ")
                 .append("each body is read and its length checked, nothing is kept. sluice: `sendAsync` then ")
@@ -169,7 +170,10 @@ public final class Runner {
                 .append("`HttpClient.sendAsync` (default executor, HTTP/1.1) with a counting `BodySubscriber`. ")
                 .append("\"tuned\" = `").append(String.join(" ", small)).append("` for both JVM clients: flags any user can set ")
                 .append("(C1 only, the serial collector, no wait at exit for threads in native code, a small heap; the direct-memory cap is raised because sluice's ")
-                .append("read buffers are direct and under `-Xmx128m` the default cap would be 128 MiB).\n\n");
+                .append("read buffers are direct and under `-Xmx128m` the default cap would be 128 MiB). ")
+                .append("\"raw sockets\" is no HTTP client but the floor under any JVM one: a virtual thread per response, a ")
+                .append("blocking `SocketChannel`, one GET with `Connection: close` and 16 KiB reads to the end, only the ")
+                .append("body's length checked.\n\n");
         Map<String, List<Run>> runs = measure(clients, pairs, warmups);
         table(clients, runs);
         List<String[]> cmp = new ArrayList<>();
@@ -180,6 +184,10 @@ public final class Runner {
         }
         cmp.add(new String[] {"sluice forEach (defaults)", "JDK HttpClient (defaults)"});
         cmp.add(new String[] {"sluice forEach, tuned", "JDK HttpClient, tuned"});
+        cmp.add(new String[] {"sluice forEach (defaults)", "raw sockets, no HTTP client (defaults)"});
+        if (python != null) {
+            cmp.add(new String[] {"aiohttp", "raw sockets, no HTTP client (defaults)"});
+        }
         ratios(runs, cmp);
         if (!quick) {
             // One run that shows what a small heap does today; it is expected to fail.
