@@ -3,6 +3,7 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.engine.Subscribers;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
@@ -103,24 +104,9 @@ class AsyncLifecycleTest {
         try (var server = stallingServer()) {
             Response r = client.send(Request.get(server.uri("/x")));
             RuntimeException boom = new RuntimeException("onSubscribe failed");
-            Flow.Subscriber<ByteBuffer> throwing = new Flow.Subscriber<>() {
-                @Override
-                public void onSubscribe(Flow.Subscription subscription) {
-                    throw boom;
-                }
-
-                @Override
-                public void onNext(ByteBuffer item) {
-                }
-
-                @Override
-                public void onError(Throwable throwable) {
-                }
-
-                @Override
-                public void onComplete() {
-                }
-            };
+            Flow.Subscriber<ByteBuffer> throwing = Subscribers.onSubscribeOnly(subscription -> {
+                throw boom;
+            });
             assertThatThrownBy(() -> r.body().async().publisher().subscribe(throwing)).isSameAs(boom);
             server.awaitClientClose(0, WAIT);
             assertThat(client.poolState()).contains("leased=0");

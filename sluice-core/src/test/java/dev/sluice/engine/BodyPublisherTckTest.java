@@ -51,23 +51,7 @@ public class BodyPublisherTckTest extends FlowPublisherVerification<Long> {
     @Override
     public Flow.Publisher<Long> createFailedFlowPublisher() {
         BodyPublisher<Long> publisher = new BodyPublisher<>(new CountingSource(10));
-        publisher.subscribe(new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription subscription) {
-            }
-
-            @Override
-            public void onNext(Long item) {
-            }
-
-            @Override
-            public void onError(Throwable throwable) {
-            }
-
-            @Override
-            public void onComplete() {
-            }
-        });
+        publisher.subscribe(Subscribers.onSubscribeOnly(subscription -> { }));
         return publisher;
     }
 
