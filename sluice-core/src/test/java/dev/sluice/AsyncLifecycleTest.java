@@ -4,16 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.engine.Subscribers;
+import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -199,6 +207,76 @@ class AsyncLifecycleTest {
             assertThatThrownBy(() -> r.body().lines(0)).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> r.body().async().lines(-1)).isInstanceOf(IllegalArgumentException.class);
             assertThat(r.body().lines().toList()).containsExactly("one");
+        }
+    }
+
+    /**
+     * A cancel or a close from another thread must not hand the connection's buffer to another
+     * connection while this body's reader still holds views of it. Each stopped body waits,
+     * after its cancel or close, for the next response head (read by a new connection into a
+     * buffer from the pool) and then checks its last view again.
+     */
+    @Test
+    void cancelsAndClosesFromOtherThreadsNeverShowABodyAnotherResponsesBytes() throws Exception {
+        int n = 240;
+        long size = 256 * 1024;
+        long stride = 1_000_003L; // each response is a different stretch of the pattern
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: " + size))
+                .sendPattern(Long.parseLong(req.target().substring(1)) * stride, size)));
+             Client limited = Client.builder().maxConnections(8).readTimeout(WAIT).poolTimeout(WAIT).build()) {
+            ExecutorService others = Executors.newFixedThreadPool(2);
+            AtomicReference<Throwable> corruption = new AtomicReference<>();
+            AtomicReference<CompletableFuture<Void>> nextHead = new AtomicReference<>(new CompletableFuture<>());
+            Random random = new Random(42);
+            List<CompletableFuture<Object>> all = new ArrayList<>();
+            AtomicInteger whole = new AtomicInteger();
+            for (int i = 0; i < n; i++) {
+                // 0: read to the end; 1: cancel the future; 2: close the response. The last ones
+                // read to the end, so that a stopped body always has a later head to wait for.
+                int mode = i < n - 16 ? i % 3 : 0;
+                long offset = i * stride;
+                int stopAfter = 1 + random.nextInt(6);
+                all.add(limited.sendAsync(Request.get(server.uri("/" + i))).thenCompose(r -> {
+                    nextHead.getAndSet(new CompletableFuture<>()).complete(null);
+                    var verifier = new PatternBytes.Verifier(offset);
+                    var pieces = new AtomicInteger();
+                    var future = new CompletableFuture<CompletableFuture<Void>>();
+                    CompletableFuture<Void> body = r.body().async().forEach(b -> {
+                        long at = verifier.position();
+                        ByteBuffer again = b.duplicate();
+                        check(corruption, () -> verifier.update(b));
+                        if (mode != 0 && pieces.incrementAndGet() == stopAfter) {
+                            CompletableFuture<Void> head = nextHead.get();
+                            CompletableFuture.runAsync(mode == 1 ? () -> future.join().cancel(true) : r::close, others).join();
+                            head.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+                            check(corruption, () -> new PatternBytes.Verifier(at).update(again));
+                        }
+                    });
+                    future.complete(body);
+                    return body.handle((v, e) -> {
+                        if (e == null && verifier.position() == offset + size) {
+                            whole.incrementAndGet();
+                        }
+                        return null;
+                    });
+                }));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds() * 3, TimeUnit.SECONDS);
+            others.shutdown();
+            assertThat(others.awaitTermination(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(corruption.get()).isNull();
+            assertThat(whole.get()).isGreaterThanOrEqualTo(n / 3); // every body read to its end, maybe a few more
+            assertThat(limited.poolState()).contains("leased=0", "waiting=0");
+        }
+    }
+
+    private static void check(AtomicReference<Throwable> corruption, Runnable verification) {
+        try {
+            verification.run();
+        } catch (AssertionError e) {
+            corruption.compareAndSet(null, e);
+            throw e;
         }
     }
 }
