@@ -30,7 +30,9 @@ import java.util.function.Consumer;
  * {@code kotlinx-coroutines-jdk9}.
  *
  * <p>Items are owned by the subscriber: each is a fresh buffer it may keep. One subscriber per
- * body; a second one gets {@code onError(IllegalStateException)}. Errors reach {@code onError}
+ * publisher; a second one gets {@code onError(IllegalStateException)}. A body is read once, in
+ * one form: asking for a second form (another publisher, future or synchronous read) throws
+ * {@code IllegalStateException} at once, on the caller's thread. Errors reach {@code onError}
  * (and futures complete exceptionally) with the same {@link SluiceException} types as the
  * synchronous API.
  */
@@ -104,7 +106,8 @@ public final class AsyncBody {
     /**
      * Calls {@code action} with each piece of the body on a virtual thread; the buffer is a
      * view valid during the call. Completes when the body has ended; when the action throws,
-     * the connection is closed and the future completes with that exception.
+     * the connection is closed and the future completes with that exception (with the cause of
+     * an {@link java.io.UncheckedIOException}).
      */
     public CompletableFuture<Void> forEach(Consumer<ByteBuffer> action) {
         Objects.requireNonNull(action, "action");
@@ -135,9 +138,13 @@ public final class AsyncBody {
         T call() throws Exception;
     }
 
+    /**
+     * Runs {@code work} (a synchronous form of the body) on a virtual thread. The body is taken
+     * here, so a second read fails at once on the caller's thread and never disturbs the first.
+     */
     private <T> CompletableFuture<T> run(Work<T> work) {
         CompletableFuture<T> future = new CompletableFuture<>();
-        Thread.ofVirtual().name("sluice-body").start(() -> {
+        Thread worker = Thread.ofVirtual().name("sluice-body").unstarted(() -> {
             try {
                 future.complete(work.call());
             } catch (Throwable t) {
@@ -147,11 +154,13 @@ public final class AsyncBody {
                 future.completeExceptionally(t instanceof java.io.UncheckedIOException u ? u.getCause() : t);
             }
         });
+        body.reserveFor(worker);
         future.whenComplete((v, e) -> {
             if (future.isCancelled()) {
-                body.abort();
+                body.cancel();
             }
         });
+        worker.start();
         return future;
     }
 
@@ -165,7 +174,7 @@ public final class AsyncBody {
 
         @Override
         public void abort() {
-            body.abort();
+            body.cancel();
         }
 
         @Override

@@ -57,6 +57,8 @@ public final class Body implements AutoCloseable {
     private final Charset charset;
     private final OptionalLong contentLength;
     private boolean taken;
+    /** The unstarted thread an asynchronous form took the body for; see {@link #reserveFor}. */
+    private Thread reservedFor;
     private InputStream decoded;
 
     Body(Exchange exchange, List<String> decodePlan, Charset charset, OptionalLong declaredLength) {
@@ -86,10 +88,23 @@ public final class Body implements AutoCloseable {
     }
 
     private void take() {
+        if (reservedFor != null && reservedFor == Thread.currentThread()) {
+            reservedFor = null; // the asynchronous form that reserved the body is now reading it
+            return;
+        }
         if (taken) {
             throw new IllegalStateException("the body of " + exchange.uri() + " was already read");
         }
         taken = true;
+    }
+
+    /**
+     * Takes the body now, on the caller's thread, for {@code worker} to read later with the
+     * ordinary methods: a misuse (a body read twice) fails at once, before any thread starts.
+     */
+    void reserveFor(Thread worker) {
+        take();
+        reservedFor = worker;
     }
 
     private InputStream source() {
@@ -121,8 +136,13 @@ public final class Body implements AutoCloseable {
         return decodePlan == null ? raw : null;
     }
 
-    /** Closes the connection at once; safe from any thread. */
+    /** Closes the connection; for the thread reading the body. */
     void abort() {
+        exchange.abort();
+    }
+
+    /** Closes the connection at once; safe from any thread, also while another one reads. */
+    void cancel() {
         exchange.cancel();
     }
 

@@ -7,8 +7,9 @@ import java.net.URI;
 /**
  * Splits text into lines at LF, CRLF or a lone CR (the line ends {@link java.io.BufferedReader}
  * knows), without them; a last line without an end counts. Unlike {@code BufferedReader} it
- * refuses a line longer than a cap, so a server that never sends a line end cannot fill the
- * heap.
+ * refuses a line longer than a cap (in UTF-16 chars, so a character outside the BMP counts
+ * two), so a server that never sends a line end cannot fill the heap. That failure is final:
+ * the rest of the text is not split into lines after it.
  */
 final class LineSplitter {
     private static final int READ_CHARS = 8192;
@@ -25,6 +26,8 @@ final class LineSplitter {
     /** The last line ended with CR: an LF right after it belongs to that end. */
     private boolean skipLf;
     private StringBuilder line = new StringBuilder();
+    /** Set once a line broke the cap; every later call throws it again. */
+    private IllegalStateException tooLong;
 
     LineSplitter(Reader in, int maxChars, URI uri) {
         this.in = in;
@@ -46,6 +49,9 @@ final class LineSplitter {
      * @throws IllegalStateException when a line is longer than the cap
      */
     String next() throws IOException {
+        if (tooLong != null) {
+            throw tooLong;
+        }
         boolean started = false;
         while (true) {
             if (pos == end) {
@@ -88,8 +94,12 @@ final class LineSplitter {
     }
 
     private void append(int from, int to) {
-        if (line.length() + (to - from) > maxChars) {
-            throw new IllegalStateException("a line of the body of " + uri + " is longer than " + maxChars + " characters");
+        int length = line.length() + (to - from);
+        if (length > maxChars) {
+            line = new StringBuilder();
+            tooLong = new IllegalStateException("a line of the body of " + uri + " is longer than " + maxChars
+                    + " characters (" + length + " read without a line end)");
+            throw tooLong;
         }
         line.append(buf, from, to - from);
     }

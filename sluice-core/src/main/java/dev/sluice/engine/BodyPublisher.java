@@ -49,10 +49,12 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
         Pump<T> pump = new Pump<>(source, subscriber);
         try {
             subscriber.onSubscribe(pump);
-        } catch (Throwable t) {
-            // A subscriber that throws breaks §2.13; the connection must not stay leased for it.
+        } catch (RuntimeException | Error e) {
+            // A subscriber that throws breaks §2.13: its subscription counts as cancelled, and the
+            // connection must not stay leased for it. subscribe returns normally (§1.9).
             pump.cancel();
-            throw t;
+            LOG.log(System.Logger.Level.WARNING, "a body subscriber threw from onSubscribe; the subscription was cancelled", e);
+            return;
         }
         // Only now may items flow: onNext must not overlap onSubscribe (Reactive Streams §1.3).
         pump.open();

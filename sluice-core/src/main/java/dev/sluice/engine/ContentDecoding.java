@@ -176,8 +176,8 @@ public final class ContentDecoding {
                     decoded += n;
                 }
                 return n;
-            } catch (SluiceException e) {
-                throw e;
+            } catch (SluiceException | BodyClosedException e) {
+                throw e; // typed already, or closed here: not the body's fault
             } catch (IOException | RuntimeException e) {
                 throw new ProtocolViolationException(uri, "corrupt " + String.join("+", plan)
                         + " body after " + decoded + " decoded bytes: " + Failures.rootMessage(e), -1, e);

@@ -2,34 +2,36 @@ package dev.sluice.engine;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The body of an exchange as it came off the wire (framing removed, content codings kept), as
  * an {@link InputStream}. Reads copy out of the connection's buffer; {@link #nextView()} hands
  * the buffer's bytes out without a copy for callers that can take a {@link ByteBuffer}.
  *
- * <p>One thread reads at a time, but {@link #close()} may come from any thread: a thread that
- * did not do the last read (an application closing the response while a virtual thread streams
- * the body) closes the connection at once instead of draining it, and the reader, woken by the
- * close, fails with an {@link IOException} that says the body was closed. A small state
- * machine keeps a close and a read from ever running at once.
+ * <p>Theory of operation: one thread reads at a time, but {@link #close()} may come from any
+ * thread. The state says what the stream awaits: the next read ({@code IDLE}), the end of the
+ * one running ({@code READING}), nothing more ({@code CLOSED}, {@code FAILED}). A close claims
+ * the state first and decides after: only a close that finds the stream idle, from the thread
+ * that read last (or before any read), drains on its own thread; any other close, from another
+ * thread or during a read, closes the connection at once, and the reader, woken by the close,
+ * fails with a {@link BodyClosedException}. So a drain never runs beside a read, and a buffer
+ * whose views another thread may hold is never recycled. A failed read is final: the next one
+ * throws the same exception.
  */
 public final class ExchangeInputStream extends InputStream {
-    private static final int IDLE = 0;
-    private static final int READING = 1;
-    private static final int CLOSED = 2;
+    private enum State { IDLE, READING, CLOSED, FAILED }
 
     private final Exchange exchange;
-    private final AtomicInteger state = new AtomicInteger(IDLE);
-    /**
-     * The id of the thread of the last read, or -1; a close from another thread must not drain.
-     * An id, not the thread: a thread object keeps its task, and so a subscriber, reachable.
-     */
-    private volatile long readerId = -1;
+    private final AtomicReference<State> state = new AtomicReference<>(State.IDLE);
+    /** The thread of the last read; weak, since a thread object keeps its task (a subscriber) reachable. */
+    private volatile WeakReference<Thread> reader;
     private ByteBuffer view;
     private boolean eof;
+    /** Written before the state becomes FAILED. */
+    private volatile IOException failure;
 
     public ExchangeInputStream(Exchange exchange) {
         this.exchange = exchange;
@@ -55,14 +57,25 @@ public final class ExchangeInputStream extends InputStream {
         if (eof) {
             return false;
         }
-        if (!state.compareAndSet(IDLE, READING)) {
-            throw closed();
+        if (!state.compareAndSet(State.IDLE, State.READING)) {
+            State now = state.get();
+            if (now == State.FAILED) {
+                throw failure;
+            }
+            if (now == State.READING) {
+                throw new IllegalStateException("the body of " + exchange.uri() + " is being read by another thread");
+            }
+            throw new BodyClosedException(exchange.uri());
         }
-        long me = Thread.currentThread().threadId();
-        if (readerId != me) {
-            readerId = me;
+        Thread me = Thread.currentThread();
+        WeakReference<Thread> last = reader;
+        if (last == null || last.get() != me) {
+            reader = new WeakReference<>(me);
         }
         try {
+            if (exchange.isFinished() && !exchange.isBodyDone()) {
+                throw new BodyClosedException(exchange.uri()); // cancelled through the exchange itself
+            }
             while (true) {
                 view = exchange.readBody();
                 if (view == null) {
@@ -73,21 +86,19 @@ public final class ExchangeInputStream extends InputStream {
                     return true;
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            if (state.get() == CLOSED) {
+        } catch (IOException e) {
+            IOException thrown = e;
+            if (state.get() == State.CLOSED) {
                 // Closed by another thread while this one read: say so, not "connection reset".
-                IOException closed = closed();
-                closed.addSuppressed(e);
-                throw closed;
+                thrown = new BodyClosedException(exchange.uri());
+                thrown.addSuppressed(e);
             }
-            throw e;
+            failure = thrown;
+            state.compareAndSet(State.READING, State.FAILED);
+            throw thrown;
         } finally {
-            state.compareAndSet(READING, IDLE);
+            state.compareAndSet(State.READING, State.IDLE);
         }
-    }
-
-    private IOException closed() {
-        return new IOException(exchange.uri() + ": the body was closed before it was read to its end");
     }
 
     @Override
@@ -117,26 +128,21 @@ public final class ExchangeInputStream extends InputStream {
         return view == null ? 0 : view.remaining();
     }
 
-    /** Whether the body was read to its end. */
-    public boolean isComplete() {
-        return eof;
-    }
-
     /**
-     * Ends the exchange: drains a small remainder to keep the connection, else closes it. From a
-     * thread other than the reader's, or during a read, it closes the connection at once.
+     * Ends the exchange: drains a small remainder to keep the connection, else closes it. From
+     * another thread than the last reader's, or during a read, it closes the connection at once.
      */
     @Override
     public void close() {
-        long last = readerId;
-        if (last == -1 || last == Thread.currentThread().threadId()) {
-            if (state.compareAndSet(IDLE, CLOSED)) {
-                view = null;
-                exchange.close();
-                return;
-            }
+        State before = state.getAndSet(State.CLOSED);
+        if (before == State.CLOSED) {
+            return;
         }
-        if (state.getAndSet(CLOSED) != CLOSED) {
+        WeakReference<Thread> last = reader;
+        if (before == State.IDLE && (last == null || last.get() == Thread.currentThread())) {
+            view = null;
+            exchange.close();
+        } else {
             exchange.cancel();
         }
     }

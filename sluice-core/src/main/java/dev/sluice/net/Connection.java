@@ -19,7 +19,7 @@ import javax.net.ssl.SSLSocket;
  * and frees its carrier.
  *
  * <p>Not thread-safe: one exchange at a time owns a connection (through a {@link Lease}),
- * except {@link #close()}, which any thread may call to abort.
+ * except {@link #close()} and {@link #abandonBuffer()}, which any thread may call to abort.
  */
 public final class Connection {
     private final Origin origin;
