@@ -8,7 +8,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -41,12 +43,17 @@ public final class ConcurrentDownloads {
         long start = System.nanoTime();
         try (Client client = Client.builder().maxConnectionsPerHost(16).build()) {
             List<CompletableFuture<Result>> all = new ArrayList<>();
+            Set<String> names = new HashSet<>();
             for (int i = 1; i < args.length; i++) {
                 String url = args[i];
                 long t0 = System.nanoTime();
                 CompletableFuture<Long> download;
                 try {
-                    Path file = dir.resolve(fileName(url, i));
+                    String name = fileName(url, i);
+                    if (!names.add(name)) {
+                        name = i + "-" + name; // two URLs ending in the same name: keep both files
+                    }
+                    Path file = dir.resolve(name);
                     download = client.sendAsync(Request.get(url))
                             .thenCompose(Response::raiseForStatusAsync)
                             .thenCompose(r -> r.body().async().transferTo(file));

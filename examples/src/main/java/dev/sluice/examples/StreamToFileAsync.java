@@ -24,15 +24,22 @@ public final class StreamToFileAsync {
         System.exit(run(args, System.out, System.err));
     }
 
-    /** Runs the example; returns the exit status (0 downloaded, 1 failed, 2 usage). */
+    /** Runs the example; returns the exit status (0 downloaded, 1 failed, 2 usage or a bad URL). */
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length != 2) {
             err.println("usage: StreamToFileAsync URL FILE");
             return 2;
         }
+        Request request;
+        try {
+            request = Request.get(args[0]);
+        } catch (IllegalArgumentException e) {
+            err.println("invalid URL: " + e.getMessage());
+            return 2;
+        }
         long start = System.nanoTime();
         try (Client client = Client.newClient()) {
-            CompletableFuture<Long> done = client.sendAsync(Request.get(args[0]))
+            CompletableFuture<Long> done = client.sendAsync(request)
                     .thenCompose(response -> response.raiseForStatusAsync()
                             .thenCompose(r -> r.body().async().transferTo(Path.of(args[1]))));
             long bytes = done.join(); // only main waits, to keep the program alive

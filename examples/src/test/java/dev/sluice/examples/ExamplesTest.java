@@ -41,6 +41,18 @@ class ExamplesTest {
         server.createContext("/big.bin", ex -> send(ex, 200, BIG));
         server.createContext("/small.txt", ex -> send(ex, 200, SMALL));
         server.createContext("/missing", ex -> send(ex, 404, "no such file".getBytes(StandardCharsets.US_ASCII)));
+        server.createContext("/a/same.bin", ex -> send(ex, 200, SMALL));
+        server.createContext("/b/same.bin", ex -> send(ex, 200, BIG));
+        server.createContext("/cut.bin", ex -> {
+            // Promises the whole big file and sends a part: closing the exchange short of its
+            // length makes the server close the connection, a truncated body for the client.
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(200, BIG.length);
+            OutputStream o = ex.getResponseBody();
+            o.write(BIG, 0, 100_000);
+            o.flush();
+            ex.close();
+        });
         server.start();
         base = "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -112,6 +124,37 @@ class ExamplesTest {
                 .contains(base + "/missing").contains("404")
                 .contains("http://127.0.0.1:1/a b").contains("failed: ")
                 .containsPattern("total [0-9.]+ s, 2 of 4 failed");
+    }
+
+    @Test
+    void example1LeavesNoPartialFileWhenTheBodyIsCut() throws IOException {
+        Path file = dir.resolve("cut.bin");
+        assertThat(DownloadLargeFile.run(new String[] {base + "/cut.bin", file.toString()}, out, err)).isEqualTo(1);
+        assertThat(err()).startsWith("download failed: ").contains("/cut.bin");
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void example1KeepsAnExistingFileWhenTheServerSaysNo() throws IOException {
+        Path file = Files.writeString(dir.resolve("kept.txt"), "mine");
+        assertThat(DownloadLargeFile.run(new String[] {base + "/missing", file.toString()}, out, err)).isEqualTo(1);
+        assertThat(file).hasContent("mine");
+    }
+
+    @Test
+    void malformedUrlsAreUsageErrors() throws IOException {
+        assertThat(DownloadLargeFile.run(new String[] {"http://127.0.0.1:1/a b", dir.resolve("x").toString()}, out, err)).isEqualTo(2);
+        assertThat(StreamToFileAsync.run(new String[] {"http://127.0.0.1:1/a b", dir.resolve("y").toString()}, out, err)).isEqualTo(2);
+        assertThat(err()).contains("invalid URL: ");
+    }
+
+    @Test
+    void example3KeepsBothFilesWhenTwoUrlsEndInTheSameName() throws IOException {
+        Path into = dir.resolve("same");
+        assertThat(ConcurrentDownloads.run(new String[] {into.toString(), base + "/a/same.bin", base + "/b/same.bin"},
+                out, err)).isZero();
+        assertThat(Files.readAllBytes(into.resolve("same.bin"))).isEqualTo(SMALL);
+        assertThat(Files.readAllBytes(into.resolve("2-same.bin"))).isEqualTo(BIG);
     }
 
     @Test
