@@ -36,7 +36,12 @@ public final class RawStreams {
         URI url = URI.create(args.get("url"));
         int n = args.getInt("n", 2000);
         long expectedLength = Files.size(Path.of(args.get("expect-file")));
-        InetSocketAddress address = new InetSocketAddress(url.getHost(), url.getPort());
+        if (!"http".equals(url.getScheme())) {
+            throw new IllegalArgumentException("--url must be plain http: " + url);
+        }
+        int port = url.getPort() < 0 ? 80 : url.getPort();
+        String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        InetSocketAddress address = new InetSocketAddress(url.getHost(), port);
         AtomicLong ok = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
@@ -44,7 +49,7 @@ public final class RawStreams {
         List<Thread> threads = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             byte[] request = String.format(Locale.ROOT, "GET %s?i=%d HTTP/1.1\r\nHost: %s:%d\r\nConnection: close\r\n\r\n",
-                    url.getRawPath(), i, url.getHost(), url.getPort()).getBytes(StandardCharsets.ISO_8859_1);
+                    path, i, url.getHost(), port).getBytes(StandardCharsets.ISO_8859_1);
             threads.add(Thread.ofVirtual().start(() -> {
                 try {
                     long body = fetch(address, request);
