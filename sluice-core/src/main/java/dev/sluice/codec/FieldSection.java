@@ -12,7 +12,6 @@ final class FieldSection {
 
     private final String kind;
     private final int maxFields;
-    private final String tooManyMessage;
     private final ArrayList<Field> fields = new ArrayList<>();
 
     /**
@@ -22,7 +21,6 @@ final class FieldSection {
     FieldSection(String kind, int maxFields) {
         this.kind = kind;
         this.maxFields = maxFields;
-        this.tooManyMessage = "more than " + maxFields + " " + kind + " fields";
     }
 
     /** Empties the section for the next head or trailer block. */
@@ -69,7 +67,7 @@ final class FieldSection {
             }
         }
         if (fields.size() == maxFields) {
-            throw new CodecException(tooManyMessage, lineOffset, state);
+            throw new CodecException("more than " + maxFields + " " + kind + " fields", lineOffset, state);
         }
         String name = new String(line, 0, colon, StandardCharsets.ISO_8859_1);
         fields.add(new Field(name, value(line, colon + 1, length, name, lineOffset, state)));

@@ -1,7 +1,6 @@
 package dev.sluice.net;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,13 +24,18 @@ public final class Watchdog implements AutoCloseable {
     /** Signalled when the earliest scheduled time moves earlier, or on close. */
     private final Condition changed = lock.newCondition();
     /** Guarded by lock. */
-    private final TreeSet<Guard> queue = new TreeSet<>(
-            Comparator.comparingLong((Guard g) -> g.scheduledNanos).thenComparingLong(g -> g.id));
+    private final TreeSet<Guard> queue = new TreeSet<>(Watchdog::bySchedule);
     private final AtomicLong ids = new AtomicLong();
     /** Guarded by lock. */
     private Thread thread;
     /** Guarded by lock. */
     private boolean closed;
+
+    /** Queue order: when to look next, then creation (two guards due at once are both kept). */
+    private static int bySchedule(Guard a, Guard b) {
+        int c = Long.compare(a.scheduledNanos, b.scheduledNanos);
+        return c != 0 ? c : Long.compare(a.id, b.id);
+    }
 
     /** A guard whose firing runs {@code onFire} (which should close the socket). */
     public Guard newGuard(Runnable onFire) {
