@@ -315,8 +315,8 @@ public final class Body implements AutoCloseable {
         }
         Path dir = target.getParent();
         // Not Files.createTempFile: its 0600 mode would stay on the final file.
-        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toUnsignedString(
-                java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".part");
+        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toString(
+                java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1, 36) + ".part");
         boolean done = false;
         try {
             long total = 0;

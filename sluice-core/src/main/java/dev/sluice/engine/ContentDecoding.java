@@ -31,16 +31,12 @@ public final class ContentDecoding {
     private ContentDecoding() {
     }
 
+    private static final String ACCEPT_ENCODING = "gzip, deflate" + (BROTLI != null ? ", br" : "")
+            + (ZSTD != null ? ", zstd" : "");
+
     /** The Accept-Encoding value listing what this runtime can decode. */
     public static String acceptEncoding() {
-        StringBuilder b = new StringBuilder("gzip, deflate");
-        if (BROTLI != null) {
-            b.append(", br");
-        }
-        if (ZSTD != null) {
-            b.append(", zstd");
-        }
-        return b.toString();
+        return ACCEPT_ENCODING;
     }
 
     /**

@@ -90,7 +90,7 @@ public final class ConnectionPool implements AutoCloseable {
      * A connection to {@code origin}: an idle one when there is one (unless {@code fresh}), or
      * a new one. Waits in line while the limits are reached; fails with
      * {@link DeadlineExceededException} of kind {@code waitKind} when {@code deadlineNanos}
-     * passes first. A new connection must be open by {@code connectDeadline}, asked once the
+     * passes first ({@code Long.MAX_VALUE}: no deadline). A new connection must be open by {@code connectDeadline}, asked once the
      * wait is over.
      */
     public Lease acquire(Origin origin, boolean fresh, long deadlineNanos, Deadline waitKind,
@@ -106,8 +106,10 @@ public final class ConnectionPool implements AutoCloseable {
             waiting.computeIfAbsent(origin, o -> new ArrayDeque<>()).addLast(w);
             waitingCount++;
             dispatch(toClose);
+            // Long.MAX_VALUE is no deadline: an untimed wait spares each parked virtual thread a timer.
+            boolean timed = deadlineNanos != Long.MAX_VALUE;
             while (!w.isGranted()) {
-                long wait = deadlineNanos - System.nanoTime();
+                long wait = timed ? deadlineNanos - System.nanoTime() : Long.MAX_VALUE;
                 if (wait <= 0) {
                     leaveQueue(w);
                     throw new DeadlineExceededException(waitKind,
@@ -117,7 +119,11 @@ public final class ConnectionPool implements AutoCloseable {
                     w.granted = lock.newCondition();
                 }
                 try {
-                    w.granted.awaitNanos(wait);
+                    if (timed) {
+                        w.granted.awaitNanos(wait);
+                    } else {
+                        w.granted.await();
+                    }
                 } catch (InterruptedException e) {
                     if (!w.isGranted()) {
                         leaveQueue(w);
