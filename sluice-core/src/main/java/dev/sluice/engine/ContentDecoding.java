@@ -71,7 +71,7 @@ public final class ContentDecoding {
     }
 
     /** Wraps {@code raw} so that reading it undoes {@code plan}; decoding starts on the first read. */
-    public static InputStream decode(InputStream raw, List<String> plan, URI uri) {
+    public static InputStream decode(ExchangeInputStream raw, List<String> plan, URI uri) {
         return new Decoded(raw, plan, uri);
     }
 
@@ -131,11 +131,11 @@ public final class ContentDecoding {
     private static final class Decoded extends FilterInputStream {
         private final List<String> plan;
         private final URI uri;
-        private final InputStream raw;
+        private final ExchangeInputStream raw;
         private boolean opened;
         private long decoded;
 
-        Decoded(InputStream raw, List<String> plan, URI uri) {
+        Decoded(ExchangeInputStream raw, List<String> plan, URI uri) {
             super(raw);
             this.raw = raw;
             this.plan = plan;
@@ -175,6 +175,12 @@ public final class ContentDecoding {
             } catch (SluiceException | BodyClosedException e) {
                 throw e; // typed already, or closed here: not the body's fault
             } catch (IOException | RuntimeException e) {
+                if (raw.isClosed()) {
+                    // Closed by another thread mid-decode (the decoder itself may be what failed).
+                    BodyClosedException closed = new BodyClosedException(uri);
+                    closed.addSuppressed(e);
+                    throw closed;
+                }
                 throw new ProtocolViolationException(uri, "corrupt " + String.join("+", plan)
                         + " body after " + decoded + " decoded bytes: " + Failures.rootMessage(e), -1, e);
             }
@@ -199,16 +205,20 @@ public final class ContentDecoding {
             return opened ? in.available() : 0;
         }
 
+        /**
+         * The raw stream first: it decides between draining and closing at once, and wakes a
+         * reader blocked in it on another thread; only then the decoders (whose own close would
+         * otherwise fail that reader with "stream closed").
+         */
         @Override
         public void close() throws IOException {
-            try {
-                if (opened && in != raw) {
+            raw.close();
+            if (opened && in != raw) {
+                try {
                     in.close();
+                } catch (IOException ignored) {
+                    // The connection is already dealt with; a decoder that will not close holds nothing else.
                 }
-            } catch (IOException ignored) {
-                // The raw stream's close below is what frees the connection.
-            } finally {
-                raw.close();
             }
         }
     }

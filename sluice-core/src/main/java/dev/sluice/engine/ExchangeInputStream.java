@@ -123,6 +123,11 @@ public final class ExchangeInputStream extends InputStream {
         return n;
     }
 
+    /** Whether {@link #close()} has been called, from any thread. */
+    public boolean isClosed() {
+        return state.get() == State.CLOSED;
+    }
+
     @Override
     public int available() {
         return view == null ? 0 : view.remaining();
