@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.RecordedRequest;
+import dev.sluice.testkit.FullBacklog;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
@@ -135,6 +136,20 @@ class AsyncSendTest {
                     .withCauseInstanceOf(TotalTimeoutException.class);
             server.awaitClientClose(0, WAIT);
             assertThat(timed.poolState()).contains("leased=0");
+        }
+    }
+
+    @Test
+    void aConnectThatHangsIsAConnectTimeoutOnTheAsyncPath() throws Exception {
+        try (FullBacklog backlog = new FullBacklog();
+             Client timed = Client.builder().connectTimeout(Duration.ofMillis(300)).build()) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(backlog.isFull(),
+                    "this kernel refuses instead of ignoring a connect to a full queue");
+            assertThat(timed.sendAsync(Request.get(backlog.uri("/hang")))).failsWithin(WAIT)
+                    .withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(ConnectTimeoutException.class)
+                    .withMessageContaining("/hang");
+            assertThat(timed.poolState()).contains("leased=0", "waiting=0");
         }
     }
 

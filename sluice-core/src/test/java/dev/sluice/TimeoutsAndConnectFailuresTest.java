@@ -2,7 +2,9 @@ package dev.sluice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sluice.testkit.FullBacklog;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
@@ -95,6 +97,19 @@ class TimeoutsAndConnectFailuresTest {
                 server.release("rest");
                 assertThat(held.body().text()).isEqualTo("0123456789");
             }
+            assertThat(client.poolState()).contains("leased=0", "waiting=0");
+        }
+    }
+
+    @Test
+    void aConnectThatHangsIsAConnectTimeoutNamingTheUrl() throws IOException {
+        try (FullBacklog backlog = new FullBacklog();
+             Client client = Client.builder().connectTimeout(Duration.ofMillis(300)).build()) {
+            assumeTrue(backlog.isFull(), "this kernel refuses instead of ignoring a connect to a full queue");
+            assertThatThrownBy(() -> client.send(Request.get(backlog.uri("/hang"))))
+                    .isInstanceOf(ConnectTimeoutException.class)
+                    .hasMessageContaining(backlog.uri("/hang").toString())
+                    .satisfies(e -> assertThat(((ConnectTimeoutException) e).limit()).isEqualTo(Duration.ofMillis(300)));
             assertThat(client.poolState()).contains("leased=0", "waiting=0");
         }
     }

@@ -1,7 +1,9 @@
 package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sluice.testkit.FullBacklog;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
@@ -20,6 +22,18 @@ class GetNetworkFailureTest {
         assertThat(result.stdout()).isEmpty();
         assertThat(result.stderrLines()).singleElement().asString().startsWith("sluice: " + url + ": ")
                 .contains("could not connect");
+    }
+
+    @Test
+    void aConnectThatHangsHitsTheConnectTimeout() throws IOException {
+        try (var backlog = new FullBacklog()) {
+            assumeTrue(backlog.isFull(), "this kernel refuses instead of ignoring a connect to a full queue");
+            Cli.Result result = Cli.run("get", backlog.uri("/hang").toString(), "--connect-timeout", "0.3");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.TIMEOUT);
+            assertThat(result.stderrLines()).singleElement().asString()
+                    .startsWith("sluice: " + backlog.uri("/hang") + ": ").contains("0.3 s");
+        }
     }
 
     @Test
