@@ -149,8 +149,9 @@ public final class AsyncBody {
                 future.complete(work.call());
             } catch (Throwable t) {
                 // The work may have stopped mid-body (an action that threw, say): the
-                // connection must not stay leased. A no-op once the body was read whole.
-                body.abort();
+                // connection must not stay leased. A no-op once the body was read whole. A
+                // cancel, not an abort: another thread may be closing (draining) the body.
+                body.cancel();
                 future.completeExceptionally(t instanceof java.io.UncheckedIOException u ? u.getCause() : t);
             }
         });
@@ -182,7 +183,7 @@ public final class AsyncBody {
             try {
                 in.close();
             } catch (IOException e) {
-                body.abort();
+                body.cancel();
             }
         }
     }

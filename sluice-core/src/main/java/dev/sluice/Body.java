@@ -105,6 +105,7 @@ public final class Body implements AutoCloseable {
     void reserveFor(Thread worker) {
         take();
         reservedFor = worker;
+        raw.assignReader(worker); // a close from any other thread, even before the first read, cancels
     }
 
     private InputStream source() {
@@ -134,11 +135,6 @@ public final class Body implements AutoCloseable {
     /** The undecoded stream when no decoding applies (its views can be handed out), else null. */
     ExchangeInputStream rawIfUndecoded() {
         return decodePlan == null ? raw : null;
-    }
-
-    /** Closes the connection; for the thread reading the body. */
-    void abort() {
-        exchange.abort();
     }
 
     /** Closes the connection at once; safe from any thread, also while another one reads. */

@@ -332,6 +332,48 @@ class AsyncLifecycleTest {
         }
     }
 
+    @Test
+    void closingTheResponseBeforeAFutureFormStartsReadingClosesAtOnce() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
+                .send(Responses.head(200, "Content-Length: 10") + "01234").awaitClientClose()))) {
+            Response r = client.send(Request.get(server.uri("/x")));
+            CompletableFuture<byte[]> bytes = r.body().async().bytes();
+            r.close(); // the worker owns the body now: this close must not drain beside it
+            assertThat(bytes).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .havingCause().isInstanceOf(IOException.class).isNotInstanceOf(SluiceException.class)
+                    .withMessageContaining("closed before it was read to its end");
+            server.awaitClientClose(0, WAIT);
+            assertThat(client.poolState()).contains("leased=0");
+        }
+    }
+
+    @Test
+    void aSubscriberThatThrowsACheckedExceptionFromOnSubscribeDoesNotKeepTheConnection() throws Exception {
+        try (var server = stallingServer()) {
+            Response r = client.send(Request.get(server.uri("/x")));
+            r.body().async().publisher().subscribe(Subscribers.onSubscribeOnly(subscription -> sneakyThrow(new IOException("checked"))));
+            server.awaitClientClose(0, WAIT);
+            assertThat(client.poolState()).contains("leased=0");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void sneakyThrow(Throwable t) throws E {
+        throw (E) t; // how Kotlin, or Lombok's @SneakyThrows, throw a checked exception undeclared
+    }
+
+    @Test
+    void aBodyThatFailsToDecodeKeepsFailingInsteadOfYieldingRawBytes() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.status(200,
+                "not gzip at all, definitely not", "Content-Encoding: gzip"))));
+             Response r = client.send(Request.get(server.uri("/fake")))) {
+            InputStream in = r.body().stream();
+            IOException first = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> in.read(new byte[100]));
+            assertThat(first).isInstanceOf(ProtocolViolationException.class).hasMessageContaining("gzip");
+            assertThatThrownBy(() -> in.read(new byte[100])).isSameAs(first);
+        }
+    }
+
     private static void check(AtomicReference<Throwable> corruption, Runnable verification) {
         try {
             verification.run();

@@ -49,11 +49,12 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
         Pump<T> pump = new Pump<>(source, subscriber);
         try {
             subscriber.onSubscribe(pump);
-        } catch (RuntimeException | Error e) {
-            // A subscriber that throws breaks §2.13: its subscription counts as cancelled, and the
-            // connection must not stay leased for it. subscribe returns normally (§1.9).
+        } catch (Throwable t) {
+            // A subscriber that throws (checked exceptions too, thrown sneakily) breaks §2.13: its
+            // subscription counts as cancelled, and the connection must not stay leased for it.
+            // subscribe returns normally (§1.9).
             pump.cancel();
-            LOG.log(System.Logger.Level.WARNING, "a body subscriber threw from onSubscribe; the subscription was cancelled", e);
+            LOG.log(System.Logger.Level.WARNING, "a body subscriber threw from onSubscribe; the subscription was cancelled", t);
             return;
         }
         // Only now may items flow: onNext must not overlap onSubscribe (Reactive Streams §1.3).

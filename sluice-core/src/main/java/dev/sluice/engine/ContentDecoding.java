@@ -134,6 +134,8 @@ public final class ContentDecoding {
         private final ExchangeInputStream raw;
         private boolean opened;
         private long decoded;
+        /** The first failure; every later read throws it again. */
+        private IOException failure;
 
         Decoded(ExchangeInputStream raw, List<String> plan, URI uri) {
             super(raw);
@@ -144,12 +146,12 @@ public final class ContentDecoding {
 
         private void ensureOpen() throws IOException {
             if (!opened) {
-                opened = true;
                 InputStream s = raw;
                 for (String coding : plan) {
                     s = open(s, coding);
                 }
                 in = s;
+                opened = true; // only now: a chain that failed to open must not read raw bytes as decoded
             }
         }
 
@@ -162,6 +164,9 @@ public final class ContentDecoding {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (failure != null) {
+                throw failure; // a failed decode is final, as a failed body read is
+            }
             try {
                 ensureOpen();
                 int n;
@@ -173,16 +178,19 @@ public final class ContentDecoding {
                 }
                 return n;
             } catch (SluiceException | BodyClosedException e) {
+                failure = e;
                 throw e; // typed already, or closed here: not the body's fault
             } catch (IOException | RuntimeException e) {
                 if (raw.isClosed()) {
                     // Closed by another thread mid-decode (the decoder itself may be what failed).
                     BodyClosedException closed = new BodyClosedException(uri);
                     closed.addSuppressed(e);
+                    failure = closed;
                     throw closed;
                 }
-                throw new ProtocolViolationException(uri, "corrupt " + String.join("+", plan)
+                failure = new ProtocolViolationException(uri, "corrupt " + String.join("+", plan)
                         + " body after " + decoded + " decoded bytes: " + Failures.rootMessage(e), -1, e);
+                throw failure;
             }
         }
 

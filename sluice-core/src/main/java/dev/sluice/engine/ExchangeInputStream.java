@@ -123,6 +123,14 @@ public final class ExchangeInputStream extends InputStream {
         return n;
     }
 
+    /**
+     * Names the thread that will read, before it starts: a close from any other thread, even
+     * before the first read, then closes at once instead of draining beside it.
+     */
+    public void assignReader(Thread thread) {
+        reader = new WeakReference<>(thread);
+    }
+
     /** Whether {@link #close()} has been called, from any thread. */
     public boolean isClosed() {
         return state.get() == State.CLOSED;
