@@ -98,7 +98,7 @@ final class LineSplitter {
         if (length > maxChars) {
             line = new StringBuilder();
             tooLong = new IllegalStateException("a line of the body of " + uri + " is longer than " + maxChars
-                    + " characters (" + length + " read without a line end)");
+                    + " characters (" + length + " so far)");
             throw tooLong;
         }
         line.append(buf, from, to - from);
