@@ -136,6 +136,7 @@ public final class ContentDecoding {
         private long decoded;
         /** The first failure; every later read throws it again. */
         private IOException failure;
+        private boolean decodersClosed;
 
         Decoded(ExchangeInputStream raw, List<String> plan, URI uri) {
             super(raw);
@@ -179,6 +180,9 @@ public final class ContentDecoding {
                 return n;
             } catch (SluiceException | BodyClosedException e) {
                 failure = e;
+                if (raw.isClosed()) {
+                    closeDecoders(); // this thread's job when another one closed the body
+                }
                 throw e; // typed already, or closed here: not the body's fault
             } catch (IOException | RuntimeException e) {
                 if (raw.isClosed()) {
@@ -186,6 +190,7 @@ public final class ContentDecoding {
                     BodyClosedException closed = new BodyClosedException(uri);
                     closed.addSuppressed(e);
                     failure = closed;
+                    closeDecoders();
                     throw closed;
                 }
                 failure = new ProtocolViolationException(uri, "corrupt " + String.join("+", plan)
@@ -215,13 +220,23 @@ public final class ContentDecoding {
 
         /**
          * The raw stream first: it decides between draining and closing at once, and wakes a
-         * reader blocked in it on another thread; only then the decoders (whose own close would
-         * otherwise fail that reader with "stream closed").
+         * reader blocked in it on another thread. The decoders are closed here only on the
+         * reading thread; when another thread reads, it closes them itself once it sees the body
+         * closed, since a native decoder (brotli, zstd) freed under a running decode could crash
+         * the JVM.
          */
         @Override
         public void close() throws IOException {
+            boolean readerHere = raw.isReadByCurrentThread();
             raw.close();
-            if (opened && in != raw) {
+            if (readerHere) {
+                closeDecoders();
+            }
+        }
+
+        private void closeDecoders() {
+            if (opened && in != raw && !decodersClosed) {
+                decodersClosed = true;
                 try {
                     in.close();
                 } catch (IOException ignored) {

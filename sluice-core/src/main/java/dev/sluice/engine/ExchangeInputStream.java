@@ -131,6 +131,12 @@ public final class ExchangeInputStream extends InputStream {
         reader = new WeakReference<>(thread);
     }
 
+    /** Whether the calling thread did the last read (or is to do the first), or no thread is named yet. */
+    public boolean isReadByCurrentThread() {
+        WeakReference<Thread> last = reader;
+        return last == null || last.get() == Thread.currentThread();
+    }
+
     /** Whether {@link #close()} has been called, from any thread. */
     public boolean isClosed() {
         return state.get() == State.CLOSED;
@@ -151,8 +157,7 @@ public final class ExchangeInputStream extends InputStream {
         if (before == State.CLOSED) {
             return;
         }
-        WeakReference<Thread> last = reader;
-        if (before == State.IDLE && (last == null || last.get() == Thread.currentThread())) {
+        if (before == State.IDLE && isReadByCurrentThread()) {
             view = null;
             exchange.close();
         } else {
