@@ -157,6 +157,7 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
         private void run() {
             try {
                 while (true) {
+                    boolean bad;
                     lock.lock();
                     try {
                         while (demand == 0 && !cancelled && badRequest == null) {
@@ -165,13 +166,15 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                         if (cancelled) {
                             return;
                         }
-                        if (badRequest == null) {
+                        bad = badRequest != null;
+                        if (!bad) {
                             demand--;
                         }
                     } finally {
                         lock.unlock();
                     }
-                    if (failIfBadRequest()) {
+                    if (bad) {
+                        end(null);
                         return;
                     }
                     T item;
@@ -179,74 +182,77 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                         item = source.next();
                     } catch (Exception e) {
                         source.abort();
-                        if (!failIfBadRequest() && terminate()) {
-                            subscriber.onError(e);
-                        }
+                        end(e);
                         return;
                     }
                     if (item == null) {
                         source.close();
-                        if (!failIfBadRequest() && terminate()) {
-                            subscriber.onComplete();
-                        }
+                        end(null);
                         return;
                     }
-                    if (failIfBadRequest() || isCancelled()) {
+                    if (!mayDeliver()) {
                         return;
                     }
                     subscriber.onNext(item);
                 }
             } catch (Throwable t) {
                 // A subscriber that throws breaks §2.13: its subscription is cancelled.
-                terminate();
+                lock.lock();
+                try {
+                    cancelled = true;
+                } finally {
+                    lock.unlock();
+                }
                 source.abort();
                 LOG.log(System.Logger.Level.WARNING, "a body subscriber threw; the subscription was cancelled", t);
             }
         }
 
-        /** Sends onError for a request(n <= 0), once; returns whether the subscription ended so. */
-        private boolean failIfBadRequest() {
+        /**
+         * Ends the subscription: {@code onError(error)}, or {@code onComplete} when error is null,
+         * unless a {@code request(n <= 0)} is pending, whose {@code onError} goes first (§3.9).
+         * Nothing when it was cancelled already (§1.8). It counts as cancelled before the signal,
+         * so a late {@code cancel()} is a no-op (§3.7).
+         */
+        private void end(Throwable error) {
             IllegalArgumentException bad;
             lock.lock();
             try {
+                if (cancelled) {
+                    return;
+                }
+                cancelled = true;
                 bad = badRequest;
             } finally {
                 lock.unlock();
             }
-            if (bad == null) {
-                return false;
-            }
-            source.abort();
-            if (terminate()) {
+            if (bad != null) {
+                source.abort();
                 subscriber.onError(bad);
+            } else if (error != null) {
+                subscriber.onError(error);
+            } else {
+                subscriber.onComplete();
             }
-            return true;
         }
 
-        /**
-         * Marks the subscription done before a terminal signal; false when it was cancelled
-         * already (then no signal may follow, §1.8).
-         */
-        private boolean terminate() {
+        /** Whether an item read may go out: not cancelled, and no {@code request(n <= 0)} to report first. */
+        private boolean mayDeliver() {
+            boolean bad;
             lock.lock();
             try {
                 if (cancelled) {
                     return false;
                 }
-                cancelled = true;
-                return true;
+                bad = badRequest != null;
             } finally {
                 lock.unlock();
             }
-        }
-
-        private boolean isCancelled() {
-            lock.lock();
-            try {
-                return cancelled;
-            } finally {
-                lock.unlock();
+            if (bad) {
+                end(null);
+                return false;
             }
+            return true;
         }
     }
 }

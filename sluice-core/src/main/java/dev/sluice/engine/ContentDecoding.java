@@ -178,25 +178,31 @@ public final class ContentDecoding {
                     decoded += n;
                 }
                 return n;
-            } catch (SluiceException | BodyClosedException e) {
-                failure = e;
+            } catch (IOException | RuntimeException e) {
+                failure = typed(e);
                 if (raw.isClosed()) {
                     closeDecoders(); // this thread's job when another one closed the body
                 }
-                throw e; // typed already, or closed here: not the body's fault
-            } catch (IOException | RuntimeException e) {
-                if (raw.isClosed()) {
-                    // Closed by another thread mid-decode (the decoder itself may be what failed).
-                    BodyClosedException closed = new BodyClosedException(uri);
-                    closed.addSuppressed(e);
-                    failure = closed;
-                    closeDecoders();
-                    throw closed;
-                }
-                failure = new ProtocolViolationException(uri, "corrupt " + String.join("+", plan)
-                        + " body after " + decoded + " decoded bytes: " + Failures.rootMessage(e), -1, e);
                 throw failure;
             }
+        }
+
+        /**
+         * A read failure as the caller sees it: typed already or a closed body as it is, a
+         * decoder that failed because another thread closed the body as that close, and
+         * anything else as a corrupt body.
+         */
+        private IOException typed(Exception e) {
+            if (e instanceof SluiceException || e instanceof BodyClosedException) {
+                return (IOException) e;
+            }
+            if (raw.isClosed()) {
+                BodyClosedException closed = new BodyClosedException(uri);
+                closed.addSuppressed(e);
+                return closed;
+            }
+            return new ProtocolViolationException(uri, "corrupt " + String.join("+", plan)
+                    + " body after " + decoded + " decoded bytes: " + Failures.rootMessage(e), -1, e);
         }
 
         @Override

@@ -448,10 +448,7 @@ public final class Exchange implements AutoCloseable {
      * connection went back to the pool, where another exchange may be using it.
      */
     public void abort() {
-        if (finished.compareAndSet(false, true)) {
-            conn.close();
-            lease.release(false);
-        }
+        closeAndRelease(false);
     }
 
     /**
@@ -460,8 +457,14 @@ public final class Exchange implements AutoCloseable {
      * touching it); the garbage collector frees it.
      */
     public void cancel() {
+        closeAndRelease(true);
+    }
+
+    private void closeAndRelease(boolean abandonBuffer) {
         if (finished.compareAndSet(false, true)) {
-            conn.abandonBuffer();
+            if (abandonBuffer) {
+                conn.abandonBuffer();
+            }
             conn.close();
             lease.release(false);
         }

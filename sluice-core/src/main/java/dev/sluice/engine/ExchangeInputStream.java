@@ -39,15 +39,9 @@ public final class ExchangeInputStream extends InputStream {
 
     /** The next bytes as a view valid until the next call on this stream, or null at the end. */
     public ByteBuffer nextView() throws IOException {
-        if (view != null && view.hasRemaining()) {
-            ByteBuffer v = view;
-            view = null;
-            return v;
+        if ((view == null || !view.hasRemaining()) && !advance()) {
+            return null;
         }
-        return advance() ? takeView() : null;
-    }
-
-    private ByteBuffer takeView() {
         ByteBuffer v = view;
         view = null;
         return v;
