@@ -216,6 +216,8 @@ public final class Runner {
         }
     }
 
+    private static final String RAW_FILES = "raw sockets, no HTTP client (defaults)";
+
     private void scenario3(int pairs, int warmups) throws Exception {
         int n = 1000;
         int c = 16;
@@ -235,6 +237,7 @@ public final class Runner {
             clients.add(new Client("OkHttp, 16 threads", jvm("OkHttpFiles", List.of(), common), clean, 120));
             clients.add(new Client("sluice async, tuned", jvm("SluiceFiles", TUNED, cat(common, "--model", "async")), clean, 120));
             clients.add(new Client("OkHttp, 16 threads, tuned", jvm("OkHttpFiles", TUNED, common), clean, 120));
+            clients.add(new Client(RAW_FILES, jvm("RawFiles", List.of(), common), clean, 120));
             doc.append(sink.equals("file")
                     ? "## 3 and 4. 1,000 files of 1 MiB, 16 at once, into files\n\n"
                             + "1,000 distinct 1 MiB files of random bytes from nginx (no rate limit), at most 16 at once, each "
@@ -246,7 +249,11 @@ public final class Runner {
                             + "16 platform threads, `call.execute()` + Okio `writeAll` into the file, a connection pool keeping 16. "
                             + "\"in-process\" = first request to last body, without JVM or interpreter start. "
                             + "\"tuned\" = `" + String.join(" ", TUNED) + "` for both JVM clients (the same flags as in 2, "
-                            + "without the small heap): a run this short never pays back C2's compile time.\n\n"
+                            + "without the small heap): a run this short never pays back C2's compile time. "
+                            + "\"raw sockets\" is no HTTP client but the floor under any JVM one: 16 virtual threads, each with "
+                            + "one kept-alive blocking `SocketChannel`, a bare GET, the head scanned for its end and "
+                            + "`Content-Length`, the body read into one 128 KiB direct buffer and written with `FileChannel.write` "
+                            + "(or dropped).\n\n"
                     : "### The same, discarding the bodies\n\nAs above, but every body is only counted: sluice async "
                             + "`async().forEach`, sluice sync a loop over `body().any()`, aiohttp `iter_any()`, OkHttp "
                             + "`source.readAll(Okio.blackhole())`.\n\n");
@@ -262,6 +269,10 @@ public final class Runner {
             }
             cmp.add(new String[] {"sluice async, tuned", "OkHttp, 16 threads, tuned"});
             cmp.add(new String[] {"sluice sync, virtual threads", "sluice async"});
+            cmp.add(new String[] {"sluice async", RAW_FILES});
+            if (python != null) {
+                cmp.add(new String[] {"aiohttp", RAW_FILES});
+            }
             ratios(runs, cmp);
             Run a = medianOf(runs.get("sluice async"));
             target3(runs, sink, "sluice async", "OkHttp, 16 threads");
