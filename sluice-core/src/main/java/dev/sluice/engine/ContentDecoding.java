@@ -24,6 +24,12 @@ import java.util.zip.InflaterInputStream;
  */
 public final class ContentDecoding {
     private static final int INFLATE_BUFFER = 64 * 1024;
+    /**
+     * Bytes after the end of the compressed data that are ignored, as curl ignores them; past
+     * this the body is not what its Content-Encoding says. Counted from the decoders' end, so
+     * what a decoder had read ahead (up to {@link #INFLATE_BUFFER}) comes on top.
+     */
+    static final int MAX_TRAILING_BYTES = 64 * 1024;
     private static final MethodHandle BROTLI = optionalStream("com.aayushatharva.brotli4j.decoder.BrotliInputStream",
             "com.aayushatharva.brotli4j.Brotli4jLoader");
     private static final MethodHandle ZSTD = optionalStream("com.github.luben.zstd.ZstdInputStream", null);
@@ -127,12 +133,83 @@ public final class ContentDecoding {
         }
     }
 
+    /**
+     * The raw body as the decoders see it. It keeps the first failure of the raw stream, because
+     * a decoder may swallow it: {@code GZIPInputStream}, looking for another member after each
+     * one, takes any {@code IOException} there (a cut body, a read timeout) for "no more
+     * members" and reports a clean end. It also says more may come until the body has ended,
+     * so that every JDK looks for a next gzip member (the JDK 21 one looks only when
+     * {@code available()} is positive, and would drop a member that had not arrived yet).
+     */
+    private static final class RawGuard extends InputStream {
+        private final ExchangeInputStream raw;
+        private IOException failure;
+        private boolean ended;
+        /** A byte read ahead to tell an empty body from a non-empty one; -1 when none. */
+        private int pushedBack = -1;
+
+        RawGuard(ExchangeInputStream raw) {
+            this.raw = raw;
+        }
+
+        /** Whether the body has no bytes at all; reads at most one, which the next read returns. */
+        boolean isEmpty() throws IOException {
+            int b = read();
+            pushedBack = b;
+            return b < 0;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (pushedBack >= 0) {
+                int b = pushedBack;
+                pushedBack = -1;
+                return b;
+            }
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (pushedBack >= 0 && len > 0) {
+                b[off] = (byte) pushedBack;
+                pushedBack = -1;
+                return 1;
+            }
+            try {
+                int n = raw.read(b, off, len);
+                ended |= n < 0;
+                return n;
+            } catch (IOException | RuntimeException e) {
+                if (failure == null && e instanceof IOException io) {
+                    failure = io;
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public int available() {
+            return ended ? 0 : Math.max(1, raw.available() + (pushedBack >= 0 ? 1 : 0));
+        }
+
+        @Override
+        public void close() {
+            raw.close();
+        }
+    }
+
     /** Builds the decoder chain lazily (the gzip header read blocks) and types its failures. */
     private static final class Decoded extends FilterInputStream {
         private final List<String> plan;
         private final URI uri;
         private final ExchangeInputStream raw;
+        private final RawGuard guard;
         private boolean opened;
+        /** Whether the decoders reported their end and the raw body was then read to its own. */
+        private boolean finished;
         private long decoded;
         /** The first failure; every later read throws it again. */
         private IOException failure;
@@ -141,18 +218,44 @@ public final class ContentDecoding {
         Decoded(ExchangeInputStream raw, List<String> plan, URI uri) {
             super(raw);
             this.raw = raw;
+            this.guard = new RawGuard(raw);
             this.plan = plan;
             this.uri = uri;
         }
 
         private void ensureOpen() throws IOException {
             if (!opened) {
-                InputStream s = raw;
-                for (String coding : plan) {
-                    s = open(s, coding);
+                // An empty body is empty whatever its Content-Encoding says (as curl and
+                // requests have it); the decoders would call it corrupt.
+                InputStream s = guard;
+                if (!guard.isEmpty()) {
+                    for (String coding : plan) {
+                        s = open(s, coding);
+                    }
                 }
                 in = s;
                 opened = true; // only now: a chain that failed to open must not read raw bytes as decoded
+            }
+        }
+
+        /**
+         * After the decoders' end: a failure of the raw body they swallowed is thrown now, and
+         * the raw body is read to its own end, so that one cut after the compressed data is
+         * still a cut body and the connection can be reused.
+         */
+        private void finishRaw() throws IOException {
+            if (guard.failure != null) {
+                throw guard.failure;
+            }
+            byte[] scratch = new byte[8192];
+            long trailing = 0;
+            int n;
+            while ((n = guard.read(scratch, 0, scratch.length)) >= 0) {
+                trailing += n;
+                if (trailing > MAX_TRAILING_BYTES) {
+                    throw new ProtocolViolationException(uri, "more than " + MAX_TRAILING_BYTES
+                            + " bytes after the end of the " + String.join("+", plan) + " data", -1, null);
+                }
             }
         }
 
@@ -170,12 +273,18 @@ public final class ContentDecoding {
             }
             try {
                 ensureOpen();
+                if (finished) {
+                    return -1;
+                }
                 int n;
                 do {
                     n = in.read(b, off, len);
                 } while (n == 0 && len > 0);
                 if (n > 0) {
                     decoded += n;
+                } else if (n < 0) {
+                    finishRaw();
+                    finished = true;
                 }
                 return n;
             } catch (IOException | RuntimeException e) {
@@ -195,6 +304,9 @@ public final class ContentDecoding {
         private IOException typed(Exception e) {
             if (e instanceof SluiceException || e instanceof BodyClosedException) {
                 return (IOException) e;
+            }
+            if (guard.failure != null) {
+                return guard.failure; // the cause, which a decoder wrapped or replaced
             }
             if (raw.isClosed()) {
                 BodyClosedException closed = new BodyClosedException(uri);
@@ -241,7 +353,7 @@ public final class ContentDecoding {
         }
 
         private void closeDecoders() {
-            if (opened && in != raw && !decodersClosed) {
+            if (opened && in != guard && !decodersClosed) {
                 decodersClosed = true;
                 try {
                     in.close();
