@@ -48,6 +48,8 @@ public final class Body implements AutoCloseable {
     private static final int TRANSFER_BUFFER = 64 * 1024;
     /** The cap of {@link #bytes()} and {@link #text()}. */
     public static final long DEFAULT_MAX_BYTES = 64L << 20;
+    /** The most bytes one Java array can hold on common JVMs. */
+    private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
     /** The cap on one line of {@link #lines()}: a server that never ends a line cannot fill the heap. */
     public static final int DEFAULT_MAX_LINE_CHARS = 1 << 20;
 
@@ -232,8 +234,13 @@ public final class Body implements AutoCloseable {
      */
     public byte[] bytes(long maxBytes) throws IOException {
         take();
+        long cap = Math.min(MAX_ARRAY_BYTES, maxBytes);
+        if (contentLength.isPresent() && contentLength.getAsLong() > cap) {
+            close(); // known too large: fail before reading any of it
+            throw tooLarge(cap, maxBytes);
+        }
         try (InputStream in = source()) {
-            if (in == raw && contentLength.isPresent() && contentLength.getAsLong() <= maxBytes) {
+            if (in == raw && contentLength.isPresent()) {
                 // The size is known: one array of exactly that size, filled from the views.
                 byte[] all = new byte[(int) contentLength.getAsLong()];
                 int at = 0;
@@ -245,12 +252,17 @@ public final class Body implements AutoCloseable {
                 }
                 return all;
             }
-            byte[] all = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes));
-            if (all.length == maxBytes && in.read() != -1) {
-                throw new IllegalStateException("the body of " + exchange.uri() + " is larger than " + maxBytes + " bytes");
+            byte[] all = in.readNBytes((int) cap);
+            if (all.length == cap && in.read() != -1) {
+                throw tooLarge(cap, maxBytes);
             }
             return all;
         }
+    }
+
+    private IllegalStateException tooLarge(long cap, long maxBytes) {
+        return new IllegalStateException("the body of " + exchange.uri() + " is larger than " + cap + " bytes"
+                + (cap < maxBytes ? ", the most one array holds" : ""));
     }
 
     /** The whole body decoded in its charset, at most {@link #DEFAULT_MAX_BYTES}. */

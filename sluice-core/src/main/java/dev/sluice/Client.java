@@ -115,7 +115,13 @@ public final class Client implements AutoCloseable {
             Exchange ex = execute(current, timeouts);
             DecoderEvent.ResponseHead head = ex.head();
             Headers headers = toHeaders(head.headers());
-            Request next = followRedirects ? redirectFor(current, head.status(), headers, ex) : null;
+            Request next;
+            try {
+                next = followRedirects ? redirectFor(current, head.status(), headers, ex) : null;
+            } catch (RuntimeException e) {
+                ex.abort(); // never leave the connection leased, whatever went wrong
+                throw e;
+            }
             if (next == null) {
                 return newResponse(current, head, headers, history, ex);
             }
@@ -197,8 +203,11 @@ public final class Client implements AutoCloseable {
             return null;
         }
         URI next;
+        Request.Builder b;
         try {
             next = Redirects.resolve(current.uri(), location);
+            // Checked as any request URL is (credentials, the port): the server chose it.
+            b = current.toBuilder().uriForRedirect(next);
         } catch (IllegalArgumentException e) {
             ex.abort();
             throw new ProtocolViolationException(current.uri(), "invalid redirect Location \"" + location + "\": "
@@ -210,8 +219,6 @@ public final class Client implements AutoCloseable {
         if (keepBody && body != null && !body.isReplayable()) {
             return null; // The body was consumed: the caller gets the redirect itself.
         }
-        Request.Builder b = current.toBuilder();
-        b.uriForRedirect(next);
         b.method(method, keepBody ? body : null);
         if (!keepBody) {
             b.removeHeader("Content-Type").removeHeader("Content-Length").removeHeader("Transfer-Encoding");

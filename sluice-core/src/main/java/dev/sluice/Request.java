@@ -94,6 +94,9 @@ public final class Request {
         if (url.getHost() == null || url.getHost().isEmpty()) {
             throw new IllegalArgumentException("URL has no host: " + url);
         }
+        if (url.getPort() == 0 || url.getPort() > 65535) {
+            throw new IllegalArgumentException("port out of range (1-65535): " + url.getPort() + " in " + url);
+        }
         if (url.getRawUserInfo() != null) {
             throw new IllegalArgumentException("credentials in the URL are not supported (send an Authorization header): "
                     + url.getScheme() + "://" + url.getHost());

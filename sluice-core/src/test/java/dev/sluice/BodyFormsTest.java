@@ -171,6 +171,18 @@ class BodyFormsTest {
     }
 
     @Test
+    void aDeclaredLengthBeyondOneArrayFailsTypedBeforeAnyRead() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
+                .send(Responses.head(200, "Content-Length: 3000000000")).send("only a little").awaitClientClose()));
+             Client c = Client.newClient();
+             Response r = c.send(Request.get(server.uri("/huge")))) {
+            assertThatThrownBy(() -> r.body().bytes(Long.MAX_VALUE)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(server.uri("/huge").toString())
+                    .hasMessageContaining("the most one array holds");
+        }
+    }
+
+    @Test
     void transferToOutputStreamCopiesEverything() throws IOException {
         try (Response r = get("/big")) {
             var out = new ByteArrayOutputStream();

@@ -215,4 +215,45 @@ class RedirectTest {
             assertThat(r.body().text()).isEqualTo("at /caf%C3%A9");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://user:secret@127.0.0.1:1/x", "http://127.0.0.1:99999/x", "http://127.0.0.1:0/x"})
+    void anUnusableLocationIsAViolationAndFreesTheConnection(String location) throws IOException {
+        try (Client one = Client.builder().maxConnectionsPerHost(1).poolTimeout(WAIT).build();
+             var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(req.target().equals("/start")
+                     ? Responses.status(302, "", "Location: " + location)
+                     : Responses.ok("fine"))))) {
+            assertThatThrownBy(() -> one.send(Request.get(server.uri("/start"))))
+                    .isInstanceOf(ProtocolViolationException.class)
+                    .hasMessageContaining(server.uri("/start").toString())
+                    .hasMessageContaining("invalid redirect Location");
+            // The only connection the client may open to this host was given back.
+            try (Response r = one.send(Request.get(server.uri("/next")))) {
+                assertThat(r.body().text()).isEqualTo("fine");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"?page=2|/dir/list?page=2", "./a/../b/./c|/dir/b/c", "/x/../../y|/y", "../../../z|/z"})
+    void relativeLocationsResolveByRfc3986(String locationAndTarget) throws IOException {
+        String location = locationAndTarget.split("\\|")[0];
+        String target = locationAndTarget.split("\\|")[1];
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(req.target().equals("/dir/list?page=1")
+                     ? Responses.status(302, "", "Location: " + location)
+                     : Responses.ok("at " + req.target()))));
+             Response r = client.send(Request.get(server.uri("/dir/list?page=1")))) {
+            assertThat(r.body().text()).isEqualTo("at " + target);
+        }
+    }
+
+    @Test
+    void anEmptyLocationIsTheSameUrlAndSoALoop() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(
+                Responses.status(302, "", "Location: "))))) {
+            assertThatThrownBy(() -> client.send(Request.get(server.uri("/same"))))
+                    .isInstanceOf(ProtocolViolationException.class)
+                    .hasMessageContaining("redirect loop");
+        }
+    }
 }

@@ -33,14 +33,15 @@ public final class Redirects {
     }
 
     /**
-     * Resolves a Location value against the URL that sent it; a Location without a fragment
-     * inherits the original fragment (RFC 9110 §10.2.2).
+     * Resolves a Location value against the URL that sent it, by RFC 3986 §5.2 (as RFC 9110
+     * §10.2.2 asks; {@code URI.resolve} follows the older RFC 2396, which sends {@code ?page=2}
+     * to the base's directory and keeps dot segments). A Location without a fragment inherits
+     * the original fragment.
      *
      * @throws IllegalArgumentException when the value is not a usable http(s) URL
      */
     public static URI resolve(URI base, String location) {
-        URI loc = URI.create(encodeIllegal(location.trim()));
-        URI next = base.resolve(loc);
+        URI next = resolveReference(base, URI.create(encodeIllegal(location.trim())));
         String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("redirect to a non-http URL: " + location);
@@ -52,6 +53,99 @@ public final class Redirects {
             next = URI.create(next + "#" + base.getRawFragment());
         }
         return next;
+    }
+
+    /** RFC 3986 §5.2.2, on raw (still escaped) components. */
+    static URI resolveReference(URI base, URI ref) {
+        String scheme;
+        String authority;
+        String path;
+        String query;
+        if (ref.getScheme() != null) {
+            if (ref.isOpaque()) {
+                return ref; // mailto: and the like: not followed, the caller says why
+            }
+            scheme = ref.getScheme();
+            authority = ref.getRawAuthority();
+            path = removeDotSegments(orEmpty(ref.getRawPath()));
+            query = ref.getRawQuery();
+        } else {
+            scheme = base.getScheme();
+            String refPath = orEmpty(ref.getRawPath());
+            if (ref.getRawAuthority() != null) {
+                authority = ref.getRawAuthority();
+                path = removeDotSegments(refPath);
+                query = ref.getRawQuery();
+            } else {
+                authority = base.getRawAuthority();
+                if (refPath.isEmpty()) {
+                    path = orEmpty(base.getRawPath());
+                    query = ref.getRawQuery() != null ? ref.getRawQuery() : base.getRawQuery();
+                } else {
+                    path = removeDotSegments(refPath.startsWith("/") ? refPath : merge(base, refPath));
+                    query = ref.getRawQuery();
+                }
+            }
+        }
+        StringBuilder b = new StringBuilder().append(scheme).append(':');
+        if (authority != null) {
+            b.append("//").append(authority);
+        }
+        b.append(path);
+        if (query != null) {
+            b.append('?').append(query);
+        }
+        if (ref.getRawFragment() != null) {
+            b.append('#').append(ref.getRawFragment());
+        }
+        return URI.create(b.toString());
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** RFC 3986 §5.2.3. */
+    private static String merge(URI base, String refPath) {
+        String basePath = orEmpty(base.getRawPath());
+        if (base.getRawAuthority() != null && basePath.isEmpty()) {
+            return "/" + refPath;
+        }
+        return basePath.substring(0, basePath.lastIndexOf('/') + 1) + refPath;
+    }
+
+    /** RFC 3986 §5.2.4: {@code /a/b/../c/./d} is {@code /a/c/d}; never above the root. */
+    static String removeDotSegments(String path) {
+        if (path.indexOf('.') < 0) {
+            return path;
+        }
+        StringBuilder out = new StringBuilder(path.length());
+        String in = path;
+        while (!in.isEmpty()) {
+            if (in.startsWith("../")) {
+                in = in.substring(3);
+            } else if (in.startsWith("./")) {
+                in = in.substring(2);
+            } else if (in.startsWith("/./")) {
+                in = in.substring(2);
+            } else if (in.equals("/.")) {
+                in = "/";
+            } else if (in.startsWith("/../")) {
+                in = in.substring(3);
+                out.setLength(Math.max(0, out.lastIndexOf("/")));
+            } else if (in.equals("/..")) {
+                in = "/";
+                out.setLength(Math.max(0, out.lastIndexOf("/")));
+            } else if (in.equals(".") || in.equals("..")) {
+                in = "";
+            } else {
+                int next = in.indexOf('/', in.startsWith("/") ? 1 : 0);
+                int end = next < 0 ? in.length() : next;
+                out.append(in, 0, end);
+                in = in.substring(end);
+            }
+        }
+        return out.toString();
     }
 
     /**
