@@ -12,6 +12,7 @@ import dev.sluice.engine.Timeouts;
 import dev.sluice.engine.TlsContexts;
 import dev.sluice.net.BufferPool;
 import dev.sluice.net.ConnectionPool;
+import dev.sluice.net.Reuse;
 import dev.sluice.net.SocketConnector;
 import dev.sluice.net.Watchdog;
 import java.io.IOException;
@@ -238,11 +239,15 @@ public final class Client implements AutoCloseable {
         RequestBody body = request.body().orElse(null);
         // A body file too is opened before any connection is made; it is wholly sent by the
         // time the head has arrived, so it closes here.
+        // Only such a request may be sent again after an idle connection proved dead; any other
+        // waits for a connection checked first.
+        boolean retryable = IDEMPOTENT.contains(request.method()) && (body == null || body.isReplayable());
         try (FileChannel bodyFile = Exchange.openBodyFile(request.uri(), body)) {
             for (int attempt = 0; ; attempt++) {
                 Exchange ex;
                 try {
-                    ex = Exchange.open(pool, request.uri(), attempt > 0, timeouts, limits);
+                    ex = Exchange.open(pool, request.uri(), attempt > 0 ? Reuse.NEW : retryable ? Reuse.IDLE
+                            : Reuse.IDLE_CHECKED, timeouts, limits);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while waiting for a connection to " + request.uri());
@@ -253,8 +258,7 @@ public final class Client implements AutoCloseable {
                     return ex;
                 } catch (SluiceException e) {
                     ex.abort();
-                    boolean retry = attempt == 0 && ex.isReusedConnection() && ex.receivedNothing()
-                            && IDEMPOTENT.contains(request.method()) && (body == null || body.isReplayable())
+                    boolean retry = attempt == 0 && retryable && ex.isReusedConnection() && ex.receivedNothing()
                             && !(e instanceof SluiceTimeoutException);
                     if (!retry) {
                         throw e;

@@ -239,4 +239,56 @@ class RequestBodyTest {
         Request bad = Request.newBuilder(server.uri("/m")).method("GET /evil HTTP/1.1\r\nX:", null).build();
         assertThatThrownBy(() -> client.send(bad)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** A server that answers 413 to the head of an upload and closes without reading its body. */
+    private static ScriptedServer refusingUploads() throws IOException {
+        return ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead()
+                .send(Responses.status(413, "too large", "Connection: close")).close()));
+    }
+
+    @Test
+    void anAnswerThatComesBeforeALargeFileBodyIsSentWholeIsTheResponse() throws IOException {
+        Path big = dir.resolve("big.bin");
+        try (var file = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            file.setLength(64L << 20); // larger than any socket buffers, sparse on disk
+        }
+        try (var refusing = refusingUploads();
+             Response r = client.send(Request.newBuilder(refusing.uri("/upload").toString())
+                     .method("PUT", RequestBody.ofPath(big)).build())) {
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.body().text()).isEqualTo("too large");
+            assertThatThrownBy(r::raiseForStatus).isInstanceOf(HttpStatusException.class);
+        }
+    }
+
+    @Test
+    void anAnswerThatComesBeforeAStreamedBodyIsSentWholeIsTheResponse() throws IOException {
+        long length = 64L << 20;
+        InputStream zeros = new InputStream() {
+            private long left = length;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 0 : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                java.util.Arrays.fill(b, off, off + n, (byte) 0);
+                left -= n;
+                return n;
+            }
+        };
+        try (var refusing = refusingUploads();
+             Response r = client.send(Request.newBuilder(refusing.uri("/upload").toString())
+                     .method("POST", RequestBody.ofInputStream(zeros, OptionalLong.of(length))).build())) {
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.body().text()).isEqualTo("too large");
+            assertThat(client.poolState()).contains("leased=0", "idle=0");
+        }
+    }
 }

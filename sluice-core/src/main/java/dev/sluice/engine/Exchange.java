@@ -14,8 +14,10 @@ import dev.sluice.net.BufferPool;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionPool;
 import dev.sluice.net.Deadline;
+import dev.sluice.net.DeadlineExceededException;
 import dev.sluice.net.Lease;
 import dev.sluice.net.Origin;
+import dev.sluice.net.Reuse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -62,6 +64,8 @@ public final class Exchange implements AutoCloseable {
     private DecoderEvent.ResponseHead head;
     private List<Field> trailers = List.of();
     private boolean receivedAny;
+    /** Whether the response came before the request was sent whole: the connection cannot be reused. */
+    private boolean requestIncomplete;
     private boolean bodyDone;
     /** Set by whoever gives the lease back first; the connection is no longer ours after that. */
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -80,16 +84,16 @@ public final class Exchange implements AutoCloseable {
     }
 
     /**
-     * Leases a connection to the URI's origin: a pooled one unless {@code fresh}.
+     * Leases a connection to the URI's origin, a pooled one as {@code reuse} allows.
      *
      * @throws SluiceException typed: connect failure or connect timeout
      */
-    public static Exchange open(ConnectionPool pool, URI uri, boolean fresh, Timeouts timeouts, Limits limits)
+    public static Exchange open(ConnectionPool pool, URI uri, Reuse reuse, Timeouts timeouts, Limits limits)
             throws SluiceException, InterruptedException {
         long start = System.nanoTime();
         try {
             long waitDeadline = timeouts.poolDeadlineNanos();
-            Lease lease = pool.acquire(Origin.of(uri), fresh, waitDeadline,
+            Lease lease = pool.acquire(Origin.of(uri), reuse, waitDeadline,
                     waitDeadline == timeouts.totalDeadlineNanos() ? Deadline.TOTAL : Deadline.POOL,
                     timeouts::connectDeadlineNanos);
             return new Exchange(uri, lease, timeouts, limits, start);
@@ -164,10 +168,31 @@ public final class Exchange implements AutoCloseable {
             abort();
             throw new IOException(uri + ": " + e.getMessage(), e.getCause());
         } catch (IOException e) {
+            if (!(e instanceof DeadlineExceededException) && hasEarlyResponse(e)) {
+                return;
+            }
             abort();
             throw Failures.exchange(e, uri, timeouts, phase, 0);
         }
         phase = "waiting for the response head";
+    }
+
+    /**
+     * Whether the server answered before it took the whole request, the write failing because
+     * it then closed (a 413 or 401 to a large upload): RFC 9112 §9.3 has a client watch for such
+     * an answer, which says more than the broken pipe. The head it reads is then this
+     * exchange's, and the connection is closed after its body, as the request was never sent
+     * whole.
+     */
+    private boolean hasEarlyResponse(IOException writeFailure) {
+        requestIncomplete = true;
+        try {
+            readHead();
+            return true;
+        } catch (SluiceException | RuntimeException e) {
+            writeFailure.addSuppressed(e);
+            return false;
+        }
     }
 
     /**
@@ -241,6 +266,9 @@ public final class Exchange implements AutoCloseable {
 
     /** Reads the response head, skipping 1xx interim responses. */
     public DecoderEvent.ResponseHead readHead() throws SluiceException {
+        if (head != null) {
+            return head; // read already, as an answer that came before the request was sent whole
+        }
         phase = "waiting for the response head";
         try {
             while (true) {
@@ -332,7 +360,7 @@ public final class Exchange implements AutoCloseable {
         trailers = endTrailers;
         bodyDone = true;
         endNanos = System.nanoTime();
-        finish(head.persistent() && !conn.buffer().hasRemaining());
+        finish(head.persistent() && !requestIncomplete && !conn.buffer().hasRemaining());
     }
 
     /** The next decoder event, reading from the socket as the decoder needs. */

@@ -54,15 +54,15 @@ public final class ConnectionPool implements AutoCloseable {
 
     private static final class Waiter {
         final Origin origin;
-        final boolean fresh;
+        final Reuse reuse;
         final long arrival;
         Condition granted;
         Connection connection;
         boolean slot;
 
-        Waiter(Origin origin, boolean fresh, long arrival) {
+        Waiter(Origin origin, Reuse reuse, long arrival) {
             this.origin = origin;
-            this.fresh = fresh;
+            this.reuse = reuse;
             this.arrival = arrival;
         }
 
@@ -87,13 +87,13 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     /**
-     * A connection to {@code origin}: an idle one when there is one (unless {@code fresh}), or
-     * a new one. Waits in line while the limits are reached; fails with
+     * A connection to {@code origin}: an idle one when there is one and {@code reuse} allows it,
+     * or a new one. Waits in line while the limits are reached; fails with
      * {@link DeadlineExceededException} of kind {@code waitKind} when {@code deadlineNanos}
      * passes first ({@code Long.MAX_VALUE}: no deadline). A new connection must be open by {@code connectDeadline}, asked once the
      * wait is over.
      */
-    public Lease acquire(Origin origin, boolean fresh, long deadlineNanos, Deadline waitKind,
+    public Lease acquire(Origin origin, Reuse reuse, long deadlineNanos, Deadline waitKind,
                          LongSupplier connectDeadline) throws IOException, InterruptedException {
         List<Connection> toClose = new ArrayList<>();
         Waiter w;
@@ -102,7 +102,7 @@ public final class ConnectionPool implements AutoCloseable {
             if (closed) {
                 throw new IOException("the client is closed");
             }
-            w = new Waiter(origin, fresh, arrivals++);
+            w = new Waiter(origin, reuse, arrivals++);
             waiting.computeIfAbsent(origin, o -> new ArrayDeque<>()).addLast(w);
             waitingCount++;
             dispatch(toClose);
@@ -219,10 +219,10 @@ public final class ConnectionPool implements AutoCloseable {
             ArrayDeque<Waiter> q = entry.getValue();
             for (var it = q.iterator(); it.hasNext(); ) {
                 Waiter w = it.next();
-                if (w.fresh) {
+                if (w.reuse == Reuse.NEW) {
                     continue;
                 }
-                Connection c = pollIdle(w.origin, toClose);
+                Connection c = pollIdle(w.origin, w.reuse == Reuse.IDLE_CHECKED, toClose);
                 if (c == null) {
                     break;
                 }
@@ -258,7 +258,7 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    private Connection pollIdle(Origin origin, List<Connection> toClose) {
+    private Connection pollIdle(Origin origin, boolean check, List<Connection> toClose) {
         ArrayDeque<Connection> q = idle.get(origin);
         if (q == null) {
             return null;
@@ -269,7 +269,7 @@ public final class ConnectionPool implements AutoCloseable {
             idleCount--;
             c.guard().disarm();
             boolean old = now - c.idleSinceNanos > HEALTH_CHECK_AFTER_NANOS;
-            if (c.isOpen() && (!old || c.isHealthy())) {
+            if (c.isOpen() && (!(old || check) || c.isHealthy())) {
                 break;
             }
             forget(c, toClose);

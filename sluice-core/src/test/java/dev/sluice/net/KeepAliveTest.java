@@ -14,6 +14,7 @@ import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,19 +162,55 @@ class KeepAliveTest {
     }
 
     @Test
-    void aPostOnAPooledConnectionTheServerClosedIsNotRetried() throws IOException {
+    void aPostGoesOutOnANewConnectionWhenTheServerClosedThePooledOne() throws IOException {
         try (var server = ScriptedServer.start(s -> s
                 .onConnection(0, c -> c.expectRequest().send(Responses.ok("first")).close())
                 .onEveryConnection(c -> c.serveRequests())
-                .onEveryRequest((req, r) -> r.send(Responses.ok("must not be reached"))))) {
+                .onEveryRequest((req, r) -> r.send(Responses.ok(req.method() + " on a new connection"))))) {
             assertThat(get(server, "/1")).isEqualTo("first");
             server.awaitConnections(1, WAIT);
-            server.awaitOpenConnections(0, WAIT);
+            server.awaitOpenConnections(0, WAIT); // closed 50 ms or 5 s ago: a POST cannot be retried either way
+            try (Response r = client.send(Request.post(server.uri("/post").toString(), RequestBody.ofString("once")))) {
+                assertThat(r.body().text()).isEqualTo("POST on a new connection");
+            }
+            assertThat(server.awaitRequests(2, WAIT)).extracting(RecordedRequest::connectionIndex).containsExactly(0, 1);
+        }
+    }
+
+    @Test
+    void aPooledConnectionWithBytesNobodyAskedForIsNotUsedForAPost() throws Exception {
+        // A server that sends a body after a 204 (here in a later write, after the client
+        // took the 204 as whole): the stray bytes must not be read as the POST's answer.
+        CountDownLatch first = new CountDownLatch(1);
+        CountDownLatch strayWritten = new CountDownLatch(1);
+        try (var server = ScriptedServer.start(s -> s
+                .onConnection(0, c -> c.expectRequest().send(Responses.head(204))
+                        .stallUntil(first).send("stray body bytes").signal(strayWritten).serveRequests())
+                .onEveryConnection(c -> c.serveRequests())
+                .onEveryRequest((req, r) -> r.send(Responses.ok("answered " + req.method()))))) {
+            try (Response r = client.send(Request.get(server.uri("/204")))) {
+                assertThat(r.status()).isEqualTo(204);
+            }
+            first.countDown();
+            assertThat(strayWritten.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            try (Response r = client.send(Request.post(server.uri("/post").toString(), RequestBody.ofString("once")))) {
+                assertThat(r.body().text()).isEqualTo("answered POST");
+            }
+        }
+    }
+
+    @Test
+    void aPostThatAPooledConnectionLosesAfterTheCheckIsNotRetried() throws IOException {
+        try (var server = ScriptedServer.start(s -> s
+                .onConnection(0, c -> c.expectRequest().send(Responses.ok("first")).expectRequest().close())
+                .onEveryConnection(c -> c.serveRequests())
+                .onEveryRequest((req, r) -> r.send(Responses.ok("must not be reached"))))) {
+            assertThat(get(server, "/1")).isEqualTo("first");
             assertThatThrownBy(() -> client.send(Request.post(server.uri("/post").toString(), RequestBody.ofString("once"))))
                     .isInstanceOf(SluiceException.class)
                     .hasMessageContaining("/post");
             assertThat(server.connectionCount()).isEqualTo(1);
-            assertThat(server.requests()).hasSize(1);
+            assertThat(server.requests()).hasSize(2);
         }
     }
 

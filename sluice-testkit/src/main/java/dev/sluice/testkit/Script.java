@@ -146,6 +146,15 @@ public final class Script {
         return add(new Step.Stall(latch.toString(), server -> latch.await()));
     }
 
+    /**
+     * Counts {@code latch} down once every step before it has run: the test learns, say, that
+     * bytes were written (on loopback they are then in the client's receive queue).
+     */
+    public Script signal(CountDownLatch latch) {
+        Objects.requireNonNull(latch, "latch");
+        return add(new Step.Stall("signal " + latch, server -> latch.countDown()));
+    }
+
     /** Blocks until {@code future} completes (normally or not). */
     public Script stallUntil(CompletableFuture<?> future) {
         Objects.requireNonNull(future, "future");
