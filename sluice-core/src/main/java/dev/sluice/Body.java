@@ -55,7 +55,9 @@ public final class Body implements AutoCloseable {
 
     private final Exchange exchange;
     private final ExchangeInputStream raw;
+    /** The codings to undo, transfer codings first; null when there are none. */
     private final List<String> decodePlan;
+    private final boolean contentDecoded;
     private final Charset charset;
     private final OptionalLong contentLength;
     private boolean taken;
@@ -63,10 +65,12 @@ public final class Body implements AutoCloseable {
     private Thread reservedFor;
     private InputStream decoded;
 
-    Body(Exchange exchange, List<String> decodePlan, Charset charset, OptionalLong declaredLength) {
+    Body(Exchange exchange, List<String> decodePlan, boolean contentDecoded, Charset charset,
+         OptionalLong declaredLength) {
         this.exchange = exchange;
         this.raw = new ExchangeInputStream(exchange);
         this.decodePlan = decodePlan;
+        this.contentDecoded = contentDecoded;
         this.charset = charset;
         this.contentLength = decodePlan == null ? declaredLength : OptionalLong.empty();
     }
@@ -79,9 +83,12 @@ public final class Body implements AutoCloseable {
         return contentLength;
     }
 
-    /** Whether Content-Encoding is being undone. */
+    /**
+     * Whether Content-Encoding is being undone. (Transfer codings other than chunked, which a
+     * server may apply only when asked and sluice never asks, are undone whatever this says.)
+     */
     public boolean isDecoded() {
-        return decodePlan != null;
+        return contentDecoded;
     }
 
     /** The charset from Content-Type, UTF-8 when there is none. */

@@ -183,14 +183,26 @@ public final class Client implements AutoCloseable {
     }
 
     private Response newResponse(Request request, DecoderEvent.ResponseHead head, Headers headers,
-                                 List<Redirect> history, Exchange ex) {
+                                 List<Redirect> history, Exchange ex) throws ProtocolViolationException {
         // A body empty by its framing (HEAD, 204, 304, Content-Length: 0) has nothing to decode.
         boolean empty = head.framing() instanceof BodyFraming.None
                 || (head.framing() instanceof BodyFraming.FixedLength f0 && f0.length() == 0);
-        List<String> plan = decompress && !empty ? ContentDecoding.plan(headers.all("Content-Encoding")) : null;
+        List<String> transfer = null;
+        if (head.framing() instanceof BodyFraming.Chunked || head.framing() instanceof BodyFraming.UntilClose) {
+            try {
+                transfer = ContentDecoding.transferPlan(headers.all("Transfer-Encoding"),
+                        head.framing() instanceof BodyFraming.Chunked);
+            } catch (IllegalArgumentException e) {
+                ex.abort();
+                throw new ProtocolViolationException(request.uri(), e.getMessage(), -1, null);
+            }
+        }
+        List<String> content = decompress && !empty ? ContentDecoding.plan(headers.all("Content-Encoding")) : null;
+        List<String> plan = transfer == null ? content : content == null ? transfer
+                : java.util.stream.Stream.concat(transfer.stream(), content.stream()).toList();
         OptionalLong length = head.framing() instanceof BodyFraming.FixedLength f ? OptionalLong.of(f.length())
                 : head.framing() instanceof BodyFraming.None ? OptionalLong.of(0) : OptionalLong.empty();
-        Body body = new Body(ex, plan, charsetOf(headers), length);
+        Body body = new Body(ex, plan, content != null, charsetOf(headers), length);
         return new Response(request, head.status(), head.reason(), headers, history, ex, body);
     }
 
@@ -233,7 +245,7 @@ public final class Client implements AutoCloseable {
     /** Runs one exchange up to the response head, with one retry on a stale pooled connection. */
     private Exchange execute(Request request, Timeouts timeouts) throws IOException {
         List<Field> fields = requestFields(request);
-        String target = targetOf(request.uri());
+        String target = Request.targetOf(request.uri());
         // Encoding first: a request that cannot be sent fails before any connection is made.
         byte[] head = RequestEncoder.encodeHead(request.method(), target, fields);
         RequestBody body = request.body().orElse(null);
@@ -305,14 +317,6 @@ public final class Client implements AutoCloseable {
             fields.add(new Field("Content-Length", "0"));
         }
         return fields;
-    }
-
-    private static String targetOf(URI uri) {
-        String path = uri.getRawPath();
-        if (path == null || path.isEmpty()) {
-            path = "/";
-        }
-        return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
     }
 
     static Headers toHeaders(List<Field> fields) {

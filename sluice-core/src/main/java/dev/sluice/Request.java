@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.codec.RequestEncoder;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +87,15 @@ public final class Request {
         return b;
     }
 
+    /** The request target of the request line: the raw path ({@code /} when empty) and query. */
+    static String targetOf(URI uri) {
+        String path = uri.getRawPath();
+        if (path == null || path.isEmpty()) {
+            path = "/";
+        }
+        return uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
+    }
+
     static URI checkUrl(URI url) {
         String scheme = url.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
@@ -95,7 +105,14 @@ public final class Request {
             throw new IllegalArgumentException("URL has no host: " + url);
         }
         if (url.getPort() == 0 || url.getPort() > 65535) {
-            throw new IllegalArgumentException("port out of range (1-65535): " + url.getPort() + " in " + url);
+            throw new IllegalArgumentException("invalid URL " + url + ": port out of range: " + url.getPort());
+        }
+        try {
+            // The request line carries path and query as written: what it cannot carry is
+            // refused now, not when the request is sent.
+            RequestEncoder.checkTarget(targetOf(url));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid URL " + url + ": " + e.getMessage() + " (percent-encode it)");
         }
         if (url.getRawUserInfo() != null) {
             throw new IllegalArgumentException("credentials in the URL are not supported (send an Authorization header): "
@@ -168,13 +185,15 @@ public final class Request {
 
         /** Adds a header field; a name may repeat. */
         public Builder header(String name, String value) {
-            headers = headers.plus(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            RequestEncoder.checkField(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            headers = headers.plus(name, value);
             return this;
         }
 
         /** Sets a header field, replacing earlier values of it. */
         public Builder setHeader(String name, String value) {
-            headers = headers.with(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            RequestEncoder.checkField(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            headers = headers.with(name, value);
             return this;
         }
 

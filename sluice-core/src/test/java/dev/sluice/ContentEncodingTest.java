@@ -1,6 +1,7 @@
 package dev.sluice;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.testkit.RecordedRequest;
 import dev.sluice.testkit.Responses;
@@ -165,6 +166,59 @@ class ContentEncodingTest {
              Response r = client.send(Request.get(server.uri("/none")))) {
             assertThat(r.status()).isEqualTo(204);
             assertThat(r.body().bytes()).isEmpty();
+        }
+    }
+
+    private static ScriptedServer chunkedWith(byte[] body, String... headers) throws IOException {
+        String[] lines = new String[headers.length];
+        System.arraycopy(headers, 0, lines, 0, headers.length);
+        return ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.head(200, lines))
+                .send(Integer.toHexString(body.length) + "\r\n").send(body).send("\r\n0\r\n\r\n")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aTransferCodingBeforeChunkedIsUndoneEvenWhenContentEncodingIsKept(boolean decompress) throws IOException {
+        byte[] gz = TruncatedAndGarbledResponseTest.gzip(TEXT);
+        try (var server = chunkedWith(gz, "Transfer-Encoding: gzip, chunked");
+             Client client = Client.builder().decompress(decompress).build();
+             Response r = client.send(Request.get(server.uri("/te")))) {
+            assertThat(r.body().isDecoded()).as("no Content-Encoding was undone").isFalse();
+            assertThat(r.body().text()).isEqualTo(TEXT);
+        }
+    }
+
+    @Test
+    void aTransferCodingAndAContentCodingAreBothUndoneOrOnlyTheTransferOne() throws IOException {
+        byte[] once = TruncatedAndGarbledResponseTest.gzip(TEXT);
+        var twice = new ByteArrayOutputStream();
+        try (var gz = new java.util.zip.GZIPOutputStream(twice)) {
+            gz.write(once);
+        }
+        try (var server = chunkedWith(twice.toByteArray(), "Content-Encoding: gzip", "Transfer-Encoding: gzip, chunked");
+             Client decoding = Client.newClient();
+             Client raw = Client.builder().decompress(false).build()) {
+            try (Response r = decoding.send(Request.get(server.uri("/both")))) {
+                assertThat(r.body().isDecoded()).isTrue();
+                assertThat(r.body().text()).isEqualTo(TEXT);
+            }
+            try (Response r = raw.send(Request.get(server.uri("/both")))) {
+                assertThat(r.body().bytes()).as("the content as sent: gzip").isEqualTo(once);
+            }
+        }
+    }
+
+    @Test
+    void aTransferCodingThatCannotBeUndoneIsAViolationAndFreesTheConnection() throws IOException {
+        try (var server = chunkedWith("opaque".getBytes(StandardCharsets.US_ASCII), "Transfer-Encoding: compress, chunked");
+             Client one = Client.builder().maxConnections(1).build()) {
+            for (int i = 0; i < 2; i++) {
+                assertThatThrownBy(() -> one.send(Request.get(server.uri("/compress"))))
+                        .isInstanceOf(ProtocolViolationException.class)
+                        .hasMessageContaining(server.uri("/compress").toString())
+                        .hasMessageContaining("compress");
+            }
+            assertThat(one.poolState()).contains("leased=0");
         }
     }
 }

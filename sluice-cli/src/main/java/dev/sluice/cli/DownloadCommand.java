@@ -21,10 +21,12 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -64,7 +66,8 @@ import picocli.CommandLine.Spec;
             "",
             "Exit codes:",
             "  0  every file downloaded",
-            "  2  usage error: bad option, bad URL, bad line in -i FILE",
+            "  2  usage error: bad option, bad URL, malformed header, bad line in",
+            "     -i FILE; found before any download starts",
             "  3-8  one URL only: as 'sluice get' (3 HTTP status, 4 connect, 5 timeout,",
             "     6 protocol, 7 checksum mismatch, 8 local I/O error)",
             "  9  several URLs: at least one failed (see --report for which and why)",
@@ -75,6 +78,13 @@ final class DownloadCommand implements Callable<Integer> {
     private static final int MAX_JOBS = 100_000;
     /** More connections than this for one file is abuse of the server (aria2c's cap is 16 too). */
     private static final int MAX_SEGMENTS = 16;
+    /** A request whose builder checks -H fields by the library's rules. */
+    private static final Request HEADER_CHECK = Request.get("http://127.0.0.1/");
+    /**
+     * Longest part of the report's name kept in its temporary name, in UTF-8 bytes: with the
+     * dots, 13 random characters and ".tmp", the name stays well under the usual 255.
+     */
+    private static final int MAX_TEMPORARY_NAME_PREFIX_BYTES = 200;
 
     private final OutputStream stdout;
     private final PrintStream stderr;
@@ -150,6 +160,13 @@ final class DownloadCommand implements Callable<Integer> {
     private record Planned(DownloadJob job, String provisionalName) {
     }
 
+    /** A field of -H, split at its first colon and checked by {@link #parseHeader}. */
+    private record HeaderField(String name, String value) {
+    }
+
+    /** The -H fields, filled by {@link #checkOptions}. */
+    private final List<HeaderField> headerFields = new ArrayList<>();
+
     DownloadCommand(OutputStream stdout, PrintStream stderr) {
         this.stdout = stdout;
         this.stderr = stderr;
@@ -172,13 +189,10 @@ final class DownloadCommand implements Callable<Integer> {
         } catch (IOException e) {
             return localError(ErrorLine.cannot("create directory", dir, e), e);
         }
-        if (reportFile != null) {
-            Path parent = reportFile.toAbsolutePath().getParent();
-            if (Files.isDirectory(reportFile) || parent == null || !Files.isDirectory(parent)) {
-                // Found before the downloads, not after an hour of them.
-                return localError("cannot write report " + reportFile + ": "
-                        + (Files.isDirectory(reportFile) ? "is a directory" : "no such directory"), null);
-            }
+        String reportProblem = reportFile == null ? null : reportProblem();
+        if (reportProblem != null) {
+            // Found before the downloads, not after an hour of them.
+            return localError("cannot write report " + reportFile + ": " + reportProblem, null);
         }
         PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
         int code = run(dir, planned, out);
@@ -201,9 +215,8 @@ final class DownloadCommand implements Callable<Integer> {
                     .resume(resume)
                     .segments(segments)
                     .listener(progress);
-            for (String h : headers) {
-                int colon = h.indexOf(':');
-                b.header(h.substring(0, colon).strip(), h.substring(colon + 1).strip());
+            for (HeaderField h : headerFields) {
+                b.header(h.name(), h.value());
             }
             if (perHost != null) {
                 b.perHost(perHost);
@@ -227,7 +240,8 @@ final class DownloadCommand implements Callable<Integer> {
             try {
                 writeAtomically(reportFile, report.toJson());
             } catch (IOException e) {
-                ErrorLine.print(stderr, ErrorLine.cannot("write report", reportFile, e), e);
+                // Named as given: the error may name the temporary file instead.
+                ErrorLine.print(stderr, "cannot write report " + reportFile + ": " + ErrorLine.reason(e), e);
                 return code == ExitCodes.OK ? ExitCodes.LOCAL_IO : code;
             }
         }
@@ -284,15 +298,34 @@ final class DownloadCommand implements Callable<Integer> {
         if (segments > MAX_SEGMENTS) {
             throw usage("-s must be at most " + MAX_SEGMENTS + ": " + segments);
         }
+        headerFields.clear();
         for (String h : headers) {
-            int colon = h.indexOf(':');
-            if (colon <= 0) {
-                throw usage("invalid header '" + h + "': expected 'Name: value'");
-            }
+            headerFields.add(parseHeader(h));
         }
         if (urls.isEmpty() && inputFile == null) {
             throw usage("no URL given: name URLs or -i FILE");
         }
+    }
+
+    /**
+     * {@code Name: value} read as {@code get} reads it (the name as written, the value
+     * stripped) and checked now by the library's own rules for a field it can send (a name is
+     * a token, a value has no control character but HTAB): found later, a bad field would fail
+     * every download on its own.
+     */
+    private HeaderField parseHeader(String h) {
+        int colon = h.indexOf(':');
+        if (colon <= 0) {
+            throw usage("invalid header '" + h + "': expected 'Name: value'");
+        }
+        String name = h.substring(0, colon);
+        String value = h.substring(colon + 1).strip();
+        try {
+            HEADER_CHECK.toBuilder().header(name, value);
+        } catch (IllegalArgumentException e) {
+            throw usage("invalid header '" + h + "': " + e.getMessage());
+        }
+        return new HeaderField(name, value);
     }
 
     /** The jobs: URLs of the command line first, then the lines of -i FILE. */
@@ -347,7 +380,7 @@ final class DownloadCommand implements Callable<Integer> {
         String prefix = where == null ? "" : where + ": ";
         URI uri;
         try {
-            uri = Request.newBuilder(url).build().uri();
+            uri = Request.newBuilder(url).build().uri(); // checks what the request line cannot carry too
         } catch (IllegalArgumentException e) {
             throw usage(prefix + e.getMessage());
         }
@@ -384,16 +417,62 @@ final class DownloadCommand implements Callable<Integer> {
         return b.build();
     }
 
-    /** Writes {@code text} to a temporary file beside {@code file}, then renames it over {@code file}. */
+    /** Why --report FILE cannot be written, or null when it can be as far as can be told before trying. */
+    private String reportProblem() {
+        if (Files.isDirectory(reportFile)) {
+            return "is a directory";
+        }
+        Path parent = reportFile.toAbsolutePath().getParent();
+        Path shown = reportFile.getParent() != null ? reportFile.getParent() : parent;
+        if (!Files.isDirectory(parent)) {
+            return Files.exists(parent) ? shown + " is not a directory" : "no such directory " + shown;
+        }
+        if (!Files.isWritable(parent)) {
+            return "permission denied";
+        }
+        return null;
+    }
+
+    /**
+     * Writes {@code text} to a new file beside {@code file}, then renames it over {@code file}.
+     * Not {@link Files#createTempFile}: its mode 0600 would stay on the report, which is to get
+     * the mode of any new file (0666 less the umask).
+     */
     private static void writeAtomically(Path file, String text) throws IOException {
         Path absolute = file.toAbsolutePath();
-        Path temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
+        Path temporary = absolute.resolveSibling(temporaryName(absolute.getFileName().toString()));
+        OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        boolean moved = false;
         try {
-            Files.writeString(temporary, text + "\n", StandardCharsets.UTF_8);
+            try (out) {
+                out.write((text + "\n").getBytes(StandardCharsets.UTF_8));
+            }
             Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
         } finally {
-            Files.deleteIfExists(temporary);
+            if (!moved) {
+                Files.deleteIfExists(temporary);
+            }
         }
+    }
+
+    /**
+     * {@code .NAME.RANDOM.tmp}, with NAME cut to {@link #MAX_TEMPORARY_NAME_PREFIX_BYTES} so that
+     * a report named up to the file system's limit (255 bytes) still has a temporary file.
+     */
+    private static String temporaryName(String name) {
+        int end = 0;
+        int bytes = 0;
+        while (end < name.length()) {
+            int cp = name.codePointAt(end);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; // its UTF-8 length
+            if (bytes + size > MAX_TEMPORARY_NAME_PREFIX_BYTES) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(cp);
+        }
+        return "." + name.substring(0, end) + "." + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + ".tmp";
     }
 
     private ParameterException usage(String message) {

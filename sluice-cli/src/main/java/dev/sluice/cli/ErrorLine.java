@@ -75,18 +75,36 @@ final class ErrorLine {
 
     /** A local I/O error in words: {@code out/a.bin: permission denied}. */
     static String localReason(IOException e) {
-        String fallback = switch (e) {
+        String fallback = fallbackReason(e);
+        if (e instanceof FileSystemException fs) {
+            // Its message is "file[ -> other][: reason]"; the JDK often leaves the reason out.
+            return fs.getReason() == null && fallback != null ? fs.getMessage() + ": " + fallback : fs.getMessage();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /**
+     * Only the cause of a local I/O error, for a message that names the file itself:
+     * {@code permission denied}, where {@link #localReason} would name the file the error
+     * happened to (a temporary one, say).
+     */
+    static String reason(IOException e) {
+        String fallback = fallbackReason(e);
+        if (e instanceof FileSystemException fs && (fs.getReason() != null || fallback != null)) {
+            return fs.getReason() != null ? fs.getReason() : fallback;
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    /** The words for the exceptions the JDK often throws without a reason. */
+    private static String fallbackReason(IOException e) {
+        return switch (e) {
             case AccessDeniedException denied -> "permission denied";
             case NoSuchFileException missing -> "no such file or directory";
             case FileAlreadyExistsException exists -> "file exists";
             case DirectoryNotEmptyException notEmpty -> "is a directory that is not empty";
             default -> null;
         };
-        if (e instanceof FileSystemException fs) {
-            // Its message is "file[ -> other][: reason]"; the JDK often leaves the reason out.
-            return fs.getReason() == null && fallback != null ? fs.getMessage() + ": " + fallback : fs.getMessage();
-        }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Whether stack traces are wanted ({@code SLUICE_DEBUG=1}). */

@@ -69,6 +69,26 @@ public final class RequestEncoder {
         return out;
     }
 
+    /**
+     * Checks a header field as {@link #encodeHead} would, so that a request can refuse it when
+     * it is built rather than when it is sent.
+     *
+     * @throws IllegalArgumentException naming the field and the character
+     */
+    public static void checkField(String name, String value) {
+        requireToken("header name", name);
+        requireValue(new Field(name, value));
+    }
+
+    /**
+     * Checks a request target as {@link #encodeHead} would.
+     *
+     * @throws IllegalArgumentException naming the character
+     */
+    public static void checkTarget(String target) {
+        requireTarget(target);
+    }
+
     private static void requireToken(String what, String s) {
         if (s.isEmpty()) {
             throw new IllegalArgumentException(what + " is empty");

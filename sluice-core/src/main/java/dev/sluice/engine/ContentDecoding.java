@@ -67,6 +67,38 @@ public final class ContentDecoding {
         return codings.isEmpty() ? null : codings;
     }
 
+    /**
+     * The transfer codings to undo besides a final chunked (which the codec undoes), in the
+     * order to undo them, or null when there are none. RFC 9112 §6.1 makes them the message's,
+     * not the content's: they are undone even when Content-Encoding is kept as sent.
+     *
+     * @param chunkedUndone whether the framing is chunked, so the last coding is the codec's
+     * @throws IllegalArgumentException naming a transfer coding that cannot be undone here
+     */
+    public static List<String> transferPlan(List<String> transferEncodingValues, boolean chunkedUndone) {
+        List<String> codings = new ArrayList<>();
+        for (String value : transferEncodingValues) {
+            for (String token : value.split(",")) {
+                int semicolon = token.indexOf(';');
+                String c = (semicolon < 0 ? token : token.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+                if (!c.isEmpty()) {
+                    codings.add(0, c);
+                }
+            }
+        }
+        if (chunkedUndone && !codings.isEmpty()) {
+            codings.removeFirst();
+        }
+        codings.removeIf(c -> c.equals("identity"));
+        for (String c : codings) {
+            if (!c.equals("gzip") && !c.equals("x-gzip") && !c.equals("deflate")) {
+                throw new IllegalArgumentException("the body is in a transfer coding that cannot be undone: " + c
+                        + (c.equals("chunked") ? " (not the final coding)" : ""));
+            }
+        }
+        return codings.isEmpty() ? null : codings;
+    }
+
     private static boolean isSupported(String coding) {
         return switch (coding) {
             case "gzip", "x-gzip", "deflate" -> true;
