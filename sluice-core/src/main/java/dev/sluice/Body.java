@@ -50,6 +50,8 @@ public final class Body implements AutoCloseable {
     public static final long DEFAULT_MAX_BYTES = 64L << 20;
     /** The most bytes one Java array can hold on common JVMs. */
     private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+    /** The most of a target's name, in UTF-8 bytes, kept in its temporary file's name. */
+    private static final int MAX_TEMPORARY_NAME_BYTES = 200;
     /** The cap on one line of {@link #lines()}: a server that never ends a line cannot fill the heap. */
     public static final int DEFAULT_MAX_LINE_CHARS = 1 << 20;
 
@@ -313,6 +315,29 @@ public final class Body implements AutoCloseable {
     }
 
     /**
+     * How the temporary file of {@link #transferTo(Path)} beside {@code target} begins: a dot,
+     * the target's name cut to {@value #MAX_TEMPORARY_NAME_BYTES} UTF-8 bytes (so that a name
+     * near the file system's 255-byte limit still has a temporary file), and a dot; a random
+     * base-36 number and {@code .part} follow. A program that must remove it after being
+     * stopped midway (a shutdown hook, a later run) finds it by this prefix.
+     */
+    public static String temporaryPrefix(Path target) {
+        String name = target.getFileName().toString();
+        int end = 0;
+        int bytes = 0;
+        while (end < name.length()) {
+            int cp = name.codePointAt(end);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; // its length in UTF-8
+            if (bytes + size > MAX_TEMPORARY_NAME_BYTES) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(cp);
+        }
+        return "." + name.substring(0, end) + ".";
+    }
+
+    /**
      * Streams the body into {@code file}: into a temporary file beside it, renamed over it once
      * the body has arrived whole. On any failure nothing is left at {@code file} and the
      * temporary file is deleted. Returns the bytes written.
@@ -330,7 +355,7 @@ public final class Body implements AutoCloseable {
         }
         Path dir = target.getParent();
         // Not Files.createTempFile: its 0600 mode would stay on the final file.
-        Path tmp = dir.resolve("." + target.getFileName() + "." + Long.toString(
+        Path tmp = dir.resolve(temporaryPrefix(target) + Long.toString(
                 java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1, 36) + ".part");
         boolean done = false;
         try {

@@ -183,6 +183,15 @@ class BodyFormsTest {
     }
 
     @Test
+    void theTemporaryNameKeepsAtMost200BytesOfTheTargetsName() {
+        assertThat(Body.temporaryPrefix(Path.of("/d/out.bin"))).isEqualTo(".out.bin.");
+        String long255 = "\u00e9".repeat(127) + "x"; // 255 bytes in UTF-8
+        String prefix = Body.temporaryPrefix(Path.of(long255));
+        assertThat(prefix).isEqualTo("." + "\u00e9".repeat(100) + ".");
+        assertThat(prefix.getBytes(StandardCharsets.UTF_8).length + 13 + ".part".length()).isLessThanOrEqualTo(255);
+    }
+
+    @Test
     void transferToOutputStreamCopiesEverything() throws IOException {
         try (Response r = get("/big")) {
             var out = new ByteArrayOutputStream();

@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.Body;
 import dev.sluice.Client;
 import dev.sluice.Request;
 import dev.sluice.download.Checksum;
@@ -80,11 +81,6 @@ final class DownloadCommand implements Callable<Integer> {
     private static final int MAX_SEGMENTS = 16;
     /** A request whose builder checks -H fields by the library's rules. */
     private static final Request HEADER_CHECK = Request.get("http://127.0.0.1/");
-    /**
-     * Longest part of the report's name kept in its temporary name, in UTF-8 bytes: with the
-     * dots, 13 random characters and ".tmp", the name stays well under the usual 255.
-     */
-    private static final int MAX_TEMPORARY_NAME_PREFIX_BYTES = 200;
 
     private final OutputStream stdout;
     private final PrintStream stderr;
@@ -440,7 +436,7 @@ final class DownloadCommand implements Callable<Integer> {
      */
     private static void writeAtomically(Path file, String text) throws IOException {
         Path absolute = file.toAbsolutePath();
-        Path temporary = absolute.resolveSibling(temporaryName(absolute.getFileName().toString()));
+        Path temporary = absolute.resolveSibling(temporaryName(absolute));
         OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         boolean moved = false;
         try {
@@ -456,23 +452,9 @@ final class DownloadCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * {@code .NAME.RANDOM.tmp}, with NAME cut to {@link #MAX_TEMPORARY_NAME_PREFIX_BYTES} so that
-     * a report named up to the file system's limit (255 bytes) still has a temporary file.
-     */
-    private static String temporaryName(String name) {
-        int end = 0;
-        int bytes = 0;
-        while (end < name.length()) {
-            int cp = name.codePointAt(end);
-            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4; // its UTF-8 length
-            if (bytes + size > MAX_TEMPORARY_NAME_PREFIX_BYTES) {
-                break;
-            }
-            bytes += size;
-            end += Character.charCount(cp);
-        }
-        return "." + name.substring(0, end) + "." + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + ".tmp";
+    /** {@code .NAME.RANDOM.tmp}, NAME cut as the library cuts its own temporary names. */
+    private static String temporaryName(Path file) {
+        return Body.temporaryPrefix(file) + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + ".tmp";
     }
 
     private ParameterException usage(String message) {

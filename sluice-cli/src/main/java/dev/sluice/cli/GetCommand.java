@@ -298,14 +298,14 @@ final class GetCommand implements Callable<Integer> {
     /**
      * The shutdown hook: removes the temporary file of an interrupted transfer and FILE.
      * {@link Body#transferTo(Path)} names its temporary file {@code .FILE.RANDOM.part} beside
-     * FILE and does not expose it, so it is found by that pattern.
+     * FILE ({@link Body#temporaryPrefix}) and does not expose it, so it is found by that pattern.
      */
     private void removeUnfinishedOutput() {
         if (finished || isDevice(output)) {
             return;
         }
         Path target = output.toAbsolutePath();
-        String prefix = "." + target.getFileName() + ".";
+        String prefix = Body.temporaryPrefix(target);
         try (DirectoryStream<Path> temporary = Files.newDirectoryStream(target.getParent(), p -> {
             String name = p.getFileName().toString();
             return name.startsWith(prefix) && name.endsWith(".part")

@@ -38,6 +38,19 @@ class GetToFileTest {
     }
 
     @Test
+    void aNameNearTheFileSystemsLimitIsWrittenToo() throws IOException {
+        // 240 bytes: allowed, though ".NAME.RANDOM.part" in full would not be.
+        String name = "n".repeat(236) + ".bin";
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("long name"))))) {
+            Cli.Result result = Cli.run("get", server.uri("/f").toString(), "-o", dir.resolve(name).toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(dir.resolve(name)).hasContent("long name");
+            assertThat(filesIn(dir)).containsExactly(name);
+        }
+    }
+
+    @Test
     void aSuccessReplacesAnEarlierFile() throws IOException {
         Path file = Files.writeString(dir.resolve("out.txt"), "old and longer content");
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("new"))))) {
