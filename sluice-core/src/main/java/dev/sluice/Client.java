@@ -4,6 +4,7 @@ import dev.sluice.codec.BodyFraming;
 import dev.sluice.codec.DecoderEvent;
 import dev.sluice.codec.Field;
 import dev.sluice.codec.Limits;
+import dev.sluice.codec.MediaTypes;
 import dev.sluice.codec.RequestEncoder;
 import dev.sluice.engine.ContentDecoding;
 import dev.sluice.engine.Exchange;
@@ -329,20 +330,14 @@ public final class Client implements AutoCloseable {
         return Headers.ofTrusted(nv);
     }
 
+    /** The charset Content-Type names; UTF-8 when it names none or one this runtime lacks (as requests does). */
     private static Charset charsetOf(Headers headers) {
-        String type = headers.first("Content-Type").orElse("");
-        for (String param : type.split(";")) {
-            String p = param.trim();
-            if (p.regionMatches(true, 0, "charset=", 0, 8)) {
-                String name = p.substring(8).trim().replace("\"", "");
-                try {
-                    return Charset.forName(name);
-                } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-                    return StandardCharsets.UTF_8;
-                }
-            }
+        String name = MediaTypes.parameter(headers.first("Content-Type").orElse(""), "charset").orElse(null);
+        try {
+            return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            return StandardCharsets.UTF_8;
         }
-        return StandardCharsets.UTF_8;
     }
 
     /** Connections open (idle ones included) and waiting, for diagnostics: {@code ConnectionPool[leased=1 idle=2 waiting=0 hosts=1]}. */

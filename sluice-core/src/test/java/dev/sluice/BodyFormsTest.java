@@ -192,6 +192,19 @@ class BodyFormsTest {
     }
 
     @Test
+    void textUsesTheCharsetParameterNotOneInsideAQuotedString() throws IOException {
+        byte[] utf16 = "gr\u00fc\u00dfe".getBytes(StandardCharsets.UTF_16BE);
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Type: text/plain; format=\"a;charset=x\"; charset=utf-16be",
+                        "Content-Length: " + utf16.length)).send(utf16)));
+             Client c = Client.newClient();
+             Response r = c.send(Request.get(server.uri("/utf16")))) {
+            assertThat(r.body().charset()).isEqualTo(StandardCharsets.UTF_16BE);
+            assertThat(r.body().text()).isEqualTo("gr\u00fc\u00dfe");
+        }
+    }
+
+    @Test
     void transferToOutputStreamCopiesEverything() throws IOException {
         try (Response r = get("/big")) {
             var out = new ByteArrayOutputStream();
