@@ -1,14 +1,18 @@
 package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.RecordedRequest;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,27 +20,46 @@ import org.junit.jupiter.api.io.TempDir;
 class DownloadRetryAndResumeTest {
     private static final int LENGTH = 100_000;
     private static final int ALREADY_THERE = 30_000;
+    private static final String ETAG = "\"v1\"";
 
     @TempDir
     Path dir;
 
-    /** Answers a Range request for bytes=N- with a 206 of the rest, anything else with the whole body. */
+    /**
+     * Answers a Range request for bytes=N- under If-Range: "v1" with a 206 of the rest, anything
+     * else with the whole body; both under ETag "v1".
+     */
     private static ScriptedServer rangeServer() throws IOException {
         return ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
             String range = req.header("Range");
-            if (range != null && range.matches("bytes=\\d+-")) {
+            if (range != null && range.matches("bytes=\\d+-") && ETAG.equals(req.header("If-Range"))) {
                 long from = Long.parseLong(range.substring(6, range.length() - 1));
-                r.send(Responses.head(206, "Content-Length: " + (LENGTH - from),
+                r.send(Responses.head(206, "Content-Length: " + (LENGTH - from), "ETag: " + ETAG,
                         "Content-Range: bytes " + from + "-" + (LENGTH - 1) + "/" + LENGTH)).sendPattern(from, LENGTH - from);
             } else {
-                r.send(Responses.head(200, "Content-Length: " + LENGTH)).sendPattern(LENGTH);
+                r.send(Responses.head(200, "Content-Length: " + LENGTH, "ETag: " + ETAG)).sendPattern(LENGTH);
             }
         }));
     }
 
+    /**
+     * A part file as an earlier run leaves it: its validator in an extended attribute (without
+     * one, --continue starts over rather than risk splicing two versions of the file).
+     */
+    private static void writePartFile(Path part) throws IOException {
+        Files.write(part, PatternBytes.bytes(0, ALREADY_THERE));
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
+        assumeTrue(view != null, "no extended attributes here");
+        try {
+            view.write("sluice.validator", ByteBuffer.wrap(ETAG.getBytes(StandardCharsets.ISO_8859_1)));
+        } catch (IOException | UnsupportedOperationException e) {
+            assumeTrue(false, "no extended attributes here: " + e);
+        }
+    }
+
     @Test
     void continueResumesAPartFileWithARangeRequest() throws IOException {
-        Files.write(dir.resolve("big.bin.part"), PatternBytes.bytes(0, ALREADY_THERE));
+        writePartFile(dir.resolve("big.bin.part"));
         try (var server = rangeServer()) {
             Cli.Result result = Cli.run("download", server.uri("/files/big.bin").toString(), "-d", dir.toString(),
                     "-c", "--report", dir.resolve("r.json").toString());
@@ -67,7 +90,7 @@ class DownloadRetryAndResumeTest {
     @Test
     void continueResumesAPartFileNamedInTheInputFile() throws IOException {
         Path out = Files.createDirectories(dir.resolve("out/sub"));
-        Files.write(out.resolve("named.bin.part"), PatternBytes.bytes(0, ALREADY_THERE));
+        writePartFile(out.resolve("named.bin.part"));
         try (var server = rangeServer()) {
             Path list = Files.writeString(dir.resolve("list.txt"), server.uri("/x") + "\tsub/named.bin\n");
             Cli.Result result = Cli.run("download", "-i", list.toString(), "-d", dir.resolve("out").toString(), "--continue");
@@ -76,6 +99,18 @@ class DownloadRetryAndResumeTest {
             assertThat(server.requests()).singleElement()
                     .extracting(req -> req.header("Range")).isEqualTo("bytes=" + ALREADY_THERE + "-");
             assertThat(Files.readAllBytes(out.resolve("named.bin"))).isEqualTo(PatternBytes.bytes(0, LENGTH));
+        }
+    }
+
+    @Test
+    void continueFetchesAPartFileWithoutAValidatorAgainFromTheStart() throws IOException {
+        Files.write(dir.resolve("big.bin.part"), PatternBytes.bytes(0, ALREADY_THERE));
+        try (var server = rangeServer()) {
+            Cli.Result result = Cli.run("download", server.uri("/files/big.bin").toString(), "-d", dir.toString(), "-c");
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(server.requests()).singleElement().extracting(req -> req.header("Range")).isNull();
+            assertThat(Files.readAllBytes(dir.resolve("big.bin"))).isEqualTo(PatternBytes.bytes(0, LENGTH));
         }
     }
 

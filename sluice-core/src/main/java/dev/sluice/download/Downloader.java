@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -37,10 +38,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * }
  * }</pre>
  *
+ * <p>Resuming (a retry, or {@link Builder#resume} for a part left by an earlier run) sends
+ * {@code Range: bytes=N-} only with {@code If-Range} and a strong validator of what the part
+ * holds: a strong ETag, or with no ETag, a Last-Modified date at least a second before the
+ * response's Date (RFC 9110 §13.1.5, §8.8.2.2). Without one, the rest could be of another
+ * version of the file, so the download starts over from byte 0. A 206 is appended only when
+ * its Content-Range is exactly the rest of the file: from byte N to the end of the complete
+ * length known for the part, with a body of that many bytes. Any other 206, or one to a
+ * request without Range, is a {@link ProtocolViolationException}, and the part is deleted.
+ *
  * <p>Names: a job without a target takes its name from a safe Content-Disposition name or the
  * URL path (see {@link FileNames}). An existing file at a final path is replaced, atomically,
- * once the new one is complete. When two jobs of one run would write the same path, the later
- * one gets {@code name.1.ext}, {@code name.2.ext}, and so on.
+ * once the new one is complete. When two jobs of one run would write the same path, or one
+ * job's path is the other's {@code NAME.part}, the later one gets {@code name.1.ext},
+ * {@code name.2.ext}, and so on.
  */
 public final class Downloader {
     private final Client client;
@@ -138,8 +149,14 @@ public final class Downloader {
         return rb.setHeader("Accept-Encoding", "identity");
     }
 
-    /** Hands out final paths, numbering duplicates within one run. */
-    private static final class Names {
+    /**
+     * Hands out final paths, numbering duplicates within one run. A path and its
+     * {@code .part} sibling are claimed together: a job named {@code x.part} would otherwise
+     * take the part file of a job named {@code x} (and {@code x.part.part} that of
+     * {@code x.part}), and one job's rename would replace the other's file.
+     */
+    static final class Names {
+        private static final String PART = ".part";
         private final ReentrantLock lock = new ReentrantLock();
         private final Set<Path> taken = new HashSet<>();
 
@@ -147,16 +164,24 @@ public final class Downloader {
             lock.lock();
             try {
                 Path p = wanted;
-                for (int n = 1; !taken.add(p); n++) {
+                for (int n = 1; isTaken(p); n++) {
                     String name = wanted.getFileName().toString();
                     int dot = name.lastIndexOf('.');
                     String numbered = dot > 0 ? name.substring(0, dot) + "." + n + name.substring(dot) : name + "." + n;
                     p = wanted.resolveSibling(numbered);
                 }
+                taken.add(p);
                 return p;
             } finally {
                 lock.unlock();
             }
+        }
+
+        /** Whether {@code p}, its part file, or the file whose part {@code p} would be, is someone's. */
+        private boolean isTaken(Path p) {
+            String name = p.getFileName().toString();
+            return taken.contains(p) || taken.contains(p.resolveSibling(name + PART))
+                    || (name.endsWith(PART) && taken.contains(p.resolveSibling(name.substring(0, name.length() - PART.length()))));
         }
     }
 
@@ -166,6 +191,8 @@ public final class Downloader {
         private final Names names;
         private final long start = System.nanoTime();
         private Path target;
+        /** What this run wrote to the part file, so that a retry can resume it; null until then. */
+        private PartFile.Source written;
         private Integer lastStatus;
         /** Added to by every segment's thread at once. */
         private final AtomicLong bytes = new AtomicLong();
@@ -224,13 +251,14 @@ public final class Downloader {
                 }
             }
             PartFile part = target == null ? null : new PartFile(target);
-            boolean mayResume = resume || attempt > 1;
-            long offset = part != null && mayResume ? part.existingBytes() : 0;
-            Optional<String> validator = offset > 0 ? part.validator() : Optional.empty();
+            // Only a part this run wrote, or one --continue was asked to take up, is resumed.
+            PartFile.Source source = written != null ? written
+                    : resume && part != null ? part.storedSource() : PartFile.Source.UNKNOWN;
+            long offset = part == null ? 0 : part.resumableBytes(source);
             Request.Builder rb = newRequest(job);
             if (offset > 0) {
                 rb.setHeader("Range", "bytes=" + offset + "-");
-                validator.ifPresent(v -> rb.setHeader("If-Range", v));
+                rb.setHeader("If-Range", source.validator().orElseThrow());
             }
             try (Response response = client.send(rb.build())) {
                 lastStatus = response.status();
@@ -240,39 +268,69 @@ public final class Downloader {
                     part = new PartFile(target);
                 }
                 int status = response.status();
-                PartFile file = part;
                 if (status == 416 && offset > 0) {
                     // The part may already hold the whole file: Content-Range says "bytes */SIZE".
-                    ContentRange.unsatisfiedSize(response.headers().first("Content-Range").orElse(""))
-                            .filter(size -> size == offset)
-                            .orElseThrow(() -> {
-                                file.deleteQuietly();
-                                return new ProtocolViolationException(job.uri(), "server refused to resume at byte "
-                                        + offset + " (416); starting over", -1, null);
-                            });
-                    return file.complete(job, offset);
+                    long held = offset;
+                    boolean whole = ContentRange.unsatisfiedSize(response.headers().first("Content-Range").orElse(""))
+                            .filter(size -> size == held && source.length().orElse(size) == size).isPresent();
+                    if (!whole) {
+                        throw discardPart(part, attempt, "server refused to resume at byte " + offset + " (416)");
+                    }
+                    return part.complete(job, offset);
                 }
                 if (status >= 400) {
                     response.headers().first("Retry-After").flatMap(RetryAfter::parse).ifPresent(d -> retryAfter = Optional.of(d));
                     throw new HttpStatusException(response.uri(), status, response.reason());
                 }
                 long from = 0;
+                OptionalLong end = response.body().contentLength();
+                OptionalLong length = end;
                 if (status == 206) {
-                    long start = ContentRange.start(response.headers().first("Content-Range").orElse(""));
-                    if (start != offset) {
-                        part.deleteQuietly();
-                        throw new ProtocolViolationException(job.uri(), "206 for bytes from " + start
-                                + " but " + offset + " were asked for; starting over", -1, null);
-                    }
+                    ContentRange range = checkPartialContent(response, part, attempt, offset, source);
                     from = offset;
+                    end = OptionalLong.of(range.last() + 1);
+                    length = range.completeLength().isPresent() ? range.completeLength() : end;
                 }
-                String newValidator = response.headers().first("ETag")
-                        .filter(e -> !e.startsWith("W/"))
-                        .or(() -> response.headers().first("Last-Modified"))
-                        .orElse(null);
-                listener.on(new ProgressEvent.Started(job, attempt, from, response.body().contentLength()));
-                return part.write(job, response, from, newValidator, rateLimiter, listener, this::onBytes);
+                // A 206 continues the part's source; anything else starts a new one from byte 0.
+                written = status == 206 ? new PartFile.Source(source.validator(), length)
+                        : PartFile.Source.of(response.headers(), length);
+                listener.on(new ProgressEvent.Started(job, attempt, from, end));
+                return part.write(job, response, from, end, written, rateLimiter, listener, this::onBytes);
             }
+        }
+
+        /**
+         * The range of a 206, checked against the request: one that was not asked for, or not for
+         * the rest of the part's file, or under another validator, cannot be appended to the part.
+         */
+        private ContentRange checkPartialContent(Response response, PartFile part, int attempt, long offset,
+                                                 PartFile.Source source) throws ProtocolViolationException {
+            if (offset == 0) {
+                throw new ProtocolViolationException(job.uri(), "206 Partial Content to a request without Range", -1, null);
+            }
+            // A server that ignores If-Range may still say which version it sends.
+            Optional<String> etag = response.headers().first("ETag").map(String::strip);
+            String asked = source.validator().orElseThrow();
+            if (etag.isPresent() && asked.startsWith("\"") && !etag.get().equals(asked)) {
+                throw discardPart(part, attempt, "206 Partial Content with ETag " + etag.get() + " to If-Range: " + asked);
+            }
+            try {
+                return ContentRange.checkResumed(response.headers().first("Content-Range").orElse(""), offset,
+                        source.length(), response.body().contentLength());
+            } catch (ContentRange.Mismatch e) {
+                throw discardPart(part, attempt, e.getMessage());
+            }
+        }
+
+        /**
+         * Deletes a part the server would not continue, and says so: the next attempt, if any,
+         * starts over from byte 0; without one, a later run does.
+         */
+        private ProtocolViolationException discardPart(PartFile part, int attempt, String problem) {
+            part.deleteQuietly();
+            written = null;
+            String consequence = attempt <= retryPolicy.retries() ? "starting over" : "the part file was deleted";
+            return new ProtocolViolationException(job.uri(), problem + "; " + consequence, -1, null);
         }
 
         private void onBytes(long n) {

@@ -12,11 +12,19 @@ import java.util.Optional;
  * Output names for downloads: from Content-Disposition ({@code filename*} of RFC 8187 first,
  * then {@code filename}) or the last segment of the URL path, percent-decoded; sanitised so a
  * name never leaves the target directory: no separators, no {@code ..}, no control
- * characters, no leading dots, at most {@link #MAX_NAME_BYTES} bytes.
+ * characters, no leading dots, at most {@link #MAX_CHOSEN_NAME_BYTES} bytes.
  */
 public final class FileNames {
     /** The longest name most file systems accept, in UTF-8 bytes. */
     public static final int MAX_NAME_BYTES = 255;
+    /**
+     * The longest name sluice chooses, in UTF-8 bytes: room is left for the {@code .part} of
+     * the file it streams to and for a {@code .N} that numbers a duplicate (up to five digits),
+     * so that neither makes the name too long for the file system.
+     */
+    public static final int MAX_CHOSEN_NAME_BYTES = MAX_NAME_BYTES - ".part".length() - ".99999".length();
+    /** A longer "extension" is more likely part of the name than a type, and is cut with it. */
+    static final int MAX_KEPT_EXTENSION_BYTES = 32;
     static final String FALLBACK = "index.html";
 
     private FileNames() {
@@ -118,12 +126,14 @@ public final class FileNames {
     /**
      * The safe form of a proposed name, or empty when nothing usable is left. Path separators
      * (both kinds) and control characters become '_'; leading dots and spaces are dropped (no
-     * hidden files, no {@code ..}); the name is cut to {@link #MAX_NAME_BYTES} UTF-8 bytes.
+     * hidden files, no {@code ..}); the name is cut to {@link #MAX_CHOSEN_NAME_BYTES} UTF-8
+     * bytes between characters, keeping its extension.
      */
     public static Optional<String> sanitise(String proposed) {
         StringBuilder b = new StringBuilder(proposed.length());
         proposed.codePoints().forEach(cp -> {
             boolean bad = cp < 0x20 || cp == 0x7f || cp == '/' || cp == '\\' || (cp >= 0x80 && cp < 0xa0)
+                    || Character.getType(cp) == Character.SURROGATE
                     || cp == ':' || cp == '*' || cp == '?' || cp == '"' || cp == '<' || cp == '>' || cp == '|';
             b.appendCodePoint(bad ? '_' : cp);
         });
@@ -132,14 +142,41 @@ public final class FileNames {
         while (i < s.length() && (s.charAt(i) == '.' || s.charAt(i) == ' ')) {
             i++;
         }
-        s = s.substring(i);
-        while (s.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
-            s = s.substring(0, s.offsetByCodePoints(s.length(), -1));
-        }
+        s = cut(s.substring(i), MAX_CHOSEN_NAME_BYTES);
         if (s.isEmpty() || s.chars().allMatch(ch -> ch == '_')) {
             return Optional.empty();
         }
         return Optional.of(s);
+    }
+
+    /**
+     * {@code name} in at most {@code maxBytes} UTF-8 bytes: the part before the extension is
+     * cut at a character boundary, so that the extension, which says what the file is, stays.
+     */
+    static String cut(String name, int maxBytes) {
+        if (utf8Length(name) <= maxBytes) {
+            return name;
+        }
+        int dot = name.lastIndexOf('.');
+        String extension = dot > 0 && utf8Length(name.substring(dot)) <= MAX_KEPT_EXTENSION_BYTES ? name.substring(dot) : "";
+        String stem = name.substring(0, name.length() - extension.length());
+        int budget = maxBytes - utf8Length(extension);
+        int bytes = 0;
+        int end = 0;
+        while (end < stem.length()) {
+            int cp = stem.codePointAt(end);
+            int n = utf8Length(Character.toString(cp));
+            if (bytes + n > budget) {
+                break;
+            }
+            bytes += n;
+            end += Character.charCount(cp);
+        }
+        return stem.substring(0, end) + extension;
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /**

@@ -1,6 +1,8 @@
 package dev.sluice.download;
 
+import dev.sluice.Headers;
 import dev.sluice.IntegrityException;
+import dev.sluice.ProtocolViolationException;
 import dev.sluice.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,25 +15,89 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 
 /**
- * The {@code NAME.part} file of one download: where the body streams, what validator (ETag or
- * Last-Modified) it was fetched under, and the rename to its final name once complete and
- * verified.
+ * The {@code NAME.part} file of one download: where the body streams, what it is a part of
+ * (the {@link Source}: validator and complete length), and the rename to its final name once
+ * complete and verified.
  *
- * <p>The validator is kept in an extended attribute of the part file, so that a later run
- * can resume with If-Range and only {@code NAME.part} is ever left behind. On a file system
- * without extended attributes the part resumes with a plain Range request, and a checksum,
- * when given, still catches a file that changed on the server.
+ * <p>Resuming appends the rest of a file to its start, which is right only when both are of
+ * the same representation (RFC 9110 §13.1.5, §15.3.7.3). The server can say so only when
+ * asked with If-Range and a strong validator: a strong ETag, or with no ETag at all, a
+ * Last-Modified date that is strong because the response's Date is at least a second later
+ * (§8.8.2.2). A weak ETag never goes in If-Range, and then no date may either. A part without
+ * such a validator is never resumed; it is fetched again from byte 0.
+ *
+ * <p>The source is kept in extended attributes of the part file, so that a later run can
+ * resume with If-Range and only {@code NAME.part} is ever left behind. On a file system
+ * without extended attributes a later run starts over; retries within one run still resume,
+ * under the validator they remember.
  */
 final class PartFile {
     private static final String VALIDATOR_ATTRIBUTE = "sluice.validator";
+    private static final String LENGTH_ATTRIBUTE = "sluice.length";
+    /** Written by {@link SegmentedDownload}: such a part is preallocated, so its size is not what it holds. */
+    static final String SEGMENTS_ATTRIBUTE = "sluice.segments";
     private static final int HASH_BUFFER = 1 << 20;
+    /** How much later than Last-Modified a response's Date must be for the date to be a strong validator. */
+    private static final Duration STRONG_DATE_MARGIN = Duration.ofSeconds(1);
 
     record Result(long size) {
+    }
+
+    /**
+     * What a part file's bytes are the start of.
+     *
+     * @param validator the strong validator for If-Range, empty when there is none
+     * @param length    the complete length of the file, when known
+     */
+    record Source(Optional<String> validator, OptionalLong length) {
+        static final Source UNKNOWN = new Source(Optional.empty(), OptionalLong.empty());
+
+        /** The source a response announces: its strong validator, and {@code length} as the whole file's length. */
+        static Source of(Headers headers, OptionalLong length) {
+            return new Source(strongValidator(headers), length);
+        }
+    }
+
+    /**
+     * The validator of a response that may go in If-Range (RFC 9110 §13.1.5): a strong ETag; or,
+     * when there is no ETag at all, a Last-Modified date at least a second before the Date.
+     */
+    static Optional<String> strongValidator(Headers headers) {
+        Optional<String> etag = headers.first("ETag").map(String::strip);
+        if (etag.isPresent()) {
+            // With a tag at hand, a date must not be used; a weak tag must not be used at all.
+            return etag.filter(PartFile::isStrongEntityTag);
+        }
+        Optional<String> lastModified = headers.first("Last-Modified").map(String::strip);
+        Optional<Instant> modified = lastModified.flatMap(PartFile::httpDate);
+        Optional<Instant> date = headers.first("Date").flatMap(PartFile::httpDate);
+        if (modified.isPresent() && date.isPresent()
+                && !date.get().isBefore(modified.get().plus(STRONG_DATE_MARGIN))) {
+            return lastModified;
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isStrongEntityTag(String tag) {
+        return tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"");
+    }
+
+    private static Optional<Instant> httpDate(String value) {
+        try {
+            return Optional.of(ZonedDateTime.parse(value.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     private final Path target;
@@ -50,12 +116,37 @@ final class PartFile {
         return part;
     }
 
-    Optional<String> validator() {
-        return attribute(VALIDATOR_ATTRIBUTE);
+    /** The source an earlier run stored with the part file; unknown where nothing was stored. */
+    Source storedSource() {
+        Optional<String> validator = attribute(VALIDATOR_ATTRIBUTE).filter(v -> !v.startsWith("W/"));
+        OptionalLong length = OptionalLong.empty();
+        try {
+            Optional<String> stored = attribute(LENGTH_ATTRIBUTE);
+            if (stored.isPresent()) {
+                length = OptionalLong.of(Long.parseLong(stored.get()));
+            }
+        } catch (NumberFormatException e) {
+            // Not written by sluice: the length is unknown.
+        }
+        return new Source(validator, length);
     }
 
-    private void storeValidator(String validator) {
-        storeAttribute(VALIDATOR_ATTRIBUTE, validator);
+    /**
+     * How many bytes of the part a request can resume after, given what they are the start
+     * of: none without a strong validator (the rest could be of another version of the file),
+     * and none for a preallocated segmented part, whose size says nothing of what it holds.
+     */
+    long resumableBytes(Source source) throws IOException {
+        if (source.validator().isEmpty() || attribute(SEGMENTS_ATTRIBUTE).isPresent()) {
+            return 0;
+        }
+        return existingBytes();
+    }
+
+    /** Records what the part's bytes are of, for a later run's If-Range and Content-Range checks. */
+    void storeSource(Source source) {
+        storeAttribute(VALIDATOR_ATTRIBUTE, source.validator().orElse(null));
+        storeAttribute(LENGTH_ATTRIBUTE, source.length().isPresent() ? Long.toString(source.length().getAsLong()) : null);
     }
 
     /** An extended attribute of the part file, when the file system keeps them. */
@@ -93,9 +184,11 @@ final class PartFile {
 
     /**
      * Streams the response body into the part file from byte {@code from} (earlier bytes are
-     * kept; later ones are cut), then verifies and renames.
+     * kept; later ones are cut), then verifies and renames. When {@code end} is known, the file
+     * must end exactly there: a body that runs past it, or stops short of it, is a protocol
+     * error and nothing is renamed.
      */
-    Result write(DownloadJob job, Response response, long from, String validator, RateLimiter limiter,
+    Result write(DownloadJob job, Response response, long from, OptionalLong end, Source source, RateLimiter limiter,
                  ProgressEvent.Listener listener, LongConsumer onBytes) throws IOException, InterruptedException {
         Path dir = part.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
@@ -109,18 +202,24 @@ final class PartFile {
                 : new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE};
         long received = from;
         try (FileChannel out = FileChannel.open(part, options)) {
-            storeValidator(validator);
+            storeSource(source);
+            storeAttribute(SEGMENTS_ATTRIBUTE, null);
             if (from > 0) {
                 if (digest != null) {
                     hashExisting(out, from, digest);
                 }
                 out.truncate(from).position(from);
             }
-            OptionalLong length = response.body().contentLength();
-            OptionalLong totalBytes = length.isPresent() ? OptionalLong.of(length.getAsLong() + from) : OptionalLong.empty();
             try {
                 for (ByteBuffer view : response.body().any()) {
                     int n = view.remaining();
+                    if (end.isPresent() && received + n > end.getAsLong()) {
+                        // Bytes past the announced end belong to no known offset of the file.
+                        out.close();
+                        deleteQuietly();
+                        throw new ProtocolViolationException(job.uri(), "body runs past byte " + end.getAsLong()
+                                + " of the file, where its Content-Range or Content-Length ends", received, null);
+                    }
                     if (digest != null) {
                         digest.update(view.duplicate());
                     }
@@ -129,7 +228,7 @@ final class PartFile {
                     }
                     received += n;
                     onBytes.accept(n);
-                    listener.on(new ProgressEvent.Bytes(job, received, totalBytes));
+                    listener.on(new ProgressEvent.Bytes(job, received, end));
                     if (limiter != null) {
                         limiter.acquire(n);
                     }
@@ -137,6 +236,11 @@ final class PartFile {
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
+        }
+        if (end.isPresent() && received != end.getAsLong()) {
+            // The part keeps what came: those bytes are right, and a retry resumes after them.
+            throw new ProtocolViolationException(job.uri(), "body ended at byte " + received + " of "
+                    + end.getAsLong() + " announced by its Content-Range or Content-Length", received, null);
         }
         return finish(job, digest, received);
     }

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
 final class SegmentedDownload {
     /** Smaller segments are not worth a connection each. */
     static final long MIN_SEGMENT_BYTES = 1L << 20;
-    private static final String CONTROL_ATTRIBUTE = "sluice.segments";
+    private static final String CONTROL_ATTRIBUTE = PartFile.SEGMENTS_ATTRIBUTE;
     /** The control record is rewritten after this many new bytes in a segment. */
     private static final long RECORD_EVERY_BYTES = 8L << 20;
 
@@ -72,21 +72,15 @@ final class SegmentedDownload {
                 }
                 return Optional.empty();
             }
-            String range = response.headers().first("Content-Range").orElse("");
-            int slash = range.lastIndexOf('/');
-            if (ContentRange.start(range) != 0 || slash < 0) {
-                return Optional.empty();
-            }
-            long size;
-            try {
-                size = Long.parseLong(range.substring(slash + 1).trim());
-            } catch (NumberFormatException e) {
+            Optional<ContentRange> range = ContentRange.parse(response.headers().first("Content-Range").orElse(""))
+                    .filter(cr -> cr.first() == 0 && cr.completeLength().isPresent());
+            if (range.isEmpty()) {
                 return Optional.empty();
             }
             response.body().bytes(16);
-            String validator = response.headers().first("ETag").filter(e -> !e.startsWith("W/"))
-                    .or(() -> response.headers().first("Last-Modified")).orElse(null);
-            return Optional.of(new Probe(size, validator, response.headers().first("Content-Disposition").orElse(null)));
+            String validator = PartFile.strongValidator(response.headers()).orElse(null);
+            return Optional.of(new Probe(range.get().completeLength().getAsLong(), validator,
+                    response.headers().first("Content-Disposition").orElse(null)));
         }
     }
 
@@ -112,7 +106,7 @@ final class SegmentedDownload {
                 // Preallocate so that segments write into a file of the final size.
                 file.write(ByteBuffer.wrap(new byte[1]), probe.size() - 1);
             }
-            part.storeAttribute("sluice.validator", probe.validator());
+            part.storeSource(new PartFile.Source(Optional.ofNullable(probe.validator()), OptionalLong.of(probe.size())));
             AtomicLong received = new AtomicLong();
             for (long[] s : segments) {
                 received.addAndGet(s[2]);
@@ -182,12 +176,18 @@ final class SegmentedDownload {
                         throw new HttpStatusException(response.uri(), response.status(), response.reason());
                     }
                     String range = response.headers().first("Content-Range").orElse("");
-                    if (response.status() != 206 || ContentRange.start(range) != pos) {
+                    try {
+                        if (response.status() != 206) {
+                            throw new ContentRange.Mismatch("expected 206 for bytes " + pos + "-" + segment[1]
+                                    + ", got " + response.status());
+                        }
+                        ContentRange.checkExact(range, pos, segment[1], probe.size(), response.body().contentLength());
+                    } catch (ContentRange.Mismatch e) {
                         // The file changed (If-Range failed) or ranges stopped working: the
-                        // segments no longer fit together, so nothing of them can be kept.
-                        part.storeAttribute(CONTROL_ATTRIBUTE, null);
-                        throw new RangeLost(new ProtocolViolationException(job.uri(), "expected 206 for bytes " + pos
-                                + "-" + segment[1] + ", got " + response.status() + " " + range, -1, null));
+                        // segments no longer fit together, so nothing of them can be kept. The
+                        // part goes too: preallocated, its size would pass for bytes received.
+                        part.deleteQuietly();
+                        throw new RangeLost(new ProtocolViolationException(job.uri(), e.getMessage(), -1, null));
                     }
                     long sinceRecord = 0;
                     try {

@@ -126,6 +126,7 @@ class DownloaderTest {
     @Test
     void aServerThatIgnoresTheRangeRestartsTheFileFromZero() throws Exception {
         Files.write(dir.resolve("file.bin.part"), new byte[] {9, 9, 9, 9});
+        PartialContentTest.storeValidator(dir.resolve("file.bin.part"), "\"v1\"");
         try (var server = ScriptedServer.start(s -> s
                 .onEveryRequest((req, r) -> r.send(Responses.head(200, "Content-Length: 100")).sendPattern(0, 100)))) {
             Report report = downloader().resume(true)
@@ -193,8 +194,9 @@ class DownloaderTest {
     @Test
     void resumingFindsThePartFileOfAJobNamedByItsUrl() throws Exception {
         Files.write(dir.resolve("named.bin.part"), PatternBytes.bytes(0, 30));
+        PartialContentTest.storeValidator(dir.resolve("named.bin.part"), "\"v1\"");
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
-                .send(Responses.head(206, "Content-Length: 70", "Content-Range: bytes 30-99/100"))
+                .send(Responses.head(206, "Content-Length: 70", "Content-Range: bytes 30-99/100", "ETag: \"v1\""))
                 .sendPattern(30, 70)))) {
             Report report = downloader().resume(true).build().run(List.of(DownloadJob.of(server.uri("/named.bin"))));
             assertThat(report.isOk()).as("%s", report.toJson()).isTrue();

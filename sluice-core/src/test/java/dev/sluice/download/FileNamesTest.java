@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +36,35 @@ class FileNamesTest {
     @Test
     void longNamesAreCutToTheFileSystemLimit() {
         String longName = "é".repeat(300);
-        assertThat(FileNames.sanitise(longName).orElseThrow().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(FileNames.sanitise(longName).orElseThrow().getBytes(StandardCharsets.UTF_8))
                 .hasSizeLessThanOrEqualTo(FileNames.MAX_NAME_BYTES);
+    }
+
+    @Test
+    void aChosenNameLeavesRoomForThePartSuffixAndANumber() {
+        String name = FileNames.choose(URI.create("http://h/x"), "attachment; filename=\"" + "a".repeat(300) + ".tar.gz\"");
+        assertThat(name).endsWith(".gz").startsWith("aaa");
+        assertThat(name.getBytes(StandardCharsets.UTF_8).length + ".part".length() + ".99999".length())
+                .isEqualTo(FileNames.MAX_NAME_BYTES);
+    }
+
+    @Test
+    void cuttingANameNeverSplitsACharacter() {
+        String cut = FileNames.sanitise("€".repeat(100) + ".txt").orElseThrow();
+        byte[] utf8 = cut.getBytes(StandardCharsets.UTF_8);
+        assertThat(cut).endsWith(".txt").matches("€+\\.txt");
+        assertThat(utf8).hasSizeLessThanOrEqualTo(FileNames.MAX_CHOSEN_NAME_BYTES).hasSizeGreaterThan(FileNames.MAX_CHOSEN_NAME_BYTES - 3);
+        assertThat(new String(utf8, StandardCharsets.UTF_8)).isEqualTo(cut);
+        String emoji = FileNames.sanitise("😀".repeat(100)).orElseThrow();
+        assertThat(emoji).matches("(😀)+");
+        assertThat(emoji.getBytes(StandardCharsets.UTF_8)).hasSize(FileNames.MAX_CHOSEN_NAME_BYTES / 4 * 4);
+    }
+
+    @Test
+    void anOverlongExtensionIsCutAsPartOfTheName() {
+        String name = FileNames.sanitise("a." + "b".repeat(300)).orElseThrow();
+        assertThat(name).startsWith("a.bbb");
+        assertThat(name.getBytes(StandardCharsets.UTF_8)).hasSize(FileNames.MAX_CHOSEN_NAME_BYTES);
     }
 
     @Test
