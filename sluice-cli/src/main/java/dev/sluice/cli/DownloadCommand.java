@@ -117,7 +117,8 @@ final class DownloadCommand implements Callable<Integer> {
 
     @Option(names = {"-c", "--continue"},
             description = "Resume NAME.part files left by an earlier run with a Range request, "
-                    + "validated by ETag or Last-Modified (If-Range).")
+                    + "validated by ETag or Last-Modified (If-Range); a part without a strong "
+                    + "validator is fetched again from byte 0.")
     private boolean resume;
 
     @Option(names = "--checksum", paramLabel = "ALGO=HEX",
