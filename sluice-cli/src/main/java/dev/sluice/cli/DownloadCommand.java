@@ -135,7 +135,9 @@ final class DownloadCommand implements Callable<Integer> {
 
     @Option(names = {"-s", "--split"}, paramLabel = "N", defaultValue = "1",
             description = "Fetch each large file as up to N byte ranges over N connections, when the server "
-                    + "supports ranges (at least 1 MiB per range; default ${DEFAULT-VALUE}, at most " + MAX_SEGMENTS + ").")
+                    + "supports ranges and names the file's version (a strong ETag or Last-Modified) so that "
+                    + "all ranges are of one version (at least 1 MiB per range; default ${DEFAULT-VALUE}, at most "
+                    + MAX_SEGMENTS + ").")
     private int segments;
 
     @Option(names = "--progress", paramLabel = "bar|lines|none", converter = ProgressMode.Converter.class,
@@ -150,7 +152,7 @@ final class DownloadCommand implements Callable<Integer> {
     private int maxRedirects;
 
     @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'",
-            description = "Send this header field with every request (repeatable).")
+            description = "Send this header field with every request (repeatable); not Range or If-Range.")
     private List<String> headers = new ArrayList<>();
 
     /** A job with the name to show for it until the response names the file. */
@@ -317,6 +319,12 @@ final class DownloadCommand implements Callable<Integer> {
         }
         String name = h.substring(0, colon);
         String value = h.substring(colon + 1).strip();
+        if (name.equalsIgnoreCase("Range") || name.equalsIgnoreCase("If-Range")) {
+            // The library refuses them too (Downloader.Builder.header); found here, the error
+            // comes before any download and says what to use instead.
+            throw usage("-H " + name + ": download sets Range and If-Range itself (to resume with -c "
+                    + "and to split with -s); for part of a file use 'sluice get -H'");
+        }
         try {
             HEADER_CHECK.toBuilder().header(name, value);
         } catch (IllegalArgumentException e) {

@@ -32,24 +32,27 @@ class DownloadSegmentsTest {
     @TempDir
     Path dir;
 
-    /** Serves SIZE pattern bytes, honouring {@code Range: bytes=A-B} and {@code bytes=A-}. */
-    private static ScriptedServer rangeServer() throws IOException {
+    /**
+     * Serves SIZE pattern bytes under {@code validatorLine}, honouring {@code Range: bytes=A-B}
+     * and {@code bytes=A-}.
+     */
+    private static ScriptedServer rangeServer(String validatorLine) throws IOException {
         return ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
             Matcher m = req.header("Range") == null ? null : RANGE.matcher(req.header("Range"));
             if (m == null || !m.matches()) {
-                r.send(Responses.head(200, "Content-Length: " + SIZE, "Accept-Ranges: bytes")).sendPattern(SIZE);
+                r.send(Responses.head(200, "Content-Length: " + SIZE, "Accept-Ranges: bytes", validatorLine)).sendPattern(SIZE);
                 return;
             }
             long from = Long.parseLong(m.group(1));
             long to = m.group(2).isEmpty() ? SIZE - 1 : Math.min(SIZE - 1, Long.parseLong(m.group(2)));
-            r.send(Responses.head(206, "Content-Length: " + (to - from + 1), "Content-Range: bytes " + from + "-" + to + "/" + SIZE))
-                    .sendPattern(from, to - from + 1);
+            r.send(Responses.head(206, "Content-Length: " + (to - from + 1), validatorLine,
+                    "Content-Range: bytes " + from + "-" + to + "/" + SIZE)).sendPattern(from, to - from + 1);
         }));
     }
 
     @Test
     void aLargeFileArrivesWholeOverFourRangesWithItsChecksum() throws IOException {
-        try (var server = rangeServer()) {
+        try (var server = rangeServer("ETag: \"v1\"")) {
             Cli.Result result = Cli.run("download", server.uri("/big.bin").toString(), "-d", dir.toString(), "-s", "4",
                     "--checksum", "sha256=" + PatternBytes.sha256Hex(0, SIZE));
 
@@ -61,6 +64,18 @@ class DownloadSegmentsTest {
                     .contains("bytes=0-0").hasSize(5).doesNotContainNull();
             assertThat(server.connectionCount()).isGreaterThan(1);
             assertThat(result.stdoutText()).startsWith(dir.resolve("big.bin") + "  " + SIZE + " bytes  ");
+        }
+    }
+
+    @Test
+    void aFileWithoutAStrongValidatorIsFetchedInOneStreamAfterTheProbe() throws IOException {
+        try (var server = rangeServer("ETag: W/\"v1\"")) {
+            Cli.Result result = Cli.run("download", server.uri("/big.bin").toString(), "-d", dir.toString(), "-s", "4");
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(Files.readAllBytes(dir.resolve("big.bin"))).isEqualTo(PatternBytes.bytes(0, SIZE));
+            // Ranges of a version the server cannot name could be pieces of different versions.
+            assertThat(server.requests()).extracting(req -> req.header("Range")).containsExactly("bytes=0-0", null);
         }
     }
 

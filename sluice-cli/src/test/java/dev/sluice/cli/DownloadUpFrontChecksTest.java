@@ -54,6 +54,19 @@ class DownloadUpFrontChecksTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"Range: bytes=5-", "if-range: \"v1\""})
+    void aRangeHeaderIsTheDownloadersOwnAndAUsageErrorBeforeAnyDownload(String header) throws IOException {
+        try (var server = okServer()) {
+            Cli.Result result = Cli.run("download", server.uri("/a.bin").toString(), "-d", dir.toString(), "-H", header);
+
+            assertOneUsageLine(result);
+            assertThat(result.stderr()).contains(header.substring(0, header.indexOf(':')));
+            assertThat(server.connectionCount()).isZero();
+            assertThat(dir).isEmptyDirectory();
+        }
+    }
+
     @Test
     void headerFieldsThatGetSendsAreSentByDownloadToo() throws IOException {
         try (var server = okServer()) {

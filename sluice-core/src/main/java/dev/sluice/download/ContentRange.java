@@ -61,8 +61,11 @@ record ContentRange(long first, long last, OptionalLong completeLength) {
      * Checks a 206 to {@code Range: bytes=OFFSET-} and returns its range. It must start at
      * {@code offset} and run to the end of the file: to {@code completeLength - 1} when the
      * server gives the complete length; when it does not ({@code *}), to the end known from an
-     * earlier response, if any. The complete length must be the one known for the part file, and
-     * a Content-Length must be the range's length.
+     * earlier response. When neither says where the file ends, the range is not taken: {@code *}
+     * means "unknown", not "it ends here", and the range could be a piece of the rest. (Asking
+     * again after its end until a 416 would tell, but the simple safe choice is to start over.)
+     * The complete length must be the one known for the part file, and a Content-Length must be
+     * the range's length.
      *
      * @param knownLength   the complete length the part's bytes were fetched under, when known
      * @param contentLength the 206's Content-Length, when given
@@ -77,7 +80,11 @@ record ContentRange(long first, long last, OptionalLong completeLength) {
             throw new Mismatch(asked + "starts at byte " + r.first + " (" + r + ")");
         }
         OptionalLong complete = r.completeLength.isPresent() ? r.completeLength : knownLength;
-        if (complete.isPresent() && r.last != complete.getAsLong() - 1) {
+        if (complete.isEmpty()) {
+            throw new Mismatch(asked + "is of a file of unknown length (" + r
+                    + "), and the part file's length is not known either: the range may not reach the end");
+        }
+        if (r.last != complete.getAsLong() - 1) {
             throw new Mismatch(asked + "ends at byte " + r.last + " of a file of " + complete.getAsLong()
                     + " bytes (" + r + "), expected the rest of the file");
         }

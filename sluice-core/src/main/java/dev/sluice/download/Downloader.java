@@ -44,8 +44,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * response's Date (RFC 9110 §13.1.5, §8.8.2.2). Without one, the rest could be of another
  * version of the file, so the download starts over from byte 0. A 206 is appended only when
  * its Content-Range is exactly the rest of the file: from byte N to the end of the complete
- * length known for the part, with a body of that many bytes. Any other 206, or one to a
- * request without Range, is a {@link ProtocolViolationException}, and the part is deleted.
+ * length known for the part, with a body of that many bytes, under the validator asked for
+ * (a server that ignores If-Range may still name another ETag or Last-Modified). Any other
+ * 206, or one to a request without Range, is a {@link ProtocolViolationException}, and the
+ * part is deleted. A body the client decodes (a server may compress though asked not to) is
+ * never resumed: its part holds decoded bytes, while a range counts encoded ones.
  *
  * <p>Names: a job without a target takes its name from a safe Content-Disposition name or the
  * URL path (see {@link FileNames}). An existing file at a final path is replaced, atomically,
@@ -292,7 +295,10 @@ public final class Downloader {
                     length = range.completeLength().isPresent() ? range.completeLength() : end;
                 }
                 // A 206 continues the part's source; anything else starts a new one from byte 0.
+                // A body the client decodes (a server may compress though asked not to) gets no
+                // validator: the part holds decoded bytes, while a Range would count encoded ones.
                 written = status == 206 ? new PartFile.Source(source.validator(), length)
+                        : response.body().isDecoded() ? PartFile.Source.UNKNOWN
                         : PartFile.Source.of(response.headers(), length);
                 listener.on(new ProgressEvent.Started(job, attempt, from, end));
                 return part.write(job, response, from, end, written, rateLimiter, listener, this::onBytes);
@@ -308,11 +314,14 @@ public final class Downloader {
             if (offset == 0) {
                 throw new ProtocolViolationException(job.uri(), "206 Partial Content to a request without Range", -1, null);
             }
+            if (response.body().isDecoded()) {
+                throw discardPart(part, attempt, "206 Partial Content with a Content-Encoding the client decodes: "
+                        + "its range counts encoded bytes, the part file holds decoded ones");
+            }
             // A server that ignores If-Range may still say which version it sends.
-            Optional<String> etag = response.headers().first("ETag").map(String::strip);
-            String asked = source.validator().orElseThrow();
-            if (etag.isPresent() && asked.startsWith("\"") && !etag.get().equals(asked)) {
-                throw discardPart(part, attempt, "206 Partial Content with ETag " + etag.get() + " to If-Range: " + asked);
+            Optional<String> changed = PartFile.validatorMismatch(source.validator().orElseThrow(), response.headers());
+            if (changed.isPresent()) {
+                throw discardPart(part, attempt, "206 Partial Content " + changed.get());
             }
             try {
                 return ContentRange.checkResumed(response.headers().first("Content-Range").orElse(""), offset,
@@ -402,7 +411,9 @@ public final class Downloader {
 
         /**
          * Splits each large file into up to {@code n} byte ranges fetched over as many
-         * connections (aria2c's {@code -s}), when the server supports ranges; default 1.
+         * connections (aria2c's {@code -s}), when the server supports ranges and gives a strong
+         * validator (a strong ETag, or a Last-Modified date a second before Date), which every
+         * range must answer under; otherwise the file comes in one stream. Default 1.
          */
         public Builder segments(int n) {
             if (n < 1) {
@@ -412,8 +423,19 @@ public final class Downloader {
             return this;
         }
 
-        /** A header field sent with every request of every job (authorisation, a user agent...). */
+        /**
+         * A header field sent with every request of every job (authorisation, a user agent...).
+         *
+         * @throws IllegalArgumentException for Range or If-Range, which the downloader sets
+         *                                  itself to resume and to split files
+         */
         public Builder header(String name, String value) {
+            Objects.requireNonNull(name);
+            if (name.equalsIgnoreCase("Range") || name.equalsIgnoreCase("If-Range")) {
+                // Given here, a Range would make every answer a piece the downloader did not ask
+                // for, and an If-Range would vouch for a part it has not checked.
+                throw new IllegalArgumentException(name + " is set by the downloader itself, to resume and to split files");
+            }
             this.headers.add(new String[] {Objects.requireNonNull(name), Objects.requireNonNull(value)});
             return this;
         }

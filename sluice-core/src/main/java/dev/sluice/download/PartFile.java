@@ -88,6 +88,26 @@ final class PartFile {
         return Optional.empty();
     }
 
+    /**
+     * How a response to a request with {@code If-Range: asked} shows that it is of another
+     * version than the one asked for, or empty when it does not: an ETag other than the one
+     * asked for; to a date, a Last-Modified other than that date, or any ETag at all (the part
+     * was fetched without one). A server that ignores If-Range still says which version it sends.
+     */
+    static Optional<String> validatorMismatch(String asked, Headers headers) {
+        Optional<String> etag = headers.first("ETag").map(String::strip);
+        if (asked.startsWith("\"")) {
+            return etag.filter(tag -> !tag.equals(asked)).map(tag -> "with ETag " + tag + " to If-Range: " + asked);
+        }
+        if (etag.isPresent()) {
+            return Optional.of("with ETag " + etag.get() + " to If-Range: " + asked + " (the part was fetched without an ETag)");
+        }
+        Optional<String> modified = headers.first("Last-Modified").map(String::strip);
+        Optional<Instant> askedDate = httpDate(asked);
+        return modified.filter(m -> askedDate.isEmpty() ? !m.equals(asked) : !askedDate.equals(httpDate(m)))
+                .map(m -> "with Last-Modified " + m + " to If-Range: " + asked);
+    }
+
     private static boolean isStrongEntityTag(String tag) {
         return tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"");
     }
@@ -133,14 +153,22 @@ final class PartFile {
 
     /**
      * How many bytes of the part a request can resume after, given what they are the start
-     * of: none without a strong validator (the rest could be of another version of the file),
-     * and none for a preallocated segmented part, whose size says nothing of what it holds.
+     * of: none without a strong validator (the rest could be of another version of the file).
+     * A segmented part is preallocated, so its size says nothing of what it holds: it counts
+     * only when its record says every segment of it, under that validator, has arrived.
      */
     long resumableBytes(Source source) throws IOException {
-        if (source.validator().isEmpty() || attribute(SEGMENTS_ATTRIBUTE).isPresent()) {
+        if (source.validator().isEmpty()) {
             return 0;
         }
-        return existingBytes();
+        long size = existingBytes();
+        Optional<String> record = attribute(SEGMENTS_ATTRIBUTE);
+        if (record.isPresent()) {
+            String validator = source.validator().get();
+            return SegmentRecord.parse(record.get()).filter(r -> r.isOf(size, validator) && r.isComplete()).isPresent()
+                    ? size : 0;
+        }
+        return size;
     }
 
     /** Records what the part's bytes are of, for a later run's If-Range and Content-Range checks. */
@@ -164,21 +192,27 @@ final class PartFile {
         }
     }
 
-    /** Sets (or, for null, removes) an extended attribute; silently does nothing where unsupported. */
-    void storeAttribute(String name, String value) {
+    /**
+     * Sets (or, for null, removes) an extended attribute, and says whether that was done;
+     * where unsupported it silently does nothing.
+     */
+    boolean storeAttribute(String name, String value) {
         try {
             UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
-            if (view != null) {
-                if (value == null) {
-                    if (view.list().contains(name)) {
-                        view.delete(name);
-                    }
-                } else {
-                    view.write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)));
-                }
+            if (view == null) {
+                return false;
             }
+            if (value == null) {
+                if (view.list().contains(name)) {
+                    view.delete(name);
+                }
+            } else {
+                view.write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)));
+            }
+            return true;
         } catch (IOException | UnsupportedOperationException e) {
-            // Without the attribute, resuming falls back to a plain Range request.
+            // Without the attributes, a later run starts over from byte 0.
+            return false;
         }
     }
 
@@ -202,8 +236,9 @@ final class PartFile {
                 : new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE};
         long received = from;
         try (FileChannel out = FileChannel.open(part, options)) {
-            storeSource(source);
+            // The segments record goes first: this part is no longer the segmented one it describes.
             storeAttribute(SEGMENTS_ATTRIBUTE, null);
+            storeSource(source);
             if (from > 0) {
                 if (digest != null) {
                     hashExisting(out, from, digest);
@@ -265,6 +300,9 @@ final class PartFile {
                 throw new IntegrityException(job.uri(), expected.algorithm(), expected.hex(), actual);
             }
         }
+        // The rename would carry the attributes along: they describe a part, not a finished file.
+        storeAttribute(SEGMENTS_ATTRIBUTE, null);
+        storeSource(Source.UNKNOWN);
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return new Result(size);
     }

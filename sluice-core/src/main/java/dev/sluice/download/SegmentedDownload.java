@@ -28,8 +28,16 @@ import java.util.function.Supplier;
  * resume continues every segment where it stopped, under the same validator.
  *
  * <p>It applies only when a probe ({@code Range: bytes=0-0}) answers 206 with the full size
- * and the file is at least {@link #MIN_SEGMENT_BYTES} per segment; otherwise the caller
- * downloads in one stream. With a checksum the file is verified by one read after the
+ * and a strong validator (see {@link PartFile#strongValidator}), and the file is at least
+ * {@link #MIN_SEGMENT_BYTES} per segment; otherwise the caller downloads in one stream. Without
+ * a validator, ranges fetched one after another could be of different versions of the file,
+ * and nothing would tell. With one, every segment asks with If-Range, and a segment whose
+ * answer names another version (its ETag or Last-Modified) ends the download: the part is
+ * deleted, and a retry starts over with a new probe.
+ *
+ * <p>The control record is written before the part is preallocated and before its validator
+ * is stored, so a part stopped at any point is never taken for a whole file (see
+ * {@link PartFile#resumableBytes}). With a checksum the file is verified by one read after the
  * segments finish: segments arrive out of order, so the digest cannot follow the stream.
  */
 final class SegmentedDownload {
@@ -58,11 +66,15 @@ final class SegmentedDownload {
         this.listener = listener;
     }
 
-    /** What the probe learnt. */
+    /** What the probe learnt; {@code validator} is strong and goes in every segment's If-Range. */
     record Probe(long size, String validator, String contentDisposition) {
     }
 
-    /** Asks for the first byte: a 206 with "bytes 0-0/SIZE" proves ranges work and gives the size. */
+    /**
+     * Asks for the first byte: a 206 with "bytes 0-0/SIZE" and a strong validator proves that
+     * ranges of one version of the file can be fetched, and gives the size. Empty when the file
+     * is to be fetched in one stream.
+     */
     Optional<Probe> probe() throws IOException {
         Request r = requests.get().setHeader("Range", "bytes=0-0").build();
         try (Response response = client.send(r)) {
@@ -74,12 +86,13 @@ final class SegmentedDownload {
             }
             Optional<ContentRange> range = ContentRange.parse(response.headers().first("Content-Range").orElse(""))
                     .filter(cr -> cr.first() == 0 && cr.completeLength().isPresent());
-            if (range.isEmpty()) {
+            Optional<String> validator = PartFile.strongValidator(response.headers());
+            // A decoded range would be decoded bytes at offsets of the encoded form.
+            if (range.isEmpty() || validator.isEmpty() || response.body().isDecoded()) {
                 return Optional.empty();
             }
             response.body().bytes(16);
-            String validator = PartFile.strongValidator(response.headers()).orElse(null);
-            return Optional.of(new Probe(range.get().completeLength().getAsLong(), validator,
+            return Optional.of(new Probe(range.get().completeLength().getAsLong(), validator.get(),
                     response.headers().first("Content-Disposition").orElse(null)));
         }
     }
@@ -101,12 +114,22 @@ final class SegmentedDownload {
         }
         Files.createDirectories(part.path().toAbsolutePath().getParent());
         try (FileChannel file = FileChannel.open(part.path(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            // The record comes first: a part that is full-size under a validator, without a
+            // record, is a whole file to a later run (a 416 would confirm it), and a kill can
+            // come between any two of these steps.
+            boolean recorded = writeRecord(part, probe, segments);
+            if (!recorded) {
+                // Then the part must not look resumable at all (best effort, as ever with attributes).
+                part.storeSource(PartFile.Source.UNKNOWN);
+            }
             if (file.size() != probe.size()) {
                 file.truncate(Math.min(file.size(), probe.size()));
                 // Preallocate so that segments write into a file of the final size.
                 file.write(ByteBuffer.wrap(new byte[1]), probe.size() - 1);
             }
-            part.storeSource(new PartFile.Source(Optional.ofNullable(probe.validator()), OptionalLong.of(probe.size())));
+            if (recorded) {
+                part.storeSource(new PartFile.Source(Optional.of(probe.validator()), OptionalLong.of(probe.size())));
+            }
             AtomicLong received = new AtomicLong();
             for (long[] s : segments) {
                 received.addAndGet(s[2]);
@@ -140,7 +163,7 @@ final class SegmentedDownload {
                 throw (RuntimeException) e;
             }
         }
-        part.storeAttribute(CONTROL_ATTRIBUTE, null);
+        // The record, now complete, stays until the part is renamed, which removes it.
         return part.complete(job, probe.size());
     }
 
@@ -166,10 +189,8 @@ final class SegmentedDownload {
             }
             Optional<Duration> retryAfter = Optional.empty();
             try {
-                Request.Builder rb = requests.get().setHeader("Range", "bytes=" + pos + "-" + segment[1]);
-                if (probe.validator() != null) {
-                    rb.setHeader("If-Range", probe.validator());
-                }
+                Request.Builder rb = requests.get().setHeader("Range", "bytes=" + pos + "-" + segment[1])
+                        .setHeader("If-Range", probe.validator());
                 try (Response response = client.send(rb.build())) {
                     if (response.status() >= 400) {
                         retryAfter = response.headers().first("Retry-After").flatMap(RetryAfter::parse);
@@ -182,6 +203,16 @@ final class SegmentedDownload {
                                     + ", got " + response.status());
                         }
                         ContentRange.checkExact(range, pos, segment[1], probe.size(), response.body().contentLength());
+                        // A server that ignores If-Range may still say which version it sends.
+                        Optional<String> changed = PartFile.validatorMismatch(probe.validator(), response.headers());
+                        if (changed.isPresent()) {
+                            throw new ContentRange.Mismatch("206 Partial Content to Range: bytes=" + pos + "-"
+                                    + segment[1] + " " + changed.get());
+                        }
+                        if (response.body().isDecoded()) {
+                            throw new ContentRange.Mismatch("206 Partial Content to Range: bytes=" + pos + "-"
+                                    + segment[1] + " with a Content-Encoding the client decodes");
+                        }
                     } catch (ContentRange.Mismatch e) {
                         // The file changed (If-Range failed) or ranges stopped working: the
                         // segments no longer fit together, so nothing of them can be kept. The
@@ -245,34 +276,14 @@ final class SegmentedDownload {
         }
     }
 
-    /** The record: "size validator" then one "start end done" line per segment. */
-    private static void writeRecord(PartFile part, Probe probe, long[][] segments) {
-        StringBuilder b = new StringBuilder().append(probe.size()).append(' ')
-                .append(probe.validator() == null ? "-" : probe.validator().replace(' ', '_')).append('\n');
-        // Other segments may be moving on meanwhile; the record written after they all end is exact.
-        for (long[] s : segments) {
-            b.append(s[0]).append(' ').append(s[1]).append(' ').append(s[2]).append('\n');
-        }
-        part.storeAttribute(CONTROL_ATTRIBUTE, b.toString());
+    /** Stores the control record (see {@link SegmentRecord}); false where it could not be. */
+    private static boolean writeRecord(PartFile part, Probe probe, long[][] segments) {
+        return part.storeAttribute(CONTROL_ATTRIBUTE, SegmentRecord.format(probe.size(), probe.validator(), segments));
     }
 
+    /** The segments of a record left under the probe's size and validator, to continue them. */
     private static Optional<long[][]> readRecord(PartFile part, Probe probe) {
-        return part.attribute(CONTROL_ATTRIBUTE).flatMap(text -> {
-            String[] lines = text.split("\n");
-            String expectedHead = probe.size() + " " + (probe.validator() == null ? "-" : probe.validator().replace(' ', '_'));
-            if (lines.length < 2 || !lines[0].equals(expectedHead) || probe.validator() == null) {
-                return Optional.empty();
-            }
-            long[][] segments = new long[lines.length - 1][];
-            try {
-                for (int i = 1; i < lines.length; i++) {
-                    String[] f = lines[i].trim().split(" ");
-                    segments[i - 1] = new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])};
-                }
-            } catch (RuntimeException e) {
-                return Optional.empty();
-            }
-            return Optional.of(segments);
-        });
+        return part.attribute(CONTROL_ATTRIBUTE).flatMap(SegmentRecord::parse)
+                .filter(r -> r.isOf(probe.size(), probe.validator())).map(SegmentRecord::segments);
     }
 }

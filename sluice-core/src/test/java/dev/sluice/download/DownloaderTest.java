@@ -1,6 +1,7 @@
 package dev.sluice.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.Client;
 import dev.sluice.testkit.PatternBytes;
@@ -205,5 +206,14 @@ class DownloaderTest {
             assertThat(got).hasSize(100);
             PatternBytes.verify(got, 0, 100, 0);
         }
+    }
+
+    @Test
+    void rangeAndIfRangeAreTheDownloadersOwnAndCannotBeGivenAsHeaders() {
+        for (String name : List.of("Range", "if-range", "IF-RANGE")) {
+            assertThatThrownBy(() -> downloader().header(name, "bytes=5-"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(name);
+        }
+        downloader().header("X-Range", "fine");
     }
 }

@@ -142,6 +142,23 @@ class PartialContentTest {
     }
 
     @Test
+    void aRangeOfUnknownCompleteLengthIsNotTakenForTheEndOfAFileOfUnknownLength() throws Exception {
+        // Neither answer says how long the file is: "*" is "unknown", not "it ends here".
+        try (var server = ScriptedServer.start(s -> s
+                .onConnection(0, c -> c.expectRequest()
+                        .send(Responses.head(200, "Transfer-Encoding: chunked", "ETag: \"v1\"") + Integer.toHexString(CUT) + "\r\n")
+                        .sendPattern(CUT).send("\r\n").close())
+                .onEveryConnection(c -> c.expectRequest().send(Responses.head(206, "Content-Length: 1000", "ETag: \"v1\"",
+                        "Content-Range: bytes 4000-4999/*")).sendPattern(CUT, 1000).close()))) {
+            Report report = runOnce(server, 1);
+
+            assertThat(server.requests().get(1).header("Range")).isEqualTo("bytes=4000-");
+            assertProtocolFailureWithoutFile(report, "bytes 4000-4999/*");
+            assertThat(filesIn()).isEmpty();
+        }
+    }
+
+    @Test
     void aPartialAnswerToARequestWithoutRangeIsRejected() throws Exception {
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.head(206, "Content-Length: 100", "Content-Range: bytes 0-99/" + LENGTH))

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Client;
 import dev.sluice.Headers;
+import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.RecordedRequest;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,6 +124,90 @@ class ResumeValidatorTest {
             assertThat(retry.header("If-Range")).isEqualTo("Mon, 02 Jun 2025 10:00:00 GMT");
             assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
             assertThat(Files.readString(dir.resolve("file.bin"))).isEqualTo(filled('A', LENGTH));
+        }
+    }
+
+    /**
+     * Version A under a strong Last-Modified date, cut after {@link #CUT} bytes; then a 206 of
+     * version B's rest under {@code rangeValidatorLine} (a server that ignores If-Range); then,
+     * to a request without Range, all of version B.
+     */
+    private static ScriptedServer dateThenIgnoredIfRange(String rangeValidatorLine) throws IOException {
+        return ScriptedServer.start(s -> s
+                .onConnection(0, c -> c.expectRequest().send(Responses.head(200, "Content-Length: " + LENGTH, LAST_MODIFIED,
+                        "Date: Mon, 02 Jun 2025 10:00:01 GMT")).send(filled('A', CUT)).close())
+                .onEveryRequest((req, r) -> {
+                    if (req.header("Range") != null) {
+                        r.send(Responses.head(206, rangeValidatorLine, "Content-Length: " + (LENGTH - CUT),
+                                "Content-Range: bytes " + CUT + "-" + (LENGTH - 1) + "/" + LENGTH)).send(filled('B', LENGTH - CUT));
+                    } else {
+                        r.send(Responses.head(200, "Content-Length: " + LENGTH)).send(filled('B', LENGTH));
+                    }
+                }));
+    }
+
+    @Test
+    void aRangeUnderAnotherLastModifiedDateThanTheIfRangeDateStartsOver() throws Exception {
+        try (var server = dateThenIgnoredIfRange("Last-Modified: Tue, 03 Jun 2025 09:00:00 GMT")) {
+            Report report = run(server);
+
+            assertThat(server.requests()).extracting(q -> q.header("Range")).containsExactly(null, "bytes=" + CUT + "-", null);
+            assertWholeVersionB(report);
+        }
+    }
+
+    @Test
+    void aRangeWithAnEntityTagToAPartFetchedWithoutOneStartsOver() throws Exception {
+        try (var server = dateThenIgnoredIfRange("ETag: \"b\"")) {
+            Report report = run(server);
+
+            assertThat(server.requests()).extracting(q -> q.header("Range")).containsExactly(null, "bytes=" + CUT + "-", null);
+            assertWholeVersionB(report);
+        }
+    }
+
+    @Test
+    void aFinishedFileKeepsNoneOfThePartsAttributes() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: " + LENGTH, "ETag: \"a\"")).send(filled('A', LENGTH))))) {
+            Report report = run(server);
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(SegmentedIntegrityTest.attributesOf(dir.resolve("file.bin")).keySet())
+                    .noneMatch(name -> name.startsWith("sluice."));
+        }
+    }
+
+    @Test
+    void aBodyTheClientDecodedIsNeverResumedByRange() throws Exception {
+        // The server compresses although asked not to, and the test's Client, a default one,
+        // undoes it: the part holds decoded bytes, while a Range would count compressed ones.
+        byte[] file = PatternBytes.bytes(0, LENGTH);
+        ByteArrayOutputStream compressed = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(compressed)) {
+            gz.write(file);
+        }
+        byte[] gzip = compressed.toByteArray();
+        int cut = gzip.length / 2;
+        try (var server = ScriptedServer.start(s -> s
+                .onConnection(0, c -> c.expectRequest().send(Responses.head(200, "Content-Length: " + gzip.length,
+                        "Content-Encoding: gzip", "ETag: \"g\"")).send(Arrays.copyOf(gzip, cut)).close())
+                .onEveryRequest((req, r) -> {
+                    if (req.header("Range") != null) {
+                        long from = Long.parseLong(req.header("Range").replaceAll("\\D", ""));
+                        r.send(Responses.head(206, "Content-Length: " + (gzip.length - from), "Content-Encoding: gzip",
+                                "ETag: \"g\"", "Content-Range: bytes " + from + "-" + (gzip.length - 1) + "/" + gzip.length))
+                                .send(Arrays.copyOfRange(gzip, (int) from, gzip.length));
+                    } else {
+                        r.send(Responses.head(200, "Content-Length: " + gzip.length, "Content-Encoding: gzip",
+                                "ETag: \"g\"")).send(gzip);
+                    }
+                }))) {
+            Report report = run(server);
+
+            assertThat(server.requests()).hasSizeGreaterThan(1).extracting(q -> q.header("Range")).containsOnlyNulls();
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(Files.readAllBytes(dir.resolve("file.bin"))).isEqualTo(file);
         }
     }
 

@@ -1,0 +1,261 @@
+package dev.sluice.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.sluice.Client;
+import dev.sluice.testkit.PatternBytes;
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.ScriptedServer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Segments are pieces of one version of the file: they are split only under a strong
+ * validator, each must answer under it, and a part left by a stopped segmented run is never
+ * taken for a whole file.
+ */
+class SegmentedIntegrityTest {
+    private static final int SIZE = 2 << 20;
+    /** Version 2 of the file is the pattern from this offset on, so no byte range of it is of version 1. */
+    private static final long V2 = 1L << 40;
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    @TempDir
+    Path dir;
+    private final Client client = Client.builder().readTimeout(Duration.ofSeconds(10)).build();
+
+    @AfterEach
+    void closeClient() {
+        client.close();
+    }
+
+    private Report run(ScriptedServer server, int retries, boolean resume) throws InterruptedException {
+        return Downloader.builder(client).directory(dir).segments(2).resume(resume).sleeper(d -> { })
+                .retryPolicy(RetryPolicy.of(retries)).build()
+                .run(List.of(new DownloadJob(server.uri("/file.bin"), Path.of("file.bin"), Optional.empty())));
+    }
+
+    private static long[] range(String header) {
+        Matcher m = RANGE.matcher(header);
+        assertThat(m.matches()).as(header).isTrue();
+        long first = Long.parseLong(m.group(1));
+        long last = m.group(2).isEmpty() ? SIZE - 1 : Long.parseLong(m.group(2));
+        return new long[] {first, last};
+    }
+
+    private static String[] with(String[] lines, String... more) {
+        return Stream.concat(Stream.of(lines), Stream.of(more)).toArray(String[]::new);
+    }
+
+    private List<String> filesIn(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ETag: W/\"w1\"", "Last-Modified: Mon, 02 Jun 2025 10:00:00 GMT", ""})
+    void withoutAStrongValidatorTheFileIsNotSplitButFetchedInOneStream(String validatorLine) throws Exception {
+        String[] validator = validatorLine.isEmpty() ? new String[0]
+                : new String[] {validatorLine, "Date: Mon, 02 Jun 2025 10:00:00 GMT"};
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            if (req.header("Range") == null) {
+                r.send(Responses.head(200, with(validator, "Content-Length: " + SIZE))).sendPattern(SIZE);
+                return;
+            }
+            long[] range = range(req.header("Range"));
+            r.send(Responses.head(206, with(validator, "Content-Length: " + (range[1] - range[0] + 1),
+                    "Content-Range: bytes " + range[0] + "-" + range[1] + "/" + SIZE))).sendPattern(range[0], range[1] - range[0] + 1);
+        }))) {
+            Report report = run(server, 0, false);
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(server.requests()).extracting(q -> q.header("Range")).containsExactly("bytes=0-0", null);
+            assertThat(Files.readAllBytes(dir.resolve("file.bin"))).isEqualTo(PatternBytes.bytes(0, SIZE));
+        }
+    }
+
+    /**
+     * A server that changes the file while the first round of requests is under way and ignores
+     * If-Range: the first probe and the first segment are of version 1 under {@code v1Line},
+     * every other answer of version 2 under {@code v2Line}. A later round (a retry's probe and
+     * segments) is all of version 2.
+     */
+    private static ScriptedServer changedDuringTheFirstRound(String v1Line, String v2Line) throws IOException {
+        AtomicInteger probes = new AtomicInteger();
+        return ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            long[] range = range(req.header("Range"));
+            int round = range[1] == 0 ? probes.incrementAndGet() : probes.get();
+            boolean v1 = round == 1 && range[0] == 0;
+            r.send(Responses.head(206, v1 ? v1Line : v2Line, "Content-Length: " + (range[1] - range[0] + 1),
+                    "Date: Tue, 03 Jun 2025 10:00:00 GMT",
+                    "Content-Range: bytes " + range[0] + "-" + range[1] + "/" + SIZE))
+                    .sendPattern((v1 ? 0 : V2) + range[0], range[1] - range[0] + 1);
+        }));
+    }
+
+    @Test
+    void aSegmentUnderAnotherEntityTagThanTheProbesLeavesNoFileAndNoPart() throws Exception {
+        try (var server = changedDuringTheFirstRound("ETag: \"s1\"", "ETag: \"s2\"")) {
+            Report report = run(server, 0, false);
+
+            Report.Item item = report.items().get(0);
+            assertThat(item.ok()).as("%s", report.toJson()).isFalse();
+            assertThat(item.error().kind()).isEqualTo("protocol");
+            assertThat(item.error().message()).contains("/file.bin").contains("\"s2\"").contains("\"s1\"");
+            assertThat(server.requests()).filteredOn(q -> !q.header("Range").equals("bytes=0-0"))
+                    .isNotEmpty().allMatch(q -> "\"s1\"".equals(q.header("If-Range")));
+            assertThat(filesIn(dir)).isEmpty();
+        }
+    }
+
+    @Test
+    void aSegmentUnderAnotherLastModifiedDateThanTheProbesIsRejected() throws Exception {
+        try (var server = changedDuringTheFirstRound("Last-Modified: Mon, 02 Jun 2025 10:00:00 GMT",
+                "Last-Modified: Tue, 03 Jun 2025 09:00:00 GMT")) {
+            Report report = run(server, 0, false);
+
+            assertThat(report.items().get(0).ok()).as("%s", report.toJson()).isFalse();
+            assertThat(report.items().get(0).error().message()).contains("Last-Modified");
+            assertThat(filesIn(dir)).isEmpty();
+        }
+    }
+
+    @Test
+    void afterAVersionChangeARetryFetchesTheNewVersionWhole() throws Exception {
+        try (var server = changedDuringTheFirstRound("ETag: \"s1\"", "ETag: \"s2\"")) {
+            Report report = run(server, 1, false);
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            byte[] got = Files.readAllBytes(dir.resolve("file.bin"));
+            assertThat(got).hasSize(SIZE);
+            PatternBytes.verify(got, 0, got.length, V2);
+        }
+    }
+
+    @Test
+    void aPartStoppedBeforeItsSegmentsArriveIsNotTakenForTheWholeFile() throws Exception {
+        // Stop a segmented run where a kill could: the part is preallocated and the segments
+        // have been asked for, and not one byte of them has arrived.
+        CountDownLatch release = new CountDownLatch(1);
+        Path firstDir = Files.createDirectories(dir.resolve("first"));
+        Path secondDir = Files.createDirectories(dir.resolve("second"));
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            long[] range = range(req.header("Range"));
+            if (range[1] != 0) {
+                r.stallUntil(release);
+            }
+            r.send(Responses.head(206, "ETag: \"e1\"", "Content-Length: " + (range[1] - range[0] + 1),
+                    "Content-Range: bytes " + range[0] + "-" + range[1] + "/" + SIZE)).sendPattern(range[0], range[1] - range[0] + 1);
+        }))) {
+            CompletableFuture<Report> first = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Downloader.builder(client).directory(firstDir).segments(2).build()
+                            .run(List.of(new DownloadJob(server.uri("/file.bin"), Path.of("file.bin"), Optional.empty())));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            server.awaitRequests(3, WAIT);
+            Path killed = firstDir.resolve("file.bin.part");
+            Map<String, byte[]> attributes = attributesOf(killed);
+            assumeTrue(attributes.containsKey("sluice.validator"), "no extended attributes here");
+            Path part = Files.write(secondDir.resolve("file.bin.part"), Files.readAllBytes(killed));
+            UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
+            for (var a : attributes.entrySet()) {
+                view.write(a.getKey(), ByteBuffer.wrap(a.getValue()));
+            }
+            release.countDown();
+            assertThat(first.get().isOk()).isTrue();
+        }
+        // The next run, with --continue, meets a server that says the part is the whole file.
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            if (req.header("Range") != null) {
+                r.send(Responses.status(416, "", "Content-Range: bytes */" + SIZE));
+            } else {
+                r.send(Responses.head(200, "ETag: \"e1\"", "Content-Length: " + SIZE)).sendPattern(SIZE);
+            }
+        }))) {
+            Report report = Downloader.builder(client).directory(secondDir).resume(true).build()
+                    .run(List.of(new DownloadJob(server.uri("/file.bin"), Path.of("file.bin"), Optional.empty())));
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(server.requests()).extracting(q -> q.header("Range")).containsOnlyNulls();
+            assertThat(Files.readAllBytes(secondDir.resolve("file.bin"))).isEqualTo(PatternBytes.bytes(0, SIZE));
+        }
+    }
+
+    @Test
+    void aSegmentedPartWhoseRecordSaysEveryRangeArrivedIsFinishedByAFourSixteen() throws Exception {
+        // A run stopped after its last segment arrived and before the rename.
+        Path part = Files.write(dir.resolve("file.bin.part"), PatternBytes.bytes(0, SIZE));
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
+        assumeTrue(view != null, "no extended attributes here");
+        long half = SIZE / 2;
+        String record = SegmentRecord.format(SIZE, "\"e1\"", new long[][] {{0, half - 1, half}, {half, SIZE - 1, half}});
+        PartialContentTest.storeValidator(part, "\"e1\"");
+        view.write("sluice.length", ByteBuffer.wrap(Integer.toString(SIZE).getBytes(StandardCharsets.ISO_8859_1)));
+        view.write("sluice.segments", ByteBuffer.wrap(record.getBytes(StandardCharsets.ISO_8859_1)));
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) ->
+                r.send(Responses.status(416, "", "Content-Range: bytes */" + SIZE))))) {
+            Report report = Downloader.builder(client).directory(dir).resume(true).build()
+                    .run(List.of(new DownloadJob(server.uri("/file.bin"), Path.of("file.bin"), Optional.empty())));
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(server.requests()).singleElement().satisfies(q -> assertThat(q.header("Range")).isEqualTo("bytes=" + SIZE + "-"));
+            assertThat(Files.readAllBytes(dir.resolve("file.bin"))).isEqualTo(PatternBytes.bytes(0, SIZE));
+        }
+    }
+
+    @Test
+    void aFinishedSegmentedFileKeepsNoneOfThePartsAttributes() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            long[] range = range(req.header("Range"));
+            r.send(Responses.head(206, "ETag: \"e1\"", "Content-Length: " + (range[1] - range[0] + 1),
+                    "Content-Range: bytes " + range[0] + "-" + range[1] + "/" + SIZE)).sendPattern(range[0], range[1] - range[0] + 1);
+        }))) {
+            Report report = run(server, 0, false);
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(server.requests()).hasSize(3);
+            assertThat(attributesOf(dir.resolve("file.bin")).keySet()).noneMatch(name -> name.startsWith("sluice."));
+        }
+    }
+
+    /** The user extended attributes of {@code file}; none where the file system keeps none. */
+    static Map<String, byte[]> attributesOf(Path file) throws IOException {
+        Map<String, byte[]> all = new HashMap<>();
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+        if (view == null) {
+            return all;
+        }
+        for (String name : view.list()) {
+            ByteBuffer b = ByteBuffer.allocate(view.size(name));
+            view.read(name, b);
+            all.put(name, Arrays.copyOf(b.array(), b.position()));
+        }
+        return all;
+    }
+}
