@@ -267,7 +267,14 @@ public final class Client implements AutoCloseable {
                 }
                 try {
                     ex.writeRequest(request.method(), head, body, bodyFile);
-                    ex.readHead();
+                    DecoderEvent.ResponseHead h = ex.readHead();
+                    if (h.status() == 408 && attempt == 0 && retryable && ex.isReusedConnection()) {
+                        // On a reused connection a 408 is most likely the server giving up on it
+                        // while it was idle, sent before this request arrived; RFC 9110 §15.5.9
+                        // lets the request be repeated: once, on a new connection.
+                        ex.abort();
+                        continue;
+                    }
                     return ex;
                 } catch (SluiceException e) {
                     ex.abort();

@@ -298,4 +298,36 @@ class RequestBodyTest {
             assertThat(client.poolState()).contains("leased=0", "idle=0");
         }
     }
+
+    @Test
+    void aFileBodyThatShrinksBeforeItIsSentIsALocalFailureNotAWaitForTheServer() throws IOException {
+        Path file = dir.resolve("shrinks.bin");
+        java.nio.file.Files.write(file, new byte[2 << 20]);
+        try (var silent = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead().stallUntil("never")))) {
+            Request request = Request.newBuilder(silent.uri("/shrinks").toString())
+                    .method("PUT", RequestBody.ofPath(file)).build(); // its length is taken now
+            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.truncate(1 << 20);
+            }
+            // The server waits for the rest of the body and would answer only at its own timeout.
+            assertThatThrownBy(() -> client.send(request))
+                    .isNotInstanceOf(SluiceException.class)
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("/shrinks")
+                    .hasMessageContaining("ended early");
+            silent.release("never");
+        }
+    }
+
+    @Test
+    void aWriteThatFailsWithoutAnAnswerIsReportedAsSending() {
+        try (var resetting = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead().reset()))) {
+            assertThatThrownBy(() -> client.send(Request.newBuilder(resetting.uri("/up").toString())
+                    .method("PUT", RequestBody.ofBytes(new byte[16 << 20])).build()))
+                    .isInstanceOf(SluiceException.class)
+                    .hasMessageContaining("sending the request");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

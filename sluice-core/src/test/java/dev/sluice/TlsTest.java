@@ -197,4 +197,22 @@ class TlsTest {
             matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
         }
     }
+
+    @Test
+    void aPostOverTlsGoesOutOnANewConnectionWhenTheServerClosedThePooledOne() throws IOException {
+        try (var server = ScriptedServer.startTls(CERTS.serverContext(), s -> s
+                .onConnection(0, c -> c.expectRequest().send(Responses.ok("first")).close())
+                .onEveryConnection(c -> c.serveRequests())
+                .onEveryRequest((req, r) -> r.send(Responses.ok(req.method() + " on a new connection"))));
+             Client client = trustingClient()) {
+            try (Response r = client.send(Request.get(server.uri("/1")))) {
+                assertThat(r.body().text()).isEqualTo("first");
+            }
+            server.awaitOpenConnections(0, WAIT); // closed with a close_notify
+            try (Response r = client.send(Request.post(server.uri("/post").toString(), RequestBody.ofString("once")))) {
+                assertThat(r.body().text()).isEqualTo("POST on a new connection");
+            }
+            assertThat(server.awaitRequests(2, WAIT)).extracting(req -> req.connectionIndex()).containsExactly(0, 1);
+        }
+    }
 }

@@ -24,12 +24,6 @@ import java.util.zip.InflaterInputStream;
  */
 public final class ContentDecoding {
     private static final int INFLATE_BUFFER = 64 * 1024;
-    /**
-     * Bytes after the end of the compressed data that are ignored, as curl ignores them; past
-     * this the body is not what its Content-Encoding says. Counted from the decoders' end, so
-     * what a decoder had read ahead (up to {@link #INFLATE_BUFFER}) comes on top.
-     */
-    static final int MAX_TRAILING_BYTES = 64 * 1024;
     private static final MethodHandle BROTLI = optionalStream("com.aayushatharva.brotli4j.decoder.BrotliInputStream",
             "com.aayushatharva.brotli4j.Brotli4jLoader");
     private static final MethodHandle ZSTD = optionalStream("com.github.luben.zstd.ZstdInputStream", null);
@@ -272,22 +266,18 @@ public final class ContentDecoding {
 
         /**
          * After the decoders' end: a failure of the raw body they swallowed is thrown now, and
-         * the raw body is read to its own end, so that one cut after the compressed data is
-         * still a cut body and the connection can be reused.
+         * the raw body must end too, so that a body cut (or stalled) right after the compressed
+         * data is still a cut body. Bytes after the compressed data are ignored, as curl
+         * ignores them: the body ends here for the caller, and the rest goes the way of any body
+         * closed before its end (drained when small and quick, else the connection is closed),
+         * rather than being waited for.
          */
         private void finishRaw() throws IOException {
             if (guard.failure != null) {
                 throw guard.failure;
             }
-            byte[] scratch = new byte[8192];
-            long trailing = 0;
-            int n;
-            while ((n = guard.read(scratch, 0, scratch.length)) >= 0) {
-                trailing += n;
-                if (trailing > MAX_TRAILING_BYTES) {
-                    throw new ProtocolViolationException(uri, "more than " + MAX_TRAILING_BYTES
-                            + " bytes after the end of the " + String.join("+", plan) + " data", -1, null);
-                }
+            if (guard.read() >= 0) {
+                raw.close();
             }
         }
 

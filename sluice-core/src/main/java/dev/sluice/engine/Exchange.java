@@ -10,6 +10,7 @@ import dev.sluice.codec.Field;
 import dev.sluice.codec.Limits;
 import dev.sluice.codec.RequestEncoder;
 import dev.sluice.codec.ResponseDecoder;
+import dev.sluice.net.BodyFileException;
 import dev.sluice.net.BufferPool;
 import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionPool;
@@ -164,7 +165,7 @@ public final class Exchange implements AutoCloseable {
                     }
                 }
             }
-        } catch (LocalBodyFailure e) {
+        } catch (LocalBodyFailure | BodyFileException e) {
             abort();
             throw new IOException(uri + ": " + e.getMessage(), e.getCause());
         } catch (IOException e) {
@@ -186,11 +187,13 @@ public final class Exchange implements AutoCloseable {
      */
     private boolean hasEarlyResponse(IOException writeFailure) {
         requestIncomplete = true;
+        String sending = phase;
         try {
             readHead();
             return true;
         } catch (SluiceException | RuntimeException e) {
             writeFailure.addSuppressed(e);
+            phase = sending; // the failure to report is the write's
             return false;
         }
     }

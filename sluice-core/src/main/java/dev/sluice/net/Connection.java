@@ -193,7 +193,7 @@ public final class Connection {
                 try {
                     long n = file.transferTo(position, Math.min(end - position, 8L << 20), channel);
                     if (n <= 0) {
-                        throw new IOException("request body file ended early at byte " + position);
+                        throw new BodyFileException("request body file ended early at byte " + position, null);
                     }
                     position += n;
                 } catch (IOException e) {
@@ -203,9 +203,14 @@ public final class Connection {
                 }
             } else {
                 chunk.clear().limit((int) Math.min(chunk.capacity(), end - position));
-                int n = file.read(chunk, position);
+                int n;
+                try {
+                    n = file.read(chunk, position);
+                } catch (IOException e) {
+                    throw new BodyFileException("cannot read request body file: " + e.getMessage(), e);
+                }
                 if (n <= 0) {
-                    throw new IOException("request body file ended early at byte " + position);
+                    throw new BodyFileException("request body file ended early at byte " + position, null);
                 }
                 position += n;
                 write(chunk.flip(), deadline, kind);
@@ -224,22 +229,22 @@ public final class Connection {
     }
 
     /**
-     * Whether an idle connection still looks usable: open, and (for plain sockets) the peer has
-     * neither closed it nor sent unsolicited bytes. A TLS socket cannot be peeked without
-     * consuming records, so its staleness is left to the one retry of idempotent requests.
+     * Whether an idle connection still looks usable: open, and the peer has neither closed it
+     * nor sent anything since the last response (a stray byte, a 408 before closing, a TLS
+     * close_notify). One non-blocking read of the socket says so; on TLS a byte read there
+     * would be lost to the TLS layer, but then the connection is not used again anyway.
      */
     public boolean isHealthy() {
         if (closed.get()) {
             return false;
         }
-        if (tls != null) {
-            return !tls.isClosed();
-        }
         try {
+            if (tls != null && (tls.isClosed() || tlsIn.available() > 0)) {
+                return false;
+            }
             channel.configureBlocking(false);
             try {
-                ByteBuffer b = buffer;
-                b.clear();
+                ByteBuffer b = tls == null ? buffer.clear() : ByteBuffer.allocate(1);
                 int n = channel.read(b);
                 b.flip();
                 return n == 0;

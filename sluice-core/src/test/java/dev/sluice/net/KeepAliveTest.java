@@ -15,9 +15,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Keep-alive as the server counts it: a connection is reused only after a response that ended
@@ -192,7 +195,7 @@ class KeepAliveTest {
                 assertThat(r.status()).isEqualTo(204);
             }
             first.countDown();
-            assertThat(strayWritten.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(strayWritten.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
             try (Response r = client.send(Request.post(server.uri("/post").toString(), RequestBody.ofString("once")))) {
                 assertThat(r.body().text()).isEqualTo("answered POST");
             }
@@ -211,6 +214,28 @@ class KeepAliveTest {
                     .hasMessageContaining("/post");
             assertThat(server.connectionCount()).isEqualTo(1);
             assertThat(server.requests()).hasSize(2);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 8 << 20})
+    void aFourOhEightOnAReusedConnectionIsTheServerGivingUpOnItAndTheRequestIsRepeated(int bodyBytes) throws Exception {
+        // As nginx and Apache do with an idle keep-alive connection: 408, then close. A large
+        // body fails to be written first, and the 408 is then read as an early answer.
+        CountDownLatch idle = new CountDownLatch(1);
+        CountDownLatch gaveUp = new CountDownLatch(1);
+        try (var server = ScriptedServer.start(s -> s
+                .onConnection(0, c -> c.expectRequest().send(Responses.ok("first")).stallUntil(idle)
+                        .send(Responses.status(408, "", "Connection: close")).signal(gaveUp).close())
+                .onEveryConnection(c -> c.serveRequests())
+                .onEveryRequest((req, r) -> r.send(Responses.ok(req.method() + " on a new connection"))))) {
+            assertThat(get(server, "/1")).isEqualTo("first");
+            idle.countDown();
+            assertThat(gaveUp.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            try (Response r = client.send(Request.newBuilder(server.uri("/2"))
+                    .method("PUT", RequestBody.ofBytes(new byte[bodyBytes])).build())) {
+                assertThat(r.body().text()).isEqualTo("PUT on a new connection");
+            }
         }
     }
 
