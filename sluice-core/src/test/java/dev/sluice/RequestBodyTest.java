@@ -303,7 +303,7 @@ class RequestBodyTest {
     void aFileBodyThatShrinksBeforeItIsSentIsALocalFailureNotAWaitForTheServer() throws IOException {
         Path file = dir.resolve("shrinks.bin");
         java.nio.file.Files.write(file, new byte[2 << 20]);
-        try (var silent = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead().stallUntil("never")))) {
+        try (var silent = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead().stallUntil("never").close()))) {
             Request request = Request.newBuilder(silent.uri("/shrinks").toString())
                     .method("PUT", RequestBody.ofPath(file)).build(); // its length is taken now
             try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
