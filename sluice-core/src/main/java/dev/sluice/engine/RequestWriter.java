@@ -1,0 +1,141 @@
+package dev.sluice.engine;
+
+import dev.sluice.RequestBody;
+import dev.sluice.SluiceException;
+import dev.sluice.codec.ChunkedEncoder;
+import dev.sluice.net.Connection;
+import dev.sluice.net.Deadline;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes one request, head and body, to a connection, each write bounded by the exchange's
+ * deadlines. A failure of the body's own source (the caller's stream or file) is told apart
+ * from the network's, so that {@link Exchange} reports it as the caller's.
+ */
+final class RequestWriter {
+    /** Request bodies up to this size go out in the same write as the head. */
+    private static final int COALESCE_BODY_BYTES = 16 * 1024;
+    private static final int STREAM_CHUNK = 64 * 1024;
+
+    private final Connection conn;
+    private final Timeouts timeouts;
+
+    RequestWriter(Connection conn, Timeouts timeouts) {
+        this.conn = conn;
+        this.timeouts = timeouts;
+    }
+
+    /**
+     * Opens the file of a {@link RequestBody.OfPath} body, before any connection is made: a file
+     * the caller cannot read is a local failure, a plain {@link IOException} naming the URL, and
+     * the server sees nothing. Null for other bodies. The channel serves every attempt, since
+     * {@link #write} reads it by position.
+     */
+    static FileChannel openBodyFile(URI uri, RequestBody body) throws IOException {
+        if (!(body instanceof RequestBody.OfPath p)) {
+            return null;
+        }
+        try {
+            return FileChannel.open(p.file(), StandardOpenOption.READ);
+        } catch (IOException e) {
+            throw new IOException(uri + ": cannot read request body file " + p.file() + ": " + reason(e), e);
+        }
+    }
+
+    /** Sends the encoded head and the body; the body of a {@link RequestBody.OfPath} comes from {@code bodyFile}. */
+    void write(byte[] headBytes, RequestBody body, FileChannel bodyFile) throws IOException {
+        switch (body) {
+            case null -> write(ByteBuffer.wrap(headBytes));
+            case RequestBody.OfBytes b when b.bytes().length <= COALESCE_BODY_BYTES -> {
+                ByteBuffer all = ByteBuffer.allocate(headBytes.length + b.bytes().length);
+                write(all.put(headBytes).put(b.bytes()).flip());
+            }
+            case RequestBody.OfBytes b -> {
+                write(ByteBuffer.wrap(headBytes));
+                write(ByteBuffer.wrap(b.bytes()));
+            }
+            case RequestBody.OfPath p -> {
+                write(ByteBuffer.wrap(headBytes));
+                conn.writeFile(bodyFile, 0, p.size(), timeouts.read().toNanos(), timeouts.totalDeadlineNanos());
+            }
+            case RequestBody.OfStream s -> {
+                write(ByteBuffer.wrap(headBytes));
+                if (s.length().isPresent()) {
+                    writeStream(s.in(), s.length().getAsLong());
+                } else {
+                    writeChunked(s.in());
+                }
+            }
+        }
+    }
+
+    /**
+     * A failure of the request body's own stream, the caller's, as opposed to the network: it
+     * reaches the caller as a plain {@link IOException} naming the URL, not as a
+     * {@link SluiceException}.
+     */
+    static final class LocalBodyFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LocalBodyFailure(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    private static String reason(IOException e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException missing -> "no such file or directory";
+            case java.nio.file.AccessDeniedException denied -> "permission denied";
+            case java.nio.file.FileSystemException fs when fs.getReason() != null -> fs.getReason();
+            default -> String.valueOf(e.getMessage());
+        };
+    }
+
+    /** A read from the caller's request body stream, its failure told apart from the network's. */
+    private static int readBody(InputStream in, byte[] chunk, int length) throws LocalBodyFailure {
+        try {
+            return in.read(chunk, 0, length);
+        } catch (IOException e) {
+            throw new LocalBodyFailure("cannot read request body stream: " + reason(e), e);
+        }
+    }
+
+    private void write(ByteBuffer src) throws IOException {
+        long deadline = timeouts.ioDeadlineNanos();
+        conn.write(src, deadline, deadline == timeouts.totalDeadlineNanos() ? Deadline.TOTAL : Deadline.READ);
+    }
+
+    private void writeStream(InputStream in, long length) throws IOException {
+        byte[] chunk = new byte[STREAM_CHUNK];
+        long left = length;
+        while (left > 0) {
+            int n = readBody(in, chunk, (int) Math.min(chunk.length, left));
+            if (n < 0) {
+                throw new LocalBodyFailure("request body stream ended " + left + " bytes before its declared length "
+                        + length, null);
+            }
+            write(ByteBuffer.wrap(chunk, 0, n));
+            left -= n;
+        }
+    }
+
+    private void writeChunked(InputStream in) throws IOException {
+        ByteBuffer out = ByteBuffer.allocate(STREAM_CHUNK + 32);
+        byte[] chunk = new byte[STREAM_CHUNK];
+        int n;
+        while ((n = readBody(in, chunk, chunk.length)) >= 0) {
+            if (n == 0) {
+                continue;
+            }
+            out.clear();
+            out.put(ChunkedEncoder.chunkHeader(n)).put(chunk, 0, n).put(ChunkedEncoder.CRLF);
+            write(out.flip());
+        }
+        write(ByteBuffer.wrap(ChunkedEncoder.lastChunk()));
+    }
+}
