@@ -112,7 +112,7 @@ final class DownloadCommand implements Callable<Integer> {
 
     @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
             description = "Retry a failed file up to N times (default ${DEFAULT-VALUE}), with exponential "
-                    + "backoff and jitter, honouring Retry-After.")
+                    + "backoff and jitter, honouring Retry-After (up to 10 minutes).")
     private int retries;
 
     @Option(names = {"-c", "--continue"},

@@ -227,7 +227,8 @@ public final class Downloader {
                     if (cause instanceof HttpStatusException h) {
                         lastStatus = h.status();
                     }
-                    if (!RetryPolicy.isRetryable(cause) || attempt > retryPolicy.retries()) {
+                    if (!RetryPolicy.isRetryable(cause) || attempt > retryPolicy.retries()
+                            || !retryPolicy.allowsWaiting(retryAfter)) {
                         listener.on(new ProgressEvent.Failed(job, cause, elapsed()));
                         return item(false, attempt, Report.Error.of(cause));
                     }

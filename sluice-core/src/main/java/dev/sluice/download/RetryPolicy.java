@@ -11,9 +11,11 @@ import java.util.function.DoubleSupplier;
 /**
  * When to try a download again and how long to wait: exponential backoff with full jitter
  * (a uniform delay between zero and {@code base * 2^attempt}, capped), or the server's
- * Retry-After when it gave one, up to a cap. Retried: connect failures, timeouts, truncated
- * or malformed responses, and the statuses 408, 429, 500, 502, 503, 504; not other 4xx, and
- * never a checksum mismatch.
+ * Retry-After when it gave one, waited in full (as curl and urllib3 do): retrying sooner than
+ * asked only earns another refusal. A Retry-After beyond {@link #MAX_RETRY_AFTER} means the
+ * server will not have it soon, and the job fails rather than holding the run. Retried:
+ * connect failures, timeouts, truncated or malformed responses, and the statuses 408, 429,
+ * 500, 502, 503, 504; not other 4xx, and never a checksum mismatch.
  *
  * <pre>{@code
  * RetryPolicy p = RetryPolicy.of(3);                  // three retries after the first attempt
@@ -22,12 +24,14 @@ import java.util.function.DoubleSupplier;
  *
  * @param retries       attempts after the first
  * @param base          the backoff unit
- * @param maxDelay      the cap of any one delay, Retry-After included
+ * @param maxDelay      the cap of any one backoff delay (not of a Retry-After)
  * @param random        uniform numbers in [0, 1): injected so tests are exact
  */
 public record RetryPolicy(int retries, Duration base, Duration maxDelay, DoubleSupplier random) {
     public static final Duration DEFAULT_BASE = Duration.ofMillis(500);
     public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(30);
+    /** The longest Retry-After waited for; a longer one ends the job. */
+    public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
 
     public RetryPolicy {
         if (retries < 0) {
@@ -53,14 +57,20 @@ public record RetryPolicy(int retries, Duration base, Duration maxDelay, DoubleS
         };
     }
 
+    /** Whether a retry may wait for the server's Retry-After: none given, or at most {@link #MAX_RETRY_AFTER}. */
+    public boolean allowsWaiting(Optional<Duration> retryAfter) {
+        return retryAfter.isEmpty() || retryAfter.get().compareTo(MAX_RETRY_AFTER) <= 0;
+    }
+
     /**
      * The wait before retry number {@code attempt} (1 for the first retry): the server's
-     * Retry-After when given, else full jitter; both capped by {@link #maxDelay()}.
+     * Retry-After when given (at most {@link #MAX_RETRY_AFTER}), else full jitter capped by
+     * {@link #maxDelay()}.
      */
     public Duration delayFor(int attempt, Optional<Duration> retryAfter) {
         if (retryAfter.isPresent()) {
             Duration d = retryAfter.get();
-            return d.isNegative() ? Duration.ZERO : d.compareTo(maxDelay) > 0 ? maxDelay : d;
+            return d.isNegative() ? Duration.ZERO : d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
         }
         double ceiling = Math.min(maxDelay.toNanos(), base.toNanos() * Math.pow(2, Math.max(0, attempt)));
         return Duration.ofNanos((long) (random.getAsDouble() * ceiling));

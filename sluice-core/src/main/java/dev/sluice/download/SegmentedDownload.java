@@ -255,7 +255,8 @@ final class SegmentedDownload {
             } catch (RangeLost e) {
                 throw e.violation;
             } catch (IOException e) {
-                if (!RetryPolicy.isRetryable(e) || attempt > retryPolicy.retries()) {
+                if (!RetryPolicy.isRetryable(e) || attempt > retryPolicy.retries()
+                        || !retryPolicy.allowsWaiting(retryAfter)) {
                     throw e;
                 }
                 Duration delay = retryPolicy.delayFor(attempt, retryAfter);

@@ -86,6 +86,30 @@ class DownloaderTest {
     }
 
     @Test
+    void aRetryAfterLongerThanTheRunWaitsEndsTheJobWithoutARetry() throws Exception {
+        try (var server = ScriptedServer.start(s -> s
+                .onEveryRequest((req, r) -> r.send(Responses.status(503, "down for maintenance", "Retry-After: 7200"))))) {
+            Report report = downloader().build().run(List.of(DownloadJob.of(server.uri("/later.bin"))));
+            Report.Item item = report.items().get(0);
+            assertThat(item.ok()).isFalse();
+            assertThat(item.attempts()).isEqualTo(1);
+            assertThat(item.httpStatus()).isEqualTo(503);
+            assertThat(slept).isEmpty();
+        }
+    }
+
+    @Test
+    void aRetryAfterBeyondTheBackoffCapIsWaitedInFull() throws Exception {
+        try (var server = ScriptedServer.start(s -> s
+                .onRequest(0, r -> r.send(Responses.status(503, "busy", "Retry-After: 120")))
+                .onEveryRequest((req, r) -> r.send(Responses.ok("payload"))))) {
+            Report report = downloader().build().run(List.of(DownloadJob.of(server.uri("/data.txt"))));
+            assertThat(report.items().get(0).ok()).isTrue();
+            assertThat(slept).containsExactly(Duration.ofSeconds(120));
+        }
+    }
+
+    @Test
     void notFoundIsNotRetriedAndLeavesNoFile() throws Exception {
         try (var server = ScriptedServer.start(s -> s
                 .onEveryRequest((req, r) -> r.send(Responses.status(404, "no")))))  {

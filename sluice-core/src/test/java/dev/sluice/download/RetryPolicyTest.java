@@ -52,7 +52,12 @@ class RetryPolicyTest {
         RetryPolicy p = new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofSeconds(5), () -> 0.999999);
         assertThat(p.delayFor(10, Optional.empty())).isLessThanOrEqualTo(Duration.ofSeconds(5));
         assertThat(p.delayFor(1, Optional.of(Duration.ofSeconds(2)))).isEqualTo(Duration.ofSeconds(2));
-        assertThat(p.delayFor(1, Optional.of(Duration.ofHours(1)))).isEqualTo(Duration.ofSeconds(5));
+        // Retry-After is waited in full, beyond the backoff cap; past MAX_RETRY_AFTER it ends the job.
+        assertThat(p.delayFor(1, Optional.of(Duration.ofSeconds(120)))).isEqualTo(Duration.ofSeconds(120));
+        assertThat(p.allowsWaiting(Optional.of(Duration.ofSeconds(120)))).isTrue();
+        assertThat(p.allowsWaiting(Optional.of(RetryPolicy.MAX_RETRY_AFTER))).isTrue();
+        assertThat(p.allowsWaiting(Optional.of(Duration.ofHours(1)))).isFalse();
+        assertThat(p.allowsWaiting(Optional.empty())).isTrue();
     }
 
     @Test
