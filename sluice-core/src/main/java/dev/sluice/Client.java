@@ -212,9 +212,16 @@ public final class Client implements AutoCloseable {
         if (!Redirects.isRedirect(status)) {
             return null;
         }
-        String location = headers.first("Location").orElse(null);
-        if (location == null) {
+        List<String> locations = headers.all("Location");
+        if (locations.isEmpty()) {
             return null;
+        }
+        String location = locations.getFirst();
+        if (locations.stream().anyMatch(l -> !l.equals(location))) {
+            // Location is a singleton field (RFC 9110 §10.2.2); which one the server meant is a guess.
+            ex.abort();
+            throw new ProtocolViolationException(current.uri(), "several different Location fields in a "
+                    + status + " response: " + String.join(", ", locations), -1, null);
         }
         URI next;
         Request.Builder b;

@@ -256,4 +256,21 @@ class RedirectTest {
                     .hasMessageContaining("redirect loop");
         }
     }
+
+    @Test
+    void differingLocationFieldsAreAViolationAndRepeatedEqualOnesAreFollowed() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(switch (req.target()) {
+            case "/two" -> Responses.status(302, "", "Location: /a", "Location: /b");
+            case "/same" -> Responses.status(302, "", "Location: /a", "Location: /a");
+            default -> Responses.ok("at " + req.target());
+        })))) {
+            assertThatThrownBy(() -> client.send(Request.get(server.uri("/two"))))
+                    .isInstanceOf(ProtocolViolationException.class)
+                    .hasMessageContaining("several different Location fields");
+            try (Response r = client.send(Request.get(server.uri("/same")))) {
+                assertThat(r.body().text()).isEqualTo("at /a");
+            }
+            assertThat(client.poolState()).contains("leased=0");
+        }
+    }
 }
