@@ -20,10 +20,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.channels.FileChannel;
-import java.nio.charset.Charset;
-import java.nio.charset.IllegalCharsetNameException;
-import java.nio.charset.StandardCharsets;
-import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -203,7 +199,7 @@ public final class Client implements AutoCloseable {
                 : java.util.stream.Stream.concat(transfer.stream(), content.stream()).toList();
         OptionalLong length = head.framing() instanceof BodyFraming.FixedLength f ? OptionalLong.of(f.length())
                 : head.framing() instanceof BodyFraming.None ? OptionalLong.of(0) : OptionalLong.empty();
-        Body body = new Body(ex, plan, content != null, charsetOf(headers), length);
+        Body body = new Body(ex, plan, content != null, MediaTypes.charset(headers.first("Content-Type").orElse("")), length);
         return new Response(request, head.status(), head.reason(), headers, history, ex, body);
     }
 
@@ -342,16 +338,6 @@ public final class Client implements AutoCloseable {
             nv[i++] = f.value();
         }
         return Headers.ofTrusted(nv);
-    }
-
-    /** The charset Content-Type names; UTF-8 when it names none or one this runtime lacks (as requests does). */
-    private static Charset charsetOf(Headers headers) {
-        String name = MediaTypes.parameter(headers.first("Content-Type").orElse(""), "charset").orElse(null);
-        try {
-            return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
-        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
-            return StandardCharsets.UTF_8;
-        }
     }
 
     /** Connections open (idle ones included) and waiting, for diagnostics: {@code ConnectionPool[leased=1 idle=2 waiting=0 hosts=1]}. */

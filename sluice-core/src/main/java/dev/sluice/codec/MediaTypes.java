@@ -1,10 +1,27 @@
 package dev.sluice.codec;
 
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
+import java.nio.charset.UnsupportedCharsetException;
 import java.util.Optional;
 
 /** Parameters of a media type (RFC 9110 §8.3.1, §5.6.6), as Content-Type carries them. */
 public final class MediaTypes {
     private MediaTypes() {
+    }
+
+    /**
+     * The charset a Content-Type value names; UTF-8 when it names none or one this runtime
+     * lacks (as Python's requests falls back).
+     */
+    public static Charset charset(String contentType) {
+        String name = parameter(contentType, "charset").orElse(null);
+        try {
+            return name == null ? StandardCharsets.UTF_8 : Charset.forName(name);
+        } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
+            return StandardCharsets.UTF_8;
+        }
     }
 
     /**
