@@ -16,8 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
@@ -46,6 +49,11 @@ final class SegmentedDownload {
     private static final String CONTROL_ATTRIBUTE = PartFile.SEGMENTS_ATTRIBUTE;
     /** The control record is rewritten after this many new bytes in a segment. */
     private static final long RECORD_EVERY_BYTES = 8L << 20;
+    /**
+     * The least progress between records of a segment: a segment records at least every eighth
+     * of itself, so that a killed run of a medium file keeps some of it for --continue.
+     */
+    private static final long MIN_RECORD_EVERY_BYTES = 1L << 20;
 
     private final Client client;
     private final DownloadJob job;
@@ -137,14 +145,20 @@ final class SegmentedDownload {
             OptionalLong total = OptionalLong.of(probe.size());
             listener.on(new ProgressEvent.Started(job, 1, received.get(), total));
             AtomicReference<Exception> failure = new AtomicReference<>();
+            // The segments' responses being read: the first failure closes them, so that the
+            // others stop at once instead of fetching the rest of ranges that cannot be kept.
+            Set<Response> reading = ConcurrentHashMap.newKeySet();
             List<Thread> threads = new ArrayList<>();
             long[][] plan = segments;
             for (long[] segment : plan) {
                 threads.add(Thread.ofVirtual().name("sluice-segment").start(() -> {
                     try {
-                        fetchSegment(file, segment, probe, part, plan, received, total, onBytes);
+                        fetchSegment(file, segment, probe, part, plan, received, total, onBytes,
+                                () -> failure.get() != null, reading);
                     } catch (Exception e) {
-                        failure.compareAndSet(null, e);
+                        if (failure.compareAndSet(null, e)) {
+                            reading.forEach(Response::close);
+                        }
                     }
                 }));
             }
@@ -179,12 +193,20 @@ final class SegmentedDownload {
         return segments;
     }
 
+    /**
+     * Fetches what is left of one segment, with retries. It stops early, quietly, once
+     * {@code stopped} says another segment failed: the download has failed already, and what
+     * this one would write could not be kept.
+     */
     private void fetchSegment(FileChannel file, long[] segment, Probe probe, PartFile part, long[][] plan,
-                              AtomicLong received, OptionalLong total, LongConsumer onBytes)
+                              AtomicLong received, OptionalLong total, LongConsumer onBytes, BooleanSupplier stopped,
+                              Set<Response> reading)
             throws IOException, InterruptedException {
+        long recordEvery = Math.min(RECORD_EVERY_BYTES,
+                Math.max(MIN_RECORD_EVERY_BYTES, (segment[1] - segment[0] + 1) / 8));
         for (int attempt = 1; ; attempt++) {
             long pos = segment[0] + segment[2];
-            if (pos > segment[1]) {
+            if (pos > segment[1] || stopped.getAsBoolean()) {
                 return;
             }
             Optional<Duration> retryAfter = Optional.empty();
@@ -192,6 +214,10 @@ final class SegmentedDownload {
                 Request.Builder rb = requests.get().setHeader("Range", "bytes=" + pos + "-" + segment[1])
                         .setHeader("If-Range", probe.validator());
                 try (Response response = client.send(rb.build())) {
+                    reading.add(response);
+                    if (stopped.getAsBoolean()) {
+                        return; // another segment failed while this one was being asked for
+                    }
                     if (response.status() >= 400) {
                         retryAfter = response.headers().first("Retry-After").flatMap(RetryAfter::parse);
                         throw new HttpStatusException(response.uri(), response.status(), response.reason());
@@ -223,6 +249,9 @@ final class SegmentedDownload {
                     long sinceRecord = 0;
                     try {
                         for (ByteBuffer view : response.body().any()) {
+                            if (stopped.getAsBoolean()) {
+                                return; // closing the response closes its connection
+                            }
                             int n = view.remaining();
                             long at = segment[0] + segment[2];
                             if (at + n - 1 > segment[1]) {
@@ -238,7 +267,7 @@ final class SegmentedDownload {
                                 limiter.acquire(n);
                             }
                             sinceRecord += n;
-                            if (sinceRecord >= RECORD_EVERY_BYTES) {
+                            if (sinceRecord >= recordEvery) {
                                 sinceRecord = 0;
                                 writeRecord(part, probe, plan);
                             }

@@ -258,4 +258,78 @@ class SegmentedIntegrityTest {
         }
         return all;
     }
+
+    @Test
+    void aSegmentRecordsItsProgressWellBeforeEightMebibytes() throws Exception {
+        // 8 MiB in two segments of 4 MiB: each records at least every eighth of itself, so a
+        // run killed after 1.5 MiB of each keeps them for --continue.
+        int size = 8 << 20;
+        int sent = 3 << 19;
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch received = new CountDownLatch(1);
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            Matcher m = RANGE.matcher(req.header("Range"));
+            assertThat(m.matches()).isTrue();
+            long first = Long.parseLong(m.group(1));
+            long last = Long.parseLong(m.group(2));
+            long length = last - first + 1;
+            r.send(Responses.head(206, "ETag: \"e1\"", "Content-Length: " + length,
+                    "Content-Range: bytes " + first + "-" + last + "/" + size));
+            if (length <= sent) {
+                r.sendPattern(first, length);
+            } else {
+                r.sendPattern(first, sent).stallUntil(release).sendPattern(first + sent, length - sent);
+            }
+        }))) {
+            CompletableFuture<Report> run = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Downloader.builder(client).directory(dir).segments(2)
+                            .listener(e -> {
+                                if (e instanceof ProgressEvent.Bytes b && b.bytes() >= 2L * sent) {
+                                    received.countDown();
+                                }
+                            })
+                            .build().run(List.of(new DownloadJob(server.uri("/big.bin"), Path.of("big.bin"), Optional.empty())));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(received.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            byte[] record = attributesOf(dir.resolve("big.bin.part")).get("sluice.segments");
+            assumeTrue(record != null, "no extended attributes here");
+            long[][] segments = SegmentRecord.parse(new String(record, StandardCharsets.ISO_8859_1)).orElseThrow().segments();
+            assertThat(Arrays.stream(segments).mapToLong(seg -> seg[2]).min().orElseThrow()).isGreaterThanOrEqualTo(1 << 20);
+            release.countDown();
+            assertThat(run.get().isOk()).isTrue();
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60) // a hang guard: before, the other segment read on until the read timeout
+    void whenOneSegmentFailsTheOthersStopAtOnce() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        try (Client patient = Client.builder().readTimeout(Duration.ofMinutes(10)).build();
+             var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+                 long[] range = range(req.header("Range"));
+                 long length = range[1] - range[0] + 1;
+                 String tag = range[0] == 0 || range[1] == 0 ? "\"e1\"" : "\"e2\""; // the file changed
+                 r.send(Responses.head(206, "ETag: " + tag, "Content-Length: " + length,
+                         "Content-Range: bytes " + range[0] + "-" + range[1] + "/" + SIZE));
+                 if (range[1] == 0) {
+                     r.sendPattern(0, 1);
+                 } else if (range[0] == 0) {
+                     r.sendPattern(0, 1000).stallUntil(never); // the first segment: slow, still of version 1
+                 } else {
+                     r.sendPattern(range[0], length);
+                 }
+             }))) {
+            Report report = Downloader.builder(patient).directory(dir).segments(2).build()
+                    .run(List.of(new DownloadJob(server.uri("/file.bin"), Path.of("file.bin"), Optional.empty())));
+
+            assertThat(report.isOk()).isFalse();
+            assertThat(report.items().getFirst().error().kind()).isEqualTo("protocol");
+            assertThat(filesIn(dir)).isEmpty();
+            never.countDown();
+        }
+    }
 }
