@@ -234,7 +234,7 @@ public final class ContentDecoding {
         private final ExchangeInputStream raw;
         private final RawGuard guard;
         private boolean opened;
-        /** Whether the decoders reported their end and the raw body was then read to its own. */
+        /** Whether the decoders reported their end and the raw body then ended too (or was closed). */
         private boolean finished;
         private long decoded;
         /** The first failure; every later read throws it again. */

@@ -143,7 +143,7 @@ public final class Exchange implements AutoCloseable {
 
     /**
      * Whether the server answered before it took the whole request, the write failing because
-     * it then closed (a 413 or 401 to a large upload): RFC 9112 §9.3 has a client watch for such
+     * it then closed (a 413 or 401 to a large upload): RFC 9112 §9.5 has a client watch for such
      * an answer, which says more than the broken pipe. The head it reads is then this
      * exchange's, and the connection is closed after its body, as the request was never sent
      * whole.
