@@ -62,7 +62,10 @@ public final class Request {
     /**
      * A builder for a request to {@code url}.
      *
-     * @throws IllegalArgumentException when the URL is not an absolute http or https URL
+     * @throws IllegalArgumentException when the URL is not an absolute http or https URL, or
+     *                                  holds what a request cannot carry: credentials, a port
+     *                                  out of range, a control or non-ASCII character in its path
+     *                                  or query (percent-encode it)
      */
     public static Builder newBuilder(String url) {
         Objects.requireNonNull(url, "url");
@@ -183,14 +186,24 @@ public final class Request {
             return method("POST", body);
         }
 
-        /** Adds a header field; a name may repeat. */
+        /**
+         * Adds a header field; a name may repeat.
+         *
+         * @throws IllegalArgumentException when the field cannot be sent: a name that is not an
+         *                                  RFC 9110 token, or a value with CR, LF, NUL, another
+         *                                  control character but HTAB, or a character above U+00FF
+         */
         public Builder header(String name, String value) {
             RequestEncoder.checkField(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             headers = headers.plus(name, value);
             return this;
         }
 
-        /** Sets a header field, replacing earlier values of it. */
+        /**
+         * Sets a header field, replacing earlier values of it.
+         *
+         * @throws IllegalArgumentException when the field cannot be sent, as for {@link #header}
+         */
         public Builder setHeader(String name, String value) {
             RequestEncoder.checkField(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             headers = headers.with(name, value);
