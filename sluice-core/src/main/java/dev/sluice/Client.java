@@ -253,6 +253,8 @@ public final class Client implements AutoCloseable {
         // Encoding first: a request that cannot be sent fails before any connection is made.
         byte[] head = RequestEncoder.encodeHead(request.method(), target, fields);
         RequestBody body = request.body().orElse(null);
+        boolean expect = body != null && fields.stream()
+                .anyMatch(f -> f.name().equalsIgnoreCase("Expect") && f.value().equalsIgnoreCase("100-continue"));
         // A body file too is opened before any connection is made; it is wholly sent by the
         // time the head has arrived, so it closes here.
         // Only such a request may be sent again after an idle connection proved dead; any other
@@ -269,8 +271,17 @@ public final class Client implements AutoCloseable {
                     throw new InterruptedIOException("interrupted while waiting for a connection to " + request.uri());
                 }
                 try {
-                    ex.writeRequest(request.method(), head, body, bodyFile);
+                    ex.writeRequest(request.method(), head, body, bodyFile, expect);
                     DecoderEvent.ResponseHead h = ex.readHead();
+                    if (h.status() == 417 && expect && ex.isRequestIncomplete()) {
+                        // The server cannot meet the expectation: RFC 9110 §10.1.1 has the request
+                        // repeated without it. Its body was not sent, so even a stream can go.
+                        ex.abort();
+                        fields = fields.stream().filter(f -> !f.name().equalsIgnoreCase("Expect")).toList();
+                        head = RequestEncoder.encodeHead(request.method(), target, fields);
+                        expect = false;
+                        continue;
+                    }
                     if (h.status() == 408 && attempt == 0 && retryable && ex.isReusedConnection()) {
                         // On a reused connection a 408 is most likely the server giving up on it
                         // while it was idle, sent before this request arrived; RFC 9110 §15.5.9
@@ -293,6 +304,9 @@ public final class Client implements AutoCloseable {
             }
         }
     }
+
+    /** Bodies larger than this (or of unknown length) are sent with {@code Expect: 100-continue}, as curl does. */
+    static final long EXPECT_CONTINUE_AFTER_BYTES = 1L << 20;
 
     private List<Field> requestFields(Request request) {
         Headers user = request.headers();
@@ -324,6 +338,11 @@ public final class Client implements AutoCloseable {
             fields.add(length.isPresent()
                     ? new Field("Content-Length", Long.toString(length.getAsLong()))
                     : new Field("Transfer-Encoding", "chunked"));
+            if (!user.contains("Expect") && (length.isEmpty() || length.getAsLong() > EXPECT_CONTINUE_AFTER_BYTES)) {
+                // A large upload asks first (as curl does): a server that refuses it (401, 413)
+                // says so before the body is sent, not by closing or by stopping to read.
+                fields.add(new Field("Expect", "100-continue"));
+            }
         } else if (request.method().equals("POST") || request.method().equals("PUT") || request.method().equals("PATCH")) {
             fields.add(new Field("Content-Length", "0"));
         }

@@ -36,6 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the body, an abort or a cancel comes first; the others find it gone and do nothing.
  */
 public final class Exchange implements AutoCloseable {
+    /** The longest the body of a request with {@code Expect: 100-continue} waits for an answer (curl's 1 s). */
+    static final long EXPECT_CONTINUE_WAIT_NANOS = 1_000_000_000L;
     /** Bytes of unread body that {@link #close()} reads to keep the connection. */
     private static final long DRAIN_MAX_BYTES = 64 * 1024;
     /** The longest {@link #close()} waits for those bytes. */
@@ -125,20 +127,86 @@ public final class Exchange implements AutoCloseable {
      */
     public void writeRequest(String method, byte[] headBytes, RequestBody body, FileChannel bodyFile)
             throws IOException {
+        writeRequest(method, headBytes, body, bodyFile, false);
+    }
+
+    /**
+     * As {@link #writeRequest(String, byte[], RequestBody, FileChannel)}; with
+     * {@code expectContinue} (the head carries {@code Expect: 100-continue} and there is a
+     * body) the body waits for the server's answer to the head, at most
+     * {@link #EXPECT_CONTINUE_WAIT_NANOS}: a 100 Continue, or silence, sends it; a final answer
+     * is this exchange's response and the body is never sent (RFC 9110 §10.1.1).
+     */
+    public void writeRequest(String method, byte[] headBytes, RequestBody body, FileChannel bodyFile,
+                             boolean expectContinue) throws IOException {
         decoder.reset(method);
         try {
-            new RequestWriter(conn, timeouts).write(headBytes, body, bodyFile);
+            RequestWriter writer = new RequestWriter(conn, timeouts);
+            if (expectContinue && body != null) {
+                writer.writeHead(headBytes);
+                if (finalAnswerBeforeBody()) {
+                    return;
+                }
+                writer.writeBody(body, bodyFile);
+            } else {
+                writer.write(headBytes, body, bodyFile);
+            }
         } catch (RequestWriter.LocalBodyFailure | BodyFileException e) {
             abort();
             throw new IOException(uri + ": " + e.getMessage(), e.getCause());
+        } catch (SluiceException e) {
+            abort(); // the wait for 100 Continue read a failure: typed already
+            throw e;
         } catch (IOException e) {
-            if (!(e instanceof DeadlineExceededException) && hasEarlyResponse(e)) {
+            if (!(e instanceof DeadlineExceededException) && !(e instanceof java.io.InterruptedIOException)
+                    && hasEarlyResponse(e)) {
                 return;
             }
             abort();
             throw Failures.exchange(e, uri, timeouts, phase, 0);
         }
         phase = "waiting for the response head";
+    }
+
+    /**
+     * Waits for the server's answer to a head sent with {@code Expect: 100-continue}: false when
+     * the body is to go (a 100 Continue came, or nothing within the wait, since a server may
+     * ignore the expectation), true when a final answer came first, which is then this
+     * exchange's head; the connection is closed after it, as the body was never sent.
+     */
+    private boolean finalAnswerBeforeBody() throws IOException {
+        String sending = phase;
+        phase = "waiting for 100 Continue";
+        long until = System.nanoTime() + EXPECT_CONTINUE_WAIT_NANOS;
+        try {
+            while (conn.buffer().hasRemaining() || conn.awaitInput(until)) {
+                DecoderEvent ev = next();
+                if (ev instanceof DecoderEvent.ResponseHead h) {
+                    requestIncomplete = true;
+                    acceptHead(h);
+                    return true;
+                }
+                if (ev instanceof DecoderEvent.InformationalHead info && info.status() == 100) {
+                    return false;
+                }
+                if (!(ev instanceof DecoderEvent.InformationalHead)) {
+                    throw new IllegalStateException("unexpected decoder event before the head: " + ev);
+                }
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for 100 Continue from " + uri);
+        } finally {
+            if (!requestIncomplete) {
+                phase = sending;
+            }
+        }
+    }
+
+    /** Whether the response came before the body was sent, so the request may go again. */
+    public boolean isRequestIncomplete() {
+        return requestIncomplete;
     }
 
     /**
@@ -175,14 +243,7 @@ public final class Exchange implements AutoCloseable {
             while (true) {
                 DecoderEvent ev = next();
                 if (ev instanceof DecoderEvent.ResponseHead h) {
-                    head = h;
-                    headNanos = System.nanoTime();
-                    phase = "reading the body";
-                    if (h.framing() instanceof BodyFraming.None) {
-                        // The decoder still reports the (empty) body's end; take it now so the
-                        // connection goes back to the pool at once.
-                        readBody();
-                    }
+                    acceptHead(h);
                     return h;
                 }
                 if (!(ev instanceof DecoderEvent.InformationalHead)) {
@@ -192,6 +253,17 @@ public final class Exchange implements AutoCloseable {
         } catch (SluiceException e) {
             abort();
             throw e;
+        }
+    }
+
+    private void acceptHead(DecoderEvent.ResponseHead h) throws SluiceException {
+        head = h;
+        headNanos = System.nanoTime();
+        phase = "reading the body";
+        if (h.framing() instanceof BodyFraming.None) {
+            // The decoder still reports the (empty) body's end; take it now so the
+            // connection goes back to the pool at once.
+            readBody();
         }
     }
 

@@ -47,6 +47,27 @@ final class RequestWriter {
         }
     }
 
+    /** Sends only the encoded head: the body waits for the server's 100 Continue. */
+    void writeHead(byte[] headBytes) throws IOException {
+        write(ByteBuffer.wrap(headBytes));
+    }
+
+    /** Sends the body after a head sent on its own; {@code body} is not null. */
+    void writeBody(RequestBody body, FileChannel bodyFile) throws IOException {
+        switch (body) {
+            case RequestBody.OfBytes b -> write(ByteBuffer.wrap(b.bytes()));
+            case RequestBody.OfPath p -> conn.writeFile(bodyFile, 0, p.size(), timeouts.read().toNanos(),
+                    timeouts.totalDeadlineNanos());
+            case RequestBody.OfStream s -> {
+                if (s.length().isPresent()) {
+                    writeStream(s.in(), s.length().getAsLong());
+                } else {
+                    writeChunked(s.in());
+                }
+            }
+        }
+    }
+
     /** Sends the encoded head and the body; the body of a {@link RequestBody.OfPath} comes from {@code bodyFile}. */
     void write(byte[] headBytes, RequestBody body, FileChannel bodyFile) throws IOException {
         switch (body) {
@@ -55,21 +76,9 @@ final class RequestWriter {
                 ByteBuffer all = ByteBuffer.allocate(headBytes.length + b.bytes().length);
                 write(all.put(headBytes).put(b.bytes()).flip());
             }
-            case RequestBody.OfBytes b -> {
-                write(ByteBuffer.wrap(headBytes));
-                write(ByteBuffer.wrap(b.bytes()));
-            }
-            case RequestBody.OfPath p -> {
-                write(ByteBuffer.wrap(headBytes));
-                conn.writeFile(bodyFile, 0, p.size(), timeouts.read().toNanos(), timeouts.totalDeadlineNanos());
-            }
-            case RequestBody.OfStream s -> {
-                write(ByteBuffer.wrap(headBytes));
-                if (s.length().isPresent()) {
-                    writeStream(s.in(), s.length().getAsLong());
-                } else {
-                    writeChunked(s.in());
-                }
+            default -> {
+                writeHead(headBytes);
+                writeBody(body, bodyFile);
             }
         }
     }

@@ -24,6 +24,8 @@ import javax.net.ssl.SSLSocket;
 public final class Connection {
     private final Origin origin;
     private final SocketChannel channel;
+    /** How often {@link #awaitInput} looks on a plain socket. */
+    private static final long READABLE_POLL_NANOS = 5_000_000L;
     private final SSLSocket tls;
     private final InputStream tlsIn;
     private final OutputStream tlsOut;
@@ -256,6 +258,60 @@ public final class Connection {
         }
     }
 
+    /**
+     * Waits for the server's next bytes until {@code untilNanos}: true when some can be read
+     * (or the peer closed: the next read says so), false when the time passed first, the
+     * connection unharmed. A read with a deadline ({@link #fill}) closes the connection when
+     * its deadline passes; here the time running out is an answer, not a failure. On a plain
+     * socket it polls the kernel's count of unread bytes every few milliseconds; on TLS, whose
+     * records (a session ticket, say) need not be application data, it reads with a socket
+     * timeout, which leaves the TLS socket usable.
+     */
+    public boolean awaitInput(long untilNanos) throws IOException, InterruptedException {
+        if (tls == null) {
+            while (true) {
+                try {
+                    if (channel.socket().getInputStream().available() > 0) {
+                        return true;
+                    }
+                } catch (IOException e) {
+                    return true;
+                }
+                long left = untilNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                Thread.sleep(java.time.Duration.ofNanos(Math.min(left, READABLE_POLL_NANOS)));
+            }
+        }
+        if (tlsIn.available() > 0) {
+            return true;
+        }
+        long left = untilNanos - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        ByteBuffer b = buffer;
+        if (b.position() > 0 || b.limit() == b.capacity()) {
+            b.compact();
+        } else {
+            b.position(b.limit()).limit(b.capacity());
+        }
+        tls.setSoTimeout((int) Math.max(1, left / 1_000_000));
+        try {
+            int n = tlsIn.read(b.array(), b.arrayOffset() + b.position(), b.remaining());
+            if (n > 0) {
+                b.position(b.position() + n);
+            }
+            return true;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } finally {
+            tls.setSoTimeout(0);
+            b.flip();
+        }
+    }
+
     public boolean isOpen() {
         return !closed.get();
     }
@@ -265,17 +321,20 @@ public final class Connection {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        // The channel first: a TLS close sends close_notify under the lock of a write that may
+        // be blocked on a peer that stopped reading (this close is how the watchdog ends it),
+        // and would wait for that write for good. Closed, the channel fails the write at once.
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // Nothing more can be done with a socket that will not close.
+        }
         try {
             if (tls != null) {
                 tls.close();
             }
         } catch (IOException ignored) {
-            // Closing the channel below is what matters.
-        }
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // Nothing more can be done with a socket that will not close.
+            // The close_notify cannot go out on a closed channel; nothing is lost by that.
         }
         guard.disarm();
     }

@@ -96,7 +96,7 @@ final class ConnectionRunner implements Runnable {
             currentStep = "step " + step;
             switch (step) {
                 case Script.Step.ExpectRequest expect -> {
-                    if (readRequest(expect.withBody(), true) == null) {
+                    if (readRequest(expect.withBody(), true, expect.continueFirst()) == null) {
                         throw new AssertionError("expected a request, but the client closed the connection");
                     }
                 }
@@ -127,7 +127,7 @@ final class ConnectionRunner implements Runnable {
     private void serveRequests() throws Exception {
         while (true) {
             currentStep = "serving requests: reading a request";
-            RecordedRequest request = readRequest(true, false);
+            RecordedRequest request = readRequest(true, false, false);
             if (request == null) {
                 end(Script.Ending.CLOSE);
                 return;
@@ -145,7 +145,8 @@ final class ConnectionRunner implements Runnable {
      * client closed or reset before its first byte. When {@code required}, a reset there is
      * reported like a close so the caller can fail with one message.
      */
-    private RecordedRequest readRequest(boolean withBody, boolean required) throws IOException {
+    private RecordedRequest readRequest(boolean withBody, boolean required, boolean continueFirst)
+            throws IOException {
         RequestReader.Head head;
         try {
             head = RequestReader.readHead(in);
@@ -158,6 +159,10 @@ final class ConnectionRunner implements Runnable {
         if (head == null) {
             markClientClosed();
             return null;
+        }
+        if (continueFirst) {
+            out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.flush();
         }
         byte[] body = withBody ? RequestReader.readBody(in, head) : new byte[0];
         return server.record(index, head, body);

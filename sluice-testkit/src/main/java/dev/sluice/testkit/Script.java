@@ -28,8 +28,11 @@ public final class Script {
 
     /** One step; {@link ConnectionRunner} runs them in one exhaustive switch. */
     sealed interface Step {
-        /** Read a request head and, if {@code withBody}, its body; record it. */
-        record ExpectRequest(boolean withBody) implements Step {}
+        /**
+         * Read a request head and, if {@code withBody}, its body; record it. With
+         * {@code continueFirst}, send {@code 100 Continue} between the two.
+         */
+        record ExpectRequest(boolean withBody, boolean continueFirst) implements Step {}
 
         /** Write {@code bytes} in pieces of {@code pieceBytes}, flushing each. */
         record Send(byte[] bytes, int pieceBytes) implements Step {}
@@ -82,12 +85,20 @@ public final class Script {
 
     /** Reads a request head and its body (by Content-Length or chunked) and records them. */
     public Script expectRequest() {
-        return add(new Step.ExpectRequest(true));
+        return add(new Step.ExpectRequest(true, false));
+    }
+
+    /**
+     * Reads a request head, answers {@code 100 Continue} (as a server does to
+     * {@code Expect: 100-continue}), then reads and records the body.
+     */
+    public Script expectRequestAfterContinue() {
+        return add(new Step.ExpectRequest(true, true));
     }
 
     /** Reads and records a request head only; a body the client sends stays unread. */
     public Script expectRequestHead() {
-        return add(new Step.ExpectRequest(false));
+        return add(new Step.ExpectRequest(false, false));
     }
 
     /** Sends {@code text} as ISO-8859-1 bytes in one write. */
