@@ -273,7 +273,7 @@ public final class Client implements AutoCloseable {
                 try {
                     ex.writeRequest(request.method(), head, body, bodyFile, expect);
                     DecoderEvent.ResponseHead h = ex.readHead();
-                    if (h.status() == 417 && expect && ex.isRequestIncomplete()) {
+                    if (h.status() == 417 && expect && ex.isBodyWithheld()) {
                         // The server cannot meet the expectation: RFC 9110 §10.1.1 has the request
                         // repeated without it. Its body was not sent, so even a stream can go.
                         ex.abort();
@@ -326,6 +326,9 @@ public final class Client implements AutoCloseable {
             if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Content-Length")
                     || name.equalsIgnoreCase("Transfer-Encoding")) {
                 continue; // Framing is ours to state; a stale user value would desynchronise the stream.
+            }
+            if (name.equalsIgnoreCase("Expect") && user.value(i).isBlank()) {
+                continue; // An empty Expect turns the 100-continue wait off and is not sent, as in curl.
             }
             fields.add(new Field(name, user.value(i)));
         }

@@ -151,4 +151,68 @@ class ExpectContinueTest {
             server.release("never");
         }
     }
+
+    @Test
+    void aFourSeventeenAfterPartOfAStreamWasSentIsNotRepeatedWithTheRest() throws IOException {
+        // The server says nothing for the wait, so the body starts; then it refuses and closes.
+        // Repeating the request would send the stream's remainder as if it were the whole body.
+        java.util.concurrent.CountDownLatch bodyStarted = new java.util.concurrent.CountDownLatch(1);
+        long length = 64L << 20;
+        java.io.InputStream zeros = new java.io.InputStream() {
+            private long left = length;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : 0;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                bodyStarted.countDown();
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = (int) Math.min(len, left);
+                java.util.Arrays.fill(b, off, off + n, (byte) 0);
+                left -= n;
+                return n;
+            }
+        };
+        try (var server = ScriptedServer.start(s -> s
+                .onConnection(0, c -> c.expectRequestHead().stallUntil(bodyStarted)
+                        .send(Responses.status(417, "", "Connection: close")).close())
+                .onEveryConnection(c -> c.serveRequests())
+                .onEveryRequest((req, r) -> r.send(Responses.ok("must not be reached"))))) {
+            Request post = Request.newBuilder(server.uri("/up").toString())
+                    .method("POST", RequestBody.ofInputStream(zeros, OptionalLong.empty())).build();
+            try (Response r = client.send(post)) {
+                assertThat(r.status()).isEqualTo(417);
+            }
+            assertThat(server.requests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aServerThatClosesAfterTheHeadIsReportedAsAClose() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead().close()))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.send(put(server, new byte[LARGE])))
+                    .isInstanceOf(ProtocolViolationException.class)
+                    .hasMessageContaining("status line");
+        }
+    }
+
+    @Test
+    void anEmptyExpectHeaderTurnsTheExpectationOffAndIsNotSent() throws IOException {
+        byte[] body = PatternBytes.bytes(0, LARGE);
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("ok"))))) {
+            try (Response r = client.send(Request.newBuilder(server.uri("/up").toString()).header("Expect", "")
+                    .method("PUT", RequestBody.ofBytes(body)).build())) {
+                assertThat(r.body().text()).isEqualTo("ok");
+            }
+            RecordedRequest req = server.awaitRequests(1, WAIT).getFirst();
+            assertThat(req.header("Expect")).isNull();
+            assertThat(req.body()).isEqualTo(body);
+        }
+    }
 }

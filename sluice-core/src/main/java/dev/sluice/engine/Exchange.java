@@ -63,6 +63,8 @@ public final class Exchange implements AutoCloseable {
     private boolean receivedAny;
     /** Whether the response came before the request was sent whole: the connection cannot be reused. */
     private boolean requestIncomplete;
+    /** Whether a final answer came to the head of an {@code Expect: 100-continue} request, its body not sent. */
+    private boolean bodyWithheld;
     private boolean bodyDone;
     /** Set by whoever gives the lease back first; the connection is no longer ours after that. */
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -177,12 +179,14 @@ public final class Exchange implements AutoCloseable {
     private boolean finalAnswerBeforeBody() throws IOException {
         String sending = phase;
         phase = "waiting for 100 Continue";
-        long until = System.nanoTime() + EXPECT_CONTINUE_WAIT_NANOS;
+        // Not past the total deadline: the body's first write then fails as a total timeout.
+        long until = Math.min(System.nanoTime() + EXPECT_CONTINUE_WAIT_NANOS, timeouts.totalDeadlineNanos());
         try {
             while (conn.buffer().hasRemaining() || conn.awaitInput(until)) {
                 DecoderEvent ev = next();
                 if (ev instanceof DecoderEvent.ResponseHead h) {
                     requestIncomplete = true;
+                    bodyWithheld = true;
                     acceptHead(h);
                     return true;
                 }
@@ -204,9 +208,12 @@ public final class Exchange implements AutoCloseable {
         }
     }
 
-    /** Whether the response came before the body was sent, so the request may go again. */
-    public boolean isRequestIncomplete() {
-        return requestIncomplete;
+    /**
+     * Whether the response answered the head alone, no byte of the body sent: the request may
+     * go again, even with a body read from a stream.
+     */
+    public boolean isBodyWithheld() {
+        return bodyWithheld;
     }
 
     /**
@@ -464,9 +471,12 @@ public final class Exchange implements AutoCloseable {
     private void closeAndRelease(boolean abandonBuffer) {
         if (finished.compareAndSet(false, true)) {
             if (abandonBuffer) {
+                // From another thread, which may find the driving one blocked in a TLS write.
                 conn.abandonBuffer();
+                conn.abort();
+            } else {
+                conn.close();
             }
-            conn.close();
             lease.release(false);
         }
     }

@@ -24,6 +24,8 @@ import javax.net.ssl.SSLSocket;
 public final class Connection {
     private final Origin origin;
     private final SocketChannel channel;
+    /** The longest a close waits to send its TLS close_notify. */
+    private static final long CLOSE_NOTIFY_NANOS = 1_000_000_000L;
     /** How often {@link #awaitInput} looks on a plain socket. */
     private static final long READABLE_POLL_NANOS = 5_000_000L;
     private final SSLSocket tls;
@@ -64,7 +66,7 @@ public final class Connection {
         if (guard.fired() == Deadline.IDLE && hook != null) {
             hook.accept(this); // the pool closes it if it is still idle
         } else {
-            close();
+            abort();
         }
     }
 
@@ -263,18 +265,14 @@ public final class Connection {
      * (or the peer closed: the next read says so), false when the time passed first, the
      * connection unharmed. A read with a deadline ({@link #fill}) closes the connection when
      * its deadline passes; here the time running out is an answer, not a failure. On a plain
-     * socket it polls the kernel's count of unread bytes every few milliseconds; on TLS, whose
+     * socket it tries a non-blocking read every few milliseconds; on TLS, whose
      * records (a session ticket, say) need not be application data, it reads with a socket
      * timeout, which leaves the TLS socket usable.
      */
     public boolean awaitInput(long untilNanos) throws IOException, InterruptedException {
         if (tls == null) {
             while (true) {
-                try {
-                    if (channel.socket().getInputStream().available() > 0) {
-                        return true;
-                    }
-                } catch (IOException e) {
+                if (readNowOrEof()) {
                     return true;
                 }
                 long left = untilNanos - System.nanoTime();
@@ -312,29 +310,72 @@ public final class Connection {
         }
     }
 
+    /**
+     * One non-blocking read into the buffer, after its unconsumed bytes: true when bytes came or
+     * the peer closed (a blocking read then says -1 again), false when nothing is there yet.
+     */
+    private boolean readNowOrEof() {
+        ByteBuffer b = buffer;
+        if (b.position() > 0 || b.limit() == b.capacity()) {
+            b.compact();
+        } else {
+            b.position(b.limit()).limit(b.capacity());
+        }
+        try {
+            channel.configureBlocking(false);
+            try {
+                return channel.read(b) != 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException e) {
+            return true; // the read that follows reports it
+        } finally {
+            b.flip();
+        }
+    }
+
     public boolean isOpen() {
         return !closed.get();
     }
 
-    /** Closes the socket; safe from any thread, any number of times. */
+    /**
+     * Closes the socket, on TLS after a close_notify; safe from any thread, any number of times.
+     * For the thread that owns the connection, or one closing it while idle: a close_notify
+     * that cannot go out within {@link #CLOSE_NOTIFY_NANOS} is given up.
+     */
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        // The channel first: a TLS close sends close_notify under the lock of a write that may
-        // be blocked on a peer that stopped reading (this close is how the watchdog ends it),
-        // and would wait for that write for good. Closed, the channel fails the write at once.
+        if (tls != null) {
+            guard.arm(System.nanoTime() + CLOSE_NOTIFY_NANOS, Deadline.READ);
+            try {
+                tls.close();
+            } catch (IOException ignored) {
+                // Closing the channel below is what matters.
+            } finally {
+                guard.disarm();
+            }
+        }
+        closeChannel();
+    }
+
+    /**
+     * Closes the socket at once, with no close_notify: for a close from another thread than the
+     * one using the connection, or by the watchdog, while that thread may be blocked in a TLS
+     * write, whose lock a TLS close would wait for. Closed, the channel fails that write.
+     */
+    public void abort() {
+        closed.set(true);
+        closeChannel();
+    }
+
+    private void closeChannel() {
         try {
             channel.close();
         } catch (IOException ignored) {
             // Nothing more can be done with a socket that will not close.
-        }
-        try {
-            if (tls != null) {
-                tls.close();
-            }
-        } catch (IOException ignored) {
-            // The close_notify cannot go out on a closed channel; nothing is lost by that.
         }
         guard.disarm();
     }
