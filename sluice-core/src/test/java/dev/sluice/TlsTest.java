@@ -215,4 +215,27 @@ class TlsTest {
             assertThat(server.awaitRequests(2, WAIT)).extracting(req -> req.connectionIndex()).containsExactly(0, 1);
         }
     }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60) // a hang guard: the watchdog itself could block on a close_notify
+    void anIdleTlsConnectionWhosePeerLeftOurBytesUnreadExpiresWithoutStoppingTheWatchdog() throws IOException {
+        // The server answers a PUT before reading its body and keeps the connection: the body
+        // sits in the socket buffers, so a close_notify on that connection could not go out.
+        try (var server = ScriptedServer.startTls(CERTS.serverContext(), s -> s
+                .onConnection(0, c -> c.expectRequestHead().send(Responses.ok("early")).stallUntil("never").close())
+                .onEveryConnection(c -> c.expectRequest().stallUntil("never").close()));
+             Client client = Client.builder().sslContext(CERTS.clientContext()).idleTimeout(Duration.ofMillis(200))
+                     .readTimeout(Duration.ofSeconds(1)).build()) {
+            Request put = Request.newBuilder(server.uri("/up").toString()).header("Expect", "")
+                    .method("PUT", RequestBody.ofBytes(new byte[1 << 20])).build();
+            try (Response r = client.send(put)) {
+                assertThat(r.body().text()).isEqualTo("early");
+            }
+            // The idle timeout closes that connection on the watchdog's thread; the watchdog
+            // must still end the next request's silence as a read timeout.
+            assertThatThrownBy(() -> client.send(Request.get(server.uri("/silent"))))
+                    .isInstanceOf(ReadTimeoutException.class);
+            server.release("never");
+        }
+    }
 }

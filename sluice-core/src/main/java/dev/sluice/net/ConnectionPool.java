@@ -383,6 +383,11 @@ public final class ConnectionPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        // On the watchdog's thread: a TLS close_notify that could not go out (a peer that left
+        // bytes of ours unread) would stop every deadline of the client, so no close_notify.
+        for (Connection gone : toClose) {
+            gone.abort();
+        }
         closeAll(toClose);
     }
 
