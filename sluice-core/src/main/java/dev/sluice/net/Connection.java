@@ -348,17 +348,16 @@ public final class Connection {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        if (tls != null) {
-            guard.arm(System.nanoTime() + CLOSE_NOTIFY_NANOS, Deadline.READ);
-            try {
+        try {
+            if (tls != null) {
+                guard.arm(System.nanoTime() + CLOSE_NOTIFY_NANOS, Deadline.READ);
                 tls.close();
-            } catch (IOException ignored) {
-                // Closing the channel below is what matters.
-            } finally {
-                guard.disarm();
             }
+        } catch (IOException | RuntimeException ignored) {
+            // Closing the channel below is what matters.
+        } finally {
+            closeChannel();
         }
-        closeChannel();
     }
 
     /**
@@ -368,6 +367,12 @@ public final class Connection {
      */
     public void abort() {
         closed.set(true);
+        try {
+            // A reset: the peer learns at once, and the kernel drops what is still unsent.
+            channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | RuntimeException ignored) {
+            // Already closed, or the option is refused: a plain close then.
+        }
         closeChannel();
     }
 
