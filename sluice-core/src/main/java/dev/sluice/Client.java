@@ -30,6 +30,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -115,13 +116,13 @@ public final class Client implements AutoCloseable {
             Headers headers = toHeaders(head.headers());
             Request next;
             try {
-                next = followRedirects ? redirectFor(current, head.status(), headers, ex) : null;
-            } catch (RuntimeException e) {
-                ex.abort(); // never leave the connection leased, whatever went wrong
+                next = followRedirects ? redirectFor(current, head.status(), headers) : null;
+                if (next == null) {
+                    return newResponse(current, head, headers, history, ex);
+                }
+            } catch (IOException | RuntimeException e) {
+                ex.abort(); // a redirect or response that cannot be made never leaves the connection leased
                 throw e;
-            }
-            if (next == null) {
-                return newResponse(current, head, headers, history, ex);
             }
             ex.close();
             if (seen == null) {
@@ -190,13 +191,12 @@ public final class Client implements AutoCloseable {
                 transfer = ContentDecoding.transferPlan(headers.all("Transfer-Encoding"),
                         head.framing() instanceof BodyFraming.Chunked);
             } catch (IllegalArgumentException e) {
-                ex.abort();
                 throw new ProtocolViolationException(request.uri(), e.getMessage(), -1, null);
             }
         }
         List<String> content = decompress && !empty ? ContentDecoding.plan(headers.all("Content-Encoding")) : null;
         List<String> plan = transfer == null ? content : content == null ? transfer
-                : java.util.stream.Stream.concat(transfer.stream(), content.stream()).toList();
+                : Stream.concat(transfer.stream(), content.stream()).toList();
         OptionalLong length = head.framing() instanceof BodyFraming.FixedLength f ? OptionalLong.of(f.length())
                 : head.framing() instanceof BodyFraming.None ? OptionalLong.of(0) : OptionalLong.empty();
         Body body = new Body(ex, plan, content != null, MediaTypes.charset(headers.first("Content-Type").orElse("")), length);
@@ -204,7 +204,7 @@ public final class Client implements AutoCloseable {
     }
 
     /** The request a redirect leads to, or null when it is not to be followed. */
-    private Request redirectFor(Request current, int status, Headers headers, Exchange ex) throws SluiceException {
+    private Request redirectFor(Request current, int status, Headers headers) throws SluiceException {
         if (!Redirects.isRedirect(status)) {
             return null;
         }
@@ -215,7 +215,6 @@ public final class Client implements AutoCloseable {
         String location = locations.getFirst();
         if (locations.stream().anyMatch(l -> !l.equals(location))) {
             // Location is a singleton field (RFC 9110 §10.2.2); which one the server meant is a guess.
-            ex.abort();
             throw new ProtocolViolationException(current.uri(), "several different Location fields in a "
                     + status + " response: " + String.join(", ", locations), -1, null);
         }
@@ -226,7 +225,6 @@ public final class Client implements AutoCloseable {
             // Checked as any request URL is (credentials, the port): the server chose it.
             b = current.toBuilder().uriForRedirect(next);
         } catch (IllegalArgumentException e) {
-            ex.abort();
             throw new ProtocolViolationException(current.uri(), "invalid redirect Location \"" + location + "\": "
                     + e.getMessage(), -1, e);
         }
@@ -255,11 +253,11 @@ public final class Client implements AutoCloseable {
         RequestBody body = request.body().orElse(null);
         boolean expect = body != null && fields.stream()
                 .anyMatch(f -> f.name().equalsIgnoreCase("Expect") && f.value().equalsIgnoreCase("100-continue"));
-        // A body file too is opened before any connection is made; it is wholly sent by the
-        // time the head has arrived, so it closes here.
         // Only such a request may be sent again after an idle connection proved dead; any other
         // waits for a connection checked first.
         boolean retryable = IDEMPOTENT.contains(request.method()) && (body == null || body.isReplayable());
+        // A body file too is opened before any connection is made; it is wholly sent by the
+        // time the head has arrived, so it closes here.
         try (FileChannel bodyFile = Exchange.openBodyFile(request.uri(), body)) {
             for (int attempt = 0; ; attempt++) {
                 Exchange ex;

@@ -159,10 +159,6 @@ final class DownloadCommand implements Callable<Integer> {
     private record Planned(DownloadJob job, String provisionalName) {
     }
 
-    /** A field of -H, split at its first colon and checked by {@link #parseHeader}. */
-    private record HeaderField(String name, String value) {
-    }
-
     /** The -H fields, filled by {@link #checkOptions}. */
     private final List<HeaderField> headerFields = new ArrayList<>();
 
@@ -313,12 +309,13 @@ final class DownloadCommand implements Callable<Integer> {
      * every download on its own.
      */
     private HeaderField parseHeader(String h) {
-        int colon = h.indexOf(':');
-        if (colon <= 0) {
-            throw usage("invalid header '" + h + "': expected 'Name: value'");
+        HeaderField field;
+        try {
+            field = HeaderField.parse(h);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
-        String name = h.substring(0, colon);
-        String value = h.substring(colon + 1).strip();
+        String name = field.name();
         if (name.equalsIgnoreCase("Range") || name.equalsIgnoreCase("If-Range")) {
             // The library refuses them too (Downloader.Builder.header); found here, the error
             // comes before any download and says what to use instead.
@@ -326,11 +323,11 @@ final class DownloadCommand implements Callable<Integer> {
                     + "and to split with -s); for part of a file use 'sluice get -H'");
         }
         try {
-            HEADER_CHECK.toBuilder().header(name, value);
+            HEADER_CHECK.toBuilder().header(name, field.value());
         } catch (IllegalArgumentException e) {
             throw usage("invalid header '" + h + "': " + e.getMessage());
         }
-        return new HeaderField(name, value);
+        return field;
     }
 
     /** The jobs: URLs of the command line first, then the lines of -i FILE. */

@@ -178,13 +178,14 @@ final class GetCommand implements Callable<Integer> {
         Request.Builder b = Request.newBuilder(url);
         boolean hasContentType = false;
         for (String h : headers) {
-            int colon = h.indexOf(':');
-            if (colon <= 0) {
-                throw new ParameterException(spec.commandLine(), "invalid header '" + h + "': expected 'Name: value'");
+            HeaderField field;
+            try {
+                field = HeaderField.parse(h);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            String name = h.substring(0, colon);
-            b.header(name, h.substring(colon + 1).strip());
-            hasContentType |= name.equalsIgnoreCase("Content-Type");
+            b.header(field.name(), field.value());
+            hasContentType |= field.name().equalsIgnoreCase("Content-Type");
         }
         RequestBody body = data == null ? null : newBody(data);
         if (body != null && !hasContentType) {

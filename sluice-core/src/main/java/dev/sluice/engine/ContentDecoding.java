@@ -208,9 +208,9 @@ public final class ContentDecoding {
                 int n = raw.read(b, off, len);
                 ended |= n < 0;
                 return n;
-            } catch (IOException | RuntimeException e) {
-                if (failure == null && e instanceof IOException io) {
-                    failure = io;
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
                 }
                 throw e;
             }

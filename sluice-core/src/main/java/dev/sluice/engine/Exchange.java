@@ -19,6 +19,7 @@ import dev.sluice.net.Lease;
 import dev.sluice.net.Origin;
 import dev.sluice.net.Reuse;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -126,15 +127,7 @@ public final class Exchange implements AutoCloseable {
     /**
      * Sends the request head (encoded by {@link RequestEncoder#encodeHead}) and body; the body
      * of a {@link RequestBody.OfPath} comes from {@code bodyFile}, opened by {@link #openBodyFile}.
-     */
-    public void writeRequest(String method, byte[] headBytes, RequestBody body, FileChannel bodyFile)
-            throws IOException {
-        writeRequest(method, headBytes, body, bodyFile, false);
-    }
-
-    /**
-     * As {@link #writeRequest(String, byte[], RequestBody, FileChannel)}; with
-     * {@code expectContinue} (the head carries {@code Expect: 100-continue} and there is a
+     * With {@code expectContinue} (the head carries {@code Expect: 100-continue} and there is a
      * body) the body waits for the server's answer to the head, at most
      * {@link #EXPECT_CONTINUE_WAIT_NANOS}: a 100 Continue, or silence, sends it; a final answer
      * is this exchange's response and the body is never sent (RFC 9110 §10.1.1).
@@ -160,7 +153,7 @@ public final class Exchange implements AutoCloseable {
             abort(); // the wait for 100 Continue read a failure: typed already
             throw e;
         } catch (IOException e) {
-            if (!(e instanceof DeadlineExceededException) && !(e instanceof java.io.InterruptedIOException)
+            if (!(e instanceof DeadlineExceededException) && !(e instanceof InterruptedIOException)
                     && hasEarlyResponse(e)) {
                 return;
             }
@@ -200,7 +193,7 @@ public final class Exchange implements AutoCloseable {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while waiting for 100 Continue from " + uri);
+            throw new InterruptedIOException("interrupted while waiting for 100 Continue from " + uri);
         } finally {
             if (!requestIncomplete) {
                 phase = sending;
@@ -234,10 +227,6 @@ public final class Exchange implements AutoCloseable {
             phase = sending; // the failure to report is the write's
             return false;
         }
-    }
-
-    private Deadline kindOf(long deadline) {
-        return deadline == timeouts.totalDeadlineNanos() ? Deadline.TOTAL : Deadline.READ;
     }
 
     /** Reads the response head, skipping 1xx interim responses. */
@@ -372,7 +361,7 @@ public final class Exchange implements AutoCloseable {
     private int fill(ByteBuffer buf) throws IOException {
         ensureRoom(buf);
         long deadline = timeouts.ioDeadlineNanos();
-        return conn.fill(deadline, kindOf(deadline));
+        return conn.fill(deadline, timeouts.ioDeadlineKind(deadline));
     }
 
     /**

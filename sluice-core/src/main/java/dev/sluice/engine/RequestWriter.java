@@ -4,7 +4,6 @@ import dev.sluice.RequestBody;
 import dev.sluice.SluiceException;
 import dev.sluice.codec.ChunkedEncoder;
 import dev.sluice.net.Connection;
-import dev.sluice.net.Deadline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -116,7 +115,7 @@ final class RequestWriter {
 
     private void write(ByteBuffer src) throws IOException {
         long deadline = timeouts.ioDeadlineNanos();
-        conn.write(src, deadline, deadline == timeouts.totalDeadlineNanos() ? Deadline.TOTAL : Deadline.READ);
+        conn.write(src, deadline, timeouts.ioDeadlineKind(deadline));
     }
 
     private void writeStream(InputStream in, long length) throws IOException {

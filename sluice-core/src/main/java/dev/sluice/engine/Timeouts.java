@@ -1,5 +1,6 @@
 package dev.sluice.engine;
 
+import dev.sluice.net.Deadline;
 import java.time.Duration;
 
 /**
@@ -40,5 +41,10 @@ public record Timeouts(Duration connect, Duration read, Duration total, Duration
         long now = System.nanoTime();
         long silence = now + read.toNanos();
         return silence - totalDeadlineNanos < 0 ? silence : totalDeadlineNanos;
+    }
+
+    /** Which limit {@code deadlineNanos}, one {@link #ioDeadlineNanos()} gave, stands for. */
+    public Deadline ioDeadlineKind(long deadlineNanos) {
+        return deadlineNanos == totalDeadlineNanos ? Deadline.TOTAL : Deadline.READ;
     }
 }

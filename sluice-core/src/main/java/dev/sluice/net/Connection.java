@@ -19,15 +19,17 @@ import javax.net.ssl.SSLSocket;
  * and frees its carrier.
  *
  * <p>Not thread-safe: one exchange at a time owns a connection (through a {@link Lease}),
- * except {@link #close()} and {@link #abandonBuffer()}, which any thread may call to abort.
+ * except {@link #abort()}, {@link #close()} and {@link #abandonBuffer()}, which any thread
+ * may call.
  */
 public final class Connection {
-    private final Origin origin;
-    private final SocketChannel channel;
     /** The longest a close waits to send its TLS close_notify. */
     private static final long CLOSE_NOTIFY_NANOS = 1_000_000_000L;
     /** How often {@link #awaitInput} looks on a plain socket. */
     private static final long READABLE_POLL_NANOS = 5_000_000L;
+
+    private final Origin origin;
+    private final SocketChannel channel;
     private final SSLSocket tls;
     private final InputStream tlsIn;
     private final OutputStream tlsOut;
@@ -128,6 +130,20 @@ public final class Connection {
      * arrives, the peer closes (returns -1) or {@code deadlineNanos} passes.
      */
     public int fill(long deadlineNanos, Deadline kind) throws IOException {
+        ByteBuffer b = bufferForAppend();
+        guard.arm(deadlineNanos, kind);
+        try {
+            return tls == null ? channel.read(b) : readTls(b);
+        } catch (IOException e) {
+            throw translate(e);
+        } finally {
+            guard.disarm();
+            b.flip();
+        }
+    }
+
+    /** The buffer ready to take more bytes after its unconsumed ones (flip it after the read). */
+    private ByteBuffer bufferForAppend() {
         ByteBuffer b = buffer;
         if (b.position() > 0 || b.limit() == b.capacity()) {
             b.compact();
@@ -135,24 +151,33 @@ public final class Connection {
             // Nothing consumed yet: keep the bytes where they are and append after them.
             b.position(b.limit()).limit(b.capacity());
         }
-        int n;
-        guard.arm(deadlineNanos, kind);
-        try {
-            if (tls == null) {
-                n = channel.read(b);
-            } else {
-                n = tlsIn.read(b.array(), b.arrayOffset() + b.position(), b.remaining());
-                if (n > 0) {
-                    b.position(b.position() + n);
-                }
-            }
-        } catch (IOException e) {
-            throw translate(e);
-        } finally {
-            guard.disarm();
-            b.flip();
+        return b;
+    }
+
+    /** One read of the TLS socket into the (heap) buffer {@code b}, as a channel read would. */
+    private int readTls(ByteBuffer b) throws IOException {
+        int n = tlsIn.read(b.array(), b.arrayOffset() + b.position(), b.remaining());
+        if (n > 0) {
+            b.position(b.position() + n);
         }
         return n;
+    }
+
+    /**
+     * One non-blocking read of the socket into {@code b}: true when bytes came, the peer closed
+     * or the read failed (a blocking read then says so), false when nothing is there yet.
+     */
+    private boolean readNonBlocking(ByteBuffer b) {
+        try {
+            channel.configureBlocking(false);
+            try {
+                return channel.read(b) != 0;
+            } finally {
+                channel.configureBlocking(true);
+            }
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** Writes all of {@code src}, failing when no progress is made before {@code deadlineNanos}. */
@@ -246,18 +271,13 @@ public final class Connection {
             if (tls != null && (tls.isClosed() || tlsIn.available() > 0)) {
                 return false;
             }
-            channel.configureBlocking(false);
-            try {
-                ByteBuffer b = tls == null ? buffer.clear() : ByteBuffer.allocate(1);
-                int n = channel.read(b);
-                b.flip();
-                return n == 0;
-            } finally {
-                channel.configureBlocking(true);
-            }
         } catch (IOException e) {
             return false;
         }
+        ByteBuffer b = tls == null ? buffer.clear() : ByteBuffer.allocate(1);
+        boolean stale = readNonBlocking(b);
+        b.flip();
+        return !stale;
     }
 
     /**
@@ -272,7 +292,10 @@ public final class Connection {
     public boolean awaitInput(long untilNanos) throws IOException, InterruptedException {
         if (tls == null) {
             while (true) {
-                if (readNowOrEof()) {
+                ByteBuffer b = bufferForAppend();
+                boolean input = readNonBlocking(b);
+                b.flip();
+                if (input) {
                     return true;
                 }
                 long left = untilNanos - System.nanoTime();
@@ -289,48 +312,15 @@ public final class Connection {
         if (left <= 0) {
             return false;
         }
-        ByteBuffer b = buffer;
-        if (b.position() > 0 || b.limit() == b.capacity()) {
-            b.compact();
-        } else {
-            b.position(b.limit()).limit(b.capacity());
-        }
+        ByteBuffer b = bufferForAppend();
         tls.setSoTimeout((int) Math.max(1, left / 1_000_000));
         try {
-            int n = tlsIn.read(b.array(), b.arrayOffset() + b.position(), b.remaining());
-            if (n > 0) {
-                b.position(b.position() + n);
-            }
+            readTls(b);
             return true;
         } catch (java.net.SocketTimeoutException e) {
             return false;
         } finally {
             tls.setSoTimeout(0);
-            b.flip();
-        }
-    }
-
-    /**
-     * One non-blocking read into the buffer, after its unconsumed bytes: true when bytes came or
-     * the peer closed (a blocking read then says -1 again), false when nothing is there yet.
-     */
-    private boolean readNowOrEof() {
-        ByteBuffer b = buffer;
-        if (b.position() > 0 || b.limit() == b.capacity()) {
-            b.compact();
-        } else {
-            b.position(b.limit()).limit(b.capacity());
-        }
-        try {
-            channel.configureBlocking(false);
-            try {
-                return channel.read(b) != 0;
-            } finally {
-                channel.configureBlocking(true);
-            }
-        } catch (IOException e) {
-            return true; // the read that follows reports it
-        } finally {
             b.flip();
         }
     }

@@ -385,15 +385,21 @@ public final class ConnectionPool implements AutoCloseable {
         }
         // On the watchdog's thread: a TLS close_notify that could not go out (a peer that left
         // bytes of ours unread) would stop every deadline of the client, so no close_notify.
-        for (Connection gone : toClose) {
-            gone.abort();
-        }
-        closeAll(toClose);
+        closeAll(toClose, false);
     }
 
     private static void closeAll(List<Connection> connections) {
+        closeAll(connections, true);
+    }
+
+    /** Closes, with a TLS close_notify when {@code graceful}, and recycles the buffers. */
+    private static void closeAll(List<Connection> connections, boolean graceful) {
         for (Connection c : connections) {
-            c.close();
+            if (graceful) {
+                c.close();
+            } else {
+                c.abort();
+            }
             c.recycleBuffer();
             if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
                 LOG.log(System.Logger.Level.DEBUG, "closed " + c);
