@@ -35,6 +35,12 @@ public final class JdkStreams {
         long expectedCrc = SluiceStreams.crc32c(known);
         known = null;
 
+        System.exit(Outcome.rounds(args.getInt("rounds", 1),
+                round -> round(url, n, crc, expectedLength, expectedCrc)));
+    }
+
+    /** One round: a new client, as each round of {@link SluiceStreams} has. */
+    private static Outcome.Result round(String url, int n, boolean crc, long expectedLength, long expectedCrc) {
         AtomicReference<String> firstError = new AtomicReference<>();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         Outcome outcome = new Outcome();
@@ -71,7 +77,9 @@ public final class JdkStreams {
                 // counted
             }
         }
-        System.exit(outcome.report(n, ok, bytes, firstError.get()));
+        Outcome.Result result = outcome.end(n, ok, bytes, firstError.get());
+        client.shutdownNow();
+        return result;
     }
 
     /** Counts (and checksums) the body; the result is {length, crc}. */

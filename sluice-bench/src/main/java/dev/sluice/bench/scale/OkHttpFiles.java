@@ -37,6 +37,17 @@ public final class OkHttpFiles {
         boolean toFile = args.get("sink", "file").equals("file");
         Path dir = toFile ? Files.createDirectories(Path.of(args.get("dir"))) : null;
 
+        System.exit(Outcome.rounds(args.getInt("rounds", 1), round -> {
+            if (round > 1 && toFile) {
+                Outcome.emptyDirectory(dir);
+            }
+            return round(base, n, size, concurrency, toFile, dir);
+        }));
+    }
+
+    /** One round: a new client and pool of threads, every file fetched once. */
+    private static Outcome.Result round(String base, int n, long size, int concurrency, boolean toFile, Path dir)
+            throws Exception {
         OkHttpClient client = new OkHttpClient.Builder()
                 .connectionPool(new ConnectionPool(concurrency, 5, TimeUnit.MINUTES))
                 .build();
@@ -82,9 +93,9 @@ public final class OkHttpFiles {
             bytes += r[1];
         }
         threads.shutdown();
-        int status = outcome.report(n, (int) ok, bytes, firstError.get());
+        Outcome.Result result = outcome.end(n, (int) ok, bytes, firstError.get());
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
-        System.exit(status);
+        return result;
     }
 }

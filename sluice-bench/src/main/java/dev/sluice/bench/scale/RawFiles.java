@@ -79,7 +79,7 @@ public final class RawFiles {
         for (Thread t : threads) {
             t.join();
         }
-        System.exit(outcome.report(n, (int) ok.get(), bytes.get(), firstError.get()));
+        System.exit(outcome.end(n, (int) ok.get(), bytes.get(), firstError.get()).print());
     }
 
     /** Sends one request, reads its head and then Content-Length bytes; returns that length. */

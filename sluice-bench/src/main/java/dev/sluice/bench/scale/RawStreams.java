@@ -42,6 +42,11 @@ public final class RawStreams {
         int port = url.getPort() < 0 ? 80 : url.getPort();
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         InetSocketAddress address = new InetSocketAddress(url.getHost(), port);
+        System.exit(Outcome.rounds(args.getInt("rounds", 1), round -> round(url, n, expectedLength, path, port, address)));
+    }
+
+    private static Outcome.Result round(URI url, int n, long expectedLength, String path, int port,
+            InetSocketAddress address) throws InterruptedException {
         AtomicLong ok = new AtomicLong();
         AtomicLong bytes = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
@@ -66,7 +71,7 @@ public final class RawStreams {
         for (Thread t : threads) {
             t.join();
         }
-        System.exit(outcome.report(n, (int) ok.get(), bytes.get(), firstError.get()));
+        return outcome.end(n, (int) ok.get(), bytes.get(), firstError.get());
     }
 
     /** Sends the request and returns the bytes after the head, read until the server closes. */

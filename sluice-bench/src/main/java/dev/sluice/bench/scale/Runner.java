@@ -39,7 +39,8 @@ public final class Runner {
     }
 
     /** What one run measured. */
-    record Run(double wall, double cpu, double rssMiB, double inWall, double inCpu, int ok, int expected, int exit) {
+    record Run(double wall, double cpu, double rssMiB, double inWall, double inCpu, double jit, int ok, int expected,
+            int exit) {
         boolean good() {
             return exit == 0 && ok == expected && expected > 0;
         }
@@ -214,6 +215,50 @@ public final class Runner {
             }
             verdicts.add(v.append(met ? "**met**." : "**missed**.").toString());
         }
+        scenario2Warm(pairs, warmups, url, n, expect, sl);
+    }
+
+    private static final String WARM = ", warm";
+
+    /** The clients of scenario 2 with default flags, each doing the job twice in one process. */
+    private void scenario2Warm(int pairs, int warmups, String url, int n, String expect, String[] sl) throws Exception {
+        List<Client> clients = new ArrayList<>();
+        String sluice = "sluice forEach (defaults)" + WARM;
+        String jdk = "JDK HttpClient (defaults)" + WARM;
+        clients.add(new Client(sluice, jvm("SluiceStreams", List.of(), cat(sl, "--api", "foreach", "--rounds", "2")), null, 300));
+        if (python != null) {
+            clients.add(new Client("aiohttp" + WARM, List.of(python, script, "streams", url, "" + n, expect, "2"), null, 300));
+        }
+        clients.add(new Client(jdk, jvm("JdkStreams", List.of(), cat(sl, "--rounds", "2")), null, 300));
+        doc.append("### The same, warm\n\n")
+                .append("The clients above with default flags, each doing the job twice in one process (a new client or ")
+                .append("session each time, so the second round connects again) and reporting the second round: the ")
+                .append("in-process figures are of the second round; wall, CPU and peak RSS are of the whole process, both ")
+                .append("rounds.\n\n");
+        Map<String, List<Run>> runs = measure(clients, pairs, warmups);
+        table(clients, runs);
+        List<String[]> cmp = new ArrayList<>();
+        if (python != null) {
+            cmp.add(new String[] {sluice, "aiohttp" + WARM});
+        }
+        cmp.add(new String[] {sluice, jdk});
+        ratios(runs, cmp);
+        Run a = medianOf(runs.get(sluice));
+        StringBuilder v = new StringBuilder("Target 2, warm (" + sluice
+                + ": less in-process CPU in the second round, and less peak RSS, than aiohttp and the JDK client, warm): ");
+        boolean met = true;
+        for (String peer : List.of("aiohttp" + WARM, jdk)) {
+            if (!runs.containsKey(peer)) {
+                continue;
+            }
+            Run b = medianOf(runs.get(peer));
+            boolean cpu = a.inCpu() < b.inCpu();
+            boolean rss = a.rssMiB() < b.rssMiB();
+            met &= cpu && rss;
+            v.append(String.format(Locale.ROOT, "vs %s in-process CPU %.2f vs %.2f s (%s), RSS %.0f vs %.0f MiB (%s); ",
+                    peer, a.inCpu(), b.inCpu(), cpu ? "less" : "MORE", a.rssMiB(), b.rssMiB(), rss ? "less" : "MORE"));
+        }
+        verdicts.add(v.append(met ? "**met**." : "**missed**.").toString());
     }
 
     private static final String RAW_FILES = "raw sockets, no HTTP client (defaults)";
@@ -289,7 +334,59 @@ public final class Runner {
                             + "whole process wall %.2f, CPU %.2f: %s in-process, %s whole-process.",
                     sink, wallR, cpuR, s.inWall(), s.inCpu(), a.inWall(), a.inCpu(), wallW, cpuW,
                     within ? "**met**" : "**missed**", withinWhole ? "**met**" : "**missed**"));
+            scenario3Warm(pairs, warmups, sink, common, clean, files, n, size, c, out);
         }
+    }
+
+    /** Rounds of the warm rows of scenario 3: its job takes a second, and C2 is still busy in the second. */
+    private static final String FILE_ROUNDS = "3";
+
+    /** The clients of scenario 3 with default flags, each doing the job {@link #FILE_ROUNDS} times in one process. */
+    private void scenario3Warm(int pairs, int warmups, String sink, String[] common, Path clean, String files, int n,
+            String size, int c, Path out) throws Exception {
+        String async = "sluice async" + WARM;
+        String sync = "sluice sync, virtual threads" + WARM;
+        String okhttp = "OkHttp, 16 threads" + WARM;
+        List<Client> clients = new ArrayList<>();
+        clients.add(new Client(async, jvm("SluiceFiles", List.of(), cat(common, "--model", "async", "--rounds", FILE_ROUNDS)), clean, 120));
+        clients.add(new Client(sync, jvm("SluiceFiles", List.of(), cat(common, "--model", "sync", "--rounds", FILE_ROUNDS)), clean, 120));
+        if (python != null) {
+            clients.add(new Client("aiohttp" + WARM,
+                    List.of(python, script, "files", files, "" + n, size, "" + c, sink, out.toString(), FILE_ROUNDS), clean, 120));
+        }
+        clients.add(new Client(okhttp, jvm("OkHttpFiles", List.of(), cat(common, "--rounds", FILE_ROUNDS)), clean, 120));
+        doc.append("#### ").append(sink.equals("file") ? "Into files" : "Discarding").append(", warm\n\n")
+                .append("The clients above with default flags, each doing the job ").append(FILE_ROUNDS)
+                .append(" times in one process (a new client each time; the files of a round are deleted before the next) ")
+                .append("and reporting the last round (a job of a second still has the JIT compiling in its second round): ")
+                .append("the in-process figures are of the last round; wall, CPU and peak RSS are of the whole process.\n\n");
+        Map<String, List<Run>> runs = measure(clients, pairs, warmups);
+        table(clients, runs);
+        List<String[]> cmp = new ArrayList<>();
+        if (python != null) {
+            cmp.add(new String[] {async, "aiohttp" + WARM});
+        }
+        cmp.add(new String[] {async, okhttp});
+        cmp.add(new String[] {sync, async});
+        ratios(runs, cmp);
+        Run a = medianOf(runs.get(async));
+        StringBuilder v = new StringBuilder("Target 3, warm (" + sink + "; " + async + " faster in the last round than aiohttp and "
+                + okhttp + "): ");
+        boolean met = true;
+        for (String peer : List.of("aiohttp" + WARM, okhttp)) {
+            if (!runs.containsKey(peer)) {
+                continue;
+            }
+            Run b = medianOf(runs.get(peer));
+            met &= a.inWall() < b.inWall();
+            v.append(String.format(Locale.ROOT, "in-process %.3f s vs %s %.3f s; ", a.inWall(), peer, b.inWall()));
+        }
+        verdicts.add(v.append(met ? "**met**." : "**missed**.").toString());
+        double wallR = median(pairRatios(runs, sync, async, Run::inWall));
+        double cpuR = median(pairRatios(runs, sync, async, Run::inCpu));
+        verdicts.add(String.format(Locale.ROOT, "Target 4, warm (%s; sync on virtual threads within 10%% of async, last "
+                        + "rounds): median sync/async ratio in-process wall %.2f, CPU %.2f: %s.", sink, wallR, cpuR,
+                Math.abs(wallR - 1) <= 0.10 && Math.abs(cpuR - 1) <= 0.10 ? "**met**" : "**missed**"));
     }
 
     /** Target 3's verdict for one sluice row against aiohttp and the OkHttp row run with the same flags. */
@@ -390,6 +487,7 @@ public final class Runner {
         }
         double inWall = Double.NaN;
         double inCpu = Double.NaN;
+        double jit = Double.NaN;
         int ok = 0;
         int expected = 0;
         for (String line : Files.readAllLines(outFile)) {
@@ -399,6 +497,7 @@ public final class Runner {
                     switch (p2[0]) {
                         case "inwall" -> inWall = Double.parseDouble(p2[1]);
                         case "incpu" -> inCpu = Double.parseDouble(p2[1]);
+                        case "jit" -> jit = Double.parseDouble(p2[1]);
                         case "ok" -> ok = Integer.parseInt(p2[1]);
                         case "expected" -> expected = Integer.parseInt(p2[1]);
                         default -> {
@@ -409,7 +508,7 @@ public final class Runner {
         }
         Files.deleteIfExists(times);
         Files.deleteIfExists(outFile);
-        Run r = new Run(wall, cpu, rss, inWall, inCpu, ok, expected, exit);
+        Run r = new Run(wall, cpu, rss, inWall, inCpu, jit, ok, expected, exit);
         if (!r.good()) {
             System.err.println("bench-scale: " + c.label() + " failed (exit " + exit + ", ok " + ok + "/" + expected
                     + "); its stderr: " + errFile);
@@ -445,11 +544,12 @@ public final class Runner {
     private static Run medianOf(List<Run> runs) {
         List<Run> good = runs.stream().filter(Run::good).toList();
         if (good.isEmpty()) {
-            return new Run(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, -1);
+            return new Run(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, -1);
         }
         return new Run(median(good.stream().map(Run::wall).toList()), median(good.stream().map(Run::cpu).toList()),
                 median(good.stream().map(Run::rssMiB).toList()), median(good.stream().map(Run::inWall).toList()),
-                median(good.stream().map(Run::inCpu).toList()), good.size(), runs.size(), 0);
+                median(good.stream().map(Run::inCpu).toList()), median(good.stream().map(Run::jit).toList()),
+                good.size(), runs.size(), 0);
     }
 
     private static String range(List<Run> runs, Function<Run, Double> f, String fmt) {
@@ -461,8 +561,8 @@ public final class Runner {
     }
 
     private void table(List<Client> clients, Map<String, List<Run>> runs) {
-        doc.append("| client | verified runs | wall s | CPU s (user+sys) | peak RSS MiB | in-process s | in-process CPU s |\n")
-                .append("|---|---|---|---|---|---|---|\n");
+        doc.append("| client | verified runs | wall s | CPU s (user+sys) | peak RSS MiB | in-process s | in-process CPU s | in-process JIT s |\n")
+                .append("|---|---|---|---|---|---|---|---|\n");
         for (Client c : clients) {
             List<Run> rs = runs.get(c.label());
             long good = rs.stream().filter(Run::good).count();
@@ -478,6 +578,7 @@ public final class Runner {
                     .append(" | ").append(range(rs, Run::rssMiB, "%.0f"))
                     .append(" | ").append(range(rs, Run::inWall, "%.3f"))
                     .append(" | ").append(range(rs, Run::inCpu, "%.2f"))
+                    .append(" | ").append(range(rs, Run::jit, "%.2f"))
                     .append(" |\n");
         }
         doc.append("\nMedians, with the minimum and maximum in brackets, over the verified runs.\n\n");
@@ -535,7 +636,10 @@ public final class Runner {
                 .append(warmups).append(" warm-up round not counted, ").append(pairs)
                 .append(" counted rounds; a run counts only when every transfer was verified. ")
                 .append("\"in-process\" figures are what each program measured itself from its first request to its last ")
-                .append("verified body (process CPU time over that span).\n\n");
+                .append("verified body (process CPU time over that span); \"in-process JIT\" is the time the JVM's compiler ")
+                .append("threads spent over that span (`CompilationMXBean`; it is part of the CPU time). Rows marked \"warm\" ")
+                .append("do the job several times in one process, each time with a new client, and report the last: most of ")
+                .append("the hot code is compiled by then, as in an application that has run for a while.\n\n");
     }
 
     private static String okhttpVersion() {

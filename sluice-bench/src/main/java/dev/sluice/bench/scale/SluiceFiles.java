@@ -25,11 +25,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *       {@code client.send} then {@code body().transferTo(Path)} (or a loop over
  *       {@code body().any()} counting the bytes).</li>
  * </ul>
- * Every transfer is checked against {@code --size}.
+ * Every transfer is checked against {@code --size}. {@code --rounds R} does it all R times in this
+ * JVM (the files of a round are deleted before the next) and reports the last (see {@link Outcome}).
  *
  * <pre>
  * java -cp sluice-bench.jar dev.sluice.bench.scale.SluiceFiles --base URL/ --n 1000 --size 1048576 \
- *      --concurrency 16 --model async|sync --sink file|discard --dir DIR
+ *      --concurrency 16 --model async|sync --sink file|discard --dir DIR [--rounds R]
  * </pre>
  */
 public final class SluiceFiles {
@@ -52,6 +53,17 @@ public final class SluiceFiles {
         boolean toFile = args.get("sink", "file").equals("file");
         Path dir = toFile ? Files.createDirectories(Path.of(args.get("dir"))) : null;
 
+        System.exit(Outcome.rounds(args.getInt("rounds", 1), round -> {
+            if (round > 1 && toFile) {
+                Outcome.emptyDirectory(dir);
+            }
+            return round(base, n, size, concurrency, model, toFile, dir);
+        }));
+    }
+
+    /** One round: a new client, every file fetched once. */
+    private static Outcome.Result round(String base, int n, long size, int concurrency, String model, boolean toFile,
+            Path dir) throws Exception {
         AtomicReference<String> firstError = new AtomicReference<>();
         try (Client client = Client.builder().maxConnections(concurrency).maxConnectionsPerHost(concurrency).build()) {
             Outcome outcome = new Outcome();
@@ -113,7 +125,7 @@ public final class SluiceFiles {
                     // counted: the first error is reported
                 }
             }
-            System.exit(outcome.report(n, ok, bytes, firstError.get()));
+            return outcome.end(n, ok, bytes, firstError.get());
         }
     }
 

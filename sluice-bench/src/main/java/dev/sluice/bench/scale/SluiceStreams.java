@@ -19,11 +19,12 @@ import java.util.zip.CRC32C;
  * {@code sendAsync}, then the body through {@code async().publisher()} (a subscriber that
  * requests one item at a time) or {@code async().forEach}. Each body is verified against a
  * known file: its length, and with {@code --crc} its CRC32C. {@code --stats} prints the peak
- * direct-buffer memory and heap in use to stderr at exit (see {@link MemorySampler}).
+ * direct-buffer memory and heap in use to stderr at exit (see {@link MemorySampler}); {@code --rounds R}
+ * does it all R times in this JVM, each round with a new client, and reports the last (see {@link Outcome}).
  *
  * <pre>
  * java -cp sluice-bench.jar dev.sluice.bench.scale.SluiceStreams --url URL --n 2000 \
- *      --expect-file FILE [--api publisher|foreach] [--crc] [--stats]
+ *      --expect-file FILE [--api publisher|foreach] [--crc] [--stats] [--rounds R]
  * </pre>
  */
 public final class SluiceStreams {
@@ -40,15 +41,20 @@ public final class SluiceStreams {
         long expectedLength = known.length;
         long expectedCrc = crc32c(known);
         known = null;
+        if (args.has("stats")) {
+            MemorySampler.start();
+        }
+        System.exit(Outcome.rounds(args.getInt("rounds", 1),
+                round -> round(args, url, n, api, crc, expectedLength, expectedCrc)));
+    }
 
+    private static Outcome.Result round(Args args, String url, int n, String api, boolean crc, long expectedLength,
+            long expectedCrc) {
         AtomicReference<String> firstError = new AtomicReference<>();
         try (Client client = Client.builder()
                 .maxConnections(n).maxConnectionsPerHost(n)
                 .connectTimeout(Duration.ofSeconds(args.getInt("connect-timeout", 60)))
                 .build()) {
-            if (args.has("stats")) {
-                MemorySampler.start();
-            }
             Outcome outcome = new Outcome();
             List<CompletableFuture<Long>> all = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -86,7 +92,7 @@ public final class SluiceStreams {
                     // counted as a failure; the first one is printed
                 }
             }
-            System.exit(outcome.report(n, ok, bytes, firstError.get()));
+            return outcome.end(n, ok, bytes, firstError.get());
         }
     }
 
