@@ -96,8 +96,9 @@ public sealed interface BodyFraming {
         }
         if (chunked > 1) {
             // §6.1: a sender MUST NOT apply chunked more than once; two decoders would disagree on the end.
+            // The list is the peer's and may fill a whole head: quote caps it.
             throw new CodecException("Transfer-Encoding lists chunked " + chunked + " times: "
-                    + String.join(", ", codings), 0, ResponseDecoder.State.HEADERS);
+                    + CharClass.quote(String.join(", ", codings)), 0, ResponseDecoder.State.HEADERS);
         }
         return lastIsChunked ? new Chunked() : new UntilClose();
     }
@@ -107,11 +108,13 @@ public sealed interface BodyFraming {
         if (values.isEmpty()) {
             throw new CodecException("Content-Length is empty", 0, ResponseDecoder.State.HEADERS);
         }
-        long length = parseDecimal(values.getFirst());
+        String first = values.getFirst();
+        long length = parseDecimal(first);
         for (String value : values) {
             if (parseDecimal(value) != length) {
-                throw new CodecException("Content-Length has differing values: " + String.join(", ", values),
-                        0, ResponseDecoder.State.HEADERS);
+                // Two values say all there is to say; the whole list may be as long as a head.
+                throw new CodecException("Content-Length has differing values " + CharClass.quote(first) + " and "
+                        + CharClass.quote(value), 0, ResponseDecoder.State.HEADERS);
             }
         }
         return length;
@@ -127,7 +130,7 @@ public sealed interface BodyFraming {
             }
             int digit = c - '0';
             if (result > (Long.MAX_VALUE - digit) / 10) {
-                throw new CodecException("Content-Length " + value + " is larger than " + Long.MAX_VALUE,
+                throw new CodecException("Content-Length " + CharClass.quote(value) + " is larger than " + Long.MAX_VALUE,
                         0, ResponseDecoder.State.HEADERS);
             }
             result = result * 10 + digit;

@@ -1,5 +1,7 @@
 package dev.sluice.codec;
 
+import java.util.function.IntUnaryOperator;
+
 /**
  * The octet classes of RFC 9110 §5.6.2 (token characters) and §5.5 (field value characters),
  * and how to show an offending octet in an error message. Shared by the decoder, which checks
@@ -70,23 +72,30 @@ final class CharClass {
         };
     }
 
-    /** Quotes received octets for a message, escaping anything that is not printable ASCII. */
+    /**
+     * Quotes received octets for a message, escaping anything that is not printable ASCII and
+     * cutting the excerpt after about 80 characters (then "...").
+     */
     static String quote(byte[] bytes, int length) {
+        return quote(length, i -> bytes[i] & 0xFF);
+    }
+
+    /**
+     * Quotes a string for a message like {@link #quote(byte[], int)}, capped the same way: the
+     * string may come from the peer (a field name, a Content-Length value), and a head of up to
+     * {@link Limits#maxHeadBytes()} must not become an error line of that size.
+     */
+    static String quote(String s) {
+        return quote(s.length(), s::charAt);
+    }
+
+    private static String quote(int length, IntUnaryOperator charAt) {
         StringBuilder out = new StringBuilder(Math.min(length, MAX_QUOTED_CHARS) + 8).append('"');
         for (int i = 0; i < length; i++) {
             if (out.length() > MAX_QUOTED_CHARS) {
                 return out.append("...\"").toString();
             }
-            appendEscaped(out, bytes[i] & 0xFF);
-        }
-        return out.append('"').toString();
-    }
-
-    /** Quotes a caller's string for a message, escaping anything that is not printable ASCII. */
-    static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 8).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            appendEscaped(out, s.charAt(i));
+            appendEscaped(out, charAt.applyAsInt(i));
         }
         return out.append('"').toString();
     }
