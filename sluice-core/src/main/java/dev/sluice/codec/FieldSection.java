@@ -13,10 +13,18 @@ final class FieldSection {
     private final String kind;
     private final int maxFields;
     private final ArrayList<Field> fields = new ArrayList<>();
+    /** Lines added since {@link #clear()}, obs-fold continuation lines included: what maxFields bounds. */
+    private int lineCount;
+    /**
+     * The value of the last field while obs-fold lines extend it, else null. One builder keeps a
+     * long run of continuation lines linear in time and memory; a new joined string per line
+     * would copy the whole value again each time.
+     */
+    private StringBuilder foldedValue;
 
     /**
      * @param kind      "header" or "trailer", for messages
-     * @param maxFields most field lines accepted in one section
+     * @param maxFields most field lines accepted in one section, obs-fold continuation lines included
      */
     FieldSection(String kind, int maxFields) {
         this.kind = kind;
@@ -26,10 +34,15 @@ final class FieldSection {
     /** Empties the section for the next head or trailer block. */
     void clear() {
         fields.clear();
+        lineCount = 0;
+        foldedValue = null;
     }
 
     /** Returns an immutable copy of the fields collected so far. */
     List<Field> toList() {
+        if (foldedValue != null) {
+            finishFold();
+        }
         return List.copyOf(fields);
     }
 
@@ -45,6 +58,9 @@ final class FieldSection {
         if (CharClass.isWhitespace(line[0] & 0xFF)) {
             unfold(line, length, lineOffset, state);
             return;
+        }
+        if (foldedValue != null) {
+            finishFold();
         }
         int colon = indexOf(line, length, ':');
         if (colon < 0) {
@@ -66,9 +82,7 @@ final class FieldSection {
                         + CharClass.describe(c), lineOffset + i, state);
             }
         }
-        if (fields.size() == maxFields) {
-            throw new CodecException("more than " + maxFields + " " + kind + " fields", lineOffset, state);
-        }
+        countLine(lineOffset, state, "");
         String name = new String(line, 0, colon, StandardCharsets.ISO_8859_1);
         fields.add(new Field(name, value(line, colon + 1, length, name, lineOffset, state)));
     }
@@ -81,13 +95,34 @@ final class FieldSection {
             throw new CodecException("whitespace at the start of the first " + kind + " field line",
                     lineOffset, state);
         }
+        // A continuation line costs the parser what a field line costs, so it counts like one.
+        countLine(lineOffset, state, " (folded continuation lines count as fields)");
         Field previous = fields.getLast();
         String continuation = value(line, 0, length, previous.name(), lineOffset, state);
         if (continuation.isEmpty()) {
             return;
         }
-        String joined = previous.value().isEmpty() ? continuation : previous.value() + " " + continuation;
-        fields.set(fields.size() - 1, new Field(previous.name(), joined));
+        if (foldedValue == null) {
+            foldedValue = new StringBuilder(previous.value());
+        }
+        if (!foldedValue.isEmpty()) {
+            foldedValue.append(' ');
+        }
+        foldedValue.append(continuation);
+    }
+
+    /** Replaces the last field's value by its unfolded value, once no more continuation can come. */
+    private void finishFold() {
+        Field last = fields.getLast();
+        fields.set(fields.size() - 1, new Field(last.name(), foldedValue.toString()));
+        foldedValue = null;
+    }
+
+    private void countLine(long lineOffset, ResponseDecoder.State state, String note) throws CodecException {
+        if (lineCount == maxFields) {
+            throw new CodecException("more than " + maxFields + " " + kind + " fields" + note, lineOffset, state);
+        }
+        lineCount++;
     }
 
     private String value(byte[] line, int from, int to, String name, long lineOffset, ResponseDecoder.State state)

@@ -4,8 +4,10 @@ import static dev.sluice.codec.Replay.decode;
 import static dev.sluice.codec.Replay.failure;
 import static dev.sluice.codec.Replay.fields;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.codec.ResponseDecoder.State;
+import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -63,6 +65,28 @@ class HeaderFieldTest {
         var head = decode(STATUS + "X-Folded:\r\n  later\r\n \r\nContent-Length: 0\r\n\r\n").head();
 
         assertThat(head.headers()).isEqualTo(fields("X-Folded", "later", "Content-Length", "0"));
+    }
+
+    @Test
+    void obsFoldOnTheLastFieldLineOfAHeadOrTrailerSectionIsUnfolded() {
+        var decoded = decode(STATUS + "Transfer-Encoding: chunked\r\nX-A: a\r\n b\r\n c\r\n\r\n"
+                + "2\r\nok\r\n0\r\nX-T: t\r\n u\r\n\r\n");
+
+        assertThat(decoded.head().headers()).isEqualTo(fields("Transfer-Encoding", "chunked", "X-A", "a b c"));
+        assertThat(decoded.trailers()).isEqualTo(fields("X-T", "t u"));
+    }
+
+    @Test
+    void aResponseThatFailedInsideAFoldLeavesNothingToTheNext() throws CodecException {
+        ResponseDecoder decoder = new ResponseDecoder(Limits.DEFAULT);
+        decoder.reset("GET");
+        assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(Replay.bytes(STATUS + "X-A: a\r\n b\r\n c\u0001\r\n\r\n"))))
+                .isInstanceOf(CodecException.class);
+
+        decoder.reset("GET");
+        DecoderEvent next = decoder.decode(ByteBuffer.wrap(Replay.bytes(STATUS + "X-B: c\r\nContent-Length: 0\r\n\r\n")));
+
+        assertThat(((DecoderEvent.ResponseHead) next).headers()).isEqualTo(fields("X-B", "c", "Content-Length", "0"));
     }
 
     @Test

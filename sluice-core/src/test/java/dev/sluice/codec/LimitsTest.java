@@ -132,10 +132,41 @@ class LimitsTest {
     }
 
     @Test
-    void foldedContinuationLinesDoNotCountAsFields() {
-        var decoded = decode("GET", "HTTP/1.1 200 OK\r\nA: 1\r\n 2\r\n 3\r\nContent-Length: 0\r\n\r\n", limits(1024, 2, 16, 1024));
+    void foldedContinuationLinesCountTowardTheFieldLimit() {
+        // Limits.maxHeaderCount bounds field lines: a continuation line costs what a field line costs.
+        var decoded = decode("GET", "HTTP/1.1 200 OK\r\nA: 1\r\n 2\r\nContent-Length: 0\r\n\r\n", limits(1024, 3, 16, 1024));
+        assertThat(decoded.head().headers()).isEqualTo(Replay.fields("A", "1 2", "Content-Length", "0"));
 
-        assertThat(decoded.head().headers()).hasSize(2);
+        String beforeFourth = "HTTP/1.1 200 OK\r\nA: 1\r\n 2\r\n 3\r\n";
+        CodecException e = failure("GET", beforeFourth + "Content-Length: 0\r\n\r\n", limits(1024, 3, 16, 1024));
+        assertThat(e.getMessage()).isEqualTo("more than 3 header fields");
+        assertThat(e.offset()).isEqualTo(beforeFourth.length());
+
+        String beforeFold = "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC: 3\r\n";
+        CodecException fold = failure("GET", beforeFold + " 4\r\n\r\n", limits(1024, 3, 16, 1024));
+        assertThat(fold.getMessage()).isEqualTo("more than 3 header fields (folded continuation lines count as fields)");
+        assertThat(fold.offset()).isEqualTo(beforeFold.length());
+    }
+
+    @Test
+    void aFloodOfFoldedLinesFailsLikeAFloodOfFields() {
+        // An auditor's probe: 16,000 continuation lines fit in a 64 KiB head and were unfolded
+        // by joining strings, which took quadratic time and some 150 MB on the way.
+        String before201st = "HTTP/1.1 200 OK\r\nX-A: a\r\n" + " b\r\n".repeat(199);
+        CodecException e = failure(before201st + " b\r\n".repeat(16_000 - 199) + "Content-Length: 2\r\n\r\nok");
+
+        assertThat(e.getMessage()).isEqualTo("more than 200 header fields (folded continuation lines count as fields)");
+        assertThat(e.offset()).isEqualTo(before201st.length());
+    }
+
+    @Test
+    void manyFoldedLinesUnderAHighFieldLimitUnfoldIntoOneValue() {
+        String head = "HTTP/1.1 200 OK\r\nX-A: a\r\n" + " b\r\n".repeat(16_000) + "Content-Length: 2\r\n\r\nok";
+
+        var decoded = decode("GET", head, limits(Limits.DEFAULT_MAX_HEAD_BYTES, 20_000, 16, 1024));
+
+        assertThat(decoded.head().headers()).isEqualTo(Replay.fields("X-A", "a" + " b".repeat(16_000), "Content-Length", "2"));
+        assertThat(decoded.body()).isEqualTo("ok");
     }
 
     @Test
