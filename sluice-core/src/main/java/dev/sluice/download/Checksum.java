@@ -29,7 +29,8 @@ public record Checksum(String algorithm, String hex) {
             default -> throw new IllegalArgumentException("unsupported checksum algorithm: " + algorithm
                     + " (sha256, sha512, sha1, md5)");
         };
-        if (hex.length() != bytes * 2 || !hex.chars().allMatch(ch -> Character.digit(ch, 16) >= 0)) {
+        // ASCII hex only: Character.digit would take other scripts' digits (U+0660, U+FF10) too.
+        if (hex.length() != bytes * 2 || !hex.chars().allMatch(ch -> ch >= '0' && ch <= '9' || ch >= 'a' && ch <= 'f')) {
             throw new IllegalArgumentException(algorithm + " checksum must be " + bytes * 2 + " hex digits: " + hex);
         }
     }
