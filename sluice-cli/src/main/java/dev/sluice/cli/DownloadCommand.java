@@ -9,9 +9,8 @@ import dev.sluice.download.Downloader;
 import dev.sluice.download.FileNames;
 import dev.sluice.download.Report;
 import dev.sluice.download.RetryPolicy;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -363,9 +362,7 @@ final class DownloadCommand implements Callable<Integer> {
     private List<InputList.Line> readInputFile() throws IOException {
         boolean stdin = inputFile.equals("-");
         String source = stdin ? "<stdin>" : inputFile;
-        try (BufferedReader in = stdin
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(Path.of(inputFile), StandardCharsets.UTF_8)) {
+        try (InputStream in = stdin ? System.in : Files.newInputStream(Path.of(inputFile))) {
             return InputList.read(in, source);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());

@@ -1,8 +1,16 @@
 package dev.sluice.cli;
 
 import dev.sluice.download.Checksum;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,25 +40,63 @@ final class InputList {
     }
 
     /**
-     * Reads every line of {@code in}; {@code source} names it in messages.
+     * Reads every line of {@code in}, UTF-8 without substitutes: a line is decoded on its own, so
+     * that bytes which are not UTF-8 are reported with the number of their line. Lines end at
+     * LF, CR LF or a lone CR. {@code source} names the input in messages.
      *
      * @throws IllegalArgumentException for a malformed line, with a message starting {@code FILE:LINE: }
      */
-    static List<Line> read(BufferedReader in, String source) throws IOException {
+    static List<Line> read(InputStream in, String source) throws IOException {
+        InputStream bytes = new BufferedInputStream(in);
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
         List<Line> lines = new ArrayList<>();
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
         int number = 0;
-        for (String text = in.readLine(); text != null; text = in.readLine()) {
+        while (true) {
+            raw.reset();
+            int b;
+            while ((b = bytes.read()) >= 0 && b != '\n' && b != '\r') {
+                raw.write(b);
+            }
+            if (b < 0 && raw.size() == 0) {
+                break; // the input ended after a line end (or held nothing)
+            }
+            if (b == '\r') {
+                bytes.mark(1);
+                if (bytes.read() != '\n') {
+                    bytes.reset(); // a lone CR ends a line too, as BufferedReader.readLine has it
+                }
+            }
             number++;
+            String where = source + ":" + number;
+            String text = decode(decoder, raw.toByteArray(), where);
             if (number == 1 && text.startsWith("\uFEFF")) {
                 text = text.substring(1); // a byte order mark some editors write
             }
-            String where = source + ":" + number;
             Line line = parse(text, where);
             if (line != null) {
                 lines.add(line);
             }
         }
         return lines;
+    }
+
+    /** One line's bytes as text, or an error naming the line and the first byte that is not UTF-8. */
+    private static String decode(CharsetDecoder decoder, byte[] line, String where) {
+        ByteBuffer in = ByteBuffer.wrap(line);
+        CharBuffer out = CharBuffer.allocate(line.length);
+        decoder.reset();
+        CoderResult result = decoder.decode(in, out, true);
+        if (!result.isError()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            throw new IllegalArgumentException(where + ": not valid UTF-8 (byte " + (in.position() + 1)
+                    + " of the line)");
+        }
+        return out.flip().toString();
     }
 
     /** The download one line names, or null for a blank line or a comment. */

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.download.Checksum;
-import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** The shape of the lines of {@code -i FILE}, without any download. */
@@ -15,19 +15,38 @@ class InputListTest {
 
     @Test
     void aLineHoldsAUrlAndOptionallyANameAndAChecksum() throws IOException {
-        var lines = InputList.read(new BufferedReader(new StringReader("""
+        var lines = InputList.read(new ByteArrayInputStream(("""
                 \uFEFFhttp://h/a
                   # indented comment
                 http://h/b\tdir/b.bin
                 http://h/c\t\tsha1:%s
                 http://h/d\td.bin\tSHA-1=%s\r
-                """.formatted(SHA1, SHA1.toUpperCase()))), "list");
+                """.formatted(SHA1, SHA1.toUpperCase())).getBytes(StandardCharsets.UTF_8)), "list");
 
         assertThat(lines).containsExactly(
                 new InputList.Line("list:1", "http://h/a", null, null),
                 new InputList.Line("list:3", "http://h/b", "dir/b.bin", null),
                 new InputList.Line("list:4", "http://h/c", null, new Checksum("sha1", SHA1)),
                 new InputList.Line("list:5", "http://h/d", "d.bin", new Checksum("sha1", SHA1)));
+    }
+
+    @Test
+    void linesEndAtLfCrLfOrALoneCrAndTheLastNeedsNoEnd() throws IOException {
+        byte[] bytes = "http://h/a\rhttp://h/b\r\n\nhttp://h/c\thttp-\u00e9.bin".getBytes(StandardCharsets.UTF_8);
+        var lines = InputList.read(new ByteArrayInputStream(bytes), "list");
+
+        assertThat(lines).containsExactly(
+                new InputList.Line("list:1", "http://h/a", null, null),
+                new InputList.Line("list:2", "http://h/b", null, null),
+                new InputList.Line("list:4", "http://h/c", "http-\u00e9.bin", null));
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreRejectedNamingTheLineAndTheByte() {
+        byte[] bytes = {'#', '\n', '\n', 'h', (byte) 0xc3, '(', '\n'};
+        assertThatThrownBy(() -> InputList.read(new ByteArrayInputStream(bytes), "list"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("list:3: not valid UTF-8 (byte 2 of the line)");
     }
 
     @Test
