@@ -2,12 +2,9 @@ package dev.sluice.download;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
-/** Parses Retry-After: delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+/** Parses Retry-After: delay-seconds or an HTTP-date in any of its three formats (RFC 9110 §10.2.3, §5.6.7). */
 final class RetryAfter {
     private RetryAfter() {
     }
@@ -25,12 +22,9 @@ final class RetryAfter {
                 return Optional.of(Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L));
             }
         }
-        try {
-            Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        return HttpDate.parse(v, now).map(at -> {
             Duration d = Duration.between(now, at);
-            return Optional.of(d.isNegative() ? Duration.ZERO : d);
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+            return d.isNegative() ? Duration.ZERO : d;
+        });
     }
 }
