@@ -245,7 +245,8 @@ final class DownloadCommand implements Callable<Integer> {
     /**
      * A failed item leaves nothing at its final path, not even a file an earlier run left there:
      * as with {@code get -o}, a file present means that this run fetched it. Only
-     * {@code NAME.part} stays, for --continue. Directories and devices are never removed.
+     * {@code NAME.part} stays, for --continue. Directories and devices are never removed, nor
+     * anything outside DIR (a path through a symbolic link out of it).
      */
     private void removeFailedFiles(Report report) {
         for (Report.Item item : report.items()) {
@@ -253,6 +254,9 @@ final class DownloadCommand implements Callable<Integer> {
                 continue;
             }
             Path p = Path.of(item.path());
+            if (!FileNames.staysInside(dir(), p)) {
+                continue; // a file reached through a symbolic link out of DIR is not this run's to remove
+            }
             if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p)) {
                 try {
                     Files.deleteIfExists(p);
@@ -392,10 +396,20 @@ final class DownloadCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) { // InvalidPathException included
                 throw usage(prefix + (e instanceof InvalidPathException ? "invalid output name " + name : e.getMessage()));
             }
+            if (!FileNames.staysInside(dir(), dir().resolve(target))) {
+                // The library would refuse it too, but only once its download started.
+                throw usage(prefix + "output name leaves the target directory " + shownDir()
+                        + " through a symbolic link: " + name);
+            }
         }
         // Shown as the report will show the path: DIR/NAME.
         String provisional = dir().resolve(target != null ? target.toString() : FileNames.choose(uri, null)).toString();
         return new Planned(new DownloadJob(uri, target, expected), provisional);
+    }
+
+    /** DIR for messages: "." rather than the empty path. */
+    private String shownDir() {
+        return dir().toString().isEmpty() ? "." : dir().toString();
     }
 
     /** DIR as given, normalised: the default "." becomes the empty path, so names read "a.bin", not "./a.bin". */

@@ -54,7 +54,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * URL path (see {@link FileNames}). An existing file at a final path is replaced, atomically,
  * once the new one is complete. When two jobs of one run would write the same path, or one
  * job's path is the other's {@code NAME.part}, the later one gets {@code name.1.ext},
- * {@code name.2.ext}, and so on.
+ * {@code name.2.ext}, and so on. Names relative to the directory never lead out of it, not
+ * even through a symbolic link inside it (see {@link FileNames#staysInside}): such a job fails
+ * with an {@link IOException}. A symbolic link in place of a {@code NAME.part} file is removed
+ * (the link, not its target) and a new part file is made.
  */
 public final class Downloader {
     private final Client client;
@@ -194,6 +197,8 @@ public final class Downloader {
         private final Names names;
         private final long start = System.nanoTime();
         private Path target;
+        /** Whether {@link #target} is in the directory, to be checked for symbolic links out of it. */
+        private final boolean inDirectory;
         /** What this run wrote to the part file, so that a retry can resume it; null until then. */
         private PartFile.Source written;
         private Integer lastStatus;
@@ -204,6 +209,7 @@ public final class Downloader {
         JobRun(DownloadJob job, Names names) {
             this.job = job;
             this.names = names;
+            this.inDirectory = job.target() == null || !job.target().isAbsolute();
             if (job.target() != null) {
                 target = names.claim(job.target().isAbsolute() ? job.target() : directory.resolve(job.target()));
             } else if (resume) {
@@ -251,10 +257,10 @@ public final class Downloader {
                     if (target == null) {
                         target = names.claim(directory.resolve(FileNames.choose(job.uri(), probe.get().contentDisposition())));
                     }
-                    return segmented.run(new PartFile(target), probe.get(), count, resume || attempt > 1, this::onBytes);
+                    return segmented.run(openPart(), probe.get(), count, resume || attempt > 1, this::onBytes);
                 }
             }
-            PartFile part = target == null ? null : new PartFile(target);
+            PartFile part = target == null ? null : openPart();
             // Only a part this run wrote, or one --continue was asked to take up, is resumed.
             PartFile.Source source = written != null ? written
                     : resume && part != null ? part.storedSource() : PartFile.Source.UNKNOWN;
@@ -269,7 +275,7 @@ public final class Downloader {
                 if (target == null) {
                     String name = FileNames.choose(response.uri(), response.headers().first("Content-Disposition").orElse(null));
                     target = names.claim(directory.resolve(name));
-                    part = new PartFile(target);
+                    part = openPart();
                 }
                 int status = response.status();
                 if (status == 416 && offset > 0) {
@@ -304,6 +310,22 @@ public final class Downloader {
                 listener.on(new ProgressEvent.Started(job, attempt, from, end));
                 return part.write(job, response, from, end, written, rateLimiter, listener, this::onBytes);
             }
+        }
+
+        /**
+         * The part file of {@link #target}, checked to stay in the directory; a symbolic link in
+         * its place is removed (the link, never what it points to): it is not a part this
+         * downloader wrote, and writing through it would write wherever it points.
+         */
+        private PartFile openPart() throws IOException {
+            if (inDirectory && !FileNames.staysInside(directory, target)) {
+                boolean textually = target.toAbsolutePath().normalize().startsWith(directory.toAbsolutePath().normalize());
+                throw new IOException(job.uri() + ": " + target + " leads out of the directory "
+                        + directory.toAbsolutePath().normalize() + (textually ? " through a symbolic link" : ""));
+            }
+            PartFile part = new PartFile(target);
+            part.removeSymbolicLink();
+            return part;
         }
 
         /**

@@ -1,9 +1,12 @@
 package dev.sluice.download;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -190,5 +193,48 @@ public final class FileNames {
             throw new IllegalArgumentException("output name leaves the target directory: " + relative);
         }
         return p;
+    }
+
+    /**
+     * Whether {@code p} stays inside {@code dir} on disk, not only in its text: its normalised
+     * absolute path lies under {@code dir}'s, and, when {@code dir} exists, the deepest existing
+     * entry among {@code p}'s parents (a symbolic link counts as existing even when it dangles)
+     * resolves, through every symbolic link, to a place under {@code dir}'s real path. A name
+     * such as {@code link/evil.bin}, where {@code link} points out of {@code dir}, passes
+     * {@link #inside} but not this. {@code p} itself may be a symbolic link: a file renamed
+     * onto it replaces the link, and deleting it deletes the link.
+     *
+     * <pre>{@code
+     * if (!FileNames.staysInside(dir, dir.resolve("sub/a.bin"))) {
+     *     throw new IOException("sub/a.bin leaves " + dir + " through a symbolic link");
+     * }
+     * }</pre>
+     *
+     * <p>It is a check at one moment: whoever can change {@code dir} while a download runs can
+     * still redirect it.
+     */
+    public static boolean staysInside(Path dir, Path p) {
+        Path base = dir.toAbsolutePath().normalize();
+        Path absolute = p.toAbsolutePath();
+        Path normal = absolute.normalize();
+        if (!normal.startsWith(base) || normal.equals(base)) {
+            return false;
+        }
+        if (!Files.isDirectory(base)) {
+            return true; // nothing inside it yet, so no link to leave through
+        }
+        try {
+            Path realBase = base.toRealPath();
+            // The path as given, not its normalised text: the file system resolves "link/.."
+            // through the link, and so must this check.
+            for (Path a = absolute.getParent(); a != null; a = a.getParent()) {
+                if (Files.exists(a, LinkOption.NOFOLLOW_LINKS)) {
+                    return a.toRealPath().startsWith(realBase);
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false; // a dangling link, or one that loops: it leads nowhere inside
+        }
     }
 }

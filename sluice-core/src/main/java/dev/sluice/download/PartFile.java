@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -121,6 +123,17 @@ final class PartFile {
         this.part = target.resolveSibling(target.getFileName() + ".part");
     }
 
+    /**
+     * Removes a symbolic link in the place of the part file (the link itself, never what it
+     * points to): sluice never makes one, and writing through it, or renaming it into place,
+     * would write or expose whatever it points to. The part is then made afresh as a regular file.
+     */
+    void removeSymbolicLink() throws IOException {
+        if (Files.isSymbolicLink(part)) {
+            Files.delete(part);
+        }
+    }
+
     long existingBytes() throws IOException {
         return Files.exists(part) ? Files.size(part) : 0;
     }
@@ -223,10 +236,12 @@ final class PartFile {
         }
         MessageDigest digest = job.checksum().map(Checksum::newDigest).orElse(null);
         // A fresh start truncates on open; a resume keeps the first bytes and may hash them.
+        // Never through a symbolic link (see removeSymbolicLink): one made since fails the open.
         var options = from == 0
-                ? new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING}
-                : new StandardOpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE};
+                ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS}
+                : new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS};
         long received = from;
         try (FileChannel out = FileChannel.open(part, options)) {
             // The segments record goes first: this part is no longer the segmented one it describes.
@@ -277,7 +292,7 @@ final class PartFile {
     Result complete(DownloadJob job, long size) throws IOException {
         MessageDigest digest = job.checksum().map(Checksum::newDigest).orElse(null);
         if (digest != null) {
-            try (FileChannel in = FileChannel.open(part, StandardOpenOption.READ)) {
+            try (FileChannel in = FileChannel.open(part, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 hashExisting(in, size, digest);
             }
         }

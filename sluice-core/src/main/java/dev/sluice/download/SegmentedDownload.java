@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,7 +122,9 @@ final class SegmentedDownload {
             segments = plan(probe.size(), count);
         }
         Files.createDirectories(part.path().toAbsolutePath().getParent());
-        try (FileChannel file = FileChannel.open(part.path(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        // Never through a symbolic link: the caller removed one in the part's place (PartFile.removeSymbolicLink).
+        try (FileChannel file = FileChannel.open(part.path(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
             // The record comes first: a part that is full-size under a validator, without a
             // record, is a whole file to a later run (a 416 would confirm it), and a kill can
             // come between any two of these steps.

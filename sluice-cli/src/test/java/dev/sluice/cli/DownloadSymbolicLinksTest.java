@@ -1,0 +1,90 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.ScriptedServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sluice download} never writes or removes a file outside DIR through a symbolic link
+ * inside it: not for a name from {@code -i FILE}, not through a {@code NAME.part} that is a link,
+ * and not when it removes what a failed item left.
+ */
+class DownloadSymbolicLinksTest {
+    private static final String PRECIOUS = "precious, not to be touched";
+    @TempDir
+    Path tmp;
+    private Path dir;
+    private Path outside;
+
+    @BeforeEach
+    void directories() throws IOException {
+        dir = Files.createDirectory(tmp.resolve("d"));
+        outside = Files.createDirectory(tmp.resolve("outside"));
+    }
+
+    private Path list(String... lines) throws IOException {
+        return Files.writeString(tmp.resolve("in.txt"), String.join("\n", lines) + "\n");
+    }
+
+    @Test
+    void aListedNameThroughALinkOutOfTheDirectoryIsAUsageErrorNamingTheLine() throws IOException {
+        Files.createSymbolicLink(dir.resolve("link"), outside);
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("evil"))))) {
+            Path list = list("# list", server.uri("/ok.bin") + "\tok.bin", server.uri("/evil.bin") + "\tlink/evil.bin");
+            Cli.Result result = Cli.run("download", "-i", list.toString(), "-d", dir.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+            assertThat(result.stderrLines()).singleElement().asString()
+                    .startsWith("sluice: " + list + ":3: output name leaves the target directory " + dir
+                            + " through a symbolic link: link/evil.bin");
+            assertThat(server.connectionCount()).isZero();
+            assertThat(Listing.filesIn(outside)).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailedItemDoesNotRemoveAFileOutsideTheDirectory() throws IOException {
+        // The directory is real while the jobs are planned and started; the server swaps it for a
+        // link out of DIR before it answers, as a hostile neighbour could.
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        Path victim = Files.writeString(outside.resolve("victim.txt"), PRECIOUS);
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            try {
+                Files.delete(sub);
+                Files.createSymbolicLink(sub, outside);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            r.send(Responses.status(404, "no such file"));
+        }))) {
+            Path list = list(server.uri("/victim.txt") + "\tsub/victim.txt");
+            Cli.Result result = Cli.run("download", "-i", list.toString(), "-d", dir.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.HTTP_STATUS);
+            assertThat(Files.readString(victim)).isEqualTo(PRECIOUS);
+        }
+    }
+
+    @Test
+    void aPartFileThatIsALinkIsReplacedAndWhatItPointsToIsLeftAlone() throws IOException {
+        Path victim = Files.writeString(outside.resolve("victim"), PRECIOUS);
+        Files.createSymbolicLink(dir.resolve("x.bin.part"), victim);
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("downloaded"))))) {
+            Cli.Result result = Cli.run("download", server.uri("/x.bin").toString(), "-d", dir.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(Files.readString(victim)).isEqualTo(PRECIOUS);
+            assertThat(Files.isSymbolicLink(dir.resolve("x.bin"))).isFalse();
+            assertThat(Files.readString(dir.resolve("x.bin"))).isEqualTo("downloaded");
+            assertThat(Listing.filesIn(dir)).containsExactly("x.bin");
+        }
+    }
+}
