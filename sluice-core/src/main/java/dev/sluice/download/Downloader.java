@@ -7,8 +7,7 @@ import dev.sluice.Request;
 import dev.sluice.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,14 +49,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * part is deleted. A body the client decodes (a server may compress though asked not to) is
  * never resumed: its part holds decoded bytes, while a range counts encoded ones.
  *
- * <p>Names: a job without a target takes its name from a safe Content-Disposition name or the
- * URL path (see {@link FileNames}). An existing file at a final path is replaced, atomically,
- * once the new one is complete. When two jobs of one run would write the same path, or one
- * job's path is the other's {@code NAME.part}, the later one gets {@code name.1.ext},
- * {@code name.2.ext}, and so on. Names relative to the directory never lead out of it, not
- * even through a symbolic link inside it (see {@link FileNames#staysInside}): such a job fails
- * with an {@link IOException}. A symbolic link in place of a {@code NAME.part} file is removed
- * (the link, not its target) and a new part file is made.
+ * <p>Names: a job without a target takes its name from the URL path, or, once a successful
+ * response gives one, from a safe Content-Disposition name or the path of the URL it was
+ * redirected to (see {@link FileNames}); error responses do not name files, and a job that has
+ * written to its part file in this run keeps its name. An existing file at a final path is
+ * replaced, atomically, once the new one is complete. When two jobs of one run would write the
+ * same path, or one job's path is the other's {@code NAME.part}, the later one in the list gets
+ * {@code name.1.ext}, {@code name.2.ext}, and so on. Names relative to the directory never
+ * lead out of it, not even through a symbolic link inside it (see
+ * {@link FileNames#staysInside}): such a job fails with an {@link IOException}. A symbolic
+ * link in place of a {@code NAME.part} file is removed (the link, not its target) and a new
+ * part file is made.
+ *
+ * <p>With {@link Builder#resume}, a part left under a name that only the response gives is
+ * resumed too: when the response (a 200) names a file whose part holds bytes under the same
+ * strong validator as the response's, the response is closed unread and the request repeated
+ * once with Range and If-Range.
  */
 public final class Downloader {
     private final Client client;
@@ -106,6 +113,13 @@ public final class Downloader {
         Semaphore total = new Semaphore(concurrency, true);
         Map<String, Semaphore> hosts = new ConcurrentHashMap<>();
         Names names = new Names();
+        // Claimed here, in list order, before any job starts: duplicates are numbered in the
+        // order of the list, not in the order responses arrive, and every job has a path from
+        // the start, so a job that fails before any response still says which file it is.
+        Path[] provisional = new Path[jobs.size()];
+        for (int i = 0; i < jobs.size(); i++) {
+            provisional[i] = names.claim(provisionalPath(jobs.get(i)));
+        }
         Report.Item[] items = new Report.Item[jobs.size()];
         AtomicLong totalBytes = new AtomicLong();
         List<Thread> threads = new ArrayList<>(jobs.size());
@@ -120,14 +134,14 @@ public final class Downloader {
                     try {
                         host.acquire();
                         try {
-                            JobRun run = new JobRun(job, names);
+                            JobRun run = new JobRun(job, names, provisional[index]);
                             items[index] = run.execute();
                             totalBytes.addAndGet(run.bytes.get());
                         } finally {
                             host.release();
                         }
                     } catch (InterruptedException e) {
-                        items[index] = new Report.Item(job.uri().toString(), null, false, null, 0, 0, 0,
+                        items[index] = new Report.Item(job.uri().toString(), provisional[index].toString(), false, null, 0, 0, 0,
                                 new Report.Error("io", "interrupted"));
                     } finally {
                         total.release();
@@ -143,6 +157,17 @@ public final class Downloader {
             }
         }
         return new Report(List.of(items), totalBytes.get(), (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * The path a job has until a response names another file: its target, or in the
+     * directory the name its URL path gives.
+     */
+    private Path provisionalPath(DownloadJob job) {
+        if (job.target() != null) {
+            return job.target().isAbsolute() ? job.target() : directory.resolve(job.target());
+        }
+        return directory.resolve(FileNames.choose(job.uri(), null));
     }
 
     /** A GET of {@code job}'s URL with the configured header fields and no content coding. */
@@ -183,6 +208,16 @@ public final class Downloader {
             }
         }
 
+        /** Gives back a path {@link #claim} returned, for a job that takes another name. */
+        void release(Path claimed) {
+            lock.lock();
+            try {
+                taken.remove(claimed);
+            } finally {
+                lock.unlock();
+            }
+        }
+
         /** Whether {@code p}, its part file, or the file whose part {@code p} would be, is someone's. */
         private boolean isTaken(Path p) {
             String name = p.getFileName().toString();
@@ -191,35 +226,40 @@ public final class Downloader {
         }
     }
 
-    /** One job's attempts. */
+    /**
+     * One job's attempts. The job starts under the path claimed for it in {@link #run} (its
+     * target, or the name its URL path gives). A job without a target takes the name a
+     * successful response gives instead (Content-Disposition, or the path of the URL it was
+     * redirected to) as long as it has written nothing in this run; error responses do not
+     * name files.
+     */
     private final class JobRun {
         private final DownloadJob job;
         private final Names names;
         private final long start = System.nanoTime();
+        /** The path claimed for the job now; where its file goes, and what the report names. */
         private Path target;
+        /** The path that was asked for when {@link #target} was claimed: without a duplicate's number. */
+        private Path wanted;
         /** Whether {@link #target} is in the directory, to be checked for symbolic links out of it. */
         private final boolean inDirectory;
         /** What this run wrote to the part file, so that a retry can resume it; null until then. */
         private PartFile.Source written;
+        /** Whether a segmented download began to write the part file (it keeps no {@link #written}). */
+        private boolean segmentsWritten;
+        /** Whether a request was repeated with Range for the part of a name the response gave. */
+        private boolean repeatedForNamedPart;
         private Integer lastStatus;
         /** Added to by every segment's thread at once. */
         private final AtomicLong bytes = new AtomicLong();
         private Optional<Duration> retryAfter = Optional.empty();
 
-        JobRun(DownloadJob job, Names names) {
+        JobRun(DownloadJob job, Names names, Path claimed) {
             this.job = job;
             this.names = names;
+            this.target = claimed;
+            this.wanted = provisionalPath(job);
             this.inDirectory = job.target() == null || !job.target().isAbsolute();
-            if (job.target() != null) {
-                target = names.claim(job.target().isAbsolute() ? job.target() : directory.resolve(job.target()));
-            } else if (resume) {
-                // The name usually comes from the response, too late to find an earlier run's
-                // part file; a part named after the URL path is taken up here.
-                Path fromUrl = directory.resolve(FileNames.choose(job.uri(), null));
-                if (Files.exists(fromUrl.resolveSibling(fromUrl.getFileName() + ".part"))) {
-                    target = names.claim(fromUrl);
-                }
-            }
         }
 
         Report.Item execute() throws InterruptedException {
@@ -247,6 +287,7 @@ public final class Downloader {
 
         private PartFile.Result attemptOnce(int attempt) throws IOException, InterruptedException {
             retryAfter = Optional.empty();
+            PartFile part = openPart();
             if (segments > 1) {
                 var segmented = new SegmentedDownload(client, job, () -> newRequest(job), retryPolicy, sleeper,
                         rateLimiter, listener);
@@ -254,62 +295,72 @@ public final class Downloader {
                 int count = probe.map(p -> SegmentedDownload.segmentsFor(p.size(), segments)).orElse(1);
                 if (count > 1) {
                     lastStatus = 206;
-                    if (target == null) {
-                        target = names.claim(directory.resolve(FileNames.choose(job.uri(), probe.get().contentDisposition())));
+                    if (takeNameFrom(probe.get().uri(), probe.get().contentDisposition())) {
+                        part = openPart();
                     }
-                    return segmented.run(openPart(), probe.get(), count, resume || attempt > 1, this::onBytes);
+                    segmentsWritten = true;
+                    return segmented.run(part, probe.get(), count, resume || attempt > 1, this::onBytes);
                 }
             }
-            PartFile part = target == null ? null : openPart();
-            // Only a part this run wrote, or one --continue was asked to take up, is resumed.
-            PartFile.Source source = written != null ? written
-                    : resume && part != null ? part.storedSource() : PartFile.Source.UNKNOWN;
-            long offset = part == null ? 0 : part.resumableBytes(source);
-            Request.Builder rb = newRequest(job);
-            if (offset > 0) {
-                rb.setHeader("Range", "bytes=" + offset + "-");
-                rb.setHeader("If-Range", source.validator().orElseThrow());
-            }
-            try (Response response = client.send(rb.build())) {
-                lastStatus = response.status();
-                if (target == null) {
-                    String name = FileNames.choose(response.uri(), response.headers().first("Content-Disposition").orElse(null));
-                    target = names.claim(directory.resolve(name));
-                    part = openPart();
+            while (true) {
+                // Only a part this run wrote, or one --continue was asked to take up, is resumed.
+                PartFile.Source source = written != null ? written : resume ? part.storedSource() : PartFile.Source.UNKNOWN;
+                long offset = part.resumableBytes(source);
+                Request.Builder rb = newRequest(job);
+                if (offset > 0) {
+                    rb.setHeader("Range", "bytes=" + offset + "-");
+                    rb.setHeader("If-Range", source.validator().orElseThrow());
                 }
-                int status = response.status();
-                if (status == 416 && offset > 0) {
-                    // The part may already hold the whole file: Content-Range says "bytes */SIZE".
-                    long held = offset;
-                    boolean whole = ContentRange.unsatisfiedSize(response.headers().first("Content-Range").orElse(""))
-                            .filter(size -> size == held && source.length().orElse(size) == size).isPresent();
-                    if (!whole) {
-                        throw discardPart(part, attempt, "server refused to resume at byte " + offset + " (416)");
+                try (Response response = client.send(rb.build())) {
+                    lastStatus = response.status();
+                    int status = response.status();
+                    if (status >= 200 && status < 300 && status != 206
+                            && takeNameFrom(response.uri(), response.headers().first("Content-Disposition").orElse(null))) {
+                        part = openPart();
+                        if (status == 200 && resumesUnderThisResponse(part, response)) {
+                            // The earlier run's part of this name holds the start of this very
+                            // version: ask again for the rest of it, leaving this body unread.
+                            repeatedForNamedPart = true;
+                            continue;
+                        }
                     }
-                    return part.complete(job, offset);
+                    return receive(response, part, attempt, offset, source);
                 }
-                if (status >= 400) {
-                    response.headers().first("Retry-After").flatMap(RetryAfter::parse).ifPresent(d -> retryAfter = Optional.of(d));
-                    throw new HttpStatusException(response.uri(), status, response.reason());
-                }
-                long from = 0;
-                OptionalLong end = response.body().contentLength();
-                OptionalLong length = end;
-                if (status == 206) {
-                    ContentRange range = checkPartialContent(response, part, attempt, offset, source);
-                    from = offset;
-                    end = OptionalLong.of(range.last() + 1);
-                    length = range.completeLength().isPresent() ? range.completeLength() : end;
-                }
-                // A 206 continues the part's source; anything else starts a new one from byte 0.
-                // A body the client decodes (a server may compress though asked not to) gets no
-                // validator: the part holds decoded bytes, while a Range would count encoded ones.
-                written = status == 206 ? new PartFile.Source(source.validator(), length)
-                        : response.body().isDecoded() ? PartFile.Source.UNKNOWN
-                        : PartFile.Source.of(response.headers(), length);
-                listener.on(new ProgressEvent.Started(job, attempt, from, end));
-                return part.write(job, response, from, end, written, rateLimiter, listener, this::onBytes);
             }
+        }
+
+        /**
+         * Takes the name a successful response gives, when it is another than the job's and the
+         * job may still change its name: it has no target of its own and has written nothing in
+         * this run. Says whether the name changed.
+         */
+        private boolean takeNameFrom(URI uri, String contentDisposition) {
+            if (job.target() != null || written != null || segmentsWritten) {
+                return false;
+            }
+            Path named = directory.resolve(FileNames.choose(uri, contentDisposition));
+            if (named.equals(wanted)) {
+                return false;
+            }
+            names.release(target);
+            target = names.claim(named);
+            wanted = named;
+            return true;
+        }
+
+        /**
+         * Whether, with --continue, nothing yet written in this run, and no request repeated
+         * already, {@code part} holds bytes to resume under a strong validator that is this
+         * response's too.
+         */
+        private boolean resumesUnderThisResponse(PartFile part, Response response) throws IOException {
+            if (!resume || written != null || repeatedForNamedPart || response.body().isDecoded()) {
+                return false;
+            }
+            PartFile.Source stored = part.storedSource();
+            return stored.validator().isPresent()
+                    && stored.validator().equals(PartFile.strongValidator(response.headers()))
+                    && part.resumableBytes(stored) > 0;
         }
 
         /**
@@ -326,6 +377,43 @@ public final class Downloader {
             PartFile part = new PartFile(target);
             part.removeSymbolicLink();
             return part;
+        }
+
+        /** Handles the response to one request: a status that fails the attempt, or the body into the part. */
+        private PartFile.Result receive(Response response, PartFile part, int attempt, long offset, PartFile.Source source)
+                throws IOException, InterruptedException {
+            int status = response.status();
+            if (status == 416 && offset > 0) {
+                // The part may already hold the whole file: Content-Range says "bytes */SIZE".
+                long held = offset;
+                boolean whole = ContentRange.unsatisfiedSize(response.headers().first("Content-Range").orElse(""))
+                        .filter(size -> size == held && source.length().orElse(size) == size).isPresent();
+                if (!whole) {
+                    throw discardPart(part, attempt, "server refused to resume at byte " + offset + " (416)");
+                }
+                return part.complete(job, offset);
+            }
+            if (status >= 400) {
+                response.headers().first("Retry-After").flatMap(RetryAfter::parse).ifPresent(d -> retryAfter = Optional.of(d));
+                throw new HttpStatusException(response.uri(), status, response.reason());
+            }
+            long from = 0;
+            OptionalLong end = response.body().contentLength();
+            OptionalLong length = end;
+            if (status == 206) {
+                ContentRange range = checkPartialContent(response, part, attempt, offset, source);
+                from = offset;
+                end = OptionalLong.of(range.last() + 1);
+                length = range.completeLength().isPresent() ? range.completeLength() : end;
+            }
+            // A 206 continues the part's source; anything else starts a new one from byte 0.
+            // A body the client decodes (a server may compress though asked not to) gets no
+            // validator: the part holds decoded bytes, while a Range would count encoded ones.
+            written = status == 206 ? new PartFile.Source(source.validator(), length)
+                    : response.body().isDecoded() ? PartFile.Source.UNKNOWN
+                    : PartFile.Source.of(response.headers(), length);
+            listener.on(new ProgressEvent.Started(job, attempt, from, end));
+            return part.write(job, response, from, end, written, rateLimiter, listener, this::onBytes);
         }
 
         /**
@@ -374,7 +462,7 @@ public final class Downloader {
         }
 
         private Report.Item item(boolean ok, int attempts, Report.Error error) {
-            return new Report.Item(job.uri().toString(), target == null ? null : target.toString(), ok, lastStatus,
+            return new Report.Item(job.uri().toString(), target.toString(), ok, lastStatus,
                     bytes.get(), elapsed().toNanos() / 1e9, attempts, error);
         }
     }

@@ -32,7 +32,8 @@ public record Report(List<Item> items, long totalBytes, double totalSeconds) {
      * One job's outcome.
      *
      * @param url        the job's URL
-     * @param path       the final path (or where it would have been), null when no name was decided
+     * @param path       the final path (or where it would have been); a {@link Downloader} always
+     *                   names one, and no other item of the run has it
      * @param ok         whether the file is complete and verified at {@code path}
      * @param httpStatus the last HTTP status seen, or null when none arrived
      * @param bytes      bytes received in this run

@@ -7,6 +7,7 @@ import dev.sluice.Request;
 import dev.sluice.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -75,8 +76,11 @@ final class SegmentedDownload {
         this.listener = listener;
     }
 
-    /** What the probe learnt; {@code validator} is strong and goes in every segment's If-Range. */
-    record Probe(long size, String validator, String contentDisposition) {
+    /**
+     * What the probe learnt; {@code validator} is strong and goes in every segment's If-Range;
+     * {@code uri} is where the probe was answered (after redirects), which may name the file.
+     */
+    record Probe(long size, String validator, String contentDisposition, URI uri) {
     }
 
     /**
@@ -102,7 +106,7 @@ final class SegmentedDownload {
             }
             response.body().bytes(16);
             return Optional.of(new Probe(range.get().completeLength().getAsLong(), validator.get(),
-                    response.headers().first("Content-Disposition").orElse(null)));
+                    response.headers().first("Content-Disposition").orElse(null), response.uri()));
         }
     }
 
