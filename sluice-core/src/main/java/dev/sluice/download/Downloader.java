@@ -11,17 +11,14 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Many downloads at once, each streamed to {@code NAME.part}, verified, then renamed: nothing
@@ -112,7 +109,7 @@ public final class Downloader {
         long start = System.nanoTime();
         Semaphore total = new Semaphore(concurrency, true);
         Map<String, Semaphore> hosts = new ConcurrentHashMap<>();
-        Names names = new Names();
+        OutputNames names = new OutputNames();
         // Claimed here, in list order, before any job starts: duplicates are numbered in the
         // order of the list, not in the order responses arrive, and every job has a path from
         // the start, so a job that fails before any response still says which file it is.
@@ -181,52 +178,6 @@ public final class Downloader {
     }
 
     /**
-     * Hands out final paths, numbering duplicates within one run. A path and its
-     * {@code .part} sibling are claimed together: a job named {@code x.part} would otherwise
-     * take the part file of a job named {@code x} (and {@code x.part.part} that of
-     * {@code x.part}), and one job's rename would replace the other's file.
-     */
-    static final class Names {
-        private static final String PART = ".part";
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Set<Path> taken = new HashSet<>();
-
-        Path claim(Path wanted) {
-            lock.lock();
-            try {
-                Path p = wanted;
-                for (int n = 1; isTaken(p); n++) {
-                    String name = wanted.getFileName().toString();
-                    int dot = name.lastIndexOf('.');
-                    String numbered = dot > 0 ? name.substring(0, dot) + "." + n + name.substring(dot) : name + "." + n;
-                    p = wanted.resolveSibling(numbered);
-                }
-                taken.add(p);
-                return p;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** Gives back a path {@link #claim} returned, for a job that takes another name. */
-        void release(Path claimed) {
-            lock.lock();
-            try {
-                taken.remove(claimed);
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        /** Whether {@code p}, its part file, or the file whose part {@code p} would be, is someone's. */
-        private boolean isTaken(Path p) {
-            String name = p.getFileName().toString();
-            return taken.contains(p) || taken.contains(p.resolveSibling(name + PART))
-                    || (name.endsWith(PART) && taken.contains(p.resolveSibling(name.substring(0, name.length() - PART.length()))));
-        }
-    }
-
-    /**
      * One job's attempts. The job starts under the path claimed for it in {@link #run} (its
      * target, or the name its URL path gives). A job without a target takes the name a
      * successful response gives instead (Content-Disposition, or the path of the URL it was
@@ -235,7 +186,7 @@ public final class Downloader {
      */
     private final class JobRun {
         private final DownloadJob job;
-        private final Names names;
+        private final OutputNames names;
         private final long start = System.nanoTime();
         /** The path claimed for the job now; where its file goes, and what the report names. */
         private Path target;
@@ -254,7 +205,7 @@ public final class Downloader {
         private final AtomicLong bytes = new AtomicLong();
         private Optional<Duration> retryAfter = Optional.empty();
 
-        JobRun(DownloadJob job, Names names, Path claimed) {
+        JobRun(DownloadJob job, OutputNames names, Path claimed) {
             this.job = job;
             this.names = names;
             this.target = claimed;

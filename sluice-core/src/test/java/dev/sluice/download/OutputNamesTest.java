@@ -42,7 +42,7 @@ class OutputNamesTest {
 
     @Test
     void aNameAndItsPartSiblingAreClaimedTogether() {
-        Downloader.Names names = new Downloader.Names();
+        OutputNames names = new OutputNames();
         assertThat(names.claim(dir.resolve("x"))).isEqualTo(dir.resolve("x"));
         assertThat(names.claim(dir.resolve("x.part"))).isEqualTo(dir.resolve("x.1.part"));
         assertThat(names.claim(dir.resolve("y.bin.part"))).isEqualTo(dir.resolve("y.bin.part"));

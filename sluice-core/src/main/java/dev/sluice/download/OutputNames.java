@@ -1,0 +1,54 @@
+package dev.sluice.download;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Hands out the final paths of one {@link Downloader} run, numbering duplicates. A path and its
+ * {@code .part} sibling are claimed together: a job named {@code x.part} would otherwise take
+ * the part file of a job named {@code x} (and {@code x.part.part} that of {@code x.part}), and
+ * one job's rename would replace the other's file. Safe for the run's threads at once.
+ */
+final class OutputNames {
+    private static final String PART = ".part";
+    /** Guards {@link #taken}. */
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Set<Path> taken = new HashSet<>();
+
+    /** {@code wanted}, or when someone has it, {@code name.1.ext}, {@code name.2.ext}... */
+    Path claim(Path wanted) {
+        lock.lock();
+        try {
+            Path p = wanted;
+            for (int n = 1; isTaken(p); n++) {
+                String name = wanted.getFileName().toString();
+                int dot = name.lastIndexOf('.');
+                String numbered = dot > 0 ? name.substring(0, dot) + "." + n + name.substring(dot) : name + "." + n;
+                p = wanted.resolveSibling(numbered);
+            }
+            taken.add(p);
+            return p;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Gives back a path {@link #claim} returned, for a job that takes another name. */
+    void release(Path claimed) {
+        lock.lock();
+        try {
+            taken.remove(claimed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether {@code p}, its part file, or the file whose part {@code p} would be, is someone's. */
+    private boolean isTaken(Path p) {
+        String name = p.getFileName().toString();
+        return taken.contains(p) || taken.contains(p.resolveSibling(name + PART))
+                || (name.endsWith(PART) && taken.contains(p.resolveSibling(name.substring(0, name.length() - PART.length()))));
+    }
+}
