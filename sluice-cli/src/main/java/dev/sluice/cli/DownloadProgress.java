@@ -30,6 +30,8 @@ final class DownloadProgress implements ProgressEvent.Listener {
         final String url;
         /** The name before the response decides it: the -i name or the last segment of the URL path. */
         final String provisionalName;
+        /** The name the job has: the provisional one until an attempt starts under its final name. */
+        volatile String name;
         volatile Phase phase = Phase.QUEUED;
         volatile int attempt;
         final AtomicLong bytes = new AtomicLong();
@@ -43,6 +45,7 @@ final class DownloadProgress implements ProgressEvent.Listener {
         Slot(String url, String provisionalName) {
             this.url = url;
             this.provisionalName = provisionalName;
+            this.name = provisionalName;
         }
     }
 
@@ -86,6 +89,9 @@ final class DownloadProgress implements ProgressEvent.Listener {
         Slot s = slots[index];
         switch (event) {
             case ProgressEvent.Started started -> {
+                if (started.path() != null) {
+                    s.name = started.path().toString();
+                }
                 s.bytes.set(started.resumeFrom());
                 s.totalBytes = started.totalBytes().orElse(-1);
                 s.attempt = started.attempt();
@@ -111,7 +117,7 @@ final class DownloadProgress implements ProgressEvent.Listener {
             case ProgressEvent.Failed failed -> {
                 s.phase = Phase.FAILED;
                 ended.incrementAndGet();
-                outcomes.add(new Outcome(index, null, false, s.bytes.get(), failed.elapsed(), failed.cause()));
+                outcomes.add(new Outcome(index, failed.path(), false, s.bytes.get(), failed.elapsed(), failed.cause()));
             }
         }
     }

@@ -111,7 +111,7 @@ final class ProgressPrinter implements AutoCloseable {
             ErrorLine.print(err, ErrorLine.about(slot.url, o.cause()), o.cause());
         }
         if (mode == ProgressMode.LINES && !quiet) {
-            String name = o.path() != null ? o.path().toString() : slot.provisionalName;
+            String name = o.path() != null ? o.path().toString() : slot.name;
             out.println(o.ok() ? fileLine(name, o.bytes(), o.elapsed().toNanos() / 1e9)
                     : failedLine(name, kindOf(o.cause()), o.elapsed().toNanos() / 1e9));
         }
@@ -175,7 +175,7 @@ final class ProgressPrinter implements AutoCloseable {
     }
 
     private String activeLine(DownloadProgress.Slot s, DownloadProgress.Phase phase, long bytes, long total) {
-        String name = ErrorLine.oneLine(s.provisionalName);
+        String name = ErrorLine.oneLine(s.name);
         int maxName = columns / 2;
         if (name.length() > maxName) {
             name = name.substring(0, maxName - 3) + "...";
@@ -272,7 +272,7 @@ final class ProgressPrinter implements AutoCloseable {
             if (mode != ProgressMode.LINES) {
                 for (int i = 0; i < report.items().size(); i++) {
                     Report.Item item = report.items().get(i);
-                    String name = item.path() != null ? item.path() : progress.slot(i).provisionalName;
+                    String name = item.path() != null ? item.path() : progress.slot(i).name;
                     out.println(item.ok() ? fileLine(name, fileBytes(i, item), item.seconds())
                             : failedLine(name, item.error().kind(), item.seconds()));
                 }

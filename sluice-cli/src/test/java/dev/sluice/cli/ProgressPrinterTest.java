@@ -45,8 +45,8 @@ class ProgressPrinterTest {
     @Test
     void eachActiveDownloadShowsBytesOfTotalPercentAndSpeedAndTheAggregateLineTheRun() {
         ProgressPrinter printer = printer(ProgressMode.BAR, 3);
-        progress.on(new ProgressEvent.Started(jobs.get(0), 1, 0, OptionalLong.of(20L * MIB)));
-        progress.on(new ProgressEvent.Started(jobs.get(1), 1, 0, OptionalLong.empty()));
+        progress.on(new ProgressEvent.Started(jobs.get(0), null, 1, 0, OptionalLong.of(20L * MIB)));
+        progress.on(new ProgressEvent.Started(jobs.get(1), null, 1, 0, OptionalLong.empty()));
         progress.on(new ProgressEvent.Bytes(jobs.get(0), 10L * MIB, OptionalLong.of(20L * MIB)));
         progress.on(new ProgressEvent.Bytes(jobs.get(1), MIB, OptionalLong.empty()));
         printer.frame(0);
@@ -66,9 +66,9 @@ class ProgressPrinterTest {
     @Test
     void theEtaComesFromTheBytesLeftAndTheSpeedOnceEverySizeIsKnown() {
         ProgressPrinter printer = printer(ProgressMode.BAR, 2);
-        progress.on(new ProgressEvent.Started(jobs.get(0), 1, 0, OptionalLong.of(MIB)));
+        progress.on(new ProgressEvent.Started(jobs.get(0), null, 1, 0, OptionalLong.of(MIB)));
         progress.on(new ProgressEvent.Finished(jobs.get(0), Path.of("f0.bin"), MIB, Duration.ofSeconds(1)));
-        progress.on(new ProgressEvent.Started(jobs.get(1), 1, 0, OptionalLong.of(21L * MIB)));
+        progress.on(new ProgressEvent.Started(jobs.get(1), null, 1, 0, OptionalLong.of(21L * MIB)));
         printer.frame(0);
         List<String> frame = List.of();
         for (int t = 1; t <= 80; t++) {
@@ -84,7 +84,7 @@ class ProgressPrinterTest {
     void moreActiveDownloadsThanFitAreSummedUpAndAJobWaitingToRetrySaysSo() {
         ProgressPrinter printer = printer(ProgressMode.BAR, 14);
         for (int i = 0; i < 13; i++) {
-            progress.on(new ProgressEvent.Started(jobs.get(i), 1, 0, OptionalLong.of(100)));
+            progress.on(new ProgressEvent.Started(jobs.get(i), null, 1, 0, OptionalLong.of(100)));
         }
         progress.on(new ProgressEvent.Retry(jobs.get(0), 1, new RuntimeException("x"), Duration.ZERO));
 
@@ -98,10 +98,10 @@ class ProgressPrinterTest {
     @Test
     void aFailureIsPrintedAboveTheViewWhichIsErasedFirst() {
         ProgressPrinter printer = printer(ProgressMode.BAR, 2);
-        progress.on(new ProgressEvent.Started(jobs.get(0), 1, 0, OptionalLong.of(100)));
+        progress.on(new ProgressEvent.Started(jobs.get(0), null, 1, 0, OptionalLong.of(100)));
         printer.tick(0);
         int drawn = err.size();
-        progress.on(new ProgressEvent.Failed(jobs.get(1),
+        progress.on(new ProgressEvent.Failed(jobs.get(1), null,
                 new HttpStatusException(URI.create("http://h/f1.bin"), 404, "Not Found"), Duration.ofMillis(20)));
         printer.tick(SECOND / 10);
 
@@ -118,7 +118,7 @@ class ProgressPrinterTest {
         progress.on(new ProgressEvent.Finished(jobs.get(1), Path.of("out/f1.bin"), 1234, Duration.ofMillis(210)));
         printer.tick(0);
         String afterFirst = out.toString(StandardCharsets.UTF_8);
-        progress.on(new ProgressEvent.Failed(jobs.get(0),
+        progress.on(new ProgressEvent.Failed(jobs.get(0), null,
                 new HttpStatusException(URI.create("http://h/f0.bin"), 500, "Internal Server Error"), Duration.ofMillis(30)));
         printer.finish(new Report(List.of(
                 new Report.Item("http://h/f0.bin", "out/f0.bin", false, 500, 0, 0.03, 4,
@@ -132,6 +132,24 @@ class ProgressPrinterTest {
                 total 3.42 s, 1 of 2 failed
                 """);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("sluice: http://h/f0.bin: HTTP 500 Internal Server Error\n");
+    }
+
+    @Test
+    void aJobIsShownUnderTheNameItHasOnceItStartsAndAFailedOneUnderItsLast() {
+        ProgressPrinter printer = printer(ProgressMode.BAR, 2);
+        // The server named the first file (Content-Disposition), and the second one's name was
+        // another job's, so it got a number.
+        progress.on(new ProgressEvent.Started(jobs.get(0), Path.of("report-2026.pdf"), 1, 0, OptionalLong.of(100)));
+        List<String> frame = printer.frame(0);
+        progress.on(new ProgressEvent.Failed(jobs.get(1), Path.of("f1.1.bin"),
+                new HttpStatusException(URI.create("http://h/f1.bin"), 404, "Not Found"), Duration.ofMillis(20)));
+        printer.finish(new Report(List.of(
+                new Report.Item("http://h/f0.bin", "report-2026.pdf", true, 200, 100, 0.02, 1, null),
+                new Report.Item("http://h/f1.bin", "f1.1.bin", false, 404, 0, 0.02, 1,
+                        new Report.Error("http", "http://h/f1.bin: HTTP 404 Not Found"))), 100, 0.05));
+
+        assertThat(frame.getFirst()).startsWith("  report-2026.pdf  0 B / 100 B  0%");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("f1.1.bin  failed (http)");
     }
 
     @Test

@@ -226,7 +226,7 @@ public final class Downloader {
                     }
                     if (!RetryPolicy.isRetryable(cause) || attempt > retryPolicy.retries()
                             || !retryPolicy.allowsWaiting(retryAfter)) {
-                        listener.on(new ProgressEvent.Failed(job, cause, elapsed()));
+                        listener.on(new ProgressEvent.Failed(job, target, cause, elapsed()));
                         return item(false, attempt, Report.Error.of(cause));
                     }
                     Duration delay = retryPolicy.delayFor(attempt, retryAfter);
@@ -363,7 +363,7 @@ public final class Downloader {
             written = status == 206 ? new PartFile.Source(source.validator(), length)
                     : response.body().isDecoded() ? PartFile.Source.UNKNOWN
                     : PartFile.Source.of(response.headers(), length);
-            listener.on(new ProgressEvent.Started(job, attempt, from, end));
+            listener.on(new ProgressEvent.Started(job, target, attempt, from, end));
             return part.write(job, response, from, end, written, rateLimiter, listener, this::onBytes);
         }
 

@@ -142,6 +142,11 @@ final class PartFile {
         return part;
     }
 
+    /** The final path, where the part is renamed to once complete. */
+    Path target() {
+        return target;
+    }
+
     /** The source an earlier run stored with the part file; unknown where nothing was stored. */
     Source storedSource() {
         Optional<String> validator = attribute(VALIDATOR_ATTRIBUTE).filter(v -> !v.startsWith("W/"));

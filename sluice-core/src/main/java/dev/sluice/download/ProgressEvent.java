@@ -10,8 +10,12 @@ public sealed interface ProgressEvent {
     /** The job this event is about. */
     DownloadJob job();
 
-    /** An attempt began; {@code resumeFrom} bytes were already in the part file. */
-    record Started(DownloadJob job, int attempt, long resumeFrom, OptionalLong totalBytes) implements ProgressEvent {
+    /**
+     * An attempt began, to be saved at {@code path} (the name is known once the response
+     * arrived); {@code resumeFrom} bytes were already in the part file.
+     */
+    record Started(DownloadJob job, Path path, int attempt, long resumeFrom, OptionalLong totalBytes)
+            implements ProgressEvent {
     }
 
     /** More bytes arrived: {@code bytes} in all so far for this job. */
@@ -26,8 +30,8 @@ public sealed interface ProgressEvent {
     record Finished(DownloadJob job, Path path, long bytes, Duration elapsed) implements ProgressEvent {
     }
 
-    /** The job gave up. */
-    record Failed(DownloadJob job, Exception cause, Duration elapsed) implements ProgressEvent {
+    /** The job gave up; {@code path} is the final path it had, where no file is left. */
+    record Failed(DownloadJob job, Path path, Exception cause, Duration elapsed) implements ProgressEvent {
     }
 
     /** Receives events from several download threads at once: implementations must be thread-safe and quick. */

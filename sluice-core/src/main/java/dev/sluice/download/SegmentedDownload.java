@@ -150,7 +150,7 @@ final class SegmentedDownload {
                 received.addAndGet(s[2]);
             }
             OptionalLong total = OptionalLong.of(probe.size());
-            listener.on(new ProgressEvent.Started(job, 1, received.get(), total));
+            listener.on(new ProgressEvent.Started(job, part.target(), 1, received.get(), total));
             AtomicReference<Exception> failure = new AtomicReference<>();
             // The segments' responses being read: the first failure closes them, so that the
             // others stop at once instead of fetching the rest of ranges that cannot be kept.
