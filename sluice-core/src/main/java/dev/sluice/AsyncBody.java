@@ -19,7 +19,8 @@ import java.util.function.Consumer;
  *
  * <pre>{@code
  * client.sendAsync(Request.get(url))
- *       .thenCompose(r -> r.raiseForStatus().body().async().transferTo(Path.of("out.bin")))
+ *       .thenCompose(Response::raiseForStatusAsync)
+ *       .thenCompose(r -> r.body().async().transferTo(Path.of("out.bin")))
  *       .thenAccept(n -> System.out.println(n + " bytes"));
  * }</pre>
  *
