@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -50,6 +51,11 @@ public final class Body implements AutoCloseable {
     public static final long DEFAULT_MAX_BYTES = 64L << 20;
     /** The most bytes one Java array can hold on common JVMs. */
     private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
+    /**
+     * The first array of {@link #bytes(long)}, which then doubles as bytes arrive: a declared
+     * length is a promise, not bytes received, so it is never allocated up front.
+     */
+    private static final int WHOLE_BODY_FIRST_BYTES = 64 * 1024;
     /** The most of a target's name, in UTF-8 bytes, kept in its temporary file's name. */
     private static final int MAX_TEMPORARY_NAME_BYTES = 200;
     /** The cap on one line of {@link #lines()}: a server that never ends a line cannot fill the heap. */
@@ -239,9 +245,14 @@ public final class Body implements AutoCloseable {
 
     /**
      * The whole body; a body larger than {@code maxBytes} fails with an
-     * {@link IllegalStateException} rather than filling the heap.
+     * {@link IllegalStateException} rather than filling the heap. Memory grows with the bytes
+     * that arrive, not with the length the server declares: a server that declares a gigabyte
+     * and sends three bytes costs {@value #WHOLE_BODY_FIRST_BYTES} bytes, not a gigabyte.
      */
     public byte[] bytes(long maxBytes) throws IOException {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("max bytes must not be negative: " + maxBytes);
+        }
         take();
         long cap = Math.min(MAX_ARRAY_BYTES, maxBytes);
         if (contentLength.isPresent() && contentLength.getAsLong() > cap) {
@@ -249,24 +260,57 @@ public final class Body implements AutoCloseable {
             throw tooLarge(cap, maxBytes);
         }
         try (InputStream in = source()) {
-            if (in == raw && contentLength.isPresent()) {
-                // The size is known: one array of exactly that size, filled from the views.
-                byte[] all = new byte[(int) contentLength.getAsLong()];
-                int at = 0;
-                ByteBuffer v;
-                while ((v = raw.nextView()) != null) {
-                    int n = v.remaining();
-                    v.get(all, at, n); // the decoder never yields more than Content-Length
-                    at += n;
-                }
-                return all;
-            }
-            byte[] all = in.readNBytes((int) cap);
-            if (all.length == cap && in.read() != -1) {
-                throw tooLarge(cap, maxBytes);
-            }
-            return all;
+            // With a declared length (raw bytes only: decoding changes it) the array grows to
+            // exactly that length, so a complete body is returned without a last copy.
+            int limit = (int) (in == raw && contentLength.isPresent() ? contentLength.getAsLong() : cap);
+            return in == raw ? readViews(limit, cap, maxBytes) : readStream(in, limit, cap, maxBytes);
         }
+    }
+
+    /** The raw body, from the connection's buffer, into an array that grows to at most {@code limit}. */
+    private byte[] readViews(int limit, long cap, long maxBytes) throws IOException {
+        byte[] all = new byte[Math.min(limit, WHOLE_BODY_FIRST_BYTES)];
+        int at = 0;
+        ByteBuffer v;
+        while ((v = raw.nextView()) != null) {
+            int n = v.remaining();
+            if (n > all.length - at) {
+                if (n > limit - at) {
+                    throw tooLarge(cap, maxBytes); // never with Content-Length: the decoder stops there
+                }
+                all = Arrays.copyOf(all, grownSize(all.length, at + n, limit));
+            }
+            v.get(all, at, n);
+            at += n;
+        }
+        return at == all.length ? all : Arrays.copyOf(all, at);
+    }
+
+    /** A decoded body into an array that grows to at most {@code limit}; one more byte is too many. */
+    private byte[] readStream(InputStream in, int limit, long cap, long maxBytes) throws IOException {
+        byte[] all = new byte[Math.min(limit, WHOLE_BODY_FIRST_BYTES)];
+        int at = 0;
+        while (true) {
+            if (at == all.length) {
+                if (at == limit) {
+                    if (in.read() == -1) {
+                        return all;
+                    }
+                    throw tooLarge(cap, maxBytes);
+                }
+                all = Arrays.copyOf(all, grownSize(all.length, at + 1L, limit));
+            }
+            int n = in.read(all, at, all.length - at);
+            if (n < 0) {
+                return at == all.length ? all : Arrays.copyOf(all, at);
+            }
+            at += n;
+        }
+    }
+
+    /** Twice {@code size}, or {@code needed} if more, but never past {@code limit}. */
+    private static int grownSize(int size, long needed, int limit) {
+        return (int) Math.min(limit, Math.max(needed, 2L * size));
     }
 
     private IllegalStateException tooLarge(long cap, long maxBytes) {
@@ -404,15 +448,47 @@ public final class Body implements AutoCloseable {
     /** Views (size 0) or fixed blocks over the body. */
     private final class ChunkIterator implements Iterator<ByteBuffer> {
         private final int size;
-        private final byte[] block;
+        /**
+         * The most one block can hold: {@code size}, or less when the body's declared length is
+         * shorter. A block of {@code chunks(1 << 30)} over a three-byte body is three bytes.
+         */
+        private final int blockMax;
         private final InputStream in;
+        /**
+         * Blocks of {@code size} are read into this array. It starts at no more than
+         * {@link #TRANSFER_BUFFER} bytes and doubles while a block fills it, so it reaches
+         * {@code blockMax} only when so many bytes came: after that every block reuses it.
+         */
+        private byte[] block;
         private ByteBuffer next;
         private boolean end;
 
         ChunkIterator(int size) {
             this.size = size;
             this.in = source();
-            this.block = size > 0 ? new byte[size] : decodePlan != null ? new byte[TRANSFER_BUFFER] : null;
+            if (size == 0) {
+                this.blockMax = 0;
+                this.block = decodePlan != null ? new byte[TRANSFER_BUFFER] : null;
+            } else {
+                // contentLength is empty when decoding changes the length.
+                long known = contentLength.orElse(Long.MAX_VALUE);
+                this.blockMax = (int) Math.min(size, Math.max(1, known));
+                // Not blockMax at once, even for a declared length: a declared length is a
+                // promise, and a server may declare a gigabyte and send three bytes.
+                this.block = new byte[Math.min(blockMax, TRANSFER_BUFFER)];
+            }
+        }
+
+        /** Reads the next block, up to {@code blockMax} bytes, growing the array as they come; 0 at the end. */
+        private int readBlock() throws IOException {
+            int at = 0;
+            while (true) {
+                at += in.readNBytes(block, at, block.length - at);
+                if (at < block.length || block.length == blockMax) {
+                    return at; // the end of the body, or a whole block
+                }
+                block = Arrays.copyOf(block, (int) Math.min(blockMax, 2L * block.length));
+            }
         }
 
         @Override
@@ -430,7 +506,7 @@ public final class Body implements AutoCloseable {
                     int n = in.read(block);
                     next = n < 0 ? null : ByteBuffer.wrap(block, 0, n);
                 } else {
-                    int n = in.readNBytes(block, 0, size);
+                    int n = readBlock();
                     next = n == 0 ? null : ByteBuffer.wrap(block, 0, n);
                 }
             } catch (IOException e) {
