@@ -16,6 +16,11 @@ import java.util.concurrent.CompletableFuture;
  *     long n = r.body().transferTo(Path.of("big.iso"));
  * }
  * }</pre>
+ *
+ * <p>A response dropped unclosed, its body not read to the end, holds its pool slot until the
+ * garbage collector finds it (and its body and body streams) unreachable: its connection is
+ * then closed, not reused, and a WARNING naming the URL is logged through {@link System.Logger}.
+ * That is a safety net, not a way to end responses: until a collection, the slot stays taken.
  */
 public final class Response implements AutoCloseable {
     private final Request request;

@@ -2,6 +2,7 @@ package dev.sluice.engine;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,11 +21,25 @@ import java.util.concurrent.atomic.AtomicReference;
  * fails with a {@link BodyClosedException}. So a drain never runs beside a read, and a buffer
  * whose views another thread may hold is never recycled. A failed read is final: the next one
  * throws the same exception.
+ *
+ * <p>A leaked exchange (its response dropped neither closed nor read to the end) would hold
+ * its pool slot for ever. This stream is what every form of the body reads through, and what
+ * the response reaches its exchange by, so when it becomes unreachable while the exchange is
+ * open nobody can end the exchange any more: a {@link Cleaner} then closes the connection
+ * (its state is unknown, so it is not reused), frees the slot and logs a warning naming the
+ * URL, as OkHttp does. The response itself is not what is watched, since a body is commonly
+ * read after the response was dropped ({@code client.send(request).body().stream()}).
  */
 public final class ExchangeInputStream extends InputStream {
     private enum State { IDLE, READING, CLOSED, FAILED }
 
+    private static final System.Logger LOG = System.getLogger(ExchangeInputStream.class.getName());
+    /** One daemon thread for the whole library, which runs only when a leak is collected. */
+    private static final Cleaner LEAKS = Cleaner.create();
+
     private final Exchange exchange;
+    /** Ends a leaked exchange; null when the exchange had ended before the body was made. */
+    private final Cleaner.Cleanable leak;
     private final AtomicReference<State> state = new AtomicReference<>(State.IDLE);
     /** The thread of the last read; weak, since a thread object keeps its task (a subscriber) reachable. */
     private volatile WeakReference<Thread> reader;
@@ -35,6 +50,26 @@ public final class ExchangeInputStream extends InputStream {
 
     public ExchangeInputStream(Exchange exchange) {
         this.exchange = exchange;
+        // A body empty by its framing (HEAD, 204, 304) has ended already: nothing can leak.
+        this.leak = exchange.isFinished() ? null : LEAKS.register(this, new Leak(exchange));
+    }
+
+    /**
+     * What the {@link Cleaner} runs: it holds the exchange, never the stream (which would then
+     * stay reachable for ever).
+     */
+    private record Leak(Exchange exchange) implements Runnable {
+        @Override
+        public void run() {
+            // Nobody else can end the exchange now: what is open here is leaked. Said before
+            // the slot is freed, so whoever gets the slot next finds the warning logged.
+            if (!exchange.isFinished()) {
+                LOG.log(System.Logger.Level.WARNING, "A connection to " + exchange.uri() + " was leaked and has"
+                        + " been closed: its response was neither closed nor read to the end. Close every"
+                        + " response, with try-with-resources.");
+                exchange.cancel(); // on the cleaner's thread: no blocking I/O (no TLS close_notify)
+            }
+        }
     }
 
     /** The next bytes as a view valid until the next call on this stream, or null at the end. */
@@ -151,11 +186,20 @@ public final class ExchangeInputStream extends InputStream {
         if (before == State.CLOSED) {
             return;
         }
-        if (before == State.IDLE && isReadByCurrentThread()) {
-            view = null;
-            exchange.close();
-        } else {
-            exchange.cancel();
+        try {
+            if (before == State.IDLE && isReadByCurrentThread()) {
+                view = null;
+                exchange.close();
+            } else {
+                exchange.cancel();
+            }
+        } finally {
+            if (leak != null) {
+                // The exchange has ended: this runs the leak's action, which finds nothing to
+                // do, and drops it. Reached after the close, it also keeps this stream
+                // reachable until then, so no leak is reported during a drain.
+                leak.clean();
+            }
         }
     }
 }
