@@ -64,7 +64,7 @@ public final class AsyncBody {
                 int n = in.read(b);
                 return n < 0 ? null : ByteBuffer.wrap(b, 0, n);
             }
-        });
+        }, body.exchange());
     }
 
     /** The body in blocks of exactly {@code size} bytes, the last one shorter (aiohttp's {@code iter_chunked}). */
@@ -79,7 +79,7 @@ public final class AsyncBody {
                 byte[] b = in.readNBytes(size);
                 return b.length == 0 ? null : ByteBuffer.wrap(b);
             }
-        });
+        }, body.exchange());
     }
 
     /**
@@ -101,7 +101,7 @@ public final class AsyncBody {
             public String next() throws IOException {
                 return lines.next();
             }
-        });
+        }, body.exchange());
     }
 
     /**

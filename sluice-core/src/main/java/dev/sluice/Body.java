@@ -163,6 +163,11 @@ public final class Body implements AutoCloseable {
         return exchange.uri();
     }
 
+    /** For the publishers of {@link AsyncBody}, which the total deadline must reach while they wait for demand. */
+    Exchange exchange() {
+        return exchange;
+    }
+
     /** The body as a stream; closing it ends the exchange. */
     public InputStream stream() {
         take();

@@ -262,7 +262,7 @@ public final class Client implements AutoCloseable {
             for (int attempt = 0; ; attempt++) {
                 Exchange ex;
                 try {
-                    ex = Exchange.open(pool, request.uri(), attempt > 0 ? Reuse.NEW : retryable ? Reuse.IDLE
+                    ex = Exchange.open(pool, watchdog, request.uri(), attempt > 0 ? Reuse.NEW : retryable ? Reuse.IDLE
                             : Reuse.IDLE_CHECKED, timeouts, limits);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -411,7 +411,15 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
-        /** The longest a whole exchange may take, head and body; none by default. */
+        /**
+         * The longest a whole exchange may take, head and body, from the call to its end (the
+         * body read or the response closed); none by default. When it passes the connection is
+         * closed and its pool slot freed at once, even while nobody reads (a consumer that
+         * stalls): the read blocked then, or the next one, throws {@link TotalTimeoutException},
+         * and a body publisher's subscriber gets {@code onError(TotalTimeoutException)}, with or
+         * without demand. (The read timeout is different: it bounds the server's silence, and a
+         * consumer that does not read is not a silent server.)
+         */
         public Builder totalTimeout(Duration d) {
             this.totalTimeout = d == null ? null : positive(d, "total timeout");
             return this;

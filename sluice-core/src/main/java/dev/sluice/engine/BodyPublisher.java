@@ -1,5 +1,6 @@
 package dev.sluice.engine;
 
+import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,16 +19,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * does a {@code request(n <= 0)}, which must end in {@code onError} even while a read blocks
  * (§3.9). All signals come from the reading thread, so they are serial (§1.3), and the
  * subscription counts as cancelled before the terminal one, so a late {@code cancel()} is a
- * no-op (§3.7) and cannot close a connection that has gone back to the pool.
+ * no-op (§3.7) and cannot close a connection that has gone back to the pool. When the
+ * exchange's total deadline ends it, a reader parked for want of demand is woken too and ends
+ * the subscription with {@code onError(TotalTimeoutException)}: a subscriber that stalls
+ * learns of the timeout without requesting again.
  */
 public final class BodyPublisher<T> implements Flow.Publisher<T> {
     private static final System.Logger LOG = System.getLogger(BodyPublisher.class.getName());
 
     private final ItemSource<T> source;
+    /** The exchange whose total deadline also ends the subscription; null for none. */
+    private final Exchange exchange;
     private final AtomicBoolean subscribed = new AtomicBoolean();
 
     public BodyPublisher(ItemSource<T> source) {
+        this(source, null);
+    }
+
+    /** A publisher whose subscription {@code exchange}'s total deadline ends, demand or not. */
+    public BodyPublisher(ItemSource<T> source, Exchange exchange) {
         this.source = source;
+        this.exchange = exchange;
     }
 
     @Override
@@ -47,6 +59,9 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
             return;
         }
         Pump<T> pump = new Pump<>(source, subscriber);
+        if (exchange != null) {
+            exchange.onTotalTimeout(() -> pump.expire(exchange.endedEarly()));
+        }
         try {
             subscriber.onSubscribe(pump);
         } catch (Throwable t) {
@@ -77,6 +92,8 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
         private boolean open;
         /** Guarded by lock: a request(n <= 0) to report (Reactive Streams §3.9). */
         private IllegalArgumentException badRequest;
+        /** Guarded by lock: the total timeout that ended the exchange, to report even without demand. */
+        private IOException expired;
 
         Pump(ItemSource<T> source, Flow.Subscriber<? super T> subscriber) {
             this.source = source;
@@ -113,7 +130,7 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
             lock.lock();
             try {
                 open = true;
-                if (!cancelled && (demand > 0 || badRequest != null)) {
+                if (!cancelled && (demand > 0 || badRequest != null || expired != null)) {
                     startOrSignal();
                 }
             } finally {
@@ -154,20 +171,40 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
             }
         }
 
+        /**
+         * The exchange ended at its total deadline (on the watchdog's thread: only signals).
+         * The reader ends the subscription with {@code timeout}: at once when it waits for
+         * demand, or when its read fails (the connection is closed) if it is reading.
+         */
+        void expire(IOException timeout) {
+            lock.lock();
+            try {
+                if (cancelled || expired != null) {
+                    return;
+                }
+                expired = timeout;
+                startOrSignal();
+            } finally {
+                lock.unlock();
+            }
+        }
+
         private void run() {
             try {
                 while (true) {
                     boolean bad;
+                    IOException timeout;
                     lock.lock();
                     try {
-                        while (demand == 0 && !cancelled && badRequest == null) {
+                        while (demand == 0 && !cancelled && badRequest == null && expired == null) {
                             changed.awaitUninterruptibly();
                         }
                         if (cancelled) {
                             return;
                         }
                         bad = badRequest != null;
-                        if (!bad) {
+                        timeout = expired;
+                        if (!bad && timeout == null) {
                             demand--;
                         }
                     } finally {
@@ -175,6 +212,11 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                     }
                     if (bad) {
                         end(null);
+                        return;
+                    }
+                    if (timeout != null) {
+                        source.abort(); // closed already; this only makes sure
+                        end(timeout);
                         return;
                     }
                     T item;

@@ -15,9 +15,11 @@ import dev.sluice.net.Connection;
 import dev.sluice.net.ConnectionPool;
 import dev.sluice.net.Deadline;
 import dev.sluice.net.DeadlineExceededException;
+import dev.sluice.net.Guard;
 import dev.sluice.net.Lease;
 import dev.sluice.net.Origin;
 import dev.sluice.net.Reuse;
+import dev.sluice.net.Watchdog;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
@@ -35,6 +37,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Not thread-safe: one thread drives an exchange at a time; {@link #cancel()} may come from
  * any thread. The connection goes back to the pool exactly once, by whichever of the end of
  * the body, an abort or a cancel comes first; the others find it gone and do nothing.
+ *
+ * <p>The total timeout bounds the whole exchange, not only its blocking reads and writes: a
+ * guard of its own, armed once when the connection is leased and dropped when the exchange
+ * ends, cancels the exchange when the deadline passes, even while nobody reads (a consumer
+ * that stalls). The read that was blocked then, or the next one, fails with
+ * {@link dev.sluice.TotalTimeoutException}, and a publisher waiting for demand is told
+ * through {@link #onTotalTimeout}. The reads themselves pay nothing for it.
  */
 public final class Exchange implements AutoCloseable {
     /** The longest the body of a request with {@code Expect: 100-continue} waits for an answer (curl's 1 s). */
@@ -69,11 +78,17 @@ public final class Exchange implements AutoCloseable {
     private boolean bodyDone;
     /** Set by whoever gives the lease back first; the connection is no longer ours after that. */
     private final AtomicBoolean finished = new AtomicBoolean();
+    /** Fires at the total deadline; null when there is none. */
+    private final Guard totalGuard;
+    /** Set (before the connection is closed) when the total deadline ended the exchange. */
+    private volatile boolean totalExpired;
+    /** Told when the total deadline ends the exchange; see {@link #onTotalTimeout}. */
+    private volatile Runnable onTotalTimeout;
     private long firstByteNanos;
     private long headNanos;
     private long endNanos;
 
-    private Exchange(URI uri, Lease lease, Timeouts timeouts, Limits limits, long startNanos) {
+    private Exchange(URI uri, Lease lease, Timeouts timeouts, Limits limits, long startNanos, Watchdog watchdog) {
         this.uri = uri;
         this.lease = lease;
         this.conn = lease.connection();
@@ -81,22 +96,31 @@ public final class Exchange implements AutoCloseable {
         this.limits = limits;
         this.decoder = new ResponseDecoder(limits);
         this.startNanos = startNanos;
+        if (timeouts.totalDeadlineNanos() == Long.MAX_VALUE) {
+            this.totalGuard = null;
+        } else {
+            // Once per exchange, not per read: the reads' own deadlines (the connection's
+            // guard) stay as they were.
+            this.totalGuard = watchdog.newGuard(this::expire);
+            totalGuard.arm(timeouts.totalDeadlineNanos(), Deadline.TOTAL);
+        }
     }
 
     /**
-     * Leases a connection to the URI's origin, a pooled one as {@code reuse} allows.
+     * Leases a connection to the URI's origin, a pooled one as {@code reuse} allows. With a
+     * total timeout, {@code watchdog} ends the exchange when it passes.
      *
      * @throws SluiceException typed: connect failure or connect timeout
      */
-    public static Exchange open(ConnectionPool pool, URI uri, Reuse reuse, Timeouts timeouts, Limits limits)
-            throws SluiceException, InterruptedException {
+    public static Exchange open(ConnectionPool pool, Watchdog watchdog, URI uri, Reuse reuse, Timeouts timeouts,
+                                Limits limits) throws SluiceException, InterruptedException {
         long start = System.nanoTime();
         try {
             long waitDeadline = timeouts.poolDeadlineNanos();
             Lease lease = pool.acquire(Origin.of(uri), reuse, waitDeadline,
                     waitDeadline == timeouts.totalDeadlineNanos() ? Deadline.TOTAL : Deadline.POOL,
                     timeouts::connectDeadlineNanos);
-            return new Exchange(uri, lease, timeouts, limits, start);
+            return new Exchange(uri, lease, timeouts, limits, start, watchdog);
         } catch (IOException e) {
             throw Failures.connect(e, uri, timeouts);
         }
@@ -154,11 +178,11 @@ public final class Exchange implements AutoCloseable {
             throw e;
         } catch (IOException e) {
             if (!(e instanceof DeadlineExceededException) && !(e instanceof InterruptedIOException)
-                    && hasEarlyResponse(e)) {
+                    && !totalExpired && hasEarlyResponse(e)) {
                 return;
             }
             abort();
-            throw Failures.exchange(e, uri, timeouts, phase, 0);
+            throw Failures.exchange(withExpiry(e), uri, timeouts, phase, 0);
         }
         phase = "waiting for the response head";
     }
@@ -316,7 +340,7 @@ public final class Exchange implements AutoCloseable {
         } catch (CodecException e) {
             throw Failures.codec(e, uri);
         } catch (IOException e) {
-            throw Failures.exchange(e, uri, timeouts, phase, decoder.bodyBytesReceived());
+            throw Failures.exchange(withExpiry(e), uri, timeouts, phase, decoder.bodyBytesReceived());
         }
         int n = (int) Math.min(left, buf.remaining());
         int at = buf.position();
@@ -353,7 +377,7 @@ public final class Exchange implements AutoCloseable {
         } catch (CodecException e) {
             throw Failures.codec(e, uri);
         } catch (IOException e) {
-            throw Failures.exchange(e, uri, timeouts, phase, decoder.bodyBytesReceived());
+            throw Failures.exchange(withExpiry(e), uri, timeouts, phase, decoder.bodyBytesReceived());
         }
     }
 
@@ -397,8 +421,79 @@ public final class Exchange implements AutoCloseable {
 
     private void finish(boolean reusable) {
         if (finished.compareAndSet(false, true)) {
+            forgetTotalDeadline();
             lease.release(reusable);
         }
+    }
+
+    /**
+     * Drops the guard and the listener once the exchange has ended. The listener (a publisher,
+     * which reaches the body and its stream) must not stay reachable from here: the stream's
+     * leak cleaner holds this exchange.
+     */
+    private void forgetTotalDeadline() {
+        if (totalGuard != null) {
+            totalGuard.disarmAndForget();
+            onTotalTimeout = null;
+        }
+    }
+
+    /**
+     * Run by the watchdog when the total deadline passes: closes the connection and frees its
+     * slot, however far the exchange got and whoever holds it. No blocking I/O (this is the
+     * watchdog's thread): a cancel, without a TLS close_notify.
+     */
+    private void expire() {
+        if (finished.get()) {
+            return;
+        }
+        Runnable listener = onTotalTimeout; // before the close, which drops it
+        // Before the close: the read it wakes must find the reason.
+        totalExpired = true;
+        if (closeAndRelease(true) && listener != null) {
+            listener.run();
+        }
+    }
+
+    /**
+     * Has {@code listener} run (on the watchdog's thread: it must not block) when the total
+     * deadline ends this exchange, or at once when it has already; for a reader that may be
+     * waiting for something other than the connection (a publisher waiting for demand).
+     * Nothing without a total timeout, or once the exchange has ended otherwise.
+     */
+    public void onTotalTimeout(Runnable listener) {
+        if (totalGuard == null) {
+            return;
+        }
+        onTotalTimeout = listener;
+        if (totalExpired) {
+            listener.run(); // expired meanwhile: it may run twice, so it must be idempotent
+        } else if (finished.get()) {
+            onTotalTimeout = null; // ended otherwise: the listener must not stay reachable from here
+        }
+    }
+
+    /** A failure of the connection, as the total timeout when that is what closed it. */
+    private IOException withExpiry(IOException e) {
+        if (!totalExpired || e instanceof DeadlineExceededException) {
+            return e;
+        }
+        var timeout = new DeadlineExceededException(Deadline.TOTAL, "total deadline passed");
+        timeout.initCause(e);
+        return timeout;
+    }
+
+    /**
+     * What a read of the body after the exchange ended early says: a
+     * {@link dev.sluice.TotalTimeoutException} when the total deadline ended it, else that the
+     * body was closed.
+     */
+    public IOException endedEarly() {
+        if (totalExpired) {
+            return Failures.exchange(withExpiry(new IOException("the exchange was ended at its total deadline")),
+                    uri, timeouts, phase, decoder.bodyBytesReceived());
+        }
+        return new BodyClosedException(uri);
     }
 
     public DecoderEvent.ResponseHead head() {
@@ -457,17 +552,21 @@ public final class Exchange implements AutoCloseable {
         closeAndRelease(true);
     }
 
-    private void closeAndRelease(boolean abandonBuffer) {
-        if (finished.compareAndSet(false, true)) {
-            if (abandonBuffer) {
-                // From another thread, which may find the driving one blocked in a TLS write.
-                conn.abandonBuffer();
-                conn.abort();
-            } else {
-                conn.close();
-            }
-            lease.release(false);
+    /** Whether this call ended the exchange. */
+    private boolean closeAndRelease(boolean abandonBuffer) {
+        if (!finished.compareAndSet(false, true)) {
+            return false;
         }
+        forgetTotalDeadline();
+        if (abandonBuffer) {
+            // From another thread, which may find the driving one blocked in a TLS write.
+            conn.abandonBuffer();
+            conn.abort();
+        } else {
+            conn.close();
+        }
+        lease.release(false);
+        return true;
     }
 
     /** Whether the connection has gone back to the pool or been closed. */

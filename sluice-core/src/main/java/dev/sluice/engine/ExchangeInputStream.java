@@ -103,7 +103,7 @@ public final class ExchangeInputStream extends InputStream {
         }
         try {
             if (exchange.isFinished() && !exchange.isBodyDone()) {
-                throw new BodyClosedException(exchange.uri()); // cancelled through the exchange itself
+                throw exchange.endedEarly(); // cancelled through the exchange itself, or timed out
             }
             while (true) {
                 view = exchange.readBody();

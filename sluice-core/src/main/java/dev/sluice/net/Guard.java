@@ -48,6 +48,19 @@ public final class Guard {
         deadlineNanos = NONE;
     }
 
+    /**
+     * {@link #disarm()} for a guard armed once for a long time (the total deadline of an
+     * exchange): it also leaves the watchdog's queue at once, so that guards of ended
+     * exchanges do not pile up there until their deadlines, an hour away perhaps. Takes the
+     * watchdog's lock when the guard is queued; not for per-read use.
+     */
+    public void disarmAndForget() {
+        deadlineNanos = NONE;
+        if (scheduledNanos != NONE) {
+            watchdog.forget(this);
+        }
+    }
+
     /** Why the watchdog closed the connection, or null when it did not. */
     public Deadline fired() {
         return fired;

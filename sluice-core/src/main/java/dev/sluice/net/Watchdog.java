@@ -69,6 +69,21 @@ public final class Watchdog implements AutoCloseable {
         }
     }
 
+    /** Takes a disarmed guard out of the queue now rather than when its time comes. */
+    void forget(Guard guard) {
+        lock.lock();
+        try {
+            // Armed again meanwhile (not by the users of disarmAndForget, but cheap to respect).
+            if (guard.queued && guard.deadlineNanos() == Guard.NONE) {
+                queue.remove(guard); // before scheduledNanos changes: the queue is ordered by it
+                guard.queued = false;
+                guard.scheduledNanos = Guard.NONE;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void run() {
         List<Guard> due = new ArrayList<>();
         while (true) {
@@ -123,6 +138,17 @@ public final class Watchdog implements AutoCloseable {
                 }
             }
             due.clear();
+        }
+    }
+
+    /** For diagnostics: {@code Watchdog[queued=2]}, the guards waiting for their time. */
+    @Override
+    public String toString() {
+        lock.lock();
+        try {
+            return "Watchdog[queued=" + queue.size() + "]";
+        } finally {
+            lock.unlock();
         }
     }
 
