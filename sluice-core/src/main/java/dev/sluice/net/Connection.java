@@ -261,7 +261,9 @@ public final class Connection {
      * Whether an idle connection still looks usable: open, and the peer has neither closed it
      * nor sent anything since the last response (a stray byte, a 408 before closing, a TLS
      * close_notify). One non-blocking read of the socket says so; on TLS a byte read there
-     * would be lost to the TLS layer, but then the connection is not used again anyway.
+     * would be lost to the TLS layer, but then the connection is not used again anyway. Any
+     * record counts as stray on TLS, a late session ticket too: dropping a good connection
+     * costs a handshake, taking a stray response for the next one costs correctness.
      */
     public boolean isHealthy() {
         if (closed.get()) {
