@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLProtocolException;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -154,11 +155,26 @@ public final class Connection {
         return b;
     }
 
-    /** One read of the TLS socket into the (heap) buffer {@code b}, as a channel read would. */
+    /**
+     * One read of the TLS socket into the (heap) buffer {@code b}, as a channel read would; -1
+     * only after the server's close_notify. A TCP close without one fails with
+     * {@link SSLProtocolException}: whatever came before may be cut short by anyone on the path,
+     * and a body delimited by the close is complete only after a close_notify (RFC 9112 §9.8).
+     *
+     * <p>The JDK reports such a close as -1, like a close_notify, unless the JVM-wide
+     * {@code com.sun.net.ssl.requireCloseNotify} is set (it then throws an
+     * {@link SSLProtocolException} itself, in its own words). It tells them apart in one way:
+     * it shuts the socket's input down on a bare TCP end of stream, not on a close_notify
+     * (read in OpenJDK 25's {@code SSLSocketImpl.handleEOF}; TlsCloseNotifyTest pins it both
+     * ways, over TLS 1.3 and 1.2, so a JDK that changes it fails there, not in the field).
+     */
     private int readTls(ByteBuffer b) throws IOException {
         int n = tlsIn.read(b.array(), b.arrayOffset() + b.position(), b.remaining());
         if (n > 0) {
             b.position(b.position() + n);
+        } else if (n < 0 && tls.isInputShutdown()) {
+            throw new SSLProtocolException("the server closed the connection without a TLS close_notify,"
+                    + " so what it sent may have been cut short");
         }
         return n;
     }
