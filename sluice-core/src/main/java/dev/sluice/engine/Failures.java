@@ -8,6 +8,7 @@ import dev.sluice.SluiceException;
 import dev.sluice.TotalTimeoutException;
 import dev.sluice.codec.CodecException;
 import dev.sluice.net.DeadlineExceededException;
+import dev.sluice.net.ReadBufferFullException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -19,6 +20,9 @@ import javax.net.ssl.SSLHandshakeException;
 /**
  * Turns what the layers below throw into the public exception types, once, adding the URL
  * and the phase. Every message names the URL and says what happened.
+ *
+ * <p>Besides the {@link SluiceException}s: a local limit such as a read buffer that cannot
+ * grow is not the server's doing, so it is a plain {@link IOException}, never retried.
  */
 public final class Failures {
     private Failures() {
@@ -46,13 +50,20 @@ public final class Failures {
         return new ConnectFailedException(uri, "could not connect to " + hostPort(uri) + ": " + rootMessage(e), e);
     }
 
-    /** An error after the connection was made: while sending, or reading the head or body. */
-    public static SluiceException exchange(IOException e, URI uri, Timeouts t, String phase, long bodyBytes) {
+    /**
+     * An error after the connection was made: while sending, or reading the head or body. A
+     * {@link SluiceException}, or a plain {@link IOException} for a local limit
+     * ({@link ReadBufferFullException}).
+     */
+    public static IOException exchange(IOException e, URI uri, Timeouts t, String phase, long bodyBytes) {
         if (e instanceof SluiceException s) {
             return s;
         }
         if (e instanceof DeadlineExceededException d) {
             return deadline(d, uri, t, phase);
+        }
+        if (e instanceof ReadBufferFullException) {
+            return new IOException(uri + ": " + e.getMessage() + " (" + phase + ")", e);
         }
         String where = bodyBytes > 0 ? " after " + bodyBytes + " body bytes" : "";
         return new ProtocolViolationException(uri, "connection failed while " + phase + where + ": "

@@ -25,6 +25,8 @@ public final class BufferPool {
     private static final int MAX_KEPT_MEDIUM = 32;
     private static final int MAX_KEPT_LARGE = 8;
 
+    /** Direct buffers larger than this fail as if direct memory were exhausted (for tests). */
+    private final int largestDirectBytes;
     private final ReentrantLock lock = new ReentrantLock();
     /** Guarded by lock. */
     private final ArrayDeque<ByteBuffer> small = new ArrayDeque<>();
@@ -32,6 +34,19 @@ public final class BufferPool {
     private final ArrayDeque<ByteBuffer> medium = new ArrayDeque<>();
     /** Guarded by lock. */
     private final ArrayDeque<ByteBuffer> large = new ArrayDeque<>();
+
+    public BufferPool() {
+        this(Integer.MAX_VALUE);
+    }
+
+    /**
+     * A pool that refuses direct buffers over {@code largestDirectBytes} with the
+     * {@link OutOfMemoryError} the JDK throws when {@code -XX:MaxDirectMemorySize} is reached:
+     * tests reach that path without starving the JVM.
+     */
+    BufferPool(int largestDirectBytes) {
+        this.largestDirectBytes = largestDirectBytes;
+    }
 
     private ArrayDeque<ByteBuffer> keptOf(int size) {
         return switch (size) {
@@ -62,6 +77,10 @@ public final class BufferPool {
             } finally {
                 lock.unlock();
             }
+        }
+        if (direct && size > largestDirectBytes) {
+            throw new OutOfMemoryError("Cannot reserve " + size + " bytes of direct buffer memory (limit "
+                    + largestDirectBytes + " bytes)");
         }
         return direct ? ByteBuffer.allocateDirect(size) : ByteBuffer.allocate(size);
     }

@@ -39,6 +39,8 @@ public final class Connection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long id;
     private ByteBuffer buffer;
+    /** The buffer size {@link #resizeBuffer} last failed to get for want of memory; 0 when none. */
+    private int refusedSize;
     /** Set when another thread closes this connection while its buffer may be in use. */
     private volatile boolean bufferAbandoned;
     long idleSinceNanos;
@@ -110,7 +112,7 @@ public final class Connection {
     /**
      * Replaces the read buffer with one of {@code size} bytes, keeping unconsumed bytes; used
      * to grow for a long head or a bulk body. When no memory is left for it, the current
-     * buffer stays.
+     * buffer stays (a full one then fails the next {@link #fill}).
      */
     public ByteBuffer resizeBuffer(int size) {
         ByteBuffer bigger;
@@ -118,8 +120,10 @@ public final class Connection {
             bigger = buffers.take(size, tls == null);
         } catch (OutOfMemoryError e) {
             // Direct memory is short (many streams at once): carry on with the buffer we have.
+            refusedSize = size;
             return buffer;
         }
+        refusedSize = 0;
         bigger.put(buffer).flip();
         buffers.give(buffer);
         buffer = bigger;
@@ -129,9 +133,17 @@ public final class Connection {
     /**
      * Reads more bytes into the buffer after the unconsumed ones, blocking until at least one
      * arrives, the peer closes (returns -1) or {@code deadlineNanos} passes.
+     *
+     * @throws ReadBufferFullException when the buffer is full of unconsumed bytes (one line
+     *                                 longer than the buffer, which could not grow): a read
+     *                                 could only return 0, again and again
      */
     public int fill(long deadlineNanos, Deadline kind) throws IOException {
         ByteBuffer b = bufferForAppend();
+        if (!b.hasRemaining()) {
+            b.flip();
+            throw bufferFull(b.limit());
+        }
         guard.arm(deadlineNanos, kind);
         try {
             return tls == null ? channel.read(b) : readTls(b);
@@ -141,6 +153,13 @@ public final class Connection {
             guard.disarm();
             b.flip();
         }
+    }
+
+    private ReadBufferFullException bufferFull(int bytes) {
+        return new ReadBufferFullException(refusedSize > 0
+                ? "cannot buffer a line of the response longer than " + bytes + " bytes: no direct memory left for a "
+                        + refusedSize + "-byte read buffer (see -XX:MaxDirectMemorySize)"
+                : "cannot buffer a line of the response longer than " + bytes + " bytes, the largest read buffer");
     }
 
     /** The buffer ready to take more bytes after its unconsumed ones (flip it after the read). */
