@@ -10,10 +10,13 @@ import dev.sluice.codec.CodecException;
 import dev.sluice.net.DeadlineExceededException;
 import dev.sluice.net.ReadBufferFullException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedByInterruptException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -21,20 +24,28 @@ import javax.net.ssl.SSLHandshakeException;
  * Turns what the layers below throw into the public exception types, once, adding the URL
  * and the phase. Every message names the URL and says what happened.
  *
- * <p>Besides the {@link SluiceException}s: a local limit such as a read buffer that cannot
- * grow is not the server's doing, so it is a plain {@link IOException}, never retried.
+ * <p>Besides the {@link SluiceException}s, two outcomes are not the server's doing and are
+ * never retried: an interrupt of the calling thread is an {@link InterruptedIOException}
+ * (the thread stays interrupted), and a local limit such as a read buffer that cannot grow is
+ * a plain {@link IOException}.
  */
 public final class Failures {
     private Failures() {
     }
 
-    /** An error while connecting (or waiting for a pooled connection). */
-    public static SluiceException connect(IOException e, URI uri, Timeouts t) {
+    /**
+     * An error while connecting (or waiting for a pooled connection): a {@link SluiceException},
+     * or an {@link InterruptedIOException} when the thread was interrupted.
+     */
+    public static IOException connect(IOException e, URI uri, Timeouts t) {
         if (e instanceof SluiceException s) {
             return s;
         }
         if (e instanceof DeadlineExceededException d) {
             return deadline(d, uri, t, "connecting");
+        }
+        if (isInterrupt(e)) {
+            return interrupted(e, uri, "connecting to " + hostPort(uri));
         }
         if (e instanceof UnknownHostException) {
             return new ConnectFailedException(uri, "could not resolve host " + uri.getHost(), e);
@@ -52,8 +63,8 @@ public final class Failures {
 
     /**
      * An error after the connection was made: while sending, or reading the head or body. A
-     * {@link SluiceException}, or a plain {@link IOException} for a local limit
-     * ({@link ReadBufferFullException}).
+     * {@link SluiceException}; an {@link InterruptedIOException} when the thread was
+     * interrupted; a plain {@link IOException} for a local limit ({@link ReadBufferFullException}).
      */
     public static IOException exchange(IOException e, URI uri, Timeouts t, String phase, long bodyBytes) {
         if (e instanceof SluiceException s) {
@@ -61,6 +72,9 @@ public final class Failures {
         }
         if (e instanceof DeadlineExceededException d) {
             return deadline(d, uri, t, phase);
+        }
+        if (isInterrupt(e)) {
+            return interrupted(e, uri, phase);
         }
         if (e instanceof ReadBufferFullException) {
             return new IOException(uri + ": " + e.getMessage() + " (" + phase + ")", e);
@@ -84,6 +98,32 @@ public final class Failures {
                     ? "waiting for a free connection" : phase, t.total(), d);
             case IDLE -> new ProtocolViolationException(uri, "connection closed while idle", -1, d);
         };
+    }
+
+    /**
+     * Whether {@code e} comes of the calling thread's interrupt: a channel closed by it
+     * ({@link ClosedByInterruptException}, also wrapped by TLS), an interrupted wait, or any
+     * failure while the thread is marked interrupted. A {@link SocketTimeoutException} is an
+     * {@code InterruptedIOException} too, but a timeout.
+     */
+    private static boolean isInterrupt(IOException e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof ClosedByInterruptException
+                    || (c instanceof InterruptedIOException && !(c instanceof SocketTimeoutException))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The interrupt, naming the URL; the thread's interrupt status is left as it is (set). */
+    private static InterruptedIOException interrupted(IOException e, URI uri, String phase) {
+        var interrupted = new InterruptedIOException(uri + ": interrupted while " + phase);
+        interrupted.initCause(e);
+        return interrupted;
     }
 
     private static String hostPort(URI uri) {

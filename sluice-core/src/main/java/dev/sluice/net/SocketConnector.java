@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -87,6 +88,9 @@ public final class SocketConnector implements Connector {
                 }
                 if (io instanceof javax.net.ssl.SSLException) {
                     throw io; // another address would present the same certificate
+                }
+                if (io instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
+                    throw io; // the caller gave up: no other address is wanted
                 }
             }
         }
