@@ -8,6 +8,7 @@ import dev.sluice.SluiceException;
 import dev.sluice.TotalTimeoutException;
 import dev.sluice.codec.CodecException;
 import dev.sluice.net.DeadlineExceededException;
+import dev.sluice.net.PoolClosedException;
 import dev.sluice.net.ReadBufferFullException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -36,10 +37,16 @@ public final class Failures {
     /**
      * An error while connecting (or waiting for a pooled connection): a {@link SluiceException},
      * or an {@link InterruptedIOException} when the thread was interrupted.
+     *
+     * @throws IllegalStateException when the client was closed: local misuse, not a failure to
+     *                               connect, so nothing retries it
      */
     public static IOException connect(IOException e, URI uri, Timeouts t) {
         if (e instanceof SluiceException s) {
             return s;
+        }
+        if (e instanceof PoolClosedException) {
+            throw new IllegalStateException("the client is closed: " + uri, e);
         }
         if (e instanceof DeadlineExceededException d) {
             return deadline(d, uri, t, "connecting");

@@ -90,6 +90,8 @@ public final class ConnectionPool implements AutoCloseable {
      * {@link DeadlineExceededException} of kind {@code waitKind} when {@code deadlineNanos}
      * passes first ({@code Long.MAX_VALUE}: no deadline). A new connection must be open by {@code connectDeadline}, asked once the
      * wait is over.
+     *
+     * @throws PoolClosedException when the pool is closed, or closes while this caller waits
      */
     public Lease acquire(Origin origin, Reuse reuse, long deadlineNanos, Deadline waitKind,
                          LongSupplier connectDeadline) throws IOException, InterruptedException {
@@ -98,7 +100,7 @@ public final class ConnectionPool implements AutoCloseable {
         lock.lock();
         try {
             if (closed) {
-                throw new IOException("the client is closed");
+                throw new PoolClosedException();
             }
             w = new Waiter(origin, reuse, arrivals++);
             waiting.computeIfAbsent(origin, o -> new ArrayDeque<>()).addLast(w);
@@ -132,7 +134,7 @@ public final class ConnectionPool implements AutoCloseable {
                     throw e;
                 }
                 if (closed && !w.isGranted()) {
-                    throw new IOException("the client is closed");
+                    throw new PoolClosedException();
                 }
             }
         } finally {

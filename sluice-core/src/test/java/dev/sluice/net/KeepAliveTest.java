@@ -275,7 +275,7 @@ class KeepAliveTest {
             assertThat(get(server, "/1")).isEqualTo("at /1");
             client.close();
             server.awaitClientClose(0, WAIT);
-            assertThatThrownBy(() -> get(server, "/2")).isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> get(server, "/2")).isInstanceOf(IllegalStateException.class);
         }
     }
 }
