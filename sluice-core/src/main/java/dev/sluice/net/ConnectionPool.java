@@ -26,6 +26,11 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ConnectionPool implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ConnectionPool.class.getName());
+    /**
+     * An idle connection older than this is also probed for a close by the server before
+     * reuse; a younger one only for bytes the server sent (see {@link #pollIdle}).
+     */
+    private static final long CLOSE_PROBE_AFTER_NANOS = 1_000_000_000L;
 
     private final Connector connector;
     private final int maxTotal;
@@ -222,7 +227,7 @@ public final class ConnectionPool implements AutoCloseable {
                 if (w.reuse == Reuse.NEW) {
                     continue;
                 }
-                Connection c = pollIdle(w.origin, toClose);
+                Connection c = pollIdle(w.origin, w.reuse == Reuse.IDLE_CHECKED, toClose);
                 if (c == null) {
                     break;
                 }
@@ -260,22 +265,26 @@ public final class ConnectionPool implements AutoCloseable {
 
     /**
      * The most recently used idle connection to {@code origin} that passes its health check,
-     * closing those that fail it. Every one is checked, however briefly it was idle: bytes the
-     * server sent after the last response ended (a second response, a body after a 204) would
-     * otherwise be read as the answer to the next request. The check is one non-blocking read
-     * (measured: no loss in 20,000 small GETs on one connection), done under the lock since it
-     * never blocks.
+     * closing those that fail it. Every one is checked for bytes the server sent after the last
+     * response ended (a second response, a body after a 204), however briefly it was idle:
+     * they would otherwise be read as the answer to the next request. A close by the server is
+     * probed for too when {@code probeForClose} (a request that cannot be retried) or the
+     * connection has been idle a while; a request that can be retried goes again on a new
+     * connection should a young idle one turn out closed. Measured on this machine: the check
+     * for bytes costs about 0.4 µs, the probe for a close 1.5 µs, a small GET on one
+     * connection 40 to 70 µs. Both are done under the lock since neither blocks.
      */
-    private Connection pollIdle(Origin origin, List<Connection> toClose) {
+    private Connection pollIdle(Origin origin, boolean probeForClose, List<Connection> toClose) {
         ArrayDeque<Connection> q = idle.get(origin);
         if (q == null) {
             return null;
         }
+        long now = System.nanoTime();
         Connection c;
         while ((c = q.pollFirst()) != null) {
             idleCount--;
             c.guard().disarm();
-            if (c.isHealthy()) {
+            if (c.isHealthy(probeForClose || now - c.idleSinceNanos > CLOSE_PROBE_AFTER_NANOS)) {
                 break;
             }
             forget(c, toClose);
