@@ -100,9 +100,12 @@ public final class Client implements AutoCloseable {
      * @throws InterruptedIOException when the calling thread is interrupted while waiting
      * @throws IOException            (not a {@link SluiceException}) when the request body's own
      *                                file or stream cannot be read, or a stream ends before its
-     *                                declared length: a local failure, its message naming the URL
+     *                                declared length, or a response line is longer than a read
+     *                                buffer can grow to (no direct memory left): a local failure,
+     *                                its message naming the URL
      * @throws IllegalArgumentException when the request cannot be sent as given (a CR or LF
      *                                in a header, an invalid method): nothing is sent then
+     * @throws IllegalStateException  when this client is closed
      */
     public Response send(Request request) throws IOException {
         Timeouts timeouts = Timeouts.startingNow(connectTimeout, readTimeout, request.timeout().orElse(totalTimeout),
