@@ -51,8 +51,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * redirected to (see {@link FileNames}); error responses do not name files, and a job that has
  * written to its part file in this run keeps its name. An existing file at a final path is
  * replaced, atomically, once the new one is complete. When two jobs of one run would write the
- * same path, or one job's path is the other's {@code NAME.part}, the later one in the list gets
- * {@code name.1.ext}, {@code name.2.ext}, and so on. Names relative to the directory never
+ * same path, or one job's path is the other's {@code NAME.part}, one gets {@code name.1.ext},
+ * {@code name.2.ext}, and so on: names are claimed before any job starts, first the targets
+ * given (in list order), then the names URL paths give (in list order, so the later
+ * duplicate gets the number); a name a response gives is claimed when it arrives, and the
+ * job's provisional name is then released, without renumbering the others. Names relative to the directory never
  * lead out of it, not even through a symbolic link inside it (see
  * {@link FileNames#staysInside}): such a job fails with an {@link IOException}. A symbolic
  * link in place of a {@code NAME.part} file is removed (the link, not its target) and a new
@@ -113,9 +116,18 @@ public final class Downloader {
         // Claimed here, in list order, before any job starts: duplicates are numbered in the
         // order of the list, not in the order responses arrive, and every job has a path from
         // the start, so a job that fails before any response still says which file it is.
+        // Names the caller gave come first: a name taken from a URL is only provisional (the
+        // response may give another), and must not push a chosen name onto a number.
         Path[] provisional = new Path[jobs.size()];
         for (int i = 0; i < jobs.size(); i++) {
-            provisional[i] = names.claim(provisionalPath(jobs.get(i)));
+            if (jobs.get(i).target() != null) {
+                provisional[i] = names.claim(provisionalPath(jobs.get(i)));
+            }
+        }
+        for (int i = 0; i < jobs.size(); i++) {
+            if (jobs.get(i).target() == null) {
+                provisional[i] = names.claim(provisionalPath(jobs.get(i)));
+            }
         }
         Report.Item[] items = new Report.Item[jobs.size()];
         AtomicLong totalBytes = new AtomicLong();

@@ -4,9 +4,6 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -31,6 +28,9 @@ final class HttpDate {
             List.of("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec");
     private static final String MONTH = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)";
     private static final String TIME = "(\\d\\d):(\\d\\d):(\\d\\d)";
+    private static final Pattern IMF_FIXDATE = Pattern.compile(
+            "(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\\d\\d) " + MONTH + " (\\d{4}) " + TIME + " GMT",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern RFC_850 = Pattern.compile(
             "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\\d\\d)-" + MONTH + "-(\\d\\d) " + TIME + " GMT",
             Pattern.CASE_INSENSITIVE);
@@ -53,12 +53,13 @@ final class HttpDate {
      */
     static Optional<Instant> parse(String value, Instant now) {
         String v = value.strip();
-        try {
-            return Optional.of(ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
-        } catch (DateTimeParseException e) {
-            // One of the obsolete formats, or none.
+        // Exactly the grammar, as for the obsolete forms: a generic RFC 1123 parser would take a
+        // two-digit year for the first century, and zone offsets HTTP does not have.
+        Matcher m = IMF_FIXDATE.matcher(v);
+        if (m.matches()) {
+            return instant(Integer.parseInt(m.group(3)), m.group(2), m.group(1), m.group(4), m.group(5), m.group(6));
         }
-        Matcher m = RFC_850.matcher(v);
+        m = RFC_850.matcher(v);
         if (m.matches()) {
             int nowYear = now.atOffset(ZoneOffset.UTC).getYear();
             int year = nowYear - Math.floorMod(nowYear, 100) + Integer.parseInt(m.group(3));

@@ -52,9 +52,16 @@ class HttpDateTest {
                 .contains(Instant.parse("2101-01-01T00:00:00Z"));
     }
 
+    @Test
+    void aLeapSecondIsTakenInThePreferredFormatAsInTheObsoleteOnes() {
+        assertThat(HttpDate.parse("Thu, 31 Dec 1998 23:59:60 GMT", NOW)).contains(Instant.parse("1999-01-01T00:00:00Z"));
+        assertThat(HttpDate.parse("thu, 31 dec 1998 23:59:59 gmt", NOW)).contains(Instant.parse("1998-12-31T23:59:59Z"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"soon", "Friday, 27-Nov-2026 13:11:52 GMT", "Friday, 27-Nov-26 13:11:52 CET",
-        "Fri Nov 27 13:11:52", "Fri Nov 31 13:11:52 2026", "Fri Nov 27 25:11:52 2026", "Friday, ２7-Nov-26 13:11:52 GMT"})
+        "Fri Nov 27 13:11:52", "Fri Nov 31 13:11:52 2026", "Fri Nov 27 25:11:52 2026", "Friday, ２7-Nov-26 13:11:52 GMT",
+        "Fri, 27 Nov 26 13:11:52 GMT", "Fri, 27 Nov 2026 13:11:52 +0100", "Fri, 27 Nov 2026 13:11:52 UT"})
     void anythingElseIsNoDate(String value) {
         assertThat(HttpDate.parse(value, NOW)).isEmpty();
     }

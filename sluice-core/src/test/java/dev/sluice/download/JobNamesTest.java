@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,22 @@ class JobNamesTest {
             assertThat(first.items()).extracting(Report.Item::path)
                     .containsExactly(dir.resolve("named.bin").toString(), dir.resolve("dl.1").toString());
             assertThat(Files.readString(dir.resolve("named.bin"))).isEqualTo("named");
+        }
+    }
+
+    @Test
+    void aNameTheCallerGaveIsNeverPushedOntoANumberByAnotherJobsProvisionalName() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(req.target().equals("/a.bin")
+                ? Responses.status(200, "named", "Content-Disposition: attachment; filename=\"real.bin\"")
+                : Responses.ok(req.target()))))) {
+            // The first job's URL says a.bin until its response names real.bin; the second asked for a.bin.
+            Report report = downloader().concurrency(1).build().run(List.of(DownloadJob.of(server.uri("/a.bin")),
+                    new DownloadJob(server.uri("/q"), Path.of("a.bin"), Optional.empty())));
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(report.items()).extracting(Report.Item::path)
+                    .containsExactly(dir.resolve("real.bin").toString(), dir.resolve("a.bin").toString());
+            assertThat(Files.readString(dir.resolve("a.bin"))).isEqualTo("/q");
         }
     }
 
