@@ -137,10 +137,10 @@ public final class Client implements AutoCloseable {
             history.add(new Redirect(current.uri(), head.status(), next.uri()));
             if (history.size() > maxRedirects) {
                 throw new ProtocolViolationException(request.uri(), "more than " + maxRedirects + " redirects (last to "
-                        + next.uri() + ")", -1, null);
+                        + Redirects.excerpt(next.uri()) + ")", -1, null);
             }
             if (!seen.add(next.method() + " " + next.uri())) {
-                throw new ProtocolViolationException(request.uri(), "redirect loop: " + next.uri()
+                throw new ProtocolViolationException(request.uri(), "redirect loop: " + Redirects.excerpt(next.uri())
                         + " was already visited", -1, null);
             }
             current = next;
@@ -219,7 +219,7 @@ public final class Client implements AutoCloseable {
         if (locations.stream().anyMatch(l -> !l.equals(location))) {
             // Location is a singleton field (RFC 9110 §10.2.2); which one the server meant is a guess.
             throw new ProtocolViolationException(current.uri(), "several different Location fields in a "
-                    + status + " response: " + String.join(", ", locations), -1, null);
+                    + status + " response: " + Redirects.excerpt(String.join(", ", locations)), -1, null);
         }
         URI next;
         Request.Builder b;
@@ -228,8 +228,8 @@ public final class Client implements AutoCloseable {
             // Checked as any request URL is (credentials, the port): the server chose it.
             b = current.toBuilder().uriForRedirect(next);
         } catch (IllegalArgumentException e) {
-            throw new ProtocolViolationException(current.uri(), "invalid redirect Location \"" + location + "\": "
-                    + e.getMessage(), -1, e);
+            throw new ProtocolViolationException(current.uri(), "invalid redirect Location \""
+                    + Redirects.excerpt(location) + "\": " + Redirects.excerpt(e.getMessage()), -1, e);
         }
         String method = Redirects.nextMethod(current.method(), status);
         boolean keepBody = Redirects.keepsBody(current.method(), status);

@@ -26,11 +26,22 @@ public abstract sealed class SluiceException extends IOException
         ProtocolViolationException, IntegrityException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Most characters of the URL a message shows: a server can redirect to a URL as long as its
+     * head may be (64 KiB), and an error stays one readable line ({@link #uri()} has it whole).
+     */
+    private static final int MAX_URL_CHARS = 2048;
+
     private final URI uri;
 
     SluiceException(URI uri, String message, Throwable cause) {
-        super(uri + ": " + message, cause);
+        super(shown(uri) + ": " + message, cause);
         this.uri = uri;
+    }
+
+    private static String shown(URI uri) {
+        String s = String.valueOf(uri);
+        return s.length() <= MAX_URL_CHARS ? s : s.substring(0, MAX_URL_CHARS) + "...";
     }
 
     /** The URL of the request that failed. */

@@ -91,4 +91,42 @@ class ServerTextInErrorsTest {
             assertThat(e.reason()).isEqualTo("Broken\tbadly\u0085here");
         }
     }
+
+    static Stream<Arguments> hostileRedirects() {
+        return Stream.of(
+                Arguments.of("Location: ftp://h/" + LONG, "redirect to a non-http URL"),
+                Arguments.of("Location: http://h:99999/" + LONG, "invalid redirect Location"),
+                Arguments.of("Location: /a" + LONG.substring(30_000) + "\r\nLocation: /b" + LONG.substring(30_000),
+                        "several different Location fields"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("hostileRedirects")
+    void aBadRedirectQuotesLittleOfItsLocation(String locationLines, String cause) throws IOException {
+        String response = "HTTP/1.1 302 Found\r\n" + locationLines + "\r\nContent-Length: 0\r\n\r\n";
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest().send(response).close()))) {
+            URI uri = server.uri("/redirect");
+
+            ProtocolViolationException e = catchThrowableOfType(ProtocolViolationException.class,
+                    () -> client.send(Request.get(uri)).close());
+
+            assertThat(e.getMessage()).contains(uri.toString()).contains(cause).hasSizeLessThan(600);
+        }
+    }
+
+    @Test
+    void anErrorAfterARedirectToAVeryLongUrlShowsTheStartOfIt() throws IOException {
+        String path = "/" + "p".repeat(60_000);
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(req.target().startsWith("/start")
+                ? "HTTP/1.1 302 Found\r\nLocation: " + path + "\r\nContent-Length: 0\r\n\r\n"
+                : "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")));
+             Response r = client.send(Request.get(server.uri("/start")))) {
+
+            HttpStatusException e = catchThrowableOfType(HttpStatusException.class, r::raiseForStatus);
+
+            assertThat(e.uri().toString()).endsWith(path);
+            assertThat(e.getMessage()).startsWith(server.uri("/pppp").toString()).contains("...: HTTP 404 Not Found")
+                    .hasSizeLessThan(2200);
+        }
+    }
 }

@@ -40,14 +40,36 @@ public final class Redirects {
      *
      * @throws IllegalArgumentException when the value is not a usable http(s) URL
      */
+    /** Most characters of a server's Location an error message quotes. */
+    private static final int MAX_QUOTED_CHARS = 200;
+
+    /**
+     * {@code value} as an error message may show it: at most {@value #MAX_QUOTED_CHARS}
+     * characters (a Location may fill a 64 KiB head), control characters escaped.
+     */
+    public static String excerpt(Object value) {
+        String s = String.valueOf(value);
+        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_QUOTED_CHARS) + 3);
+        int i = 0;
+        for (; i < s.length() && b.length() < MAX_QUOTED_CHARS; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
+                b.append(String.format("\\u%04X", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return i < s.length() ? b.append("...").toString() : b.toString();
+    }
+
     public static URI resolve(URI base, String location) {
         URI next = resolveReference(base, URI.create(encodeIllegal(location.trim())));
         String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("redirect to a non-http URL: " + location);
+            throw new IllegalArgumentException("redirect to a non-http URL: " + excerpt(location));
         }
         if (next.getHost() == null) {
-            throw new IllegalArgumentException("redirect to a URL without a host: " + location);
+            throw new IllegalArgumentException("redirect to a URL without a host: " + excerpt(location));
         }
         if (next.getRawFragment() == null && base.getRawFragment() != null) {
             next = URI.create(next + "#" + base.getRawFragment());
