@@ -13,6 +13,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -423,6 +424,7 @@ public final class Body implements AutoCloseable {
                     total = in.transferTo(Channels.newOutputStream(out));
                 }
             }
+            keepPermissions(target, tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             done = true;
             return total;
@@ -430,6 +432,21 @@ public final class Body implements AutoCloseable {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /**
+     * Gives the new file the permissions of the file it replaces: curl and wget write over a file
+     * in place, so a file kept private (0600) stays so; a rename would leave it at the
+     * umask's mode. Where the file system has no POSIX permissions, nothing is done.
+     */
+    static void keepPermissions(Path replaced, Path replacement) throws IOException {
+        try {
+            if (Files.isRegularFile(replaced)) {
+                Files.setPosixFilePermissions(replacement, Files.getPosixFilePermissions(replaced));
+            }
+        } catch (UnsupportedOperationException | NoSuchFileException e) {
+            // No POSIX permissions here, or the old file went meanwhile: the new one keeps its own.
         }
     }
 

@@ -306,6 +306,13 @@ public final class Client implements AutoCloseable {
         }
     }
 
+    /**
+     * Fields the client adds by default (or, for Content-Type, the body does), which a caller
+     * leaves out by setting them empty. Not Accept-Encoding: empty, it means "no content coding"
+     * (RFC 9110 §12.5.3) and is sent as it is.
+     */
+    private static final Set<String> OMITTED_WHEN_EMPTY = Set.of("user-agent", "accept", "content-type", "expect");
+
     /** Bodies larger than this (or of unknown length) are sent with {@code Expect: 100-continue}, as curl does. */
     static final long EXPECT_CONTINUE_AFTER_BYTES = 1L << 20;
 
@@ -328,8 +335,10 @@ public final class Client implements AutoCloseable {
                     || name.equalsIgnoreCase("Transfer-Encoding")) {
                 continue; // Framing is ours to state; a stale user value would desynchronise the stream.
             }
-            if (name.equalsIgnoreCase("Expect") && user.value(i).isBlank()) {
-                continue; // An empty Expect turns the 100-continue wait off and is not sent, as in curl.
+            if (user.value(i).isBlank() && OMITTED_WHEN_EMPTY.contains(name.toLowerCase(Locale.ROOT))) {
+                // As curl's -H 'Name:': a field the client would add by default, set empty, is
+                // left out altogether (an empty Expect also turns the 100-continue wait off).
+                continue;
             }
             fields.add(new Field(name, user.value(i)));
         }

@@ -2,6 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.Body;
 import dev.sluice.Client;
+import dev.sluice.ProtocolViolationException;
 import dev.sluice.Request;
 import dev.sluice.RequestBody;
 import dev.sluice.Response;
@@ -17,11 +18,15 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,6 +74,8 @@ final class GetCommand implements Callable<Integer> {
     /** Larger blocks only cost memory: the body is streamed either way. */
     private static final int MAX_CHUNK_BYTES = 16 << 20;
     private static final String FORM_TYPE = "application/x-www-form-urlencoded";
+    /** Fields the client or the body adds unless given: given empty, the library leaves them out (or sends Accept-Encoding empty). */
+    private static final Set<String> CLIENT_DEFAULTS = Set.of("user-agent", "accept", "accept-encoding", "content-type", "expect");
 
     private final OutputStream stdout;
     private final PrintStream stderr;
@@ -87,6 +94,8 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = {"Write the body to FILE (atomically) instead of standard output.",
                 "'-' is standard output; a device or pipe (/dev/null) is written directly."})
+    private String outputName;
+    /** {@link #outputName} as a path, once checked; null for standard output. */
     private Path output;
 
     @Option(names = {"-X", "--request"}, paramLabel = "METHOD",
@@ -94,12 +103,13 @@ final class GetCommand implements Callable<Integer> {
     private String method;
 
     @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'",
-            description = "Add a request header field; repeatable.")
+            description = {"Add a request header field; repeatable. 'Name:' with nothing after",
+                "the colon leaves the field out (also one sluice would add, such as User-Agent)."})
     private List<String> headers = new ArrayList<>();
 
     @Option(names = {"-d", "--data"}, paramLabel = "DATA|@FILE",
-            description = {"Send DATA (UTF-8), or the bytes of FILE as they are, as the request body.",
-                "Content-Type is " + FORM_TYPE + " unless -H gives one."})
+            description = {"Send DATA (UTF-8), or the bytes of FILE as they are (@- reads standard",
+                "input), as the request body. Content-Type is " + FORM_TYPE + " unless -H gives one."})
     private String data;
 
     @Option(names = "--max-redirects", paramLabel = "N", defaultValue = "10",
@@ -151,6 +161,7 @@ final class GetCommand implements Callable<Integer> {
             Request request = newRequest();
             try (Client client = newClient();
                  Response response = client.send(request)) {
+                checkRedirectFollowed(response);
                 if (!noFail) {
                     response.raiseForStatus();
                 }
@@ -163,8 +174,53 @@ final class GetCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The client returns a redirect it cannot follow: one that keeps the method and its body
+     * (307, 308, or 301/302 of a PUT) when the body was read from a stream, which cannot be sent
+     * again. With redirects on, that is no result: curl fails there too.
+     */
+    private void checkRedirectFollowed(Response response) throws ProtocolViolationException {
+        if (noRedirects) {
+            return;
+        }
+        int status = response.status();
+        boolean followable = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+        Optional<String> location = response.headers().first("Location");
+        if (followable && location.isPresent()) {
+            String shown = location.get().length() <= 200 ? location.get() : location.get().substring(0, 200) + "...";
+            throw new ProtocolViolationException(response.uri(), "the " + status + " redirect to " + shown
+                    + " cannot be followed: the request body was read from a stream and cannot be sent again", -1, null);
+        }
+    }
+
     /** Range checks picocli's types cannot express; breaking one is a usage error. */
     private void checkOptions() {
+        if (outputName != null && !outputName.equals("-")) {
+            if (outputName.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "-o needs a file name");
+            }
+            if (outputName.endsWith("/")) {
+                // A path would drop the slash and write a file named like the directory.
+                throw new ParameterException(spec.commandLine(), "-o names a directory, not a file: " + outputName);
+            }
+            try {
+                output = Path.of(outputName);
+            } catch (InvalidPathException e) {
+                throw new ParameterException(spec.commandLine(), "-o: invalid file name " + outputName);
+            }
+        }
+        if (data != null && !data.startsWith("@") && data.indexOf('\uFFFD') >= 0) {
+            // What the JVM could not decode from the command line (bytes that are not UTF-8, or
+            // a locale without UTF-8) would be sent as replacement characters.
+            throw new ParameterException(spec.commandLine(), "-d DATA is not valid UTF-8 text on this command line;"
+                    + " send bytes as they are with -d @FILE");
+        }
+        if (method != null && (method.equalsIgnoreCase("CONNECT"))) {
+            throw new ParameterException(spec.commandLine(), "-X CONNECT is not supported (it asks a proxy for a tunnel)");
+        }
+        if (method != null && method.equalsIgnoreCase("TRACE") && data != null) {
+            throw new ParameterException(spec.commandLine(), "-X TRACE cannot send a body (RFC 9110 §9.3.8): drop -d");
+        }
         if (maxRedirects < 0) {
             throw new ParameterException(spec.commandLine(), "--max-redirects must not be negative: " + maxRedirects);
         }
@@ -184,8 +240,11 @@ final class GetCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
             }
-            b.header(field.name(), field.value());
             hasContentType |= field.name().equalsIgnoreCase("Content-Type");
+            if (field.value().isEmpty() && !CLIENT_DEFAULTS.contains(field.name().toLowerCase(Locale.ROOT))) {
+                continue; // curl's -H 'Name:': no such field at all (the library leaves out its defaults set empty)
+            }
+            b.header(field.name(), field.value());
         }
         RequestBody body = data == null ? null : newBody(data);
         if (body != null && !hasContentType) {
@@ -204,6 +263,15 @@ final class GetCommand implements Callable<Integer> {
             return RequestBody.ofBytes(data.getBytes(StandardCharsets.UTF_8));
         }
         Path file = Path.of(data.substring(1));
+        if (data.equals("@-")) {
+            // Standard input, as curl's -d @-. Through /dev/stdin where there is one: a file
+            // redirected in has a length (and goes by sendfile), and a pipe read through a
+            // channel can be interrupted when the total timeout passes; System.in cannot.
+            file = Path.of("/dev/stdin");
+            if (!Files.exists(file)) {
+                return RequestBody.ofInputStream(System.in, OptionalLong.empty());
+            }
+        }
         try {
             if (Files.isRegularFile(file)) {
                 return RequestBody.ofPath(file);
@@ -264,7 +332,7 @@ final class GetCommand implements Callable<Integer> {
     }
 
     private boolean isStdout() {
-        return output == null || output.toString().equals("-");
+        return output == null;
     }
 
     /** Something that exists and is neither a regular file nor a directory: a device or a pipe. */

@@ -3,9 +3,13 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +61,19 @@ class LauncherIT {
 
         assertThat(second.exitCode()).as(second.stderr()).isZero();
         assertThat(second.stdoutText()).contains("Opened AOT cache").contains("sluice ");
+    }
+
+    @Test
+    void nonAsciiArgumentsArriveWholeUnderTheCLocale() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("ok"))))) {
+            // cron, containers and CI often run with LC_ALL=C, whose character set is ASCII.
+            ProcessRun run = launch(Map.of("SLUICE_CDS", "0", "LC_ALL", "C"), "get",
+                    server.uri("/form").toString(), "-d", "caf\u00e9=\u00fc");
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(server.awaitRequests(1, Duration.ofSeconds(30)).getFirst().body())
+                    .isEqualTo("caf\u00e9=\u00fc".getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     private ProcessRun launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
