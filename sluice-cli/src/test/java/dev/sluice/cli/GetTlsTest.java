@@ -91,6 +91,24 @@ class GetTlsTest {
     }
 
     @Test
+    void aCaFileThatIsADirectoryOrNotPemSaysSoInPlainWords() throws IOException {
+        Path garbage = Files.writeString(dir.resolve("garbage.pem"),
+                "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+        try (var server = tlsServer(ServerCertificate.LOCALHOST)) {
+            Cli.Result directory = Cli.run("get", server.uri("/").toString(), "--cacert", dir.toString());
+            Cli.Result notPem = Cli.run("get", server.uri("/").toString(), "--cacert", garbage.toString());
+
+            assertThat(directory.exitCode()).as(directory.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+            assertThat(directory.stderrLines()).singleElement().asString().contains("is a directory")
+                    .doesNotContain("java.");
+            assertThat(notPem.exitCode()).as(notPem.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+            assertThat(notPem.stderrLines()).singleElement().asString()
+                    .contains(garbage.toString()).contains("not a PEM file").doesNotContain("java.");
+            assertThat(server.connectionCount()).isZero();
+        }
+    }
+
+    @Test
     void aCaFileWithoutCertificatesIsALocalIoError() throws IOException {
         Path empty = Files.writeString(dir.resolve("empty.pem"), "not a certificate\n");
         try (var server = tlsServer(ServerCertificate.LOCALHOST)) {

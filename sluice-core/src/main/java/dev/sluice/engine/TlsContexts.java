@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Collection;
@@ -32,10 +33,20 @@ public final class TlsContexts {
 
     /** A context that trusts exactly the CA certificates in a PEM file (like curl's --cacert). */
     public static SSLContext trusting(Path pemFile) throws IOException {
+        if (Files.isDirectory(pemFile)) {
+            throw new IOException("cannot read CA certificates from " + pemFile + ": is a directory");
+        }
         try (InputStream in = Files.newInputStream(pemFile)) {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            Collection<? extends Certificate> certs;
+            try {
+                certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            } catch (CertificateException e) {
+                // The JDK's message ("Unable to initialize, java.io.IOException: ...") names its own internals.
+                throw new IOException("cannot read CA certificates from " + pemFile
+                        + ": not a PEM file of X.509 certificates", e);
+            }
             if (certs.isEmpty()) {
-                throw new IOException("no certificate in " + pemFile);
+                throw new IOException("cannot read CA certificates from " + pemFile + ": no certificate in it");
             }
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
