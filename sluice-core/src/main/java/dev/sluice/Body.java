@@ -187,6 +187,8 @@ public final class Body implements AutoCloseable {
     /**
      * The body in blocks of exactly {@code size} bytes, the last one shorter (requests'
      * {@code iter_content(size)}). Each buffer is reused by the next call to {@code next()}.
+     * Memory grows with what arrives, up to {@code size} (a size above the largest Java array,
+     * {@code Integer.MAX_VALUE - 8}, gives blocks of that largest size).
      */
     public Iterable<ByteBuffer> chunks(int size) {
         if (size < 1) {
@@ -494,7 +496,8 @@ public final class Body implements AutoCloseable {
             } else {
                 // contentLength is empty when decoding changes the length.
                 long known = contentLength.orElse(Long.MAX_VALUE);
-                this.blockMax = (int) Math.min(size, Math.max(1, known));
+                // No array is larger than MAX_ARRAY_BYTES: a larger n gets blocks of that size.
+                this.blockMax = (int) Math.min(Math.min(size, MAX_ARRAY_BYTES), Math.max(1, known));
                 // Not blockMax at once, even for a declared length: a declared length is a
                 // promise, and a server may declare a gigabyte and send three bytes.
                 this.block = new byte[Math.min(blockMax, TRANSFER_BUFFER)];

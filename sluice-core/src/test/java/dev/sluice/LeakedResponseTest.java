@@ -90,6 +90,21 @@ class LeakedResponseTest {
     }
 
     @Test
+    void anUnclosedResponseWithContentLengthZeroHasEndedAlreadyAndNeedsNoCollection() throws Exception {
+        try (var empty = ScriptedServer.start(s -> s.onEveryRequest((req, r) ->
+                r.send("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")))) {
+            // Unclosed, as a HEAD, 204 or 304 may be: its body has ended with its head.
+            assertThat(client.send(Request.get(empty.uri("/empty"))).status()).isEqualTo(200);
+
+            try (Response r = client.send(Request.get(empty.uri("/next")))) {
+                assertThat(r.body().bytes()).isEmpty();
+            }
+            assertThat(empty.connectionCount()).as("the connection was reused").isEqualTo(1);
+            assertThat(warnings.text()).isEmpty();
+        }
+    }
+
+    @Test
     void aClosedResponseKeepsItsConnectionForTheNextRequestWhenCollected() throws Exception {
         WeakReference<Response> first = sendAndClose();
         collectUntilCleared(first);

@@ -70,7 +70,16 @@ public final class Guard {
         return deadlineNanos;
     }
 
+    /**
+     * Closes the connection for a deadline that has passed. The watchdog decides under its lock
+     * and fires after it: meanwhile the operation may have ended, and on a pooled connection
+     * another exchange's may have begun; so the deadline is looked at once more.
+     */
     void fire() {
+        long d = deadlineNanos;
+        if (d == NONE || d - System.nanoTime() > 0) {
+            return;
+        }
         fired = kind;
         onFire.run();
     }
