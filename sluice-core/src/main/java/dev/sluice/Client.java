@@ -472,7 +472,11 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
-        /** The largest response head accepted (status line and fields); 64 KiB by default. */
+        /**
+         * The largest response head accepted (status line and fields); 64 KiB by default. One
+         * line of the head must also fit the largest read buffer, 1 MiB: a longer one fails as
+         * a local {@link IOException} (not a {@link SluiceException}) whatever this limit says.
+         */
         public Builder maxHeadBytes(int bytes) {
             this.limits = new Limits(bytes, limits.maxHeaderCount(), limits.maxChunkSizeDigits(), limits.maxTrailerBytes());
             return this;
