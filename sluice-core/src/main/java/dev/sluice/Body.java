@@ -392,7 +392,8 @@ public final class Body implements AutoCloseable {
     /**
      * Streams the body into {@code file}: into a temporary file beside it, renamed over it once
      * the body has arrived whole. On any failure nothing is left at {@code file} and the
-     * temporary file is deleted. Returns the bytes written.
+     * temporary file is deleted. A file it replaces keeps its POSIX permissions (as curl and
+     * wget, which write over it in place); a new one gets the umask's. Returns the bytes written.
      */
     public long transferTo(Path file) throws IOException {
         take();

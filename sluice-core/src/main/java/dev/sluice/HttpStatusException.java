@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.codec.ServerText;
 import java.net.URI;
 
 /**
@@ -20,7 +21,8 @@ public final class HttpStatusException extends SluiceException {
     private final String reason;
 
     public HttpStatusException(URI uri, int status, String reason) {
-        super(uri, "HTTP " + status + (reason == null || reason.isEmpty() ? "" : " " + excerpt(reason)), null);
+        super(uri, "HTTP " + status + (reason == null || reason.isEmpty() ? "" : " "
+                + ServerText.excerpt(reason, MAX_REASON_CHARS)), null);
         this.status = status;
         this.reason = reason == null ? "" : reason;
     }
@@ -34,20 +36,4 @@ public final class HttpStatusException extends SluiceException {
         return reason;
     }
 
-    /** The start of the reason phrase with control characters escaped, so that the message stays one short line. */
-    private static String excerpt(String reason) {
-        StringBuilder out = new StringBuilder(Math.min(reason.length(), MAX_REASON_CHARS) + 3);
-        for (int i = 0; i < reason.length(); i++) {
-            if (out.length() >= MAX_REASON_CHARS) {
-                return out.append("...").toString();
-            }
-            char c = reason.charAt(i);
-            if (c < 0x20 || (c >= 0x7F && c < 0xA0)) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
-    }
 }

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.codec.ServerText;
 import java.io.IOException;
 import java.net.URI;
 
@@ -40,8 +41,7 @@ public abstract sealed class SluiceException extends IOException
     }
 
     private static String shown(URI uri) {
-        String s = String.valueOf(uri);
-        return s.length() <= MAX_URL_CHARS ? s : s.substring(0, MAX_URL_CHARS) + "...";
+        return ServerText.excerpt(uri, MAX_URL_CHARS);
     }
 
     /** The URL of the request that failed. */

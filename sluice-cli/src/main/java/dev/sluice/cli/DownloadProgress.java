@@ -28,9 +28,10 @@ final class DownloadProgress implements ProgressEvent.Listener {
     /** One job's state. Fields written by its download thread, read by the printer. */
     static final class Slot {
         final String url;
-        /** The name before the response decides it: the -i name or the last segment of the URL path. */
-        final String provisionalName;
-        /** The name the job has: the provisional one until an attempt starts under its final name. */
+        /**
+         * The name the job has: before an attempt starts, the provisional one (the -i name or
+         * the one its URL path gives); then the path the downloader gives it.
+         */
         volatile String name;
         volatile Phase phase = Phase.QUEUED;
         volatile int attempt;
@@ -44,7 +45,6 @@ final class DownloadProgress implements ProgressEvent.Listener {
 
         Slot(String url, String provisionalName) {
             this.url = url;
-            this.provisionalName = provisionalName;
             this.name = provisionalName;
         }
     }

@@ -1,6 +1,7 @@
 package dev.sluice.engine;
 
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,7 +61,19 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
         }
         Pump<T> pump = new Pump<>(source, subscriber);
         if (exchange != null) {
-            exchange.onTotalTimeout(() -> pump.expire(exchange.endedEarly()));
+            // Weakly: the exchange is reachable from the watchdog until its total deadline, and
+            // through the pump it would keep the body's stream reachable, so a subscription its
+            // subscriber dropped would never be found leaked (nor its connection freed) before then.
+            // A local, not the field: a lambda that reads a field holds this publisher, and with
+            // it the source.
+            Exchange ex = exchange;
+            WeakReference<Pump<T>> weakPump = new WeakReference<>(pump);
+            ex.onTotalTimeout(() -> {
+                Pump<T> p = weakPump.get();
+                if (p != null) {
+                    p.expire(ex.endedEarly());
+                }
+            });
         }
         try {
             subscriber.onSubscribe(pump);

@@ -1,5 +1,6 @@
 package dev.sluice.engine;
 
+import dev.sluice.codec.ServerText;
 import java.net.URI;
 import java.util.Locale;
 
@@ -32,6 +33,14 @@ public final class Redirects {
         return nextMethod(method, status).equals(method) && !method.equals("GET") && !method.equals("HEAD");
     }
 
+    /** Most characters of a server's Location an error message quotes. */
+    private static final int MAX_QUOTED_CHARS = 200;
+
+    /** {@code value} (a Location, a URL, a message quoting one) as an error message may show it. */
+    public static String excerpt(Object value) {
+        return ServerText.excerpt(value, MAX_QUOTED_CHARS);
+    }
+
     /**
      * Resolves a Location value against the URL that sent it, by RFC 3986 §5.2 (as RFC 9110
      * §10.2.2 asks; {@code URI.resolve} follows the older RFC 2396, which sends {@code ?page=2}
@@ -40,28 +49,6 @@ public final class Redirects {
      *
      * @throws IllegalArgumentException when the value is not a usable http(s) URL
      */
-    /** Most characters of a server's Location an error message quotes. */
-    private static final int MAX_QUOTED_CHARS = 200;
-
-    /**
-     * {@code value} as an error message may show it: at most {@value #MAX_QUOTED_CHARS}
-     * characters (a Location may fill a 64 KiB head), control characters escaped.
-     */
-    public static String excerpt(Object value) {
-        String s = String.valueOf(value);
-        StringBuilder b = new StringBuilder(Math.min(s.length(), MAX_QUOTED_CHARS) + 3);
-        int i = 0;
-        for (; i < s.length() && b.length() < MAX_QUOTED_CHARS; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0)) {
-                b.append(String.format("\\u%04X", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return i < s.length() ? b.append("...").toString() : b.toString();
-    }
-
     public static URI resolve(URI base, String location) {
         URI next = resolveReference(base, URI.create(encodeIllegal(location.trim())));
         String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
