@@ -27,6 +27,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One request and its response over one leased connection: writes the request, drives the
@@ -43,7 +44,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * ends, cancels the exchange when the deadline passes, even while nobody reads (a consumer
  * that stalls). The read that was blocked then, or the next one, fails with
  * {@link dev.sluice.TotalTimeoutException}, and a publisher waiting for demand is told
- * through {@link #onTotalTimeout}. The reads themselves pay nothing for it.
+ * through {@link #onTotalTimeout}. The reads themselves pay nothing for it. A thread sending
+ * a body read from the caller's stream may be blocked in that stream, which closing the
+ * connection does not wake: the guard interrupts it (see {@link #enterStreamBody}), and a
+ * stream that heeds interrupts (a pipe read through a channel) lets it go.
  */
 public final class Exchange implements AutoCloseable {
     /** The longest the body of a request with {@code Expect: 100-continue} waits for an answer (curl's 1 s). */
@@ -84,6 +88,17 @@ public final class Exchange implements AutoCloseable {
     private volatile boolean totalExpired;
     /** Told when the total deadline ends the exchange; see {@link #onTotalTimeout}. */
     private volatile Runnable onTotalTimeout;
+    /**
+     * Guards {@link #streamBodyThread} and {@link #streamBodyInterrupted}, so that the total
+     * deadline interrupts a thread only while it sends a stream body, never later; null when
+     * there is no total deadline. Held across no I/O but the interrupt (see
+     * {@link #interruptStreamBody}).
+     */
+    private final ReentrantLock streamBodyLock;
+    /** The thread sending a body read from the caller's stream, while it does. */
+    private Thread streamBodyThread;
+    /** Whether {@link #expire()} interrupted {@link #streamBodyThread}. */
+    private boolean streamBodyInterrupted;
     private long firstByteNanos;
     private long headNanos;
     private long endNanos;
@@ -98,7 +113,9 @@ public final class Exchange implements AutoCloseable {
         this.startNanos = startNanos;
         if (timeouts.totalDeadlineNanos() == Long.MAX_VALUE) {
             this.totalGuard = null;
+            this.streamBodyLock = null;
         } else {
+            this.streamBodyLock = new ReentrantLock(); // before the guard, which may fire at once
             // Once per exchange, not per read: the reads' own deadlines (the connection's
             // guard) stay as they were.
             this.totalGuard = watchdog.newGuard(this::expire);
@@ -162,7 +179,7 @@ public final class Exchange implements AutoCloseable {
                              boolean expectContinue) throws IOException {
         decoder.reset(method);
         try {
-            RequestWriter writer = new RequestWriter(conn, timeouts);
+            RequestWriter writer = new RequestWriter(conn, timeouts, this);
             if (expectContinue && body != null) {
                 writer.writeHead(headBytes);
                 if (finalAnswerBeforeBody()) {
@@ -453,8 +470,94 @@ public final class Exchange implements AutoCloseable {
         Runnable listener = onTotalTimeout; // before the close, which drops it
         // Before the close: the read it wakes must find the reason.
         totalExpired = true;
-        if (closeAndRelease(true) && listener != null) {
+        boolean ended = closeAndRelease(true);
+        // Even when a cancel ended the exchange meanwhile: closing the connection wakes no read
+        // of the caller's stream. On a thread of its own, as an interrupt may block: closing an
+        // interruptible channel waits for its read to return, which a virtual thread's read of
+        // a file channel does only when data comes.
+        if (isSendingStreamBody()) {
+            Thread.ofVirtual().name("sluice-total-timeout").start(this::interruptStreamBody);
+        }
+        if (ended && listener != null) {
             listener.run();
+        }
+    }
+
+    /**
+     * Records that this thread is about to send a body read from the caller's stream, whose
+     * reads no deadline bounds: until {@link #leaveStreamBody()}, the total deadline interrupts
+     * it. A stream that heeds interrupts then fails: {@code Channels.newInputStream} of a
+     * {@code FileChannel.open} (on a platform thread) or of a {@code Pipe}'s source, a
+     * {@code PipedInputStream}. One that does not, such as {@code System.in} and
+     * {@code Files.newInputStream}'s, keeps the thread until it returns, and the write of what
+     * it returned then fails on the closed connection.
+     *
+     * @throws DeadlineExceededException when the total deadline has passed already
+     */
+    void enterStreamBody() throws DeadlineExceededException {
+        if (streamBodyLock == null) {
+            return; // no total deadline: nothing will interrupt
+        }
+        streamBodyLock.lock();
+        try {
+            // Read under the lock that expire() takes after setting it: either this sees it,
+            // or expire() sees the thread.
+            if (totalExpired) {
+                throw new DeadlineExceededException(Deadline.TOTAL, "total deadline passed");
+            }
+            streamBodyThread = Thread.currentThread();
+        } finally {
+            streamBodyLock.unlock();
+        }
+    }
+
+    /**
+     * Ends what {@link #enterStreamBody()} began; whether the total deadline interrupted the
+     * thread meanwhile. That interrupt was ours, not the caller's: its status is cleared.
+     */
+    boolean leaveStreamBody() {
+        if (streamBodyLock == null) {
+            return false;
+        }
+        streamBodyLock.lock();
+        try {
+            streamBodyThread = null;
+            if (!streamBodyInterrupted) {
+                return false;
+            }
+            streamBodyInterrupted = false;
+        } finally {
+            streamBodyLock.unlock();
+        }
+        // The interrupt landed inside the lock, before this, and none of ours can follow: clear
+        // it, if the stream has not (a channel leaves it set; a wait consumes it).
+        Thread.interrupted();
+        return true;
+    }
+
+    private boolean isSendingStreamBody() {
+        streamBodyLock.lock();
+        try {
+            return streamBodyThread != null;
+        } finally {
+            streamBodyLock.unlock();
+        }
+    }
+
+    /**
+     * After {@link #expire()}: interrupts the thread sending a stream body, unless it has left
+     * it. The interrupt happens under the lock, so that it cannot land after
+     * {@link #leaveStreamBody()}; when it blocks, only the thread it interrupts waits for it.
+     */
+    private void interruptStreamBody() {
+        streamBodyLock.lock();
+        try {
+            if (streamBodyThread != null && !streamBodyInterrupted) {
+                streamBodyThread.interrupt();
+                streamBodyInterrupted = true;
+            }
+        } finally {
+            streamBodyLock.unlock();
         }
     }
 

@@ -4,6 +4,8 @@ import dev.sluice.RequestBody;
 import dev.sluice.SluiceException;
 import dev.sluice.codec.ChunkedEncoder;
 import dev.sluice.net.Connection;
+import dev.sluice.net.Deadline;
+import dev.sluice.net.DeadlineExceededException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -14,7 +16,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * Writes one request, head and body, to a connection, each write bounded by the exchange's
  * deadlines. A failure of the body's own source (the caller's stream or file) is told apart
- * from the network's, so that {@link Exchange} reports it as the caller's.
+ * from the network's, so that {@link Exchange} reports it as the caller's; unless the
+ * exchange's total deadline interrupted that source's read, which is then the total timeout.
  */
 final class RequestWriter {
     /** Request bodies up to this size go out in the same write as the head. */
@@ -23,10 +26,13 @@ final class RequestWriter {
 
     private final Connection conn;
     private final Timeouts timeouts;
+    /** Told while the body is read from the caller's stream, which its total deadline may interrupt. */
+    private final Exchange exchange;
 
-    RequestWriter(Connection conn, Timeouts timeouts) {
+    RequestWriter(Connection conn, Timeouts timeouts, Exchange exchange) {
         this.conn = conn;
         this.timeouts = timeouts;
+        this.exchange = exchange;
     }
 
     /**
@@ -57,14 +63,46 @@ final class RequestWriter {
             case RequestBody.OfBytes b -> write(ByteBuffer.wrap(b.bytes()));
             case RequestBody.OfPath p -> conn.writeFile(bodyFile, 0, p.size(), timeouts.read().toNanos(),
                     timeouts.totalDeadlineNanos());
-            case RequestBody.OfStream s -> {
+            case RequestBody.OfStream s -> writeStreamBody(s);
+        }
+    }
+
+    /**
+     * Sends a body read from the caller's stream. No deadline of ours bounds a read of that
+     * stream (a pipe that stays silent), so the exchange's total deadline interrupts this thread
+     * while it is in here ({@link Exchange#enterStreamBody}); whatever that interrupt then
+     * broke, the stream's read or a write to the connection the deadline closed, is the total
+     * timeout, and the interrupt, ours and not the caller's, does not outlast this method.
+     */
+    private void writeStreamBody(RequestBody.OfStream s) throws IOException {
+        exchange.enterStreamBody();
+        boolean interrupted = false;
+        try {
+            try {
                 if (s.length().isPresent()) {
                     writeStream(s.in(), s.length().getAsLong());
                 } else {
                     writeChunked(s.in());
                 }
+            } finally {
+                interrupted = exchange.leaveStreamBody(); // however it ended: no interrupt may follow
             }
+        } catch (IOException | RuntimeException e) {
+            if (interrupted) {
+                throw totalDeadlinePassed(e);
+            }
+            throw e;
         }
+        if (interrupted) {
+            // Interrupted after the last read: the deadline has closed the connection all the same.
+            throw totalDeadlinePassed(null);
+        }
+    }
+
+    private static DeadlineExceededException totalDeadlinePassed(Exception cause) {
+        var timeout = new DeadlineExceededException(Deadline.TOTAL, "total deadline passed");
+        timeout.initCause(cause);
+        return timeout;
     }
 
     /** Sends the encoded head and the body; the body of a {@link RequestBody.OfPath} comes from {@code bodyFile}. */
