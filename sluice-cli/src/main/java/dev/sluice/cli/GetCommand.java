@@ -12,6 +12,8 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
@@ -280,7 +282,9 @@ final class GetCommand implements Callable<Integer> {
                 throw new IOException("cannot read request body file " + file + ": is a directory");
             }
             // A pipe or device (/dev/stdin, a process substitution) has no size: send it chunked.
-            return RequestBody.ofInputStream(Files.newInputStream(file), OptionalLong.empty());
+            // Through an interruptible channel (Files.newInputStream's is not): --timeout then
+            // ends a read of a pipe that stays silent.
+            return RequestBody.ofInputStream(Channels.newInputStream(FileChannel.open(file)), OptionalLong.empty());
         } catch (UncheckedIOException e) {
             throw local("cannot read request body file " + file, e.getCause());
         } catch (FileSystemException e) {
