@@ -69,7 +69,14 @@ public sealed interface RequestBody {
         }
     }
 
-    /** A stream read once; {@code length} may be empty, and then the body is sent chunked. */
+    /**
+     * A stream read once; {@code length} may be empty, and then the body is sent chunked. A
+     * total timeout bounds its reads too: at the deadline the thread reading it is interrupted,
+     * so a stream that heeds interrupts ({@code Channels.newInputStream} of a
+     * {@code FileChannel.open} or of a {@code Pipe}'s source, a {@code PipedInputStream}) fails
+     * with a {@link TotalTimeoutException}; one that does not ({@code System.in},
+     * {@code Files.newInputStream}) keeps the thread until its read returns.
+     */
     static RequestBody ofInputStream(InputStream in, OptionalLong length) {
         return new OfStream(in, length, null);
     }

@@ -467,9 +467,11 @@ public final class Exchange implements AutoCloseable {
         if (finished.get()) {
             return;
         }
-        Runnable listener = onTotalTimeout; // before the close, which drops it
-        // Before the close: the read it wakes must find the reason.
+        // Before the close: the read it wakes must find the reason. And before the listener is
+        // read: onTotalTimeout sets the listener and then reads this, so at least one of the two
+        // sees the other's write (both volatile) and a subscription made meanwhile is told.
         totalExpired = true;
+        Runnable listener = onTotalTimeout; // before the close, which drops it
         boolean ended = closeAndRelease(true);
         // Even when a cancel ended the exchange meanwhile: closing the connection wakes no read
         // of the caller's stream. On a thread of its own, as an interrupt may block: closing an
