@@ -7,6 +7,8 @@ import dev.sluice.Request;
 import dev.sluice.RequestBody;
 import dev.sluice.Response;
 import dev.sluice.SluiceException;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -264,16 +266,10 @@ final class GetCommand implements Callable<Integer> {
         if (!data.startsWith("@")) {
             return RequestBody.ofBytes(data.getBytes(StandardCharsets.UTF_8));
         }
-        Path file = Path.of(data.substring(1));
         if (data.equals("@-")) {
-            // Standard input, as curl's -d @-. Through /dev/stdin where there is one: a file
-            // redirected in has a length (and goes by sendfile), and a pipe read through a
-            // channel can be interrupted when the total timeout passes; System.in cannot.
-            file = Path.of("/dev/stdin");
-            if (!Files.exists(file)) {
-                return RequestBody.ofInputStream(System.in, OptionalLong.empty());
-            }
+            return standardInputBody();
         }
+        Path file = Path.of(data.substring(1));
         try {
             if (Files.isRegularFile(file)) {
                 return RequestBody.ofPath(file);
@@ -290,6 +286,22 @@ final class GetCommand implements Callable<Integer> {
         } catch (FileSystemException e) {
             throw local("cannot read request body file " + file, e);
         }
+    }
+
+    /**
+     * Standard input, as curl's {@code -d @-}: read through file descriptor 0's own channel,
+     * which a total timeout can interrupt (System.in cannot), from where it stands (a script may
+     * have read part of a file already), whatever it is (a file, a pipe, a socket, none of which
+     * reopening /dev/stdin gets right). A file's rest has a length; anything else goes chunked.
+     */
+    private static RequestBody standardInputBody() throws IOException {
+        FileChannel in = new FileInputStream(FileDescriptor.in).getChannel();
+        OptionalLong length = OptionalLong.empty();
+        Path fd0 = Path.of("/proc/self/fd/0");
+        if (Files.isRegularFile(fd0)) {
+            length = OptionalLong.of(Math.max(0, in.size() - in.position()));
+        }
+        return RequestBody.ofInputStream(Channels.newInputStream(in), length);
     }
 
     private Client newClient() throws IOException {

@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sluice.testkit.RecordedRequest;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
@@ -74,6 +75,45 @@ class LauncherIT {
             assertThat(server.awaitRequests(1, Duration.ofSeconds(30)).getFirst().body())
                     .isEqualTo("caf\u00e9=\u00fc".getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    @Test
+    void aUtf8LocaleThatIsNamedButNotInstalledIsTreatedAsTheCLocale() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("ok"))))) {
+            // Containers often name a locale they do not have; glibc then falls back to C.
+            ProcessRun run = launch(Map.of("SLUICE_CDS", "0", "LC_ALL", "xx_NOWHERE.UTF-8"), "get",
+                    server.uri("/form").toString(), "-d", "caf\u00e9");
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(server.awaitRequests(1, Duration.ofSeconds(30)).getFirst().body())
+                    .isEqualTo("caf\u00e9".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void dataFromStandardInputStartsWhereTheInputStandsAndAClosedInputIsEmpty() throws Exception {
+        Path input = Files.writeString(dir.resolve("input.txt"), "first line\nthe rest\n");
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("ok"))))) {
+            String url = server.uri("/up").toString();
+            // A script that read the first line itself hands the rest on, as with curl -d @-.
+            ProcessRun rest = shell(Map.of("SLUICE_CDS", "0"), input,
+                    "read -r line; exec \"$0\" get \"$1\" -d @-", url);
+            // No standard input at all: an empty body, not whatever file the JVM opened first.
+            ProcessRun closed = shell(Map.of("SLUICE_CDS", "0"), null, "exec \"$0\" get \"$1\" -d @- <&-", url);
+
+            assertThat(rest.exitCode()).as(rest.stderr()).isZero();
+            assertThat(closed.exitCode()).as(closed.stderr()).isZero();
+            assertThat(server.awaitRequests(2, Duration.ofSeconds(30))).extracting(RecordedRequest::bodyText)
+                    .containsExactly("the rest\n", "");
+        }
+    }
+
+    /** Runs {@code script} in bash with the launcher as $0 and {@code url} as $1. */
+    private ProcessRun shell(Map<String, String> env, Path stdin, String script, String url) throws Exception {
+        Map<String, String> withJdk = new HashMap<>(env);
+        withJdk.putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+        return ProcessRun.of(List.of("bash", "-c", script, LAUNCHER.toString(), url), withJdk, stdin, dir,
+                PROCESS_TIMEOUT_SECONDS);
     }
 
     private ProcessRun launch(Map<String, String> env, String... args) throws IOException, InterruptedException {
