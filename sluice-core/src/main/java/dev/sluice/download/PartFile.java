@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -316,8 +317,24 @@ final class PartFile {
         // The rename would carry the attributes along: they describe a part, not a finished file.
         storeAttribute(SEGMENTS_ATTRIBUTE, null);
         storeSource(Source.UNKNOWN);
+        keepPermissionsOfTarget();
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return new Result(size);
+    }
+
+    /**
+     * A file the download replaces keeps its permissions, as {@code Body.transferTo(Path)} does
+     * for {@code get -o} (curl and wget write over a file in place): a rename would leave a file
+     * kept private (0600) at the umask's mode.
+     */
+    private void keepPermissionsOfTarget() throws IOException {
+        try {
+            if (Files.isRegularFile(target)) {
+                Files.setPosixFilePermissions(part, Files.getPosixFilePermissions(target));
+            }
+        } catch (UnsupportedOperationException | NoSuchFileException e) {
+            // No POSIX permissions here, or the old file went meanwhile: the part keeps its own.
+        }
     }
 
     /** Hashes the first {@code length} bytes already in the file (resuming with a checksum). */

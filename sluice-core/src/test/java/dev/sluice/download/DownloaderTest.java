@@ -240,4 +240,18 @@ class DownloaderTest {
         }
         downloader().header("X-Range", "fine");
     }
+
+    @Test
+    void aFileTheDownloadReplacesKeepsItsPermissions() throws Exception {
+        Path existing = Files.writeString(dir.resolve("private.bin"), "old");
+        Files.setPosixFilePermissions(existing, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("new"))))) {
+            Report report = downloader().build().run(List.of(DownloadJob.of(server.uri("/private.bin"))));
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(Files.readString(existing)).isEqualTo("new");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(existing)))
+                    .isEqualTo("rw-------");
+        }
+    }
 }
