@@ -263,14 +263,8 @@ public final class Client implements AutoCloseable {
         // time the head has arrived, so it closes here.
         try (FileChannel bodyFile = Exchange.openBodyFile(request.uri(), body)) {
             for (int attempt = 0; ; attempt++) {
-                Exchange ex;
-                try {
-                    ex = Exchange.open(pool, watchdog, request.uri(), attempt > 0 ? Reuse.NEW : retryable ? Reuse.IDLE
-                            : Reuse.IDLE_CHECKED, timeouts, limits);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while waiting for a connection to " + request.uri());
-                }
+                Exchange ex = Exchange.open(pool, watchdog, request.uri(), attempt > 0 ? Reuse.NEW
+                        : retryable ? Reuse.IDLE : Reuse.IDLE_CHECKED, timeouts, limits);
                 try {
                     ex.writeRequest(request.method(), head, body, bodyFile, expect);
                     DecoderEvent.ResponseHead h = ex.readHead();

@@ -27,22 +27,15 @@ public abstract sealed class SluiceException extends IOException
         ProtocolViolationException, IntegrityException {
     private static final long serialVersionUID = 1L;
 
-    /**
-     * Most characters of the URL a message shows: a server can redirect to a URL as long as its
-     * head may be (64 KiB), and an error stays one readable line ({@link #uri()} has it whole).
-     */
-    private static final int MAX_URL_CHARS = 2048;
-
     private final URI uri;
 
     SluiceException(URI uri, String message, Throwable cause) {
-        super(shown(uri) + ": " + message, cause);
+        // At most ServerText.MAX_URL_CHARS of it: a redirect may lead to a 64 KiB URL, and an
+        // error stays one readable line (uri() has it whole).
+        super(ServerText.url(uri) + ": " + message, cause);
         this.uri = uri;
     }
 
-    private static String shown(URI uri) {
-        return ServerText.excerpt(uri, MAX_URL_CHARS);
-    }
 
     /** The URL of the request that failed. */
     public URI uri() {

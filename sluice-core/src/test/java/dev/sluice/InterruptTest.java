@@ -117,6 +117,27 @@ class InterruptTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void anInterruptWhileWaitingForAFreeConnectionSaysSoLikeEveryOther(Kind kind) throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("held"))));
+             Client client = Client.builder().maxConnectionsPerHost(1).build();
+             Response held = client.send(Request.get(server.uri("/held")))) {
+            URI uri = server.uri("/waits");
+            var outcome = new CompletableFuture<Outcome>();
+            // The one connection is leased: the send waits for it, interrupted from the start.
+            run(kind, () -> {
+                Thread.currentThread().interrupt();
+                client.send(Request.get(uri)).close();
+            }, outcome);
+
+            assertInterrupted(outcome, uri);
+            assertThat(outcome.get().thrown()).hasMessage(uri + ": interrupted while waiting for a free connection");
+            assertThat(client.poolState()).contains("leased=1", "waiting=0");
+            assertThat(held.status()).isEqualTo(200);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void anInterruptWhileConnectingIsAnInterruptedIoException(Kind kind) throws Exception {
         try (FullBacklog backlog = new FullBacklog();
              Client client = Client.builder().connectTimeout(WAIT).build()) {

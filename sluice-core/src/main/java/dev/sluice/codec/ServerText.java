@@ -10,7 +10,18 @@ package dev.sluice.codec;
  * }</pre>
  */
 public final class ServerText {
+    /**
+     * Most characters of a URL a message shows: a server can redirect to a URL as long as its
+     * head may be (64 KiB), and every later message of the exchange names it.
+     */
+    public static final int MAX_URL_CHARS = 2048;
+
     private ServerText() {
+    }
+
+    /** {@code uri} as a message names it: whole, up to {@link #MAX_URL_CHARS}. */
+    public static String url(Object uri) {
+        return excerpt(uri, MAX_URL_CHARS);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.sluice.codec.Field;
 import dev.sluice.codec.Limits;
 import dev.sluice.codec.RequestEncoder;
 import dev.sluice.codec.ResponseDecoder;
+import dev.sluice.codec.ServerText;
 import dev.sluice.net.BodyFileException;
 import dev.sluice.net.BufferPool;
 import dev.sluice.net.Connection;
@@ -132,7 +133,7 @@ public final class Exchange implements AutoCloseable {
      * @throws IllegalStateException when the client is closed
      */
     public static Exchange open(ConnectionPool pool, Watchdog watchdog, URI uri, Reuse reuse, Timeouts timeouts,
-                                Limits limits) throws IOException, InterruptedException {
+                                Limits limits) throws IOException {
         long start = System.nanoTime();
         try {
             long waitDeadline = timeouts.poolDeadlineNanos();
@@ -140,6 +141,10 @@ public final class Exchange implements AutoCloseable {
                     waitDeadline == timeouts.totalDeadlineNanos() ? Deadline.TOTAL : Deadline.POOL,
                     timeouts::connectDeadlineNanos);
             return new Exchange(uri, lease, timeouts, limits, start, watchdog);
+        } catch (InterruptedException e) {
+            // Worded as every other interrupt of an exchange (Failures), the interrupt kept.
+            Thread.currentThread().interrupt();
+            throw Failures.connect(new InterruptedIOException("interrupted"), uri, timeouts, "waiting for a free connection");
         } catch (IOException e) {
             throw Failures.connect(e, uri, timeouts);
         }
@@ -191,7 +196,7 @@ public final class Exchange implements AutoCloseable {
             }
         } catch (RequestWriter.LocalBodyFailure | BodyFileException e) {
             abort();
-            throw new IOException(uri + ": " + e.getMessage(), e.getCause());
+            throw new IOException(ServerText.url(uri) + ": " + e.getMessage(), e.getCause());
         } catch (SluiceException e) {
             abort(); // the wait for 100 Continue read a failure: typed already
             throw e;
@@ -236,7 +241,7 @@ public final class Exchange implements AutoCloseable {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while waiting for 100 Continue from " + uri);
+            throw new InterruptedIOException(ServerText.url(uri) + ": interrupted while waiting for 100 Continue");
         } finally {
             if (!requestIncomplete) {
                 phase = sending;

@@ -7,6 +7,7 @@ import dev.sluice.ReadTimeoutException;
 import dev.sluice.SluiceException;
 import dev.sluice.TotalTimeoutException;
 import dev.sluice.codec.CodecException;
+import dev.sluice.codec.ServerText;
 import dev.sluice.net.DeadlineExceededException;
 import dev.sluice.net.PoolClosedException;
 import dev.sluice.net.ReadBufferFullException;
@@ -42,17 +43,22 @@ public final class Failures {
      *                               connect, so nothing retries it
      */
     public static IOException connect(IOException e, URI uri, Timeouts t) {
+        return connect(e, uri, t, "connecting to " + hostPort(uri));
+    }
+
+    /** {@link #connect(IOException, URI, Timeouts)}, an interrupt said to come while {@code phase}. */
+    public static IOException connect(IOException e, URI uri, Timeouts t, String phase) {
         if (e instanceof SluiceException s) {
             return s;
         }
         if (e instanceof PoolClosedException) {
-            throw new IllegalStateException("the client is closed: " + uri, e);
+            throw new IllegalStateException("the client is closed: " + ServerText.url(uri), e);
         }
         if (e instanceof DeadlineExceededException d) {
             return deadline(d, uri, t, "connecting");
         }
         if (isInterrupt(e)) {
-            return interrupted(e, uri, "connecting to " + hostPort(uri));
+            return interrupted(e, uri, phase);
         }
         if (e instanceof UnknownHostException) {
             return new ConnectFailedException(uri, "could not resolve host " + uri.getHost(), e);
@@ -84,7 +90,7 @@ public final class Failures {
             return interrupted(e, uri, phase);
         }
         if (e instanceof ReadBufferFullException) {
-            return new IOException(uri + ": " + e.getMessage() + " (" + phase + ")", e);
+            return new IOException(ServerText.url(uri) + ": " + e.getMessage() + " (" + phase + ")", e);
         }
         String where = bodyBytes > 0 ? " after " + bodyBytes + " body bytes" : "";
         return new ProtocolViolationException(uri, "connection failed while " + phase + where + ": "
@@ -128,7 +134,7 @@ public final class Failures {
 
     /** The interrupt, naming the URL; the thread's interrupt status is left as it is (set). */
     private static InterruptedIOException interrupted(IOException e, URI uri, String phase) {
-        var interrupted = new InterruptedIOException(uri + ": interrupted while " + phase);
+        var interrupted = new InterruptedIOException(ServerText.url(uri) + ": interrupted while " + phase);
         interrupted.initCause(e);
         return interrupted;
     }

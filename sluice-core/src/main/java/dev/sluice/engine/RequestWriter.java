@@ -3,6 +3,7 @@ package dev.sluice.engine;
 import dev.sluice.RequestBody;
 import dev.sluice.SluiceException;
 import dev.sluice.codec.ChunkedEncoder;
+import dev.sluice.codec.ServerText;
 import dev.sluice.net.Connection;
 import dev.sluice.net.Deadline;
 import dev.sluice.net.DeadlineExceededException;
@@ -48,7 +49,7 @@ final class RequestWriter {
         try {
             return FileChannel.open(p.file(), StandardOpenOption.READ);
         } catch (IOException e) {
-            throw new IOException(uri + ": cannot read request body file " + p.file() + ": " + reason(e), e);
+            throw new IOException(ServerText.url(uri) + ": cannot read request body file " + p.file() + ": " + reason(e), e);
         }
     }
 
