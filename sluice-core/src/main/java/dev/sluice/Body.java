@@ -271,31 +271,15 @@ public final class Body implements AutoCloseable {
             // With a declared length (raw bytes only: decoding changes it) the array grows to
             // exactly that length, so a complete body is returned without a last copy.
             int limit = (int) (in == raw && contentLength.isPresent() ? contentLength.getAsLong() : cap);
-            return in == raw ? readViews(limit, cap, maxBytes) : readStream(in, limit, cap, maxBytes);
+            return readAll(in, limit, cap, maxBytes);
         }
     }
 
-    /** The raw body, from the connection's buffer, into an array that grows to at most {@code limit}. */
-    private byte[] readViews(int limit, long cap, long maxBytes) throws IOException {
-        byte[] all = new byte[Math.min(limit, WHOLE_BODY_FIRST_BYTES)];
-        int at = 0;
-        ByteBuffer v;
-        while ((v = raw.nextView()) != null) {
-            int n = v.remaining();
-            if (n > all.length - at) {
-                if (n > limit - at) {
-                    throw tooLarge(cap, maxBytes); // never with Content-Length: the decoder stops there
-                }
-                all = Arrays.copyOf(all, grownSize(all.length, at + n, limit));
-            }
-            v.get(all, at, n);
-            at += n;
-        }
-        return at == all.length ? all : Arrays.copyOf(all, at);
-    }
-
-    /** A decoded body into an array that grows to at most {@code limit}; one more byte is too many. */
-    private byte[] readStream(InputStream in, int limit, long cap, long maxBytes) throws IOException {
+    /**
+     * The body into an array that grows to at most {@code limit} as bytes arrive; one more byte
+     * is too many. (From the raw stream each read copies straight out of the connection's buffer.)
+     */
+    private byte[] readAll(InputStream in, int limit, long cap, long maxBytes) throws IOException {
         byte[] all = new byte[Math.min(limit, WHOLE_BODY_FIRST_BYTES)];
         int at = 0;
         while (true) {
@@ -306,7 +290,7 @@ public final class Body implements AutoCloseable {
                     }
                     throw tooLarge(cap, maxBytes);
                 }
-                all = Arrays.copyOf(all, grownSize(all.length, at + 1L, limit));
+                all = Arrays.copyOf(all, (int) Math.min(limit, 2L * all.length));
             }
             int n = in.read(all, at, all.length - at);
             if (n < 0) {
@@ -314,11 +298,6 @@ public final class Body implements AutoCloseable {
             }
             at += n;
         }
-    }
-
-    /** Twice {@code size}, or {@code needed} if more, but never past {@code limit}. */
-    private static int grownSize(int size, long needed, int limit) {
-        return (int) Math.min(limit, Math.max(needed, 2L * size));
     }
 
     private IllegalStateException tooLarge(long cap, long maxBytes) {

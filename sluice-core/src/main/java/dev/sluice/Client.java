@@ -186,8 +186,7 @@ public final class Client implements AutoCloseable {
     private Response newResponse(Request request, DecoderEvent.ResponseHead head, Headers headers,
                                  List<Redirect> history, Exchange ex) throws ProtocolViolationException {
         // A body empty by its framing (HEAD, 204, 304, Content-Length: 0) has nothing to decode.
-        boolean empty = head.framing() instanceof BodyFraming.None
-                || (head.framing() instanceof BodyFraming.FixedLength f0 && f0.length() == 0);
+        boolean empty = head.framing().isEmpty();
         List<String> transfer = null;
         if (head.framing() instanceof BodyFraming.Chunked || head.framing() instanceof BodyFraming.UntilClose) {
             try {

@@ -17,11 +17,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -219,7 +217,7 @@ final class GetCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "-d DATA is not valid UTF-8 text on this command line;"
                     + " send bytes as they are with -d @FILE");
         }
-        if (method != null && (method.equalsIgnoreCase("CONNECT"))) {
+        if (method != null && method.equalsIgnoreCase("CONNECT")) {
             throw new ParameterException(spec.commandLine(), "-X CONNECT is not supported (it asks a proxy for a tunnel)");
         }
         if (method != null && method.equalsIgnoreCase("TRACE") && data != null) {
@@ -416,20 +414,11 @@ final class GetCommand implements Callable<Integer> {
         try {
             Files.deleteIfExists(output);
         } catch (IOException e) {
-            ErrorLine.print(stderr, "cannot remove " + output + ": " + reason(e), e);
+            ErrorLine.print(stderr, "cannot remove " + output + ": " + ErrorLine.reason(e), e);
         }
     }
 
     private static IOException local(String what, IOException cause) {
-        return new IOException(what + ": " + reason(cause), cause);
-    }
-
-    private static String reason(IOException e) {
-        return switch (e) {
-            case NoSuchFileException missing -> "no such file or directory";
-            case AccessDeniedException denied -> "permission denied";
-            case FileSystemException fs when fs.getReason() != null -> fs.getReason();
-            default -> e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        };
+        return new IOException(what + ": " + ErrorLine.reason(cause), cause);
     }
 }

@@ -101,11 +101,10 @@ final class InputList {
 
     /** The download one line names, or null for a blank line or a comment. */
     static Line parse(String text, String where) {
-        String t = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-        if (t.isBlank() || t.stripLeading().startsWith("#")) {
+        if (text.isBlank() || text.stripLeading().startsWith("#")) {
             return null;
         }
-        String[] columns = t.split(String.valueOf(COLUMN_SEPARATOR), -1);
+        String[] columns = text.split(String.valueOf(COLUMN_SEPARATOR), -1);
         if (columns.length > MAX_COLUMNS) {
             throw new IllegalArgumentException(where + ": expected URL, TAB, name, TAB, checksum; found "
                     + columns.length + " TAB-separated columns");

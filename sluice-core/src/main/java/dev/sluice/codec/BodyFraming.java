@@ -14,6 +14,11 @@ import java.util.List;
  */
 public sealed interface BodyFraming {
 
+    /** Whether the framing alone says the body is empty: no body, or {@code Content-Length: 0}. */
+    default boolean isEmpty() {
+        return this instanceof None || (this instanceof FixedLength f && f.length() == 0);
+    }
+
     /** No body at all: a response to HEAD, a 1xx, 204 or 304, or a 2xx to CONNECT. */
     record None() implements BodyFraming {
     }

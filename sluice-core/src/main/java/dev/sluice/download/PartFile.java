@@ -79,8 +79,8 @@ final class PartFile {
             return etag.filter(PartFile::isStrongEntityTag);
         }
         Optional<String> lastModified = headers.first("Last-Modified").map(String::strip);
-        Optional<Instant> modified = lastModified.flatMap(PartFile::httpDate);
-        Optional<Instant> date = headers.first("Date").flatMap(PartFile::httpDate);
+        Optional<Instant> modified = lastModified.flatMap(HttpDate::parse);
+        Optional<Instant> date = headers.first("Date").flatMap(HttpDate::parse);
         if (modified.isPresent() && date.isPresent()
                 && !date.get().isBefore(modified.get().plus(STRONG_DATE_MARGIN))) {
             return lastModified;
@@ -103,17 +103,13 @@ final class PartFile {
             return Optional.of("with ETag " + etag.get() + " to If-Range: " + asked + " (the part was fetched without an ETag)");
         }
         Optional<String> modified = headers.first("Last-Modified").map(String::strip);
-        Optional<Instant> askedDate = httpDate(asked);
-        return modified.filter(m -> askedDate.isEmpty() ? !m.equals(asked) : !askedDate.equals(httpDate(m)))
+        Optional<Instant> askedDate = HttpDate.parse(asked);
+        return modified.filter(m -> askedDate.isEmpty() ? !m.equals(asked) : !askedDate.equals(HttpDate.parse(m)))
                 .map(m -> "with Last-Modified " + m + " to If-Range: " + asked);
     }
 
     private static boolean isStrongEntityTag(String tag) {
         return tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"");
-    }
-
-    private static Optional<Instant> httpDate(String value) {
-        return HttpDate.parse(value);
     }
 
     private final Path target;

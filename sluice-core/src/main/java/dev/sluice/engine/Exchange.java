@@ -304,8 +304,7 @@ public final class Exchange implements AutoCloseable {
         head = h;
         headNanos = System.nanoTime();
         phase = "reading the body";
-        if (h.framing() instanceof BodyFraming.None
-                || (h.framing() instanceof BodyFraming.FixedLength f && f.length() == 0)) {
+        if (h.framing().isEmpty()) {
             // The decoder still reports the (empty) body's end; take it now so the
             // connection goes back to the pool at once, closed response or not.
             readBody();

@@ -37,12 +37,8 @@ public final class OkHttpFiles {
         boolean toFile = args.get("sink", "file").equals("file");
         Path dir = toFile ? Files.createDirectories(Path.of(args.get("dir"))) : null;
 
-        System.exit(Outcome.rounds(args.getInt("rounds", 1), round -> {
-            if (round > 1 && toFile) {
-                Outcome.emptyDirectory(dir);
-            }
-            return round(base, n, size, concurrency, toFile, dir);
-        }));
+        System.exit(Outcome.rounds(args.getInt("rounds", 1), dir,
+                round -> round(base, n, size, concurrency, toFile, dir)));
     }
 
     /** One round: a new client and pool of threads, every file fetched once. */

@@ -54,7 +54,15 @@ final class Outcome {
      * that did not verify everything (the rounds after it are not run).
      */
     static int rounds(int rounds, Round round) throws Exception {
+        return rounds(rounds, null, round);
+    }
+
+    /** {@link #rounds(int, Round)} for a job that writes files into {@code dir}, emptied before each round but the first. */
+    static int rounds(int rounds, Path dir, Round round) throws Exception {
         for (int i = 1; ; i++) {
+            if (i > 1 && dir != null) {
+                emptyDirectory(dir);
+            }
             Result r = round.run(i);
             if (i >= rounds || !r.verified()) {
                 return r.print();
@@ -87,7 +95,7 @@ final class Outcome {
     }
 
     /** Empties {@code dir} (kept itself) between rounds that write files into it. */
-    static void emptyDirectory(Path dir) throws IOException {
+    private static void emptyDirectory(Path dir) throws IOException {
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                 if (!p.equals(dir)) {
