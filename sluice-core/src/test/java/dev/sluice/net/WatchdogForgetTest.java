@@ -35,12 +35,15 @@ class WatchdogForgetTest {
             Guard forgotten = watchdog.newGuard(() -> fired.complete("forgotten"));
             Guard kept = watchdog.newGuard(() -> fired.complete("kept"));
             long now = System.nanoTime();
-            forgotten.arm(now, Deadline.TOTAL); // due at once
+            // Not due at once: the watchdog would rightly fire an armed guard that is due before
+            // the forget comes. Queued first (earlier than kept's), then forgotten.
+            forgotten.arm(now + HOUR_NANOS, Deadline.TOTAL);
             forgotten.disarmAndForget();
             kept.arm(now, Deadline.TOTAL);
             assertThat(fired.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("kept");
             assertThat(kept.fired()).isEqualTo(Deadline.TOTAL);
             assertThat(forgotten.fired()).isNull();
+            assertThat(watchdog).hasToString("Watchdog[queued=0]");
         }
     }
 }
