@@ -6,6 +6,7 @@ import dev.sluice.codec.ChunkedEncoder;
 import dev.sluice.codec.ServerText;
 import dev.sluice.net.Connection;
 import dev.sluice.net.Deadline;
+import dev.sluice.net.BodyFileException;
 import dev.sluice.net.DeadlineExceededException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,13 +59,125 @@ final class RequestWriter {
         write(ByteBuffer.wrap(headBytes));
     }
 
-    /** Sends the body after a head sent on its own; {@code body} is not null. */
+    /**
+     * Sends the body after a head sent on its own; {@code body} is not null. An
+     * {@link UploadWatch} looks on meanwhile: when it has stopped the sending, because the
+     * server answered and stopped taking the body, this fails with an {@link IOException} the
+     * exchange then takes for an early answer, which it reads.
+     */
     void writeBody(RequestBody body, FileChannel bodyFile) throws IOException {
-        switch (body) {
-            case RequestBody.OfBytes b -> write(ByteBuffer.wrap(b.bytes()));
-            case RequestBody.OfPath p -> conn.writeFile(bodyFile, 0, p.size(), timeouts.read().toNanos(),
-                    timeouts.totalDeadlineNanos());
-            case RequestBody.OfStream s -> writeStreamBody(s);
+        UploadWatch watch = UploadWatch.start(conn);
+        try {
+            switch (body) {
+                case RequestBody.OfBytes b -> write(ByteBuffer.wrap(b.bytes()));
+                case RequestBody.OfPath p -> conn.writeFile(bodyFile, 0, p.size(), timeouts.read().toNanos(),
+                        timeouts.totalDeadlineNanos());
+                case RequestBody.OfStream s -> writeStreamBody(s);
+            }
+        } catch (LocalBodyFailure | BodyFileException e) {
+            UploadWatch.finish(watch);
+            throw e; // the caller's source failed: that is the failure, whatever the server did
+        } catch (IOException e) {
+            if (UploadWatch.finish(watch)) {
+                throw stoppedSending(e);
+            }
+            throw e;
+        } finally {
+            UploadWatch.finish(watch);
+        }
+        if (UploadWatch.finish(watch)) {
+            // The last bytes went out as the watch gave up on them: the sending side is shut all the same.
+            throw stoppedSending(null);
+        }
+    }
+
+    private static IOException stoppedSending(IOException cause) {
+        return new IOException("stopped sending the request body: the server answered and stopped reading it",
+                cause);
+    }
+
+    /**
+     * Looks at a plain connection while a request body goes out, on a virtual thread of its
+     * own. A server that has answered and stopped taking the body (a 413 halfway through an
+     * upload, its connection left open) would leave the write blocked until the read timeout;
+     * RFC 9112 §9.5 has a client watch for an answer while it sends. When an answer waits
+     * unread and no byte has gone out for {@link #STALL_NANOS}, the watch shuts the
+     * connection's sending side: the blocked write fails, and the exchange reads the answer. A
+     * server that answers early and goes on reading (full duplex) gets the whole body. Not on
+     * TLS: a TLS socket cannot stop sending and still read (a failed write closes it), so there
+     * the read timeout ends such an upload.
+     */
+    private static final class UploadWatch {
+        private static final long POLL_NANOS = 100_000_000L;
+        private static final long STALL_NANOS = 1_000_000_000L;
+        private static final int WATCHING = 0;
+        private static final int DONE = 1;
+        private static final int STOPPED = 2;
+
+        private final Connection conn;
+        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+        private Thread thread;
+
+        private UploadWatch(Connection conn) {
+            this.conn = conn;
+        }
+
+        /** A watch over {@code conn}'s upload, or null on TLS. */
+        static UploadWatch start(Connection conn) {
+            if (conn.isTls()) {
+                return null;
+            }
+            UploadWatch w = new UploadWatch(conn);
+            w.thread = Thread.ofVirtual().name("sluice-upload-watch-" + conn.id()).start(w::watch);
+            return w;
+        }
+
+        private void watch() {
+            long sent = conn.bytesSent();
+            long stalledSince = System.nanoTime();
+            while (state.get() == WATCHING) {
+                java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
+                long now = System.nanoTime();
+                long nowSent = conn.bytesSent();
+                if (nowSent != sent || !conn.hasUnreadInput()) {
+                    sent = nowSent;
+                    stalledSince = now;
+                } else if (now - stalledSince >= STALL_NANOS && state.compareAndSet(WATCHING, STOPPED)) {
+                    conn.stopSending();
+                    return;
+                }
+            }
+        }
+
+        /**
+         * Ends the watch (any number of times; {@code watch} may be null): true when it stopped
+         * the sending. Once it returns the watch no longer acts on the connection (a look it
+         * is taking may still end, and is then dropped).
+         */
+        static boolean finish(UploadWatch watch) {
+            if (watch == null) {
+                return false;
+            }
+            if (watch.state.compareAndSet(WATCHING, DONE)) {
+                java.util.concurrent.locks.LockSupport.unpark(watch.thread);
+                return false;
+            }
+            if (watch.state.get() == DONE) {
+                return false;
+            }
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    watch.thread.join(); // it ends right after the shutdown
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            return true;
         }
     }
 

@@ -28,6 +28,11 @@ public final class Connection {
     private static final long CLOSE_NOTIFY_NANOS = 1_000_000_000L;
     /** How often {@link #awaitInput} looks on a plain socket. */
     private static final long READABLE_POLL_NANOS = 5_000_000L;
+    /**
+     * The most one write or sendfile call hands a plain socket, so that {@link #bytesSent()}
+     * moves while a large request body goes out (a call per MiB costs nothing measurable).
+     */
+    private static final int WRITE_SLICE = 1 << 20;
 
     private final Origin origin;
     private final SocketChannel channel;
@@ -50,6 +55,8 @@ public final class Connection {
     long connectNanos;
     long tlsNanos;
     private volatile java.util.function.Consumer<Connection> idleExpiry;
+    /** Bytes written to a plain socket so far; only the owner writes it. */
+    private volatile long bytesSent;
 
     Connection(long id, Origin origin, SocketChannel channel, SSLSocket tls, Watchdog watchdog,
                BufferPool buffers) throws IOException {
@@ -224,7 +231,13 @@ public final class Connection {
         try {
             if (tls == null) {
                 while (src.hasRemaining()) {
-                    channel.write(src);
+                    int limit = src.limit();
+                    src.limit(Math.min(limit, src.position() + WRITE_SLICE));
+                    try {
+                        bytesSent += channel.write(src);
+                    } finally {
+                        src.limit(limit);
+                    }
                 }
             } else if (src.hasArray()) {
                 tlsOut.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
@@ -258,11 +271,12 @@ public final class Connection {
             if (tls == null) {
                 guard.arm(deadline, kind);
                 try {
-                    long n = file.transferTo(position, Math.min(end - position, 8L << 20), channel);
+                    long n = file.transferTo(position, Math.min(end - position, WRITE_SLICE), channel);
                     if (n <= 0) {
                         throw new BodyFileException("request body file ended early at byte " + position, null);
                     }
                     position += n;
+                    bytesSent += n;
                 } catch (IOException e) {
                     throw translate(e);
                 } finally {
@@ -373,6 +387,46 @@ public final class Connection {
         } finally {
             tls.setSoTimeout(0);
             b.flip();
+        }
+    }
+
+    /**
+     * The bytes written to this plain connection so far; another thread may read it (the
+     * watch over an upload, which sees from it whether the server still takes the body).
+     */
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /**
+     * Whether the server has sent bytes this connection has not consumed yet: in its buffer
+     * or in the socket. For a plain connection, and safe to call from another thread while the
+     * owner writes: it reads the buffer's bounds, which only the owner's reads move, and asks
+     * the socket by one {@code FIONREAD}, which shares no lock with a write. (A late call, after
+     * the owner gave the buffer back, reads a stale answer and harms nothing.)
+     */
+    public boolean hasUnreadInput() {
+        ByteBuffer b = buffer;
+        if (b != null && b.hasRemaining()) {
+            return true;
+        }
+        try {
+            return rawIn.available() > 0;
+        } catch (IOException e) {
+            return true; // the read that follows says what happened
+        }
+    }
+
+    /**
+     * Ends this side's sending with a FIN while the server's bytes can still be read: a write
+     * blocked in another thread fails at once. For a plain connection that will not be used
+     * again; the owner closes it as usual.
+     */
+    public void stopSending() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException | RuntimeException ignored) {
+            // Closed already: the blocked write has failed anyway.
         }
     }
 

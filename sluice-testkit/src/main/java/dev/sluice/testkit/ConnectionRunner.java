@@ -110,6 +110,7 @@ final class ConnectionRunner implements Runnable {
                 case Script.Step.Stall stall -> stall.gate().await(server);
                 case Script.Step.AwaitClientClose ignored -> awaitClientClose();
                 case Script.Step.ShutdownOutput ignored -> socket.shutdownOutput();
+                case Script.Step.Discard discard -> in.skipNBytes(discard.bytes());
                 case Script.Step.ServeRequests ignored -> {
                     serveRequests();
                     return true;

@@ -51,6 +51,9 @@ public final class Script {
 
         record ShutdownOutput() implements Step {}
 
+        /** Read and drop {@code bytes} bytes the client sends (part of a request body). */
+        record Discard(long bytes) implements Step {}
+
         /** Hand the connection to the server's request handlers until the client closes. */
         record ServeRequests() implements Step {}
 
@@ -99,6 +102,17 @@ public final class Script {
     /** Reads and records a request head only; a body the client sends stays unread. */
     public Script expectRequestHead() {
         return add(new Step.ExpectRequest(false, false));
+    }
+
+    /**
+     * Reads and drops the next {@code bytes} bytes the client sends: part of a request body
+     * left unread by {@link #expectRequestHead()}, as a server that stops reading midway.
+     */
+    public Script discard(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("bytes must be >= 0: " + bytes);
+        }
+        return add(new Step.Discard(bytes));
     }
 
     /** Sends {@code text} as ISO-8859-1 bytes in one write. */

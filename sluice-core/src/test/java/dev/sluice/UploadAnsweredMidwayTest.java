@@ -1,0 +1,131 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.testkit.PatternBytes;
+import dev.sluice.testkit.RecordedRequest;
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.Script;
+import dev.sluice.testkit.ScriptedServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A server that answers in the middle of an upload and then stops reading it, its connection
+ * left open (a 413 after part of the body): the answer is the response (RFC 9112 §9.5 has the
+ * client watch for it while it sends), not a write blocked until the read timeout. A server
+ * that answers early but goes on reading gets the whole body.
+ */
+class UploadAnsweredMidwayTest {
+    /** Longer than the test could wait for: the answer must not come from a timeout. */
+    private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Far more than the socket buffers hold, so that the client's write blocks. */
+    private static final int BODY = 64 << 20;
+
+    @TempDir
+    Path dir;
+    private Client client;
+
+    @BeforeEach
+    void newClient() {
+        client = Client.builder().readTimeout(READ_TIMEOUT).build();
+    }
+
+    @AfterEach
+    void closeClient() {
+        client.close();
+    }
+
+    /** Reads the head (after a 100 Continue when asked), 1 MiB of the body, then answers 413 and stops reading. */
+    private static ScriptedServer refusingMidway(boolean continueFirst) throws IOException {
+        return ScriptedServer.start(s -> s.onEveryConnection(c -> {
+            Script script = c.expectRequestHead();
+            if (continueFirst) {
+                script.send("HTTP/1.1 100 Continue\r\n\r\n");
+            }
+            script.discard(1 << 20).send(Responses.status(413, "too large")).stallUntil("never").close();
+        }));
+    }
+
+    private void assertRefused(ScriptedServer server, Function<String, Request> request) throws IOException {
+        try (Response r = client.send(request.apply(server.uri("/up").toString()))) {
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.body().text()).isEqualTo("too large");
+        }
+        assertThat(client.poolState()).as("the body was not sent whole: the connection is not kept")
+                .contains("leased=0", "idle=0");
+        server.release("never");
+    }
+
+    @Test
+    void aFourThirteenAfterAHundredContinueEndsABytesUpload() throws IOException {
+        try (var server = refusingMidway(true)) {
+            assertRefused(server, url -> Request.put(url, RequestBody.ofBytes(new byte[BODY])));
+            assertThat(server.awaitRequests(1, WAIT).getFirst().header("Expect")).isEqualTo("100-continue");
+        }
+    }
+
+    @Test
+    void aFourThirteenAfterAHundredContinueEndsAFileUpload() throws IOException {
+        Path file = PatternBytes.writeFile(dir.resolve("upload.bin"), BODY);
+        try (var server = refusingMidway(true)) {
+            assertRefused(server, url -> Request.put(url, RequestBody.ofPath(file)));
+        }
+    }
+
+    @Test
+    void aFourThirteenAfterAHundredContinueEndsAStreamUpload() throws IOException {
+        InputStream endless = new InputStream() {
+            @Override
+            public int read() {
+                return 0;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                java.util.Arrays.fill(b, off, off + len, (byte) 0);
+                return len;
+            }
+        };
+        try (var server = refusingMidway(true)) {
+            assertRefused(server, url -> Request.newBuilder(url)
+                    .method("POST", RequestBody.ofInputStream(endless, OptionalLong.empty())).build());
+        }
+    }
+
+    @Test
+    void aFourThirteenWithoutTheExpectationEndsTheUploadToo() throws IOException {
+        try (var server = refusingMidway(false)) {
+            assertRefused(server, url -> Request.newBuilder(url).header("Expect", "")
+                    .method("PUT", RequestBody.ofBytes(new byte[BODY])).build());
+            assertThat(server.awaitRequests(1, WAIT).getFirst().header("Expect")).isNull();
+        }
+    }
+
+    @Test
+    void aServerThatAnswersEarlyButGoesOnReadingGetsTheWholeBody() throws IOException {
+        // A full-duplex server: its answer's head comes first, its body after the whole upload.
+        String head = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n";
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead()
+                .send(head).discard(BODY).send("done").stallUntil("never").close()))) {
+            try (Response r = client.send(Request.newBuilder(server.uri("/up").toString()).header("Expect", "")
+                    .method("PUT", RequestBody.ofBytes(new byte[BODY])).build())) {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.body().text()).as("the server read all %d bytes before it sent this", BODY)
+                        .isEqualTo("done");
+            }
+            RecordedRequest req = server.awaitRequests(1, WAIT).getFirst();
+            assertThat(req.header("Content-Length")).isEqualTo(Integer.toString(BODY));
+            server.release("never");
+        }
+    }
+}
