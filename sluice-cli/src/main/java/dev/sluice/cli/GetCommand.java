@@ -46,7 +46,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "get",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        separator = " ",
         versionProvider = Main.Version.class,
         description = {
             "Sends one request and streams the response body to standard output,",

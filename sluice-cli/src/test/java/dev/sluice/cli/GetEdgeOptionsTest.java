@@ -49,6 +49,20 @@ class GetEdgeOptionsTest {
     }
 
     @Test
+    void longOptionsTakeTheirValueAfterAnEqualsSignToo() throws IOException {
+        // GNU style, as download accepts it: --chunk-size=3 is --chunk-size 3.
+        try (var server = okServer()) {
+            Path out = dir.resolve("eq.txt");
+            Cli.Result result = Cli.run("get", server.uri("/eq").toString(), "--chunk-size=3", "--read-timeout=5",
+                    "--header=X-Eq: a=b", "--output=" + out);
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(0);
+            assertThat(Files.readString(out)).isEqualTo("ok");
+            assertThat(server.awaitRequests(1, WAIT).getFirst().headerValues("X-Eq")).containsExactly("a=b");
+        }
+    }
+
+    @Test
     void anOutputNameEndingInASlashOrEmptyIsAUsageErrorAndNothingIsSent() throws IOException {
         try (var server = okServer()) {
             Cli.Result slash = Cli.run("get", server.uri("/x").toString(), "-o", dir.resolve("sub") + "/");

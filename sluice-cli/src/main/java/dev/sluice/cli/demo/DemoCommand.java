@@ -37,7 +37,6 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        separator = " ",
         description = {
             "Downloads the same generated files four ways from an in-process server on",
             "127.0.0.1 that simulates a round trip per request and a bandwidth per",
