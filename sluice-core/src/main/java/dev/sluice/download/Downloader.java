@@ -8,6 +8,7 @@ import dev.sluice.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,10 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Many downloads at once, each streamed to {@code NAME.part}, verified, then renamed: nothing
@@ -61,6 +63,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * link in place of a {@code NAME.part} file is removed (the link, not its target) and a new
  * part file is made.
  *
+ * <p>Only a 2xx body is saved. A 3xx reaches the downloader only when the client did not follow
+ * it (no Location, or a status such as 300 that is no redirect to follow): it fails the job as a
+ * {@link ProtocolViolationException}, without a retry, and writes nothing. The exception is a
+ * 304 to a request made conditional by the caller's own {@link Builder#header} If-None-Match or
+ * If-Modified-Since: the file at the final path is current; it is left as it is (nothing is
+ * written, not even when there is no file), and the job succeeds with that file's size as its
+ * bytes. A 416 to a resumed request under another validator than the part's (a server that
+ * ignores If-Range) deletes the part and asks for the whole file again.
+ *
+ * <p>The report's {@code bytes} of a job is the size of its file (not what this run received:
+ * a resumed file counts whole); of a failed job, what its {@code NAME.part} holds.
+ *
  * <p>With {@link Builder#resume}, a part left under a name that only the response gives is
  * resumed too: when the response (a 200) names a file whose part holds bytes under the same
  * strong validator as the response's, the response is closed unread and the request repeated
@@ -78,6 +92,13 @@ public final class Downloader {
     private final List<String[]> headers;
     private final ProgressEvent.Listener listener;
     private final Sleeper sleeper;
+    /** Whether the caller's header fields make requests conditional, so that a 304 may answer them. */
+    private final boolean conditional;
+
+    /** The statuses the client follows when they have a Location (RFC 9110 §15.4). */
+    private static final Set<Integer> FOLLOWED_REDIRECTS = Set.of(301, 302, 303, 307, 308);
+    /** Most characters of a server's text (a reason phrase, a Location) that an error message quotes. */
+    private static final int MAX_QUOTED_CHARS = 120;
 
     /** Waits between attempts; injected so tests need not sleep. */
     @FunctionalInterface
@@ -97,6 +118,8 @@ public final class Downloader {
         this.headers = List.copyOf(b.headers);
         this.listener = b.listener;
         this.sleeper = b.sleeper;
+        this.conditional = headers.stream()
+                .anyMatch(h -> h[0].equalsIgnoreCase("If-None-Match") || h[0].equalsIgnoreCase("If-Modified-Since"));
     }
 
     public static Builder builder(Client client) {
@@ -107,6 +130,11 @@ public final class Downloader {
      * Runs all jobs and returns when every one has finished or failed. Jobs start in list
      * order as places free up (with a concurrency of 1 they run one after the other, in
      * order); a job whose host is at its limit waits holding its place.
+     *
+     * <p>Interrupted, it stops every job (a blocked read or a wait ends at once; their part
+     * files stay), waits for them to stop, and throws a {@link DownloadInterruptedException}
+     * whose report has the jobs that finished as they ended and the others as failed with
+     * {@link Report.Error#interrupted()}.
      */
     public Report run(List<DownloadJob> jobs) throws InterruptedException {
         long start = System.nanoTime();
@@ -130,7 +158,9 @@ public final class Downloader {
             }
         }
         Report.Item[] items = new Report.Item[jobs.size()];
-        AtomicLong totalBytes = new AtomicLong();
+        // Set before the jobs are interrupted: a job that then fails says it was interrupted,
+        // whatever its read or write threw, and is not retried.
+        AtomicBoolean cancelled = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>(jobs.size());
         try {
             for (int i = 0; i < jobs.size(); i++) {
@@ -140,32 +170,80 @@ public final class Downloader {
                 threads.add(Thread.ofVirtual().name("sluice-download-" + i).start(() -> {
                     Semaphore host = hosts.computeIfAbsent(String.valueOf(job.uri().getHost()),
                             h -> new Semaphore(perHost, true));
+                    JobRun run = null;
                     try {
                         host.acquire();
                         try {
-                            JobRun run = new JobRun(job, names, provisional[index]);
+                            run = new JobRun(job, names, provisional[index], cancelled);
                             items[index] = run.execute();
-                            totalBytes.addAndGet(run.bytes.get());
                         } finally {
                             host.release();
                         }
                     } catch (InterruptedException e) {
-                        items[index] = new Report.Item(job.uri().toString(), provisional[index].toString(), false, null, 0, 0, 0,
-                                new Report.Error("io", "interrupted"));
+                        items[index] = run != null ? run.interrupted() : notStarted(job, provisional[index]);
                     } finally {
                         total.release();
                     }
                 }));
             }
-        } catch (InterruptedException e) {
-            threads.forEach(Thread::interrupt);
-            throw e;
-        } finally {
             for (Thread t : threads) {
                 t.join();
             }
+        } catch (InterruptedException e) {
+            cancelled.set(true);
+            threads.forEach(Thread::interrupt);
+            // Every job ends soon once interrupted; the report must say how each one ended.
+            joinUninterruptibly(threads);
+            for (int i = 0; i < items.length; i++) {
+                if (items[i] == null) {
+                    items[i] = notStarted(jobs.get(i), provisional[i]);
+                }
+            }
+            throw new DownloadInterruptedException(report(items, start));
         }
-        return new Report(List.of(items), totalBytes.get(), (System.nanoTime() - start) / 1e9);
+        return report(items, start);
+    }
+
+    private static Report report(Report.Item[] items, long startNanos) {
+        long totalBytes = 0;
+        for (Report.Item item : items) {
+            totalBytes += item.bytes();
+        }
+        return new Report(List.of(items), totalBytes, (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    /** The item of a job that an interrupt stopped before it began. */
+    private static Report.Item notStarted(DownloadJob job, Path provisional) {
+        return new Report.Item(job.uri().toString(), provisional.toString(), false, null,
+                new PartFile(provisional).heldBytes(), 0, 0, Report.Error.interrupted());
+    }
+
+    /** Why a Retry-After ended a job: it asked for a longer wait than {@link RetryPolicy#MAX_RETRY_AFTER}. */
+    static String retryAfterOverTheLimit(Duration retryAfter) {
+        return "Retry-After of " + retryAfter.toSeconds() + " s is over the "
+                + RetryPolicy.MAX_RETRY_AFTER.toMinutes() + "-minute limit";
+    }
+
+    /** At most {@link #MAX_QUOTED_CHARS} of a server's text, marked where it was cut. */
+    private static String excerpt(String text) {
+        return text.length() <= MAX_QUOTED_CHARS ? text : text.substring(0, MAX_QUOTED_CHARS) + "...";
+    }
+
+    private static void joinUninterruptibly(List<Thread> threads) {
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException again) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -213,13 +291,17 @@ public final class Downloader {
         /** Whether a request was repeated with Range for the part of a name the response gave. */
         private boolean repeatedForNamedPart;
         private Integer lastStatus;
-        /** Added to by every segment's thread at once. */
-        private final AtomicLong bytes = new AtomicLong();
         private Optional<Duration> retryAfter = Optional.empty();
+        /** Attempts begun so far. */
+        private int attempts;
+        /** Whether the last failure is the server's final answer, not to be asked again (a 3xx that is not the file). */
+        private boolean finalAnswer;
+        private final AtomicBoolean cancelled;
 
-        JobRun(DownloadJob job, OutputNames names, Path claimed) {
+        JobRun(DownloadJob job, OutputNames names, Path claimed, AtomicBoolean cancelled) {
             this.job = job;
             this.names = names;
+            this.cancelled = cancelled;
             this.target = claimed;
             this.wanted = provisionalPath(job);
             this.inDirectory = job.target() == null || !job.target().isAbsolute();
@@ -227,19 +309,33 @@ public final class Downloader {
 
         Report.Item execute() throws InterruptedException {
             for (int attempt = 1; ; attempt++) {
+                attempts = attempt;
+                finalAnswer = false;
                 try {
                     PartFile.Result r = attemptOnce(attempt);
                     listener.on(new ProgressEvent.Finished(job, target, r.size(), elapsed()));
-                    return item(true, attempt, null);
+                    return item(true, r.size(), null);
                 } catch (IOException | RuntimeException e) {
+                    if (cancelled.get()) {
+                        // Whatever the interrupt made the read or write throw, the job did not fail.
+                        return interrupted();
+                    }
                     Exception cause = e instanceof UncheckedIOException u ? u.getCause() : e;
                     if (cause instanceof HttpStatusException h) {
                         lastStatus = h.status();
                     }
-                    if (!RetryPolicy.isRetryable(cause) || attempt > retryPolicy.retries()
-                            || !retryPolicy.allowsWaiting(retryAfter)) {
-                        listener.on(new ProgressEvent.Failed(job, target, cause, elapsed()));
-                        return item(false, attempt, Report.Error.of(cause));
+                    boolean retryable = !finalAnswer && RetryPolicy.isRetryable(cause);
+                    boolean retriesLeft = attempt <= retryPolicy.retries();
+                    if (!retryable || !retriesLeft || !retryPolicy.allowsWaiting(retryAfter)) {
+                        // Said only when it is why a failure that is retried otherwise was not.
+                        Optional<String> notRetried = retryable && retriesLeft
+                                ? retryAfter.map(Downloader::retryAfterOverTheLimit) : Optional.empty();
+                        listener.on(new ProgressEvent.Failed(job, target, cause, elapsed(), notRetried));
+                        Report.Error error = Report.Error.of(cause);
+                        if (notRetried.isPresent()) {
+                            error = new Report.Error(error.kind(), error.message() + " (not retried: " + notRetried.get() + ")");
+                        }
+                        return item(false, new PartFile(target).heldBytes(), error);
                     }
                     Duration delay = retryPolicy.delayFor(attempt, retryAfter);
                     listener.on(new ProgressEvent.Retry(job, attempt, cause, delay));
@@ -262,9 +358,10 @@ public final class Downloader {
                         part = openPart();
                     }
                     segmentsWritten = true;
-                    return segmented.run(part, probe.get(), count, resume || attempt > 1, this::onBytes);
+                    return segmented.run(part, probe.get(), count, resume || attempt > 1);
                 }
             }
+            boolean startedOver = false;
             while (true) {
                 // Only a part this run wrote, or one --continue was asked to take up, is resumed.
                 PartFile.Source source = written != null ? written : resume ? part.storedSource() : PartFile.Source.UNKNOWN;
@@ -277,6 +374,11 @@ public final class Downloader {
                 try (Response response = client.send(rb.build())) {
                     lastStatus = response.status();
                     int status = response.status();
+                    if (status == 416 && offset > 0 && !startedOver && ofAnotherVersion(response, part, source)) {
+                        // The part was deleted: ask again for the whole file, this time without Range.
+                        startedOver = true;
+                        continue;
+                    }
                     if (status >= 200 && status < 300 && status != 206
                             && takeNameFrom(response.uri(), response.headers().first("Content-Disposition").orElse(null))) {
                         part = openPart();
@@ -301,7 +403,7 @@ public final class Downloader {
             if (job.target() != null || written != null || segmentsWritten) {
                 return false;
             }
-            Path named = directory.resolve(FileNames.choose(uri, contentDisposition));
+            Path named = directory.resolve(FileNames.choose(uri, job.uri(), contentDisposition));
             if (named.equals(wanted)) {
                 return false;
             }
@@ -342,10 +444,27 @@ public final class Downloader {
             return part;
         }
 
+        /**
+         * Whether a 416 to a resumed request names another version than the part's (a server
+         * that ignores If-Range may still say which version it has): then the part is no start
+         * of the file it has now, however long, and it is deleted.
+         */
+        private boolean ofAnotherVersion(Response response, PartFile part, PartFile.Source source) {
+            if (PartFile.validatorMismatch(source.validator().orElseThrow(), response.headers()).isEmpty()) {
+                return false;
+            }
+            part.deleteQuietly();
+            written = null;
+            return true;
+        }
+
         /** Handles the response to one request: a status that fails the attempt, or the body into the part. */
         private PartFile.Result receive(Response response, PartFile part, int attempt, long offset, PartFile.Source source)
                 throws IOException, InterruptedException {
             int status = response.status();
+            if (status >= 300 && status < 400) {
+                return notTheBody(response);
+            }
             if (status == 416 && offset > 0) {
                 // The part may already hold the whole file: Content-Range says "bytes */SIZE".
                 long held = offset;
@@ -376,7 +495,35 @@ public final class Downloader {
                     : response.body().isDecoded() ? PartFile.Source.UNKNOWN
                     : PartFile.Source.of(response.headers(), length);
             listener.on(new ProgressEvent.Started(job, target, attempt, from, end));
-            return part.write(job, response, from, end, written, rateLimiter, listener, this::onBytes);
+            return part.write(job, response, from, end, written, rateLimiter, listener);
+        }
+
+        /**
+         * A 3xx that reached the downloader (the client follows redirects that have a Location):
+         * its body is never the file. A 304 to the caller's own If-None-Match or
+         * If-Modified-Since says that the file at the final path is current: nothing is
+         * written, and the result is that file's size (0 when there is none). Any other fails
+         * the job, without a retry: the server gave its answer.
+         */
+        private PartFile.Result notTheBody(Response response) throws IOException {
+            int status = response.status();
+            if (status == 304 && conditional) {
+                return new PartFile.Result(Files.isRegularFile(target) ? Files.size(target) : 0);
+            }
+            String why;
+            if (status == 304) {
+                why = "a 304 Not Modified to a request without If-None-Match or If-Modified-Since";
+            } else if (!FOLLOWED_REDIRECTS.contains(status)) {
+                why = "a 3xx status that is no redirect to follow";
+            } else {
+                why = response.headers().first("Location")
+                        .map(l -> "a redirect to " + excerpt(l) + " that was not followed")
+                        .orElse("a redirect without a Location");
+            }
+            finalAnswer = true;
+            throw new ProtocolViolationException(response.uri(), "HTTP " + status
+                    + (response.reason().isEmpty() ? "" : " " + excerpt(response.reason()))
+                    + " is not the file: " + why, -1, null);
         }
 
         /**
@@ -416,17 +563,19 @@ public final class Downloader {
             return new ProtocolViolationException(job.uri(), problem + "; " + consequence, -1, null);
         }
 
-        private void onBytes(long n) {
-            bytes.addAndGet(n);
-        }
-
         private Duration elapsed() {
             return Duration.ofNanos(System.nanoTime() - start);
         }
 
-        private Report.Item item(boolean ok, int attempts, Report.Error error) {
+        /** {@code bytes}: the size of the file when {@code ok}, else what its part file holds. */
+        private Report.Item item(boolean ok, long bytes, Report.Error error) {
             return new Report.Item(job.uri().toString(), target.toString(), ok, lastStatus,
-                    bytes.get(), elapsed().toNanos() / 1e9, attempts, error);
+                    bytes, elapsed().toNanos() / 1e9, attempts, error);
+        }
+
+        /** The item of this job when its run was interrupted before it ended. */
+        Report.Item interrupted() {
+            return item(false, new PartFile(target).heldBytes(), Report.Error.interrupted());
         }
     }
 

@@ -38,6 +38,17 @@ public final class FileNames {
         return fromContentDisposition(contentDisposition).or(() -> fromPath(uri)).orElse(FALLBACK);
     }
 
+    /**
+     * The name for a download of {@code original} that was answered at {@code uri} (after
+     * redirects): the Content-Disposition name, else the last segment of the path of
+     * {@code uri}, else that of {@code original}, else {@value #FALLBACK}. A redirect to a
+     * directory-like URL ({@code /files/}) does not turn {@code orig.txt} into {@value #FALLBACK}.
+     */
+    public static String choose(URI uri, URI original, String contentDisposition) {
+        return fromContentDisposition(contentDisposition).or(() -> fromPath(uri)).or(() -> fromPath(original))
+                .orElse(FALLBACK);
+    }
+
     static Optional<String> fromPath(URI uri) {
         String raw = uri.getRawPath();
         if (raw == null || raw.isEmpty() || raw.endsWith("/")) {

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.LongConsumer;
 
 /**
  * The {@code NAME.part} file of one download: where the body streams, what it is a part of
@@ -135,6 +134,34 @@ final class PartFile {
         return Files.exists(part) ? Files.size(part) : 0;
     }
 
+    /**
+     * The bytes of the body the part file holds, for the report of a download that did not
+     * finish: its size, or for a preallocated segmented part, what its record says arrived.
+     * Zero when there is no part, or it cannot be read.
+     */
+    long heldBytes() {
+        try {
+            if (!Files.isRegularFile(part, LinkOption.NOFOLLOW_LINKS)) {
+                return 0;
+            }
+            long size = Files.size(part);
+            Optional<String> record = attribute(SEGMENTS_ATTRIBUTE);
+            if (record.isEmpty()) {
+                return size;
+            }
+            // Without a record sluice can read, a preallocated size says nothing of what arrived.
+            return SegmentRecord.parse(record.get()).map(r -> {
+                long done = 0;
+                for (long[] s : r.segments()) {
+                    done += s[2];
+                }
+                return done;
+            }).orElse(0L);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
     Path path() {
         return part;
     }
@@ -231,7 +258,7 @@ final class PartFile {
      * error and nothing is renamed.
      */
     Result write(DownloadJob job, Response response, long from, OptionalLong end, Source source, RateLimiter limiter,
-                 ProgressEvent.Listener listener, LongConsumer onBytes) throws IOException, InterruptedException {
+                 ProgressEvent.Listener listener) throws IOException, InterruptedException {
         Path dir = part.toAbsolutePath().getParent();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
@@ -272,7 +299,6 @@ final class PartFile {
                         out.write(view);
                     }
                     received += n;
-                    onBytes.accept(n);
                     listener.on(new ProgressEvent.Bytes(job, received, end));
                     if (limiter != null) {
                         limiter.acquire(n);

@@ -2,6 +2,8 @@ package dev.sluice.download;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** What a {@link Downloader} tells its listener as jobs progress; one record per kind. */
@@ -30,8 +32,22 @@ public sealed interface ProgressEvent {
     record Finished(DownloadJob job, Path path, long bytes, Duration elapsed) implements ProgressEvent {
     }
 
-    /** The job gave up; {@code path} is the final path it had, where no file is left. */
-    record Failed(DownloadJob job, Path path, Exception cause, Duration elapsed) implements ProgressEvent {
+    /**
+     * The job gave up; {@code path} is the final path it had, where no file is left.
+     * {@code notRetried} says why a failure that is otherwise retried was not, when the cause
+     * does not say it itself: {@code "Retry-After of 36000 s is over the 10-minute limit"}.
+     */
+    record Failed(DownloadJob job, Path path, Exception cause, Duration elapsed, Optional<String> notRetried)
+            implements ProgressEvent {
+
+        public Failed {
+            Objects.requireNonNull(notRetried, "notRetried");
+        }
+
+        /** A failure whose cause says all. */
+        public Failed(DownloadJob job, Path path, Exception cause, Duration elapsed) {
+            this(job, path, cause, elapsed, Optional.empty());
+        }
     }
 
     /** Receives events from several download threads at once: implementations must be thread-safe and quick. */

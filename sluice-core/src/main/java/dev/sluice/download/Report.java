@@ -14,7 +14,7 @@ import java.util.Locale;
  * JSON form ({@link #toJson()}) is the report of {@code sluice download --report}.
  *
  * @param items        one per job
- * @param totalBytes   bytes received by all jobs (resumed bytes not counted again)
+ * @param totalBytes   the sum of the items' {@code bytes}
  * @param totalSeconds wall time of the run
  */
 public record Report(List<Item> items, long totalBytes, double totalSeconds) {
@@ -36,7 +36,9 @@ public record Report(List<Item> items, long totalBytes, double totalSeconds) {
      *                   names one, and no other item of the run has it
      * @param ok         whether the file is complete and verified at {@code path}
      * @param httpStatus the last HTTP status seen, or null when none arrived
-     * @param bytes      bytes received in this run
+     * @param bytes      when {@code ok}, the size of the file at {@code path} (all of it, also when
+     *                   it was resumed, or when a 304 said the file there is current); else the
+     *                   bytes of the body its {@code NAME.part} holds for a later run (0 when none)
      * @param seconds    wall time of the job, retries and waits included
      * @param attempts   attempts made
      * @param error      why it failed, or null
@@ -49,6 +51,18 @@ public record Report(List<Item> items, long totalBytes, double totalSeconds) {
      * A failure: {@code kind} is one of http, connect, timeout, protocol, integrity, io.
      */
     public record Error(String kind, String message) {
+        /** The message of a job that had not ended when its run was interrupted. */
+        public static final String INTERRUPTED = "interrupted before it finished";
+
+        /** The error of a job that had not ended when its run was interrupted (kind {@code io}). */
+        public static Error interrupted() {
+            return new Error("io", INTERRUPTED);
+        }
+
+        /** Whether this is the error of a job that had not ended when its run was interrupted. */
+        public boolean isInterruption() {
+            return kind.equals("io") && message.equals(INTERRUPTED);
+        }
 
         /** The report's kind for an exception, matching the command line's exit codes. */
         public static Error of(Exception e) {

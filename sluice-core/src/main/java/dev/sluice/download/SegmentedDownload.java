@@ -23,7 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -119,7 +118,7 @@ final class SegmentedDownload {
      * Downloads into {@code part} in {@code count} segments and renames it; {@code resume}
      * continues a control record left by an earlier run under the same validator and size.
      */
-    PartFile.Result run(PartFile part, Probe probe, int count, boolean resume, LongConsumer onBytes)
+    PartFile.Result run(PartFile part, Probe probe, int count, boolean resume)
             throws IOException, InterruptedException {
         long[][] segments = resume ? readRecord(part, probe).orElse(null) : null;
         if (segments == null) {
@@ -160,7 +159,7 @@ final class SegmentedDownload {
             for (long[] segment : plan) {
                 threads.add(Thread.ofVirtual().name("sluice-segment").start(() -> {
                     try {
-                        fetchSegment(file, segment, probe, part, plan, received, total, onBytes,
+                        fetchSegment(file, segment, probe, part, plan, received, total,
                                 () -> failure.get() != null, reading);
                     } catch (Exception e) {
                         if (failure.compareAndSet(null, e)) {
@@ -206,7 +205,7 @@ final class SegmentedDownload {
      * this one would write could not be kept.
      */
     private void fetchSegment(FileChannel file, long[] segment, Probe probe, PartFile part, long[][] plan,
-                              AtomicLong received, OptionalLong total, LongConsumer onBytes, BooleanSupplier stopped,
+                              AtomicLong received, OptionalLong total, BooleanSupplier stopped,
                               Set<Response> reading)
             throws IOException, InterruptedException {
         long recordEvery = Math.min(RECORD_EVERY_BYTES,
@@ -268,7 +267,6 @@ final class SegmentedDownload {
                                 at += file.write(view, at);
                             }
                             segment[2] += n;
-                            onBytes.accept(n);
                             listener.on(new ProgressEvent.Bytes(job, received.addAndGet(n), total));
                             if (limiter != null) {
                                 limiter.acquire(n);
