@@ -4,6 +4,7 @@ import dev.sluice.Body;
 import dev.sluice.Client;
 import dev.sluice.Request;
 import dev.sluice.download.Checksum;
+import dev.sluice.download.DownloadInterruptedException;
 import dev.sluice.download.DownloadJob;
 import dev.sluice.download.Downloader;
 import dev.sluice.download.FileNames;
@@ -62,7 +63,11 @@ import picocli.CommandLine.Spec;
             "On a terminal, a live view shows each active download and the whole run;",
             "otherwise a line per file is printed as it ends. Standard output gets",
             "'NAME  BYTES bytes  SECONDS s' per file (or 'NAME  failed (KIND)  SECONDS s')",
-            "and a total line; standard error gets one line per failed file.",
+            "and a total line; standard error gets one line per failed file, and off a",
+            "terminal one line per retry with its cause and wait. BYTES is the size of",
+            "the file (a 304 to -H 'If-None-Match: ...' or 'If-Modified-Since: ...' keeps",
+            "the file there as it is). Interrupted (Ctrl-C, SIGTERM), it still writes",
+            "--report, the unfinished files failed with kind io; their .part files stay.",
             "",
             "Exit codes:",
             "  0  every file downloaded",
@@ -189,16 +194,19 @@ final class DownloadCommand implements Callable<Integer> {
             return localError("cannot write report " + reportFile + ": " + reportProblem, null);
         }
         PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
-        int code = run(dir, planned, out);
-        out.flush();
-        return code;
+        try (InterruptGuard guard = InterruptGuard.install()) {
+            int code = run(dir, planned, out, guard);
+            out.flush();
+            return code;
+        }
     }
 
-    private int run(Path dir, List<Planned> planned, PrintStream out) {
+    private int run(Path dir, List<Planned> planned, PrintStream out, InterruptGuard guard) {
         List<DownloadJob> jobList = planned.stream().map(Planned::job).toList();
         DownloadProgress progress = new DownloadProgress(jobList, planned.stream().map(Planned::provisionalName).toList());
         ProgressMode mode = progressMode != null ? progressMode : ProgressMode.detect(stderr);
         Report report;
+        boolean interrupted = false;
         try (Client client = newClient();
              ProgressPrinter printer = new ProgressPrinter(mode, quiet, progress, out, stderr,
                      ProgressPrinter.terminalColumns())) {
@@ -219,7 +227,14 @@ final class DownloadCommand implements Callable<Integer> {
                 b.rateLimit(limitRate);
             }
             printer.start();
-            report = b.build().run(jobList);
+            try {
+                report = b.build().run(jobList);
+            } catch (DownloadInterruptedException e) {
+                // Told to stop (see InterruptGuard): the report of what was done is still written.
+                report = e.report();
+                interrupted = true;
+            }
+            interrupted |= guard.downloadsEnded();
             printer.finish(report);
         } catch (IOException e) {
             return localError(e);
@@ -228,7 +243,7 @@ final class DownloadCommand implements Callable<Integer> {
             ErrorLine.print(stderr, "interrupted", e);
             return ExitCodes.INTERNAL_ERROR;
         }
-        int code = exitCode(report);
+        int code = interrupted ? ExitCodes.INTERNAL_ERROR : exitCode(report);
         removeFailedFiles(report);
         if (reportFile != null) {
             try {
@@ -250,7 +265,8 @@ final class DownloadCommand implements Callable<Integer> {
      */
     private void removeFailedFiles(Report report) {
         for (Report.Item item : report.items()) {
-            if (item.ok() || item.path() == null) {
+            // An item an interrupt stopped did not fail: a file it had not yet replaced stays.
+            if (item.ok() || item.path() == null || item.error().isInterruption()) {
                 continue;
             }
             Path p = Path.of(item.path());

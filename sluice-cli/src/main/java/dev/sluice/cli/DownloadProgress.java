@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What the downloads of one run are doing, as their {@link ProgressEvent}s tell it. Events come
  * from many download threads at once, so {@link #on} only stores numbers in volatile fields
- * and counters and queues finished jobs; {@link ProgressPrinter} reads them on its own thread.
+ * and counters and queues what is to be printed ({@link Notice}: jobs that ended, retries, in
+ * the order they happened); {@link ProgressPrinter} reads them on its own thread.
  *
  * <p>Each job has one {@link Slot}. The segments of a segmented download report the bytes of
  * their job from several threads at once, each with the job's running total, and not always in
@@ -35,6 +37,8 @@ final class DownloadProgress implements ProgressEvent.Listener {
         volatile String name;
         volatile Phase phase = Phase.QUEUED;
         volatile int attempt;
+        /** While {@link Phase#RETRYING}: how long the job waits before its next attempt. */
+        volatile Duration retryDelay = Duration.ZERO;
         final AtomicLong bytes = new AtomicLong();
         /** -1 while unknown (no Content-Length, or not started). */
         volatile long totalBytes = -1;
@@ -49,19 +53,30 @@ final class DownloadProgress implements ProgressEvent.Listener {
         }
     }
 
+    /** Something to print about a job, queued in the order it happened. */
+    sealed interface Notice {
+        int index();
+    }
+
     /**
      * A job that ended.
      *
-     * @param path  where the file is (or would have been); null when no name was decided
-     * @param bytes the size of the file when {@code ok}
-     * @param cause why it failed, or null
+     * @param path       where the file is (or would have been); null when no name was decided
+     * @param bytes      the size of the file when {@code ok}
+     * @param cause      why it failed, or null
+     * @param notRetried why a failure that is otherwise retried was not, when the cause does not say
      */
-    record Outcome(int index, Path path, boolean ok, long bytes, Duration elapsed, Exception cause) {
+    record Outcome(int index, Path path, boolean ok, long bytes, Duration elapsed, Exception cause,
+                   Optional<String> notRetried) implements Notice {
+    }
+
+    /** A job's attempt failed; attempt number {@code nextAttempt} follows after {@code delay}. */
+    record Retrying(int index, int nextAttempt, Exception cause, Duration delay) implements Notice {
     }
 
     private final Map<DownloadJob, Integer> indexOf;
     private final Slot[] slots;
-    private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Notice> notices = new ConcurrentLinkedQueue<>();
     private final AtomicInteger ended = new AtomicInteger();
     /** Bytes that came over the network in this run, for speeds. */
     private final LongAdder transferredBytes = new LongAdder();
@@ -105,26 +120,30 @@ final class DownloadProgress implements ProgressEvent.Listener {
             }
             case ProgressEvent.Retry retry -> {
                 s.attempt = retry.attempt() + 1;
+                s.retryDelay = retry.delay();
                 s.phase = Phase.RETRYING;
+                notices.add(new Retrying(index, retry.attempt() + 1, retry.cause(), retry.delay()));
             }
             case ProgressEvent.Finished finished -> {
                 s.bytes.set(finished.bytes());
                 s.totalBytes = finished.bytes();
                 s.phase = Phase.DONE;
                 ended.incrementAndGet();
-                outcomes.add(new Outcome(index, finished.path(), true, finished.bytes(), finished.elapsed(), null));
+                notices.add(new Outcome(index, finished.path(), true, finished.bytes(), finished.elapsed(), null,
+                        Optional.empty()));
             }
             case ProgressEvent.Failed failed -> {
                 s.phase = Phase.FAILED;
                 ended.incrementAndGet();
-                outcomes.add(new Outcome(index, failed.path(), false, s.bytes.get(), failed.elapsed(), failed.cause()));
+                notices.add(new Outcome(index, failed.path(), false, s.bytes.get(), failed.elapsed(), failed.cause(),
+                        failed.notRetried()));
             }
         }
     }
 
-    /** The next job that ended since the last call, or null. */
-    Outcome pollOutcome() {
-        return outcomes.poll();
+    /** The next thing to print since the last call, or null. */
+    Notice pollNotice() {
+        return notices.poll();
     }
 
     int size() {

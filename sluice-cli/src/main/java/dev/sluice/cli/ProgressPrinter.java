@@ -15,8 +15,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <ul>
  * <li>stderr: one line per failed job ({@code sluice: URL: cause}), in every mode, as it fails;
- *     in {@link ProgressMode#BAR} mode also the live view, redrawn at most ten times a second
- *     below those lines: a line per active download and an aggregate line.
+ *     in {@link ProgressMode#LINES} mode also one line per retry, with its cause and delay
+ *     ({@code sluice: URL: cause; retrying in 2.00 s (attempt 2)}), so that a long wait is not
+ *     silent; in {@link ProgressMode#BAR} mode the live view, redrawn at most ten times a second
+ *     below those lines: a line per active download (a job waiting to retry says how long) and
+ *     an aggregate line. An interrupted run gets one line for all the jobs it stopped.
  * <li>stdout: a line per job ({@code NAME  BYTES bytes  SECONDS s}, or
  *     {@code NAME  failed (KIND)  SECONDS s}) and a total line. {@link ProgressMode#LINES}
  *     prints a job's line as soon as it ends; the others print them all at the end, in the order
@@ -83,12 +86,12 @@ final class ProgressPrinter implements AutoCloseable {
         lock.lock();
         try {
             boolean ended = false;
-            for (DownloadProgress.Outcome o = progress.pollOutcome(); o != null; o = progress.pollOutcome()) {
+            for (DownloadProgress.Notice n = progress.pollNotice(); n != null; n = progress.pollNotice()) {
                 if (!ended) {
                     eraseView();
                     ended = true;
                 }
-                printEnded(o);
+                print(n);
             }
             if (mode == ProgressMode.BAR && !quiet) {
                 draw(frame(nowNanos));
@@ -105,10 +108,25 @@ final class ProgressPrinter implements AutoCloseable {
         }
     }
 
+    private void print(DownloadProgress.Notice notice) {
+        switch (notice) {
+            case DownloadProgress.Outcome o -> printEnded(o);
+            case DownloadProgress.Retrying r -> {
+                // Only lines mode has no live view to show the wait in; quiet asked for errors only.
+                if (mode == ProgressMode.LINES && !quiet) {
+                    String url = progress.slot(r.index()).url;
+                    err.println("sluice: " + ErrorLine.oneLine(ErrorLine.about(url, r.cause()) + "; retrying in "
+                            + Units.seconds(r.delay().toNanos() / 1e9) + " (attempt " + r.nextAttempt() + ")"));
+                }
+            }
+        }
+    }
+
     private void printEnded(DownloadProgress.Outcome o) {
         DownloadProgress.Slot slot = progress.slot(o.index());
         if (!o.ok()) {
-            ErrorLine.print(err, ErrorLine.about(slot.url, o.cause()), o.cause());
+            ErrorLine.print(err, ErrorLine.about(slot.url, o.cause())
+                    + o.notRetried().map(why -> " (not retried: " + why + ")").orElse(""), o.cause());
         }
         if (mode == ProgressMode.LINES && !quiet) {
             String name = o.path() != null ? o.path().toString() : slot.name;
@@ -181,7 +199,8 @@ final class ProgressPrinter implements AutoCloseable {
             name = name.substring(0, maxName - 3) + "...";
         }
         if (phase == DownloadProgress.Phase.RETRYING) {
-            return "  " + name + "  retrying (attempt " + s.attempt + ")";
+            long wait = s.retryDelay.toSeconds();
+            return "  " + name + "  retrying" + (wait > 0 ? " in " + Units.eta(wait) : "") + " (attempt " + s.attempt + ")";
         }
         String size = total >= 0
                 ? Units.bytes(bytes) + " / " + Units.bytes(total) + "  " + percent(bytes, total)
@@ -255,16 +274,27 @@ final class ProgressPrinter implements AutoCloseable {
         lock.lock();
         try {
             eraseView();
-            for (DownloadProgress.Outcome o = progress.pollOutcome(); o != null; o = progress.pollOutcome()) {
-                printEnded(o);
+            for (DownloadProgress.Notice n = progress.pollNotice(); n != null; n = progress.pollNotice()) {
+                print(n);
             }
-            // A job interrupted before it ended has no event; its report item still counts.
+            // A job interrupted before it ended has no event; its report item still counts. The
+            // jobs an interrupt stopped get one line: there may be thousands of them.
+            int interrupted = 0;
             for (int i = 0; i < report.items().size(); i++) {
                 Report.Item item = report.items().get(i);
                 DownloadProgress.Phase phase = progress.slot(i).phase;
                 if (!item.ok() && phase != DownloadProgress.Phase.FAILED) {
-                    ErrorLine.print(err, item.url() + ": " + item.error().message(), null);
+                    if (item.error().isInterruption()) {
+                        interrupted++;
+                    } else {
+                        ErrorLine.print(err, item.url() + ": " + item.error().message(), null);
+                    }
                 }
+            }
+            if (interrupted > 0) {
+                ErrorLine.print(err, "interrupted: " + interrupted + " of " + report.items().size()
+                        + (report.items().size() == 1 ? " file" : " files") + " did not finish"
+                        + " (run again with -c to resume what their NAME.part files hold)", null);
             }
             if (quiet) {
                 return;
