@@ -2,10 +2,10 @@ package dev.sluice.engine;
 
 import dev.sluice.ProtocolViolationException;
 import dev.sluice.SluiceException;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PushbackInputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -13,17 +13,15 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.Inflater;
-import java.util.zip.InflaterInputStream;
 
 /**
- * Decodes Content-Encoding while streaming: gzip and deflate through the JDK, br and zstd
- * when their optional libraries (brotli4j, zstd-jni) are on the class path. Corrupt or cut
- * compressed data is a {@link ProtocolViolationException}, never a short success.
+ * Decodes Content-Encoding while streaming: gzip and deflate through the JDK's {@code Inflater},
+ * br and zstd when their optional libraries (brotli4j, zstd-jni) are on the class path.
+ * Corrupt or cut compressed data is a {@link ProtocolViolationException}, never a short
+ * success, and so are bytes after the end of the compressed data: every coding's data must
+ * run to the end of the body, which must itself be complete.
  */
 public final class ContentDecoding {
-    private static final int INFLATE_BUFFER = 64 * 1024;
     private static final MethodHandle BROTLI = optionalStream("com.aayushatharva.brotli4j.decoder.BrotliInputStream",
             "com.aayushatharva.brotli4j.Brotli4jLoader");
     private static final MethodHandle ZSTD = optionalStream("com.github.luben.zstd.ZstdInputStream", null);
@@ -107,32 +105,59 @@ public final class ContentDecoding {
         return new Decoded(raw, plan, uri);
     }
 
-    private static InputStream open(InputStream in, String coding) throws IOException {
+    private static InputStream open(InputStream in, String coding, URI uri) throws IOException {
         return switch (coding) {
-            case "gzip", "x-gzip" -> new GZIPInputStream(in, INFLATE_BUFFER);
-            case "deflate" -> inflate(in);
-            case "br" -> invoke(BROTLI, in);
-            case "zstd" -> invoke(ZSTD, in);
+            case "gzip", "x-gzip" -> new InflatingInputStream(in, true, uri);
+            case "deflate" -> new InflatingInputStream(in, false, uri);
+            case "br" -> new EndChecked(invoke(BROTLI, in), in, coding, uri);
+            case "zstd" -> new EndChecked(invoke(ZSTD, in), in, coding, uri);
             default -> throw new IllegalArgumentException("unsupported coding " + coding);
         };
     }
 
-    /** RFC 9110 says deflate is zlib-wrapped; some servers send raw deflate, so look first. */
-    private static InputStream inflate(InputStream in) throws IOException {
-        PushbackInputStream p = new PushbackInputStream(in, 2);
-        byte[] head = p.readNBytes(2);
-        p.unread(head);
-        boolean zlib = head.length == 2 && (head[0] & 0x0f) == 8 && (((head[0] & 0xff) << 8) | (head[1] & 0xff)) % 31 == 0;
-        return new InflaterInputStream(p, new Inflater(!zlib), INFLATE_BUFFER) {
-            @Override
-            public void close() throws IOException {
-                try {
-                    super.close();
-                } finally {
-                    inf.end();
-                }
+    /**
+     * A decoder of another library, whose end must be the end of its input too: bytes after
+     * the compressed data are corrupt data (as gzip and deflate have it), and a body cut, or
+     * stalled, right after the compressed data is still cut. (A decoder that read such bytes
+     * ahead into its own buffer and dropped them cannot be caught here.)
+     */
+    private static final class EndChecked extends FilterInputStream {
+        private final InputStream source;
+        private final String coding;
+        private final URI uri;
+        private long decoded;
+        private boolean ended;
+
+        EndChecked(InputStream decoder, InputStream source, String coding, URI uri) {
+            super(decoder);
+            this.source = source;
+            this.coding = coding;
+            this.uri = uri;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (ended) {
+                return -1;
             }
-        };
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                decoded += n;
+            } else if (n < 0) {
+                if (source.read() >= 0) {
+                    throw InflatingInputStream.excess(uri, coding, 1 + source.available(), decoded);
+                }
+                ended = true;
+            }
+            return n;
+        }
     }
 
     private static InputStream invoke(MethodHandle ctor, InputStream in) throws IOException {
@@ -161,16 +186,12 @@ public final class ContentDecoding {
 
     /**
      * The raw body as the decoders see it. It keeps the first failure of the raw stream, because
-     * a decoder may swallow it: {@code GZIPInputStream}, looking for another member after each
-     * one, takes any {@code IOException} there (a cut body, a read timeout) for "no more
-     * members" and reports a clean end. It also says more may come until the body has ended,
-     * so that every JDK looks for a next gzip member (the JDK 21 one looks only when
-     * {@code available()} is positive, and would drop a member that had not arrived yet).
+     * a decoder of another library may swallow it (as the JDK's {@code GZIPInputStream} does,
+     * which is why gzip is not decoded through it) and report a clean end instead.
      */
     private static final class RawGuard extends InputStream {
         private final ExchangeInputStream raw;
         private IOException failure;
-        private boolean ended;
         /** A byte read ahead to tell an empty body from a non-empty one; -1 when none. */
         private int pushedBack = -1;
 
@@ -205,9 +226,7 @@ public final class ContentDecoding {
                 return 1;
             }
             try {
-                int n = raw.read(b, off, len);
-                ended |= n < 0;
-                return n;
+                return raw.read(b, off, len);
             } catch (IOException e) {
                 if (failure == null) {
                     failure = e;
@@ -218,7 +237,7 @@ public final class ContentDecoding {
 
         @Override
         public int available() {
-            return ended ? 0 : Math.max(1, raw.available() + (pushedBack >= 0 ? 1 : 0));
+            return raw.available() + (pushedBack >= 0 ? 1 : 0);
         }
 
         @Override
@@ -234,7 +253,7 @@ public final class ContentDecoding {
         private final ExchangeInputStream raw;
         private final RawGuard guard;
         private boolean opened;
-        /** Whether the decoders reported their end and the raw body then ended too (or was closed). */
+        /** Whether the decoders reported their end (which each reports only at the end of its input). */
         private boolean finished;
         private long decoded;
         /** The first failure; every later read throws it again. */
@@ -256,7 +275,7 @@ public final class ContentDecoding {
                 InputStream s = guard;
                 if (!guard.isEmpty()) {
                     for (String coding : plan) {
-                        s = open(s, coding);
+                        s = open(s, coding, uri);
                     }
                 }
                 in = s;
@@ -265,19 +284,13 @@ public final class ContentDecoding {
         }
 
         /**
-         * After the decoders' end: a failure of the raw body they swallowed is thrown now, and
-         * the raw body must end too, so that a body cut (or stalled) right after the compressed
-         * data is still a cut body. Bytes after the compressed data are ignored, as curl
-         * ignores them: the body ends here for the caller, and the rest goes the way of any body
-         * closed before its end (drained when small and quick, else the connection is closed),
-         * rather than being waited for.
+         * After the decoders' end, which each decoder reports only once its input has ended (so
+         * the raw body has ended, complete): a failure of the raw body that a decoder swallowed
+         * is thrown now.
          */
         private void finishRaw() throws IOException {
             if (guard.failure != null) {
                 throw guard.failure;
-            }
-            if (guard.read() >= 0) {
-                raw.close();
             }
         }
 
@@ -334,6 +347,10 @@ public final class ContentDecoding {
                 BodyClosedException closed = new BodyClosedException(uri);
                 closed.addSuppressed(e);
                 return closed;
+            }
+            if (e instanceof EOFException) {
+                return new ProtocolViolationException(uri, "the body ends before the end of its "
+                        + String.join("+", plan) + " data, after " + decoded + " decoded bytes", -1, e);
             }
             return new ProtocolViolationException(uri, "corrupt " + String.join("+", plan)
                     + " body after " + decoded + " decoded bytes: " + Failures.rootMessage(e), -1, e);
