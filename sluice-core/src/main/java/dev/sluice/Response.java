@@ -42,7 +42,11 @@ public final class Response implements AutoCloseable {
         this.body = body;
     }
 
-    /** The status code, such as 200. */
+    /**
+     * The status code as the server sent it, such as 200. Any three digits are taken: one
+     * below 100 or above 599 is invalid, and RFC 9110 §15 has a client treat it as a 5xx
+     * (server error), which {@link #raiseForStatus()} does.
+     */
     public int status() {
         return status;
     }
@@ -77,11 +81,13 @@ public final class Response implements AutoCloseable {
     }
 
     /**
-     * Throws {@link HttpStatusException} when the status is 400 or more (and closes the
-     * response); returns this response otherwise, like requests' {@code raise_for_status()}.
+     * Throws {@link HttpStatusException} when the status is 400 or more, or an invalid one
+     * below 100 (which RFC 9110 §15 has a client treat as a 5xx, as it does those above 599),
+     * and closes the response; returns this response otherwise, like requests'
+     * {@code raise_for_status()}.
      */
     public Response raiseForStatus() throws HttpStatusException {
-        if (status >= 400) {
+        if (status >= 400 || status < 100) {
             close();
             throw new HttpStatusException(uri(), status, reason);
         }
@@ -141,6 +147,6 @@ public final class Response implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Response[" + status + " " + uri() + "]";
+        return "Response[" + HttpStatusException.threeDigits(status) + " " + uri() + "]";
     }
 }

@@ -45,7 +45,8 @@ public sealed interface DecoderEvent {
     /**
      * The final response head.
      *
-     * @param status       the status code, 200..599
+     * @param status       the status code as sent: 200..599, or an invalid one (000..099, 600..999)
+     *                     that RFC 9110 §15 has a client treat as a 5xx
      * @param reason       the reason phrase, possibly empty
      * @param minorVersion the x in HTTP/1.x
      * @param headers      the header fields in the order received

@@ -367,7 +367,9 @@ public final class ResponseDecoder {
                     headStart + 9, state);
         }
         List<Field> fields = headers.toList();
-        if (status < 200) {
+        // Only 1xx is interim: a status below 100 (or above 599) is invalid, which RFC 9110 §15
+        // has a client treat as a 5xx, a final response.
+        if (status >= 100 && status < 200) {
             if (++informationalHeads > MAX_INFORMATIONAL_HEADS) {
                 throw new CodecException("more than " + MAX_INFORMATIONAL_HEADS + " informational (1xx) responses",
                         headStart, state);

@@ -7,16 +7,15 @@ import java.nio.charset.StandardCharsets;
  * reason may be missing altogether ("HTTP/1.1 200"), which RFC 9112 §4 asks clients to accept.
  *
  * @param minorVersion the x in HTTP/1.x
- * @param status       the status code, 100..599
+ * @param status       the status code as sent, 000..999: RFC 9112 §4 allows any three digits, and
+ *                     RFC 9110 §15 has a client treat one outside 100..599 as a 5xx (the caller's
+ *                     part: the decoder only takes it for a final response)
  * @param reason       the reason phrase, possibly empty
  */
 record StatusLine(int minorVersion, int status, String reason) {
 
     /** "HTTP/1.1 200" is the shortest valid status line. */
     private static final int MIN_LENGTH = 12;
-    /** Lowest and highest status codes RFC 9110 §15 defines classes for. */
-    private static final int MIN_STATUS = 100;
-    private static final int MAX_STATUS = 599;
 
     /**
      * Parses the content of a status line, terminator excluded.
@@ -38,10 +37,6 @@ record StatusLine(int minorVersion, int status, String reason) {
                     + CharClass.quote(line, length), lineOffset + 9, state);
         }
         int status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
-        if (status < MIN_STATUS || status > MAX_STATUS) {
-            throw new CodecException("status code " + status + " is outside " + MIN_STATUS + ".." + MAX_STATUS,
-                    lineOffset + 9, state);
-        }
         if (length > MIN_LENGTH && line[MIN_LENGTH] != ' ') {
             throw new CodecException("expected SP after the status code in status line "
                     + CharClass.quote(line, length), lineOffset + MIN_LENGTH, state);

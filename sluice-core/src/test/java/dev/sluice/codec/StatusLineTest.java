@@ -134,10 +134,15 @@ class StatusLineTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"000", "099", "600", "999"})
-    void statusCodeOutside100To599IsRejected(String code) {
-        CodecException e = failure("HTTP/1.1 " + code + " X\r\n\r\n");
+    void anyThreeDigitStatusIsAFinalResponseTakenAsSent(String code) {
+        // RFC 9112 §4: status-code = 3DIGIT; RFC 9110 §15: one outside 100..599 is invalid, and a
+        // client treats it as a 5xx, a final response (the caller's part), never an interim one.
+        var decoded = decode("HTTP/1.1 " + code + " X\r\nContent-Length: 2\r\n\r\nhi");
 
-        assertThat(e.getMessage()).isEqualTo("status code " + Integer.parseInt(code) + " is outside 100..599");
+        assertThat(decoded.head().status()).isEqualTo(Integer.parseInt(code));
+        assertThat(decoded.head().reason()).isEqualTo("X");
+        assertThat(decoded.informational()).isEmpty();
+        assertThat(decoded.body()).isEqualTo("hi");
     }
 
     @Test
