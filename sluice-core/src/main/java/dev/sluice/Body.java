@@ -31,7 +31,10 @@ import java.util.stream.StreamSupport;
  * A response body, streamed: it is read once, in whichever form suits, while the connection
  * delivers it, and never held whole unless {@link #bytes()} or {@link #text()} asks for that.
  * Content-Encoding (gzip, deflate; br and zstd when available) is undone on the way unless
- * the client was built with {@code decompress(false)}.
+ * the client was built with {@code decompress(false)}, or the response is a 206 Partial
+ * Content: its body is a range of the encoded bytes (RFC 9110 §14.1.1: ranges count the
+ * representation as sent, coding included), which cannot in general be decoded on its own,
+ * so it is delivered as sent, with Content-Encoding saying what it is.
  *
  * <pre>{@code
  * try (Response r = client.send(Request.get(url))) {
@@ -93,8 +96,11 @@ public final class Body implements AutoCloseable {
     }
 
     /**
-     * Whether Content-Encoding is being undone. (Transfer codings other than chunked, which a
-     * server may apply only when asked and sluice never asks, are undone whatever this says.)
+     * Whether Content-Encoding is being undone: false when there is none, when it is one this
+     * runtime cannot decode, when the client was built with {@code decompress(false)}, and for
+     * a 206 Partial Content, whose range of encoded bytes is delivered as sent. (Transfer
+     * codings other than chunked, which a server may apply only when asked and sluice never
+     * asks, are undone whatever this says.)
      */
     public boolean isDecoded() {
         return contentDecoded;

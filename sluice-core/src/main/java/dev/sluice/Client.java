@@ -196,7 +196,9 @@ public final class Client implements AutoCloseable {
                 throw new ProtocolViolationException(request.uri(), e.getMessage(), -1, null);
             }
         }
-        List<String> content = decompress && !empty ? ContentDecoding.plan(headers.all("Content-Encoding")) : null;
+        // A 206 body is a range of the encoded form, which cannot be decoded on its own: as sent.
+        List<String> content = decompress && !empty && head.status() != 206
+                ? ContentDecoding.plan(headers.all("Content-Encoding")) : null;
         List<String> plan = transfer == null ? content : content == null ? transfer
                 : Stream.concat(transfer.stream(), content.stream()).toList();
         OptionalLong length = head.framing() instanceof BodyFraming.FixedLength f ? OptionalLong.of(f.length())
