@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.codec.CodecException;
 import java.net.URI;
 
 /**
@@ -13,8 +14,21 @@ public final class ProtocolViolationException extends SluiceException {
     private final long offset;
 
     public ProtocolViolationException(URI uri, String message, long offset, Throwable cause) {
-        super(uri, offset >= 0 ? message + " (at byte " + offset + ")" : message, cause);
+        super(uri, withOffset(message, offset, cause), cause);
         this.offset = offset;
+    }
+
+    /**
+     * The message with the offset. The codec's offsets count from the response's first byte,
+     * head included, which is said: beside a body count ("body ended after 70000 of 200000
+     * bytes") a bare "at byte 70074" would read as a contradiction.
+     */
+    private static String withOffset(String message, long offset, Throwable cause) {
+        if (offset < 0) {
+            return message;
+        }
+        return message + " (at byte " + offset + (cause instanceof CodecException ? " of the response, head included" : "")
+                + ")";
     }
 
     /** Byte offset in the response where the violation was seen, or -1 when not applicable. */
