@@ -51,6 +51,19 @@ class DownloadExitCodesTest {
     }
 
     @Test
+    void aStatusBelowOneHundredIsAServerErrorNotTheFile() throws IOException {
+        // RFC 9110 §15: an invalid status is taken as a 5xx.
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(
+                "HTTP/1.1 099 Weird\r\nContent-Length: 4\r\n\r\nbody")))) {
+            Cli.Result result = download(server.uri("/x.bin").toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.HTTP_STATUS);
+            assertThat(result.stderrLines()).containsExactly("sluice: " + server.uri("/x.bin") + ": HTTP 099 Weird");
+            assertThat(Listing.filesIn(dir)).isEmpty();
+        }
+    }
+
+    @Test
     void aRefusedConnectionExitsWith4() {
         String url = "http://127.0.0.1:" + Ports.closedPort() + "/x.bin";
         Cli.Result result = download(url);

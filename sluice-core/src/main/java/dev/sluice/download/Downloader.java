@@ -475,7 +475,7 @@ public final class Downloader {
                 }
                 return part.complete(job, offset);
             }
-            if (status >= 400) {
+            if (status >= 400 || status < 100) { // below 100: invalid, taken as a 5xx (RFC 9110 §15)
                 response.headers().first("Retry-After").flatMap(RetryAfter::parse).ifPresent(d -> retryAfter = Optional.of(d));
                 throw new HttpStatusException(response.uri(), status, response.reason());
             }
@@ -535,9 +535,9 @@ public final class Downloader {
             if (offset == 0) {
                 throw new ProtocolViolationException(job.uri(), "206 Partial Content to a request without Range", -1, null);
             }
-            if (response.body().isDecoded()) {
-                throw discardPart(part, attempt, "206 Partial Content with a Content-Encoding the client decodes: "
-                        + "its range counts encoded bytes, the part file holds decoded ones");
+            if (PartFile.isEncoded(response.headers())) {
+                throw discardPart(part, attempt, "206 Partial Content with a Content-Encoding: "
+                        + "its range counts encoded bytes, the part file holds the file's own");
             }
             // A server that ignores If-Range may still say which version it sends.
             Optional<String> changed = PartFile.validatorMismatch(source.validator().orElseThrow(), response.headers());

@@ -68,6 +68,23 @@ final class PartFile {
     }
 
     /**
+     * Whether a response's body comes in a content coding other than identity (RFC 9110
+     * §8.4): the client does not decode a 206 (its range counts encoded bytes), so such a
+     * range is not a piece of the file as the part or the other segments hold it.
+     */
+    static boolean isEncoded(Headers headers) {
+        for (String field : headers.all("Content-Encoding")) {
+            for (String coding : field.split(",")) {
+                String c = coding.strip();
+                if (!c.isEmpty() && !c.equalsIgnoreCase("identity")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * The validator of a response that may go in If-Range (RFC 9110 §13.1.5): a strong ETag; or,
      * when there is no ETag at all, a Last-Modified date at least a second before the Date.
      */

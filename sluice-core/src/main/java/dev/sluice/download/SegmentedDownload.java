@@ -91,7 +91,7 @@ final class SegmentedDownload {
         Request r = requests.get().setHeader("Range", "bytes=0-0").build();
         try (Response response = client.send(r)) {
             if (response.status() != 206) {
-                if (response.status() >= 400) {
+                if (response.status() >= 400 || response.status() < 100) { // below 100: taken as a 5xx
                     throw new HttpStatusException(response.uri(), response.status(), response.reason());
                 }
                 return Optional.empty();
@@ -99,8 +99,8 @@ final class SegmentedDownload {
             Optional<ContentRange> range = ContentRange.parse(response.headers().first("Content-Range").orElse(""))
                     .filter(cr -> cr.first() == 0 && cr.completeLength().isPresent());
             Optional<String> validator = PartFile.strongValidator(response.headers());
-            // A decoded range would be decoded bytes at offsets of the encoded form.
-            if (range.isEmpty() || validator.isEmpty() || response.body().isDecoded()) {
+            // An encoded range would be encoded bytes at offsets of the file's own.
+            if (range.isEmpty() || validator.isEmpty() || PartFile.isEncoded(response.headers())) {
                 return Optional.empty();
             }
             response.body().bytes(16);
@@ -224,7 +224,7 @@ final class SegmentedDownload {
                     if (stopped.getAsBoolean()) {
                         return; // another segment failed while this one was being asked for
                     }
-                    if (response.status() >= 400) {
+                    if (response.status() >= 400 || response.status() < 100) {
                         retryAfter = response.headers().first("Retry-After").flatMap(RetryAfter::parse);
                         throw new HttpStatusException(response.uri(), response.status(), response.reason());
                     }
@@ -241,9 +241,9 @@ final class SegmentedDownload {
                             throw new ContentRange.Mismatch("206 Partial Content to Range: bytes=" + pos + "-"
                                     + segment[1] + " " + changed.get());
                         }
-                        if (response.body().isDecoded()) {
+                        if (PartFile.isEncoded(response.headers())) {
                             throw new ContentRange.Mismatch("206 Partial Content to Range: bytes=" + pos + "-"
-                                    + segment[1] + " with a Content-Encoding the client decodes");
+                                    + segment[1] + " with a Content-Encoding: its range counts encoded bytes");
                         }
                     } catch (ContentRange.Mismatch e) {
                         // The file changed (If-Range failed) or ranges stopped working: the

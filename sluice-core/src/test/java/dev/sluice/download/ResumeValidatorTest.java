@@ -212,6 +212,37 @@ class ResumeValidatorTest {
     }
 
     @Test
+    void aRangeThatComesEncodedIsNotAppendedToThePart() throws Exception {
+        // The file came as is and was cut; the server sends the rest in a content coding,
+        // though asked not to (one the client cannot undo, of the same length, so that no
+        // length check catches it). A 206 is never decoded, its range counting encoded bytes:
+        // appended, it would put foreign bytes in the middle of the file.
+        byte[] file = PatternBytes.bytes(0, LENGTH);
+        byte[] scrambled = Arrays.copyOfRange(file, CUT, LENGTH);
+        for (int i = 0; i < scrambled.length; i++) {
+            scrambled[i] ^= 0x5a;
+        }
+        try (var server = ScriptedServer.start(s -> s
+                .onConnection(0, c -> c.expectRequest().send(Responses.head(200, "Content-Length: " + LENGTH,
+                        "ETag: \"e\"")).send(Arrays.copyOf(file, CUT)).close())
+                .onEveryRequest((req, r) -> {
+                    if (req.header("Range") != null) {
+                        r.send(Responses.head(206, "Content-Length: " + scrambled.length, "Content-Encoding: x-scramble",
+                                "ETag: \"e\"", "Content-Range: bytes " + CUT + "-" + (LENGTH - 1) + "/" + LENGTH))
+                                .send(scrambled);
+                    } else {
+                        r.send(Responses.head(200, "Content-Length: " + LENGTH, "ETag: \"e\"")).send(file);
+                    }
+                }))) {
+            Report report = run(server);
+
+            assertThat(server.requests()).extracting(q -> q.header("Range")).contains("bytes=" + CUT + "-");
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(Files.readAllBytes(dir.resolve("file.bin"))).isEqualTo(file);
+        }
+    }
+
+    @Test
     void continuingAPartFileWithoutAStoredValidatorFetchesTheWholeFile() throws Exception {
         Files.writeString(dir.resolve("file.bin.part"), filled('A', CUT));
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
