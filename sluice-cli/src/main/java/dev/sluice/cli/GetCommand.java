@@ -62,7 +62,8 @@ import picocli.CommandLine.Spec;
             "Exit codes:",
             "  0  success",
             "  2  usage error: bad option, bad URL, malformed header",
-            "  3  HTTP status 400 or more (without --no-fail)",
+            "  3  HTTP status 400 or more, or an invalid one outside 100-599",
+            "     (without --no-fail)",
             "  4  could not connect: DNS, refused, TLS handshake or verification",
             "  5  timeout: connect, read or total",
             "  6  protocol error: malformed, truncated or inconsistent response,",
@@ -123,7 +124,8 @@ final class GetCommand implements Callable<Integer> {
     @Option(names = "--raw", description = "Keep a Content-Encoding as sent instead of decoding it.")
     private boolean raw;
 
-    @Option(names = "--no-fail", description = "Accept a status of 400 or more: write its body, exit 0.")
+    @Option(names = "--no-fail",
+            description = "Accept a status of 400 or more (or outside 100-599): write its body, exit 0.")
     private boolean noFail;
 
     @Option(names = "--chunk-size", paramLabel = "N",
