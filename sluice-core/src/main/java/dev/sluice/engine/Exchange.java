@@ -135,18 +135,21 @@ public final class Exchange implements AutoCloseable {
     public static Exchange open(ConnectionPool pool, Watchdog watchdog, URI uri, Reuse reuse, Timeouts timeouts,
                                 Limits limits) throws IOException {
         long start = System.nanoTime();
+        // The connect deadline the pool asked for, if it connected: whether it was the total
+        // timeout's (the tighter one) says which limit a connect that outlived it broke.
+        long[] connectDeadline = {0};
         try {
             long waitDeadline = timeouts.poolDeadlineNanos();
             Lease lease = pool.acquire(Origin.of(uri), reuse, waitDeadline,
                     waitDeadline == timeouts.totalDeadlineNanos() ? Deadline.TOTAL : Deadline.POOL,
-                    timeouts::connectDeadlineNanos);
+                    () -> connectDeadline[0] = timeouts.connectDeadlineNanos());
             return new Exchange(uri, lease, timeouts, limits, start, watchdog);
         } catch (InterruptedException e) {
             // Worded as every other interrupt of an exchange (Failures), the interrupt kept.
             Thread.currentThread().interrupt();
             throw Failures.connect(new InterruptedIOException("interrupted"), uri, timeouts, "waiting for a free connection");
         } catch (IOException e) {
-            throw Failures.connect(e, uri, timeouts);
+            throw Failures.connect(e, uri, timeouts, connectDeadline[0] == timeouts.totalDeadlineNanos());
         }
     }
 

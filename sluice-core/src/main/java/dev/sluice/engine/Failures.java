@@ -8,7 +8,9 @@ import dev.sluice.SluiceException;
 import dev.sluice.TotalTimeoutException;
 import dev.sluice.codec.CodecException;
 import dev.sluice.codec.ServerText;
+import dev.sluice.net.Deadline;
 import dev.sluice.net.DeadlineExceededException;
+import dev.sluice.net.Origin;
 import dev.sluice.net.PoolClosedException;
 import dev.sluice.net.ReadBufferFullException;
 import java.io.IOException;
@@ -20,7 +22,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedByInterruptException;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Turns what the layers below throw into the public exception types, once, adding the URL
@@ -39,15 +40,24 @@ public final class Failures {
      * An error while connecting (or waiting for a pooled connection): a {@link SluiceException},
      * or an {@link InterruptedIOException} when the thread was interrupted.
      *
+     * <p>{@code totalBound} says whether the connect deadline was the total timeout's (the
+     * tighter of the two, as {@link Timeouts#connectDeadlineNanos()} chose): its passing, in the
+     * TCP connect or the TLS handshake, is then a {@link TotalTimeoutException} naming the total
+     * timeout, not a connect timeout that had not passed.
+     *
      * @throws IllegalStateException when the client was closed: local misuse, not a failure to
      *                               connect, so nothing retries it
      */
-    public static IOException connect(IOException e, URI uri, Timeouts t) {
-        return connect(e, uri, t, "connecting to " + hostPort(uri));
+    public static IOException connect(IOException e, URI uri, Timeouts t, boolean totalBound) {
+        return connect(e, uri, t, "connecting to " + hostPort(uri), totalBound);
     }
 
-    /** {@link #connect(IOException, URI, Timeouts)}, an interrupt said to come while {@code phase}. */
+    /** {@link #connect(IOException, URI, Timeouts, boolean)}, an interrupt said to come while {@code phase}. */
     public static IOException connect(IOException e, URI uri, Timeouts t, String phase) {
+        return connect(e, uri, t, phase, false);
+    }
+
+    private static IOException connect(IOException e, URI uri, Timeouts t, String phase, boolean totalBound) {
         if (e instanceof SluiceException s) {
             return s;
         }
@@ -55,21 +65,24 @@ public final class Failures {
             throw new IllegalStateException("the client is closed: " + ServerText.url(uri), e);
         }
         if (e instanceof DeadlineExceededException d) {
+            if (d.deadline() == Deadline.CONNECT && totalBound) {
+                return new TotalTimeoutException(uri, "connecting to " + hostPort(uri), t.total(), d);
+            }
             return deadline(d, uri, t, "connecting");
         }
         if (isInterrupt(e)) {
             return interrupted(e, uri, phase);
         }
         if (e instanceof UnknownHostException) {
-            return new ConnectFailedException(uri, "could not resolve host " + uri.getHost(), e);
+            return new ConnectFailedException(uri, "could not resolve host " + Origin.of(uri).host(), e);
         }
         if (e instanceof ConnectException || e instanceof NoRouteToHostException) {
             return new ConnectFailedException(uri, "could not connect to " + hostPort(uri) + ": "
                     + (e.getMessage() == null ? "connection refused" : e.getMessage().toLowerCase()), e);
         }
-        if (e instanceof SSLHandshakeException || e instanceof SSLException) {
+        if (e instanceof SSLException ssl) {
             return new ConnectFailedException(uri, "TLS handshake with " + hostPort(uri) + " failed: "
-                    + rootMessage(e), e);
+                    + TlsFailures.reason(ssl, Origin.of(uri).host()), e);
         }
         return new ConnectFailedException(uri, "could not connect to " + hostPort(uri) + ": " + rootMessage(e), e);
     }
@@ -140,8 +153,8 @@ public final class Failures {
     }
 
     private static String hostPort(URI uri) {
-        int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-        return uri.getHost() + " port " + port;
+        Origin origin = Origin.of(uri);
+        return origin.host() + " port " + origin.port();
     }
 
     static String rootMessage(Throwable e) {

@@ -1,0 +1,97 @@
+package dev.sluice.engine;
+
+import java.io.EOFException;
+import java.net.SocketException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.X509Certificate;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
+
+/**
+ * Why a TLS handshake failed, in words: the JDK's own text ("unable to find valid
+ * certification path to requested target", "NotAfter: Sat Feb 01 ...", "SSL peer shut down
+ * incorrectly") names its internals rather than the problem. Read from the exception types
+ * where the JDK has them (certificate path, validity); from the message where it has only that
+ * (a host name mismatch, an alert), falling back to the JDK's text. The exception itself stays
+ * the cause of the error that carries these words.
+ *
+ * <pre>{@code
+ * TlsFailures.reason(e, "example.org")   // "certificate expired on 2020-02-01"
+ * }</pre>
+ */
+final class TlsFailures {
+    private TlsFailures() {
+    }
+
+    /** The cause of the failed handshake with {@code host}, as a phrase. */
+    static String reason(SSLException e, String host) {
+        CertPathValidatorException validation = null;
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof CertPathValidatorException v) {
+                validation = v;
+            }
+            if (c instanceof CertificateExpiredException) {
+                return "certificate expired" + date(validation, true);
+            }
+            if (c instanceof CertificateNotYetValidException) {
+                return "certificate not valid yet" + date(validation, false);
+            }
+            if (c instanceof CertPathBuilderException) {
+                return "certificate not trusted (no path to a trusted CA)";
+            }
+            if (c instanceof CertPathValidatorException v && v.getReason() == CertPathValidatorException.BasicReason.REVOKED) {
+                return "certificate revoked";
+            }
+            if (c instanceof CertificateException && c.getClass() == CertificateException.class && isNameMismatch(c)) {
+                return "certificate not valid for host " + host;
+            }
+            if (c instanceof EOFException) {
+                return "the server closed the connection during the TLS handshake";
+            }
+            if (c instanceof SocketException && c.getMessage() != null
+                    && c.getMessage().toLowerCase(Locale.ROOT).contains("reset")) {
+                return "the connection was reset during the TLS handshake";
+            }
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        if (message.startsWith("Received fatal alert: ")) {
+            return "the server refused the handshake (TLS alert " + message.substring("Received fatal alert: ".length()) + ")";
+        }
+        if (message.startsWith("Unsupported or unrecognized SSL message")) {
+            return "the server did not answer in TLS (plain HTTP on an https URL?)";
+        }
+        return Failures.rootMessage(e);
+    }
+
+    /**
+     * The host name checks of the JDK's trust manager throw a plain {@link CertificateException}
+     * whose message is all that says so: "No subject alternative DNS name matching ...", "No
+     * subject alternative names matching IP address ...", "No name matching ... found".
+     */
+    private static boolean isNameMismatch(Throwable c) {
+        String m = c.getMessage();
+        return m != null && (m.startsWith("No subject alternative") || m.startsWith("No name matching"));
+    }
+
+    /** " on 2020-02-01" (UTC), the date the certificate the validation rejected ends or starts; empty when unknown. */
+    private static String date(CertPathValidatorException validation, boolean end) {
+        if (validation == null || validation.getCertPath() == null || validation.getIndex() < 0) {
+            return "";
+        }
+        List<? extends Certificate> chain = validation.getCertPath().getCertificates();
+        if (validation.getIndex() >= chain.size() || !(chain.get(validation.getIndex()) instanceof X509Certificate x)) {
+            return "";
+        }
+        Date when = end ? x.getNotAfter() : x.getNotBefore();
+        String which = validation.getIndex() == 0 ? "" : " (a CA certificate of the chain)";
+        return (end ? " on " : ": from ") + when.toInstant().atOffset(ZoneOffset.UTC).toLocalDate() + which;
+    }
+}
