@@ -13,6 +13,7 @@ import dev.sluice.engine.Timeouts;
 import dev.sluice.engine.TlsContexts;
 import dev.sluice.net.BufferPool;
 import dev.sluice.net.ConnectionPool;
+import dev.sluice.net.Origin;
 import dev.sluice.net.Reuse;
 import dev.sluice.net.SocketConnector;
 import dev.sluice.net.Watchdog;
@@ -112,6 +113,7 @@ public final class Client implements AutoCloseable {
                 poolTimeout);
         List<Redirect> history = List.of();
         Set<String> seen = null;
+        Set<String> seenTwice = null;
         Request current = request;
         while (true) {
             Exchange ex = execute(current, timeouts);
@@ -131,17 +133,23 @@ public final class Client implements AutoCloseable {
             if (seen == null) {
                 // Only requests that redirect pay for the bookkeeping.
                 seen = new HashSet<>();
+                seenTwice = new HashSet<>();
                 seen.add(current.method() + " " + current.uri());
                 history = new ArrayList<>();
             }
             history.add(new Redirect(current.uri(), head.status(), next.uri()));
             if (history.size() > maxRedirects) {
-                throw new ProtocolViolationException(request.uri(), "more than " + maxRedirects + " redirects (last to "
-                        + Redirects.excerpt(next.uri()) + ")", -1, null);
+                throw new ProtocolViolationException(request.uri(), "more than " + maxRedirects
+                        + (maxRedirects == 1 ? " redirect" : " redirects") + " (last to "
+                        + Redirects.excerpt(next.uri()) + ")", -1, null, true);
             }
-            if (!seen.add(next.method() + " " + next.uri())) {
+            // One repeat is no loop: a server may redirect to the same URL once (to set a
+            // cookie, after a rewrite) and answer the next request; curl follows it. A third
+            // visit is. The redirect limit bounds whatever slips through.
+            String key = next.method() + " " + next.uri();
+            if (!seen.add(key) && !seenTwice.add(key)) {
                 throw new ProtocolViolationException(request.uri(), "redirect loop: " + Redirects.excerpt(next.uri())
-                        + " was already visited", -1, null);
+                        + " was already visited twice", -1, null, true);
             }
             current = next;
         }
@@ -220,7 +228,7 @@ public final class Client implements AutoCloseable {
         if (locations.stream().anyMatch(l -> !l.equals(location))) {
             // Location is a singleton field (RFC 9110 §10.2.2); which one the server meant is a guess.
             throw new ProtocolViolationException(current.uri(), "several different Location fields in a "
-                    + status + " response: " + Redirects.excerpt(String.join(", ", locations)), -1, null);
+                    + status + " response: " + Redirects.excerpt(String.join(", ", locations)), -1, null, true);
         }
         URI next;
         Request.Builder b;
@@ -230,7 +238,7 @@ public final class Client implements AutoCloseable {
             b = current.toBuilder().uriForRedirect(next);
         } catch (IllegalArgumentException e) {
             throw new ProtocolViolationException(current.uri(), "invalid redirect Location \""
-                    + Redirects.excerpt(location) + "\": " + Redirects.excerpt(e.getMessage()), -1, e);
+                    + Redirects.excerpt(location) + "\": " + Redirects.excerpt(e.getMessage()), -1, e, true);
         }
         String method = Redirects.nextMethod(current.method(), status);
         boolean keepBody = Redirects.keepsBody(current.method(), status);
@@ -243,7 +251,12 @@ public final class Client implements AutoCloseable {
             b.removeHeader("Content-Type").removeHeader("Content-Length").removeHeader("Transfer-Encoding");
         }
         if (!Redirects.sameOrigin(current.uri(), next)) {
-            b.removeHeader("Authorization").removeHeader("Cookie").removeHeader("Proxy-Authorization");
+            // Credentials stay with the origin they were given for (URL user information never
+            // crosses: a Location with it is refused, and only a relative one keeps the request's
+            // own, on its own origin). Host names the target's authority (RFC 9110 §7.2): a
+            // caller's Host was meant for the first one, as curl too assumes.
+            b.removeHeader("Authorization").removeHeader("Cookie").removeHeader("Proxy-Authorization")
+                    .removeHeader("Host");
         }
         return b.build();
     }
@@ -314,7 +327,11 @@ public final class Client implements AutoCloseable {
     private List<Field> requestFields(Request request) {
         Headers user = request.headers();
         List<Field> fields = new ArrayList<>(user.size() + 6);
-        fields.add(new Field("Host", user.first("Host").orElse(dev.sluice.net.Origin.of(request.uri()).hostHeader())));
+        fields.add(new Field("Host", user.first("Host").orElse(Origin.of(request.uri()).hostHeader())));
+        String userInfo = Origin.rawUserInfo(request.uri());
+        if (userInfo != null && !user.contains("Authorization")) {
+            fields.add(new Field("Authorization", Request.basicAuthorization(userInfo)));
+        }
         if (!user.contains("User-Agent")) {
             fields.add(new Field("User-Agent", userAgent));
         }

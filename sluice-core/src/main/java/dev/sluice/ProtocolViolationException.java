@@ -12,10 +12,26 @@ public final class ProtocolViolationException extends SluiceException {
     private static final long serialVersionUID = 1L;
 
     private final long offset;
+    private final boolean permanent;
 
     public ProtocolViolationException(URI uri, String message, long offset, Throwable cause) {
+        this(uri, message, offset, cause, false);
+    }
+
+    /** For a failure the same request meets again every time; see {@link #isPermanent()}. */
+    ProtocolViolationException(URI uri, String message, long offset, Throwable cause, boolean permanent) {
         super(uri, withOffset(message, offset, cause), cause);
         this.offset = offset;
+        this.permanent = permanent;
+    }
+
+    /**
+     * Whether trying again cannot help: the server's redirects themselves are wrong (a loop,
+     * more than allowed, a Location that cannot be followed), not a response that went wrong on
+     * the way. Retry policies skip such failures.
+     */
+    public boolean isPermanent() {
+        return permanent;
     }
 
     /**

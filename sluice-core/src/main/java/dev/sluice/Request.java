@@ -1,10 +1,14 @@
 package dev.sluice;
 
 import dev.sluice.codec.RequestEncoder;
+import dev.sluice.codec.ServerText;
+import dev.sluice.net.Origin;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -62,17 +66,26 @@ public final class Request {
     /**
      * A builder for a request to {@code url}.
      *
+     * <p>User information in the URL is sent as Basic authentication, as curl and requests do:
+     * {@code http://alice:s%3Acret@example.org/} sends {@code Authorization: Basic} of
+     * {@code alice:s:cret} (user and password percent-decoded, UTF-8), unless the request sets
+     * its own {@code Authorization}. It never appears in the request line or {@code Host}, it
+     * is dropped with {@code Authorization} when a redirect leads to another origin, and every
+     * message naming the URL shows it as {@code http://alice:***@example.org/}. A redirect
+     * whose Location carries user information is not followed.
+     *
      * @throws IllegalArgumentException when the URL is not an absolute http or https URL, or
-     *                                  holds what a request cannot carry: credentials, a port
-     *                                  out of range, a control or non-ASCII character in its path
-     *                                  or query (percent-encode it)
+     *                                  holds what a request cannot carry: no host, a port out of
+     *                                  range, a control or non-ASCII character in its path or
+     *                                  query (percent-encode it), a broken percent-escape in its
+     *                                  user information
      */
     public static Builder newBuilder(String url) {
         Objects.requireNonNull(url, "url");
         try {
             return newBuilder(new URI(url));
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("invalid URL " + url + ": " + e.getReason(), e);
+            throw new IllegalArgumentException("invalid URL " + ServerText.url(url) + ": " + e.getReason(), e);
         }
     }
 
@@ -90,6 +103,14 @@ public final class Request {
         return b;
     }
 
+    /**
+     * {@code text} with the password of every URL in it hidden, as sluice's own messages show
+     * URLs: {@code http://alice:***@example.org/}. For a program's own messages and logs.
+     */
+    public static String hidePasswords(String text) {
+        return ServerText.withoutPasswords(Objects.requireNonNull(text, "text"));
+    }
+
     /** The request target of the request line: the raw path ({@code /} when empty) and query. */
     static String targetOf(URI uri) {
         String path = uri.getRawPath();
@@ -102,26 +123,69 @@ public final class Request {
     static URI checkUrl(URI url) {
         String scheme = url.getScheme();
         if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-            throw new IllegalArgumentException("not an http or https URL: " + url);
+            throw new IllegalArgumentException("not an http or https URL: " + ServerText.url(url));
         }
-        if (url.getHost() == null || url.getHost().isEmpty()) {
-            throw new IllegalArgumentException("URL has no host: " + url);
-        }
-        if (url.getPort() == 0 || url.getPort() > 65535) {
-            throw new IllegalArgumentException("invalid URL " + url + ": port out of range: " + url.getPort());
+        try {
+            // The host and port as they will be used: a host java.net.URI leaves unparsed
+            // (my_host) is read from the authority; a port out of range is refused.
+            Origin.of(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid URL " + ServerText.url(url) + ": " + e.getMessage(), e);
         }
         try {
             // The request line carries path and query as written: what it cannot carry is
             // refused now, not when the request is sent.
             RequestEncoder.checkTarget(targetOf(url));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid URL " + url + ": " + e.getMessage() + " (percent-encode it)");
+            throw new IllegalArgumentException("invalid URL " + ServerText.url(url) + ": " + e.getMessage()
+                    + " (percent-encode it)");
         }
-        if (url.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("credentials in the URL are not supported (send an Authorization header): "
-                    + url.getScheme() + "://" + url.getHost());
+        String userInfo = Origin.rawUserInfo(url);
+        if (userInfo != null) {
+            basicAuthorization(userInfo); // an escape that is not one fails now, not when sent
         }
         return url;
+    }
+
+    /**
+     * The {@code Authorization} value for a URL's user information {@code user:password}
+     * (still percent-encoded): Basic, with user and password percent-decoded to their UTF-8
+     * bytes (RFC 7617 §2.1); a user without a password has an empty one, as curl sends it.
+     *
+     * @throws IllegalArgumentException when a percent sign is not followed by two hex digits
+     */
+    static String basicAuthorization(String rawUserInfo) {
+        byte[] decoded = new byte[rawUserInfo.length() * 3 + 1];
+        int n = 0;
+        boolean colon = false;
+        for (int i = 0; i < rawUserInfo.length(); i++) {
+            char c = rawUserInfo.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < rawUserInfo.length() ? Character.digit(rawUserInfo.charAt(i + 1), 16) : -1;
+                int lo = hi < 0 ? -1 : Character.digit(rawUserInfo.charAt(i + 2), 16);
+                if (lo < 0) {
+                    throw new IllegalArgumentException("invalid percent-encoding in the URL's user information");
+                }
+                decoded[n++] = (byte) (hi << 4 | lo);
+                i += 2;
+            } else if (c < 0x80) {
+                // Only the first raw colon separates user and password (RFC 3986 §3.2.1); an
+                // escaped one (%3A) is part of the user name.
+                colon |= c == ':';
+                decoded[n++] = (byte) c;
+            } else {
+                // Raw non-ASCII (a URI made from parts): its UTF-8 bytes, as an escape would be.
+                int cp = rawUserInfo.codePointAt(i);
+                i += Character.charCount(cp) - 1;
+                for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+                    decoded[n++] = b;
+                }
+            }
+        }
+        if (!colon) {
+            decoded[n++] = ':';
+        }
+        return "Basic " + Base64.getEncoder().encodeToString(Arrays.copyOf(decoded, n));
     }
 
     public String method() {
@@ -148,7 +212,7 @@ public final class Request {
 
     @Override
     public String toString() {
-        return method + " " + uri;
+        return method + " " + ServerText.withoutPasswords(uri.toString());
     }
 
     /** Builds a {@link Request}; not thread-safe. */

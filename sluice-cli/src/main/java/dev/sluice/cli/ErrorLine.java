@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.Request;
 import dev.sluice.SluiceException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,7 +22,8 @@ final class ErrorLine {
 
     /** Prints {@code sluice: message}, plus the stack trace when {@code SLUICE_DEBUG=1}. */
     static void print(PrintStream err, String message, Throwable cause) {
-        err.println("sluice: " + oneLine(message));
+        // The line may name a URL with a password in it: the library's messages hide it, ours too.
+        err.println("sluice: " + oneLine(message == null ? null : Request.hidePasswords(message)));
         if (cause != null && debug()) {
             cause.printStackTrace(err);
         }
@@ -61,7 +63,7 @@ final class ErrorLine {
         String message = c instanceof IOException io && !(c instanceof SluiceException)
                 ? localReason(io)
                 : String.valueOf(c.getMessage());
-        return message.contains(url) ? message : url + ": " + message;
+        return message.contains(Request.hidePasswords(url)) ? message : url + ": " + message;
     }
 
     /**

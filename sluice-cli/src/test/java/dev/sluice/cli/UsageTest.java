@@ -95,7 +95,7 @@ class UsageTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"not a url", "http://", "ftp://127.0.0.1/file", "127.0.0.1:8080/x", "file:///etc/passwd",
-        "http://user:secret@127.0.0.1/", "http://[::1/", "mailto:someone@example.org"})
+        "http://[::1/", "mailto:someone@example.org", "http://user:secret@127.0.0.1:99999/"})
     void aUrlThatIsNotAbsoluteHttpIsAUsageError(String url) {
         Cli.Result result = Cli.run("get", url);
 

@@ -19,9 +19,52 @@ public final class ServerText {
     private ServerText() {
     }
 
-    /** {@code uri} as a message names it: whole, up to {@link #MAX_URL_CHARS}. */
+    /** What a message shows instead of a password in a URL's user information. */
+    public static final String HIDDEN_PASSWORD = "***";
+
+    /**
+     * {@code uri} as a message names it: whole, up to {@link #MAX_URL_CHARS}, but for the
+     * password of its user information ({@code http://user:***@host/}).
+     */
     public static String url(Object uri) {
-        return excerpt(uri, MAX_URL_CHARS);
+        return excerpt(withoutPasswords(String.valueOf(uri)), MAX_URL_CHARS);
+    }
+
+    /**
+     * {@code text} with the password of every URL in it replaced by {@link #HIDDEN_PASSWORD}:
+     * in {@code scheme://user:password@host}, what follows the user name's colon up to the
+     * authority's last {@code @}. A URL's credentials are a secret, and error messages end up
+     * in terminals, logs and reports.
+     */
+    public static String withoutPasswords(String text) {
+        if (text.indexOf('@') < 0) {
+            return text; // the common case: nothing to look for
+        }
+        StringBuilder b = null;
+        int copied = 0;
+        for (int scheme = text.indexOf("://"); scheme >= 0; scheme = text.indexOf("://", scheme + 3)) {
+            int start = scheme + 3;
+            int end = start;
+            while (end < text.length() && !endsAuthority(text.charAt(end))) {
+                end++;
+            }
+            int at = text.lastIndexOf('@', end - 1);
+            int colon = text.indexOf(':', start);
+            if (at < start || colon < start || colon > at) {
+                continue; // no user information, or no password in it
+            }
+            if (b == null) {
+                b = new StringBuilder(text.length());
+            }
+            b.append(text, copied, colon + 1).append(HIDDEN_PASSWORD);
+            copied = at;
+        }
+        return b == null ? text : b.append(text, copied, text.length()).toString();
+    }
+
+    /** Whether {@code c} ends a URL's authority (RFC 3986 §3.2), or the URL itself in prose. */
+    private static boolean endsAuthority(char c) {
+        return c == '/' || c == '?' || c == '#' || c <= ' ' || c == '"' || c == ',' || c == '>' || c == '\\';
     }
 
     /**

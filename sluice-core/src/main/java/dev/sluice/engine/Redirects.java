@@ -1,6 +1,7 @@
 package dev.sluice.engine;
 
 import dev.sluice.codec.ServerText;
+import dev.sluice.net.Origin;
 import java.net.URI;
 import java.util.Locale;
 
@@ -38,7 +39,7 @@ public final class Redirects {
 
     /** {@code value} (a Location, a URL, a message quoting one) as an error message may show it. */
     public static String excerpt(Object value) {
-        return ServerText.excerpt(value, MAX_QUOTED_CHARS);
+        return ServerText.excerpt(ServerText.withoutPasswords(String.valueOf(value)), MAX_QUOTED_CHARS);
     }
 
     /**
@@ -50,13 +51,22 @@ public final class Redirects {
      * @throws IllegalArgumentException when the value is not a usable http(s) URL
      */
     public static URI resolve(URI base, String location) {
-        URI next = resolveReference(base, URI.create(encodeIllegal(location.trim())));
+        URI ref = URI.create(encodeIllegal(location.trim()));
+        if (ref.getRawAuthority() != null && ref.getRawAuthority().indexOf('@') >= 0) {
+            // A server must not choose credentials for the client (nor learn how a client treats
+            // them); a relative Location keeps the request's own, on its own origin.
+            throw new IllegalArgumentException("a Location with credentials in it is not followed");
+        }
+        URI next = resolveReference(base, ref);
         String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new IllegalArgumentException("redirect to a non-http URL: " + excerpt(location));
         }
-        if (next.getHost() == null) {
-            throw new IllegalArgumentException("redirect to a URL without a host: " + excerpt(location));
+        try {
+            Origin.of(next); // the host as a request will use it: my_host too
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("redirect to a URL without a usable host (" + e.getMessage() + "): "
+                    + excerpt(location), e);
         }
         if (next.getRawFragment() == null && base.getRawFragment() != null) {
             next = URI.create(next + "#" + base.getRawFragment());
@@ -195,6 +205,6 @@ public final class Redirects {
 
     /** Whether two URLs share scheme, host and port; credentials do not cross origins. */
     public static boolean sameOrigin(URI a, URI b) {
-        return dev.sluice.net.Origin.of(a).equals(dev.sluice.net.Origin.of(b));
+        return Origin.of(a).equals(Origin.of(b));
     }
 }

@@ -24,21 +24,89 @@ public record Origin(String scheme, String host, int port) {
         }
     }
 
-    /** The origin of an absolute http or https URI; the default port fills a missing one. */
+    /**
+     * The origin of an absolute http or https URI; the default port fills a missing (or empty)
+     * one. A host {@link URI} does not take as a server name, such as {@code my_host} (an
+     * underscore is common in container service names, and valid in an RFC 3986 reg-name), is
+     * read from the raw authority here.
+     *
+     * @throws IllegalArgumentException when the URI has no host, or its port is not a number
+     *                                  or out of range; the message does not repeat the URI,
+     *                                  which may hold a password
+     */
     public static Origin of(URI uri) {
         String scheme = uri.getScheme();
         String host = uri.getHost();
-        if (scheme == null || host == null) {
-            throw new IllegalArgumentException("not an absolute http(s) URL: " + uri);
+        if (scheme == null) {
+            throw new IllegalArgumentException("not an absolute http(s) URL");
         }
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
+        int port;
+        if (host != null) {
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            port = uri.getPort();
+        } else {
+            // A registry-based authority: java.net.URI parsed neither host nor port.
+            String hostPort = hostAndPort(uri.getRawAuthority());
+            int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
+            host = colon < 0 ? hostPort : hostPort.substring(0, colon);
+            if (!isRegName(host)) {
+                throw new IllegalArgumentException("no host");
+            }
+            port = colon < 0 ? -1 : parsePort(hostPort.substring(colon + 1));
         }
-        int port = uri.getPort();
         if (port == -1) {
             port = scheme.equalsIgnoreCase("https") ? 443 : 80;
         }
         return new Origin(scheme, host, port);
+    }
+
+    /**
+     * The raw (still percent-encoded) user information of {@code uri}'s authority, as in
+     * {@code http://user:password@host/}; null when there is none.
+     */
+    public static String rawUserInfo(URI uri) {
+        String authority = uri.getRawAuthority();
+        if (authority == null || authority.indexOf('@') < 0) {
+            return null;
+        }
+        return uri.getHost() != null ? uri.getRawUserInfo() : authority.substring(0, authority.lastIndexOf('@'));
+    }
+
+    /** The authority without its user information; null for null. */
+    private static String hostAndPort(String authority) {
+        return authority == null ? null : authority.substring(authority.lastIndexOf('@') + 1);
+    }
+
+    /**
+     * Whether {@code host} is a name a resolver can be asked for: letters, digits, hyphens,
+     * dots and underscores (the subset of RFC 3986's reg-name that DNS names and hosts files
+     * use; java.net.URI already took every name without an underscore).
+     */
+    private static boolean isRegName(String host) {
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '-' || c == '.' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An RFC 3986 port: digits, or empty for the scheme's default (-1). */
+    private static int parsePort(String digits) {
+        if (digits.isEmpty()) {
+            return -1;
+        }
+        if (digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("invalid port \"" + digits + "\"");
+        }
+        return Integer.parseInt(digits);
     }
 
     public boolean isTls() {

@@ -116,7 +116,12 @@ public final class SocketConnector implements Connector {
             params.setEndpointIdentificationAlgorithm("HTTPS");
         }
         if (!isIpLiteral(origin.host())) {
-            params.setServerNames(List.of(new SNIHostName(origin.host())));
+            try {
+                params.setServerNames(List.of(new SNIHostName(origin.host())));
+            } catch (IllegalArgumentException e) {
+                // Not a DNS host name SNI can carry (my_host: an underscore); sent without, as
+                // the JDK itself does for such a name.
+            }
         }
         tls.setSSLParameters(params);
         Connection c = new Connection(ids.incrementAndGet(), origin, channel, tls, watchdog, buffers);
