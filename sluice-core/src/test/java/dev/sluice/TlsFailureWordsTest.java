@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A failed TLS handshake says why in plain words (the JDK's text names its internals), and
- * keeps the JDK's exception as the cause.
+ * A failed TLS handshake says why in plain words (the JDK's text names its internals), keeps
+ * the JDK's exception as the cause, and says whether trying again could help.
  */
 class TlsFailureWordsTest {
     private static final TestCertificates CERTS = TestCertificates.shared();
@@ -44,6 +44,7 @@ class TlsFailureWordsTest {
                 .atOffset(ZoneOffset.UTC).toLocalDate().toString();
         assertThat(e).hasMessageEndingWith("failed: certificate expired on " + day)
                 .hasCauseInstanceOf(SSLException.class);
+        assertThat(e.isPermanent()).isTrue();
     }
 
     @Test
@@ -51,6 +52,7 @@ class TlsFailureWordsTest {
         ConnectFailedException e = failureFor(ServerCertificate.SELF_SIGNED, "127.0.0.1");
         assertThat(e).hasMessageEndingWith("failed: certificate not trusted (no path to a trusted CA)")
                 .hasCauseInstanceOf(SSLException.class);
+        assertThat(e.isPermanent()).isTrue();
     }
 
     @Test
@@ -59,15 +61,16 @@ class TlsFailureWordsTest {
             ConnectFailedException e = failureFor(ServerCertificate.WRONG_HOST, host);
             assertThat(e).as(host).hasMessageEndingWith("failed: certificate not valid for host " + host)
                     .hasCauseInstanceOf(SSLException.class);
+            assertThat(e.isPermanent()).isTrue();
         }
     }
 
     @Test
-    void aServerThatClosesDuringTheHandshakeIsSaidToHaveClosed() throws IOException {
+    void aServerThatClosesDuringTheHandshakeIsNotPermanent() throws IOException {
         try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.close()));
              Client client = Client.builder().trustCertificates(CERTS.writeCaPem(dir)).build()) {
             assertThatThrownBy(() -> client.send(Request.get("https://127.0.0.1:" + server.port() + "/")))
-                    .isInstanceOf(ConnectFailedException.class)
+                    .isInstanceOfSatisfying(ConnectFailedException.class, e -> assertThat(e.isPermanent()).isFalse())
                     .hasMessageEndingWith("failed: the server closed the connection during the TLS handshake")
                     .hasCauseInstanceOf(SSLException.class);
         }

@@ -9,17 +9,20 @@ import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
 /**
- * When to try a download again and how long to wait: exponential backoff with full jitter
- * (a uniform delay between zero and {@code base * 2^attempt}, capped), or the server's
+ * When to try a download again and how long to wait: exponential backoff with equal jitter
+ * (half of {@code base * 2^attempt} fixed, the other half random, capped), or the server's
  * Retry-After when it gave one, waited in full (as curl and urllib3 do): retrying sooner than
  * asked only earns another refusal. A Retry-After beyond {@link #MAX_RETRY_AFTER} means the
  * server will not have it soon, and the job fails rather than holding the run. Retried:
  * connect failures, timeouts, truncated or malformed responses, and the statuses 408, 429,
- * 500, 502, 503, 504; not other 4xx, and never a checksum mismatch.
+ * 500, 502, 503, 504; not other 4xx, never a checksum mismatch, and never a failure the next
+ * attempt would meet again: a certificate rejected ({@link ConnectFailedException#isPermanent()}),
+ * a redirect loop, too many redirects, a Location that cannot be followed
+ * ({@link ProtocolViolationException#isPermanent()}).
  *
  * <pre>{@code
  * RetryPolicy p = RetryPolicy.of(3);                  // three retries after the first attempt
- * Duration d = p.delayFor(1, Optional.empty());        // between 0 and 2 x base
+ * Duration d = p.delayFor(1, Optional.empty());        // between 1 and 2 x base
  * }</pre>
  *
  * @param retries       attempts after the first
@@ -50,9 +53,9 @@ public record RetryPolicy(int retries, Duration base, Duration maxDelay, DoubleS
                 case 408, 429, 500, 502, 503, 504 -> true;
                 default -> false;
             };
-            case ConnectFailedException c -> true;
+            case ConnectFailedException c -> !c.isPermanent();
             case SluiceTimeoutException t -> true;
-            case ProtocolViolationException p -> true;
+            case ProtocolViolationException p -> !p.isPermanent();
             default -> false;
         };
     }
@@ -64,8 +67,11 @@ public record RetryPolicy(int retries, Duration base, Duration maxDelay, DoubleS
 
     /**
      * The wait before retry number {@code attempt} (1 for the first retry): the server's
-     * Retry-After when given (at most {@link #MAX_RETRY_AFTER}), else full jitter capped by
-     * {@link #maxDelay()}.
+     * Retry-After when given (at most {@link #MAX_RETRY_AFTER}), else equal jitter: with
+     * {@code ceiling = min(maxDelay, base * 2^attempt)}, a delay between {@code ceiling / 2} and
+     * {@code ceiling}. Each delay is then at least as long as any before it could be (full
+     * jitter, between zero and the ceiling, sometimes retried a busy server within
+     * milliseconds), and a crowd of clients still spreads out.
      */
     public Duration delayFor(int attempt, Optional<Duration> retryAfter) {
         if (retryAfter.isPresent()) {
@@ -73,6 +79,6 @@ public record RetryPolicy(int retries, Duration base, Duration maxDelay, DoubleS
             return d.isNegative() ? Duration.ZERO : d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
         }
         double ceiling = Math.min(maxDelay.toNanos(), base.toNanos() * Math.pow(2, Math.max(0, attempt)));
-        return Duration.ofNanos((long) (random.getAsDouble() * ceiling));
+        return Duration.ofNanos((long) (ceiling / 2 + random.getAsDouble() * ceiling / 2));
     }
 }

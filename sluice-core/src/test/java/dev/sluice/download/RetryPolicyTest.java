@@ -39,12 +39,43 @@ class RetryPolicyTest {
     }
 
     @Test
-    void fullJitterSpansZeroToTheExponentialCeiling() {
+    void aRejectedCertificateIsNotRetried() {
+        var expired = new javax.net.ssl.SSLHandshakeException("validity check failed");
+        expired.initCause(new java.security.cert.CertificateExpiredException("NotAfter: ..."));
+        assertThat(RetryPolicy.isRetryable(new ConnectFailedException(U, "certificate expired", expired))).isFalse();
+        var cut = new javax.net.ssl.SSLHandshakeException("Remote host terminated the handshake");
+        cut.initCause(new java.io.EOFException("SSL peer shut down incorrectly"));
+        assertThat(RetryPolicy.isRetryable(new ConnectFailedException(U, "closed", cut))).isTrue();
+    }
+
+    @Test
+    void equalJitterSpansHalfTheExponentialCeilingToAllOfIt() {
         RetryPolicy low = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(30), () -> 0.0);
         RetryPolicy high = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(30), () -> 0.999999);
-        assertThat(low.delayFor(3, Optional.empty())).isEqualTo(Duration.ZERO);
+        assertThat(low.delayFor(1, Optional.empty())).isEqualTo(Duration.ofMillis(100));
+        assertThat(low.delayFor(3, Optional.empty())).isEqualTo(Duration.ofMillis(400));
         assertThat(high.delayFor(1, Optional.empty())).isBetween(Duration.ofMillis(199), Duration.ofMillis(200));
         assertThat(high.delayFor(3, Optional.empty())).isBetween(Duration.ofMillis(799), Duration.ofMillis(800));
+    }
+
+    @Test
+    void eachDelayIsAtLeastAsLongAsAnyBeforeItCouldBeUpToTheCap() {
+        // The worst case for growth: the largest draw, then the smallest, in turn. Ceilings of
+        // 1, 2, 4, 8 and 16 s stay under the 30 s cap; past it every delay is 15 to 30 s.
+        double[] draws = {0.999999, 0.0};
+        int[] next = {0};
+        RetryPolicy p = new RetryPolicy(8, Duration.ofMillis(500), Duration.ofSeconds(30), () -> draws[next[0]++ % 2]);
+        Duration previous = Duration.ZERO;
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            Duration d = p.delayFor(attempt, Optional.empty());
+            assertThat(d).as("retry %d", attempt).isGreaterThanOrEqualTo(previous.minusMillis(1))
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(500));
+            previous = d;
+        }
+        for (int attempt = 6; attempt <= 20; attempt++) {
+            assertThat(p.delayFor(attempt, Optional.empty())).as("retry %d", attempt)
+                    .isBetween(Duration.ofSeconds(15), Duration.ofSeconds(30));
+        }
     }
 
     @Test
