@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.Request;
 import dev.sluice.download.DownloadJob;
 import dev.sluice.download.ProgressEvent;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ final class DownloadProgress implements ProgressEvent.Listener {
         slots = new Slot[jobs.size()];
         for (int i = 0; i < jobs.size(); i++) {
             indexOf.put(jobs.get(i), i);
-            slots[i] = new Slot(jobs.get(i).uri().toString(), provisionalNames.get(i));
+            slots[i] = new Slot(Request.hidePasswords(jobs.get(i).uri().toString()), provisionalNames.get(i));
         }
     }
 

@@ -370,8 +370,8 @@ final class GetCommand implements Callable<Integer> {
         Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
         int code = ExitCodes.of(cause);
         String message = String.valueOf(cause.getMessage());
-        // The library's messages start with the URL; ours and the JDK's do not.
-        ErrorLine.print(stderr, message.contains(url) ? message : url + ": " + message, e);
+        // The library's messages start with the URL (its password hidden); ours and the JDK's do not.
+        ErrorLine.print(stderr, message.contains(Request.hidePasswords(url)) ? message : url + ": " + message, e);
         if (code != ExitCodes.USAGE) {
             removeOutput();
         }

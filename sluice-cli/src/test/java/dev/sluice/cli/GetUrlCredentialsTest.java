@@ -41,6 +41,8 @@ class GetUrlCredentialsTest {
         assertThat(result.exitCode()).isEqualTo(ExitCodes.CONNECT);
         assertThat(result.stderr()).startsWith("sluice: http://alice:***@127.0.0.1:" + port + "/p: ")
                 .doesNotContain("s3cr3t");
+        assertThat(result.stderr().split("127\\.0\\.0\\.1:" + port, -1)).as("the URL once: %s", result.stderr())
+                .hasSize(2);
         Cli.Result usage = Cli.run("get", "http://alice:s3cr3t@127.0.0.1:99999/p");
         assertThat(usage.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(usage.stderr()).doesNotContain("s3cr3t");

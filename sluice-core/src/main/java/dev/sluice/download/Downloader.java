@@ -168,7 +168,7 @@ public final class Downloader {
                 DownloadJob job = jobs.get(i);
                 total.acquire();
                 threads.add(Thread.ofVirtual().name("sluice-download-" + i).start(() -> {
-                    Semaphore host = hosts.computeIfAbsent(String.valueOf(job.uri().getHost()),
+                    Semaphore host = hosts.computeIfAbsent(hostOf(job.uri()),
                             h -> new Semaphore(perHost, true));
                     JobRun run = null;
                     try {
@@ -214,8 +214,24 @@ public final class Downloader {
 
     /** The item of a job that an interrupt stopped before it began. */
     private static Report.Item notStarted(DownloadJob job, Path provisional) {
-        return new Report.Item(job.uri().toString(), provisional.toString(), false, null,
+        return new Report.Item(Request.hidePasswords(job.uri().toString()), provisional.toString(), false, null,
                 new PartFile(provisional).heldBytes(), 0, 0, Report.Error.interrupted());
+    }
+
+    /**
+     * The host a job's URL names, the key of the per-host limit. java.net.URI leaves a name
+     * such as {@code my_host} unparsed (the client takes it all the same): it is then read
+     * from the raw authority, so that such hosts do not all share one key.
+     */
+    static String hostOf(URI uri) {
+        String host = uri.getHost();
+        if (host == null) {
+            String authority = Objects.requireNonNullElse(uri.getRawAuthority(), "");
+            authority = authority.substring(authority.lastIndexOf('@') + 1);
+            int colon = authority.lastIndexOf(':');
+            host = colon < 0 ? authority : authority.substring(0, colon);
+        }
+        return host.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Why a Retry-After ended a job: it asked for a longer wait than {@link RetryPolicy#MAX_RETRY_AFTER}. */
@@ -569,7 +585,7 @@ public final class Downloader {
 
         /** {@code bytes}: the size of the file when {@code ok}, else what its part file holds. */
         private Report.Item item(boolean ok, long bytes, Report.Error error) {
-            return new Report.Item(job.uri().toString(), target.toString(), ok, lastStatus,
+            return new Report.Item(Request.hidePasswords(job.uri().toString()), target.toString(), ok, lastStatus,
                     bytes, elapsed().toNanos() / 1e9, attempts, error);
         }
 
