@@ -2,6 +2,7 @@ package dev.sluice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.Gzip;
 import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
@@ -226,7 +227,7 @@ class AsyncBodyPublisherTest {
 
     @Test
     void aCorruptGzipBodyReachesOnErrorTyped() throws Exception {
-        byte[] gz = TruncatedAndGarbledResponseTest.gzip(TruncatedAndGarbledResponseTest.text(100_000));
+        byte[] gz = Gzip.of(TruncatedAndGarbledResponseTest.text(100_000));
         byte[] cut = java.util.Arrays.copyOf(gz, gz.length / 2);
         try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + cut.length)).send(cut)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.engine.Subscribers;
+import dev.sluice.testkit.Gzip;
 import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
@@ -288,7 +289,7 @@ class AsyncLifecycleTest {
 
     @Test
     void aCompressedBodyClosedFromAnotherThreadSaysClosedNotCorrupt() throws Exception {
-        byte[] gz = TruncatedAndGarbledResponseTest.gzip(TruncatedAndGarbledResponseTest.text(200_000));
+        byte[] gz = Gzip.of(TruncatedAndGarbledResponseTest.text(200_000));
         byte[] firstPart = java.util.Arrays.copyOf(gz, gz.length / 3);
         try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + gz.length)).send(firstPart)

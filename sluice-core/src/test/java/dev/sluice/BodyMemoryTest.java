@@ -3,10 +3,10 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.testkit.Gzip;
 import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +37,7 @@ class BodyMemoryTest {
     @BeforeEach
     void start() throws IOException {
         client = Client.builder().readTimeout(WAIT).build();
-        byte[] gz = gzip(PatternBytes.bytes(0, GZIPPED));
+        byte[] gz = Gzip.of(PatternBytes.bytes(0, GZIPPED));
         server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
             switch (req.target()) {
                 case "/liar" -> r.send(Responses.head(200, "Content-Length: " + LIE)).send("abc").close();
@@ -211,11 +210,4 @@ class BodyMemoryTest {
         return out;
     }
 
-    private static byte[] gzip(byte[] data) throws IOException {
-        var out = new ByteArrayOutputStream();
-        try (var gz = new GZIPOutputStream(out)) {
-            gz.write(data);
-        }
-        return out.toByteArray();
-    }
 }

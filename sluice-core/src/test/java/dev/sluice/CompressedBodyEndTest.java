@@ -3,10 +3,11 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.testkit.Gzip;
 import dev.sluice.testkit.RecordedRequest;
 import dev.sluice.testkit.Responses;
-import dev.sluice.testkit.ScriptedServer;
 import dev.sluice.testkit.Script;
+import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,10 +49,6 @@ class CompressedBodyEndTest {
         client.close();
     }
 
-    private static byte[] gzip(String text) throws IOException {
-        return TruncatedAndGarbledResponseTest.gzip(text);
-    }
-
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
@@ -75,8 +72,8 @@ class CompressedBodyEndTest {
     @ParameterizedTest
     @EnumSource(ReadForm.class)
     void aContentLengthBodyCutAfterACompleteMemberIsAViolation(ReadForm form) throws IOException {
-        byte[] first = gzip(FIRST);
-        byte[] both = concat(first, gzip(SECOND));
+        byte[] first = Gzip.of(FIRST);
+        byte[] both = concat(first, Gzip.of(SECOND));
         assertBodyFails(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + both.length))
                 .send(first).close(), form, ProtocolViolationException.class);
@@ -85,7 +82,7 @@ class CompressedBodyEndTest {
     @ParameterizedTest
     @EnumSource(ReadForm.class)
     void aChunkedBodyCutAfterACompleteMemberIsAViolation(ReadForm form) throws IOException {
-        byte[] first = gzip(FIRST);
+        byte[] first = Gzip.of(FIRST);
         assertBodyFails(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Encoding: gzip", "Transfer-Encoding: chunked"))
                 .send(Integer.toHexString(first.length) + "\r\n").send(first).send("\r\n").close(),
@@ -94,7 +91,7 @@ class CompressedBodyEndTest {
 
     @Test
     void aBodyThatStallsAfterACompleteMemberTimesOut() throws IOException {
-        byte[] first = gzip(FIRST);
+        byte[] first = Gzip.of(FIRST);
         try (Client quick = Client.builder().readTimeout(Duration.ofMillis(300)).build();
              var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
                      .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + (first.length + 100)))
@@ -110,8 +107,8 @@ class CompressedBodyEndTest {
 
     @Test
     void aSecondMemberThatArrivesLateIsDecoded() throws Exception {
-        byte[] first = gzip(FIRST);
-        byte[] second = gzip(SECOND);
+        byte[] first = Gzip.of(FIRST);
+        byte[] second = Gzip.of(SECOND);
         try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + (first.length + second.length)))
                 .send(first).stallUntil("second").send(second).awaitClientClose()));
@@ -126,7 +123,7 @@ class CompressedBodyEndTest {
 
     @Test
     void aFewBytesAfterTheCompressedDataAreCorruptDataYetTheConnectionIsReused() throws IOException {
-        byte[] body = concat(gzip(FIRST), "not gzip at all".getBytes());
+        byte[] body = concat(Gzip.of(FIRST), "not gzip at all".getBytes());
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + body.length)).send(body)))) {
             for (int i = 0; i < 2; i++) {
@@ -142,7 +139,7 @@ class CompressedBodyEndTest {
 
     @Test
     void manyBytesAfterTheCompressedDataFailAtOnceAtTheCostOfTheConnection() throws IOException {
-        byte[] body = concat(gzip(FIRST), new byte[4 << 20]);
+        byte[] body = concat(Gzip.of(FIRST), new byte[4 << 20]);
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + body.length)).send(body)))) {
             for (int i = 0; i < 2; i++) {
@@ -157,7 +154,7 @@ class CompressedBodyEndTest {
 
     @Test
     void aTrickleAfterTheCompressedDataFailsWithoutHoldingTheCaller() throws IOException {
-        byte[] first = gzip(FIRST);
+        byte[] first = Gzip.of(FIRST);
         try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Encoding: gzip", "Transfer-Encoding: chunked"))
                 .send(Integer.toHexString(first.length + 1000) + "\r\n").send(first)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.aayushatharva.brotli4j.Brotli4jLoader;
 import com.aayushatharva.brotli4j.encoder.Encoder;
 import com.github.luben.zstd.Zstd;
+import dev.sluice.testkit.Gzip;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.Script;
 import dev.sluice.testkit.ScriptedServer;
@@ -54,10 +55,6 @@ class CompressedDataEndTest {
         client.close();
     }
 
-    private static byte[] gzip(String text) throws IOException {
-        return TruncatedAndGarbledResponseTest.gzip(text);
-    }
-
     private static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] p : parts) {
@@ -93,7 +90,7 @@ class CompressedDataEndTest {
     @ParameterizedTest
     @EnumSource(ReadForm.class)
     void aChunkedGzipBodyWithThreeBytesAfterTheMemberAndNoLastChunkIsAViolation(ReadForm form) throws IOException {
-        byte[] member = gzip(TEXT);
+        byte[] member = Gzip.of(TEXT);
         ProtocolViolationException e = assertBodyFails(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Encoding: gzip", "Transfer-Encoding: chunked"))
                 .send(Integer.toHexString(member.length) + "\r\n").send(member).send("\r\n3\r\nabc\r\n").close(), form);
@@ -103,7 +100,7 @@ class CompressedDataEndTest {
     @ParameterizedTest
     @EnumSource(ReadForm.class)
     void aChunkedGzipBodyCutInsideAChunkAfterTheMemberIsAViolation(ReadForm form) throws IOException {
-        byte[] member = gzip(TEXT);
+        byte[] member = Gzip.of(TEXT);
         assertBodyFails(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Encoding: gzip", "Transfer-Encoding: chunked"))
                 .send(Integer.toHexString(member.length) + "\r\n").send(member).send("\r\n10\r\nabc").close(), form);
@@ -112,7 +109,7 @@ class CompressedDataEndTest {
     @ParameterizedTest
     @EnumSource(ReadForm.class)
     void manyBytesAfterTheMemberInABodyCutShortAreAViolation(ReadForm form) throws IOException {
-        byte[] body = concat(gzip(TEXT), new byte[200_000]);
+        byte[] body = concat(Gzip.of(TEXT), new byte[200_000]);
         assertBodyFails(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + (body.length + 5_000)))
                 .send(body).close(), form);
@@ -120,7 +117,7 @@ class CompressedDataEndTest {
 
     @Test
     void bytesAfterTheMemberInACompleteBodyAreCorruptDataAndTheMessageCountsThem() throws IOException {
-        ProtocolViolationException e = assertBodyFails(contentLength("gzip", concat(gzip(TEXT), ascii("abc"))),
+        ProtocolViolationException e = assertBodyFails(contentLength("gzip", concat(Gzip.of(TEXT), ascii("abc"))),
                 ReadForm.STREAM);
         assertThat(e).hasMessageContaining("corrupt gzip body: bytes follow the end of its gzip data (3 bytes or more, after "
                 + TEXT.length() + " decoded bytes)");
@@ -128,7 +125,7 @@ class CompressedDataEndTest {
 
     @Test
     void theAsyncFormsFailAsTheSyncOnesDo() throws Exception {
-        byte[] member = gzip(TEXT);
+        byte[] member = Gzip.of(TEXT);
         try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Encoding: gzip", "Transfer-Encoding: chunked"))
                 .send(Integer.toHexString(member.length) + "\r\n").send(member).send("\r\n3\r\nabc\r\n").close()))) {
@@ -143,8 +140,8 @@ class CompressedDataEndTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 5, 9})
     void aSecondMemberWhoseHeaderIsCutIsAViolation(int headerBytes) throws IOException {
-        byte[] first = gzip(TEXT);
-        byte[] cut = Arrays.copyOf(gzip("second"), headerBytes);
+        byte[] first = Gzip.of(TEXT);
+        byte[] cut = Arrays.copyOf(Gzip.of("second"), headerBytes);
         ProtocolViolationException e = assertBodyFails(contentLength("gzip", concat(first, cut)), ReadForm.STREAM);
         if (headerBytes == 1) {
             // A lone 1f: a header cut after a byte, or a byte that is no header; corrupt either way.
@@ -156,14 +153,14 @@ class CompressedDataEndTest {
 
     @Test
     void theGzipMagicFollowedByOtherBytesIsAViolation() throws IOException {
-        byte[] body = concat(gzip(TEXT), new byte[] {0x1f, (byte) 0x8b}, ascii("XXXXXXXXXXXXXXXXXXXX"));
+        byte[] body = concat(Gzip.of(TEXT), new byte[] {0x1f, (byte) 0x8b}, ascii("XXXXXXXXXXXXXXXXXXXX"));
         ProtocolViolationException e = assertBodyFails(contentLength("gzip", body), ReadForm.STREAM);
         assertThat(e).hasMessageContaining("gzip member 2 uses compression method 88, not 8");
     }
 
     @Test
     void concatenatedMembersWithEveryHeaderFieldAreDecodedWhole() throws IOException {
-        byte[] body = concat(gzipWithAllFields("first half, ", true), gzipWithAllFields("second half", false), gzip(""));
+        byte[] body = concat(gzipWithAllFields("first half, ", true), gzipWithAllFields("second half", false), Gzip.of(""));
         try (var server = ScriptedServer.start(s -> s.onEveryConnection(contentLength("gzip", body)));
              Response r = client.send(Request.get(server.uri("/members")))) {
             assertThat(r.body().text()).isEqualTo("first half, second half");
@@ -181,7 +178,7 @@ class CompressedDataEndTest {
 
     @Test
     void aGzipBodyCutInsideItsDataSaysItEndedEarly() throws IOException {
-        byte[] whole = gzip(TruncatedAndGarbledResponseTest.text(200_000));
+        byte[] whole = Gzip.of(TruncatedAndGarbledResponseTest.text(200_000));
         byte[] half = Arrays.copyOf(whole, whole.length / 2);
         ProtocolViolationException e = assertBodyFails(contentLength("gzip", half), ReadForm.STREAM);
         assertThat(e).hasMessageContaining("the body ends before the end of its gzip data: cut inside its compressed data");
@@ -189,7 +186,7 @@ class CompressedDataEndTest {
 
     @Test
     void aGzipBodyCutInsideItsTrailerSaysItEndedEarly() throws IOException {
-        byte[] whole = gzip(TEXT);
+        byte[] whole = Gzip.of(TEXT);
         byte[] cut = Arrays.copyOf(whole, whole.length - 3);
         ProtocolViolationException e = assertBodyFails(contentLength("gzip", cut), ReadForm.STREAM);
         assertThat(e).hasMessageContaining("the body ends before the end of its gzip data: cut inside the trailer of member 1, after "

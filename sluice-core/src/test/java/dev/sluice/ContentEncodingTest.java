@@ -3,6 +3,7 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.testkit.Gzip;
 import dev.sluice.testkit.RecordedRequest;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
@@ -42,7 +43,7 @@ class ContentEncodingTest {
 
     @Test
     void gzipIsDecodedAndAcceptEncodingAdvertisesIt() throws IOException {
-        byte[] gz = TruncatedAndGarbledResponseTest.gzip(TEXT);
+        byte[] gz = Gzip.of(TEXT);
         try (var server = serving(gz, "Content-Encoding: gzip", "Content-Type: text/plain; charset=utf-8");
              Client client = Client.newClient()) {
             try (Response r = client.send(Request.get(server.uri("/gz")))) {
@@ -72,7 +73,7 @@ class ContentEncodingTest {
 
     @Test
     void gzipIsDecodedThroughChunksAnyAndLines() throws IOException {
-        byte[] gz = TruncatedAndGarbledResponseTest.gzip(TEXT);
+        byte[] gz = Gzip.of(TEXT);
         try (var server = serving(gz, "Content-Encoding: gzip"); Client client = Client.newClient()) {
             try (Response r = client.send(Request.get(server.uri("/1")))) {
                 var out = new ByteArrayOutputStream();
@@ -98,7 +99,7 @@ class ContentEncodingTest {
 
     @Test
     void gzipThenChunkedTransferIsDecoded() throws IOException {
-        byte[] gz = TruncatedAndGarbledResponseTest.gzip(TEXT);
+        byte[] gz = Gzip.of(TEXT);
         int half = gz.length / 2;
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.head(200, "Content-Encoding: gzip", "Transfer-Encoding: chunked"))
@@ -113,7 +114,7 @@ class ContentEncodingTest {
 
     @Test
     void decompressFalseKeepsTheRawBytesAndSendsNoAcceptEncoding() throws IOException {
-        byte[] gz = TruncatedAndGarbledResponseTest.gzip(TEXT);
+        byte[] gz = Gzip.of(TEXT);
         try (var server = serving(gz, "Content-Encoding: gzip");
              Client client = Client.builder().decompress(false).build();
              Response r = client.send(Request.get(server.uri("/raw")))) {
@@ -179,7 +180,7 @@ class ContentEncodingTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void aTransferCodingBeforeChunkedIsUndoneEvenWhenContentEncodingIsKept(boolean decompress) throws IOException {
-        byte[] gz = TruncatedAndGarbledResponseTest.gzip(TEXT);
+        byte[] gz = Gzip.of(TEXT);
         try (var server = chunkedWith(gz, "Transfer-Encoding: gzip, chunked");
              Client client = Client.builder().decompress(decompress).build();
              Response r = client.send(Request.get(server.uri("/te")))) {
@@ -190,7 +191,7 @@ class ContentEncodingTest {
 
     @Test
     void aTransferCodingAndAContentCodingAreBothUndoneOrOnlyTheTransferOne() throws IOException {
-        byte[] once = TruncatedAndGarbledResponseTest.gzip(TEXT);
+        byte[] once = Gzip.of(TEXT);
         var twice = new ByteArrayOutputStream();
         try (var gz = new java.util.zip.GZIPOutputStream(twice)) {
             gz.write(once);

@@ -2,6 +2,7 @@ package dev.sluice;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.Gzip;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
@@ -16,7 +17,7 @@ class EncodedRangeTest {
 
     @Test
     void aGzip206IsDeliveredAsSentNotDecoded() throws IOException {
-        byte[] gz = TruncatedAndGarbledResponseTest.gzip(TruncatedAndGarbledResponseTest.text(20_000));
+        byte[] gz = Gzip.of(TruncatedAndGarbledResponseTest.text(20_000));
         byte[] range = Arrays.copyOfRange(gz, 100, 1100);
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.head(206, "Content-Encoding: gzip", "Content-Length: " + range.length,

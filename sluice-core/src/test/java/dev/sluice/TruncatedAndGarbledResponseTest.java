@@ -3,19 +3,18 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sluice.testkit.Gzip;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.Script;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,7 +106,7 @@ class TruncatedAndGarbledResponseTest {
     @ParameterizedTest
     @EnumSource(ReadForm.class)
     void corruptGzipBodyIsAViolation(ReadForm form) throws IOException {
-        byte[] gz = gzip(text(200_000));
+        byte[] gz = Gzip.of(text(200_000));
         // Keep the gzip header intact and ruin the deflate stream behind it.
         for (int i = 40; i < gz.length - 20; i += 97) {
             gz[i] ^= (byte) 0x5a;
@@ -120,7 +119,7 @@ class TruncatedAndGarbledResponseTest {
     @ParameterizedTest
     @EnumSource(ReadForm.class)
     void gzipCutShortInsideCompleteHttpFramingIsAViolation(ReadForm form) throws IOException {
-        byte[] whole = gzip(text(200_000));
+        byte[] whole = Gzip.of(text(200_000));
         byte[] half = Arrays.copyOf(whole, whole.length / 2);
         assertBodyFailsTyped(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + half.length))
@@ -130,7 +129,7 @@ class TruncatedAndGarbledResponseTest {
     @ParameterizedTest
     @EnumSource(ReadForm.class)
     void gzipWithoutItsTrailerIsAViolation(ReadForm form) throws IOException {
-        byte[] whole = gzip(text(5_000));
+        byte[] whole = Gzip.of(text(5_000));
         byte[] noTrailer = Arrays.copyOf(whole, whole.length - 8);
         assertBodyFailsTyped(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + noTrailer.length))
@@ -227,11 +226,4 @@ class TruncatedAndGarbledResponseTest {
         return b.substring(0, length);
     }
 
-    static byte[] gzip(String text) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-        return out.toByteArray();
-    }
 }

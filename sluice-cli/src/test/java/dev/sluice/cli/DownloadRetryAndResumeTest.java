@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sluice.testkit.Listing;
 import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.RecordedRequest;
 import dev.sluice.testkit.Responses;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.sluice.Client;
 import dev.sluice.Request;
 import dev.sluice.Response;
+import dev.sluice.testkit.Listing;
 import dev.sluice.testkit.Nginx;
 import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.RecordedRequest;

@@ -2,16 +2,14 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.Gzip;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,17 +26,9 @@ class GetStrictDecodingAndStatusTest {
     @TempDir
     Path dir;
 
-    private static byte[] gzip(String text) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-        return out.toByteArray();
-    }
-
     @Test
     void aChunkedGzipBodyWithBytesAfterTheMemberAndNoLastChunkIsAProtocolErrorAndLeavesNoFile() throws IOException {
-        byte[] member = gzip(TEXT);
+        byte[] member = Gzip.of(TEXT);
         Path file = dir.resolve("out.txt");
         try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
                 .send(Responses.head(200, "Content-Encoding: gzip", "Transfer-Encoding: chunked"))
@@ -57,9 +47,9 @@ class GetStrictDecodingAndStatusTest {
 
     @Test
     void aSecondGzipMemberCutInsideItsHeaderIsAProtocolError() throws IOException {
-        byte[] first = gzip(TEXT);
+        byte[] first = Gzip.of(TEXT);
         byte[] body = Arrays.copyOf(first, first.length + 5);
-        System.arraycopy(gzip("x"), 0, body, first.length, 5);
+        System.arraycopy(Gzip.of("x"), 0, body, first.length, 5);
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + body.length)).send(body)))) {
             Cli.Result result = Cli.run("get", server.uri("/m2").toString());
@@ -87,7 +77,7 @@ class GetStrictDecodingAndStatusTest {
 
     @Test
     void aGzip206IsWrittenAsSent() throws IOException {
-        byte[] gz = gzip(TEXT);
+        byte[] gz = Gzip.of(TEXT);
         byte[] range = Arrays.copyOfRange(gz, 10, 200);
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.head(206, "Content-Encoding: gzip", "Content-Length: " + range.length,

@@ -2,14 +2,12 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.Gzip;
 import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
 /** {@code sluice get URL}: the body on standard output, exactly, however it was framed or encoded. */
@@ -69,7 +67,7 @@ class GetToStdoutTest {
 
     @Test
     void gzipIsDecodedByDefault() throws IOException {
-        byte[] gzipped = gzip("decoded text\n".repeat(100));
+        byte[] gzipped = Gzip.of("decoded text\n".repeat(100));
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + gzipped.length))
                 .send(gzipped)))) {
@@ -83,7 +81,7 @@ class GetToStdoutTest {
 
     @Test
     void rawKeepsTheGzipBytesAsSentAndAsksForNoEncoding() throws IOException {
-        byte[] gzipped = gzip("kept as sent");
+        byte[] gzipped = Gzip.of("kept as sent");
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + gzipped.length))
                 .send(gzipped)))) {
@@ -97,7 +95,7 @@ class GetToStdoutTest {
 
     @Test
     void corruptGzipIsAProtocolError() throws IOException {
-        byte[] corrupt = gzip("x".repeat(1000));
+        byte[] corrupt = Gzip.of("x".repeat(1000));
         corrupt[corrupt.length / 2] ^= 0x55;
         corrupt[corrupt.length / 2 + 1] ^= 0x55;
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
@@ -145,11 +143,4 @@ class GetToStdoutTest {
         }
     }
 
-    private static byte[] gzip(String text) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-            gz.write(text.getBytes(StandardCharsets.UTF_8));
-        }
-        return bytes.toByteArray();
-    }
 }

@@ -2,12 +2,10 @@ package dev.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sluice.testkit.Ports;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -31,11 +29,7 @@ class GetUrlCredentialsTest {
 
     @Test
     void aFailureNamesTheUrlWithoutThePassword() throws IOException {
-        int port;
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            port = socket.getLocalPort();
-        }
+        int port = Ports.closedPort();
         Cli.Result result = Cli.run("get", "http://alice:s3cr3t@127.0.0.1:" + port + "/p");
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.CONNECT);

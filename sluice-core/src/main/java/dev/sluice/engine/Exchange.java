@@ -83,6 +83,8 @@ public final class Exchange implements AutoCloseable {
     private boolean bodyDone;
     /** Set by whoever gives the lease back first; the connection is no longer ours after that. */
     private final AtomicBoolean finished = new AtomicBoolean();
+    /** Set once that one has given the lease back; see {@link #awaitReleased()}. */
+    private volatile boolean released;
     /** Fires at the total deadline; null when there is none. */
     private final Guard totalGuard;
     /** Set (before the connection is closed) when the total deadline ended the exchange. */
@@ -448,8 +450,26 @@ public final class Exchange implements AutoCloseable {
 
     private void finish(boolean reusable) {
         if (finished.compareAndSet(false, true)) {
-            forgetTotalDeadline();
-            lease.release(reusable);
+            try {
+                forgetTotalDeadline();
+                lease.release(reusable);
+            } finally {
+                released = true;
+            }
+        } else {
+            awaitReleased();
+        }
+    }
+
+    /**
+     * Waits until the thread that ended this exchange first (the watchdog at the total
+     * deadline, a cancel) has given the lease back, a matter of microseconds: a caller that
+     * gets its failure, or the end of its body, then finds the pool's slot free, as when it
+     * ended the exchange itself.
+     */
+    private void awaitReleased() {
+        while (!released) {
+            Thread.yield();
         }
     }
 
@@ -670,17 +690,22 @@ public final class Exchange implements AutoCloseable {
     /** Whether this call ended the exchange. */
     private boolean closeAndRelease(boolean abandonBuffer) {
         if (!finished.compareAndSet(false, true)) {
+            awaitReleased();
             return false;
         }
-        forgetTotalDeadline();
-        if (abandonBuffer) {
-            // From another thread, which may find the driving one blocked in a TLS write.
-            conn.abandonBuffer();
-            conn.abort();
-        } else {
-            conn.close();
+        try {
+            forgetTotalDeadline();
+            if (abandonBuffer) {
+                // From another thread, which may find the driving one blocked in a TLS write.
+                conn.abandonBuffer();
+                conn.abort();
+            } else {
+                conn.close();
+            }
+            lease.release(false);
+        } finally {
+            released = true;
         }
-        lease.release(false);
         return true;
     }
 

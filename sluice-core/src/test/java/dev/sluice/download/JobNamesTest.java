@@ -3,12 +3,9 @@ package dev.sluice.download;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Client;
+import dev.sluice.testkit.Ports;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +62,7 @@ class JobNamesTest {
 
     @Test
     void aJobThatGetsNoResponseStillNamesItsPath() throws Exception {
-        URI refused = URI.create("http://127.0.0.1:" + closedPort() + "/refused.bin");
+        URI refused = URI.create("http://127.0.0.1:" + Ports.closedPort() + "/refused.bin");
         Report report = downloader().retryPolicy(RetryPolicy.of(0)).build().run(List.of(DownloadJob.of(refused)));
 
         Report.Item item = report.items().get(0);
@@ -132,10 +129,4 @@ class JobNamesTest {
         }
     }
 
-    private static int closedPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            return socket.getLocalPort();
-        }
-    }
 }

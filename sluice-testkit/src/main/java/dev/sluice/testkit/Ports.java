@@ -1,4 +1,4 @@
-package dev.sluice.cli;
+package dev.sluice.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,7 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /** Ports for tests that need nobody listening. */
-final class Ports {
+public final class Ports {
     private Ports() {
     }
 
@@ -15,7 +15,7 @@ final class Ports {
      * A loopback port that was just free: bound, then closed. Connecting to it is refused unless
      * another process grabs it in between, which ephemeral port allocation makes very unlikely.
      */
-    static int closedPort() {
+    public static int closedPort() {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             return socket.getLocalPort();

@@ -1,4 +1,4 @@
-package dev.sluice.cli;
+package dev.sluice.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** What a directory holds after a run, for assertions that nothing else was left behind. */
-final class Listing {
+public final class Listing {
     private Listing() {
     }
 
     /** Every regular file under {@code dir}, as sorted paths relative to it with '/' separators. */
-    static List<String> filesIn(Path dir) throws IOException {
+    public static List<String> filesIn(Path dir) throws IOException {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile)
                     .map(p -> dir.relativize(p).toString().replace('\\', '/'))
