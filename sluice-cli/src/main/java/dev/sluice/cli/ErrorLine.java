@@ -63,7 +63,22 @@ final class ErrorLine {
         String message = c instanceof IOException io && !(c instanceof SluiceException)
                 ? localReason(io)
                 : String.valueOf(c.getMessage());
-        return message.contains(Request.hidePasswords(url)) ? message : url + ": " + message;
+        return withUrl(url, message);
+    }
+
+    /** How many characters of a URL tell that a message names it: the library's messages quote a long URL shortened. */
+    private static final int URL_PREFIX_CHARS = 64;
+
+    /**
+     * {@code message}, with {@code url} in front unless the message names it already: in full
+     * (its password hidden), or shortened, as the library's messages quote a URL longer than a
+     * couple of thousand characters.
+     */
+    static String withUrl(String url, String message) {
+        String shown = Request.hidePasswords(url);
+        boolean named = message.contains(shown)
+                || (shown.length() > URL_PREFIX_CHARS && message.startsWith(shown.substring(0, URL_PREFIX_CHARS)));
+        return named ? message : url + ": " + message;
     }
 
     /**

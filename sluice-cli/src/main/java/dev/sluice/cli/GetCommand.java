@@ -57,7 +57,8 @@ import picocli.CommandLine.Spec;
             "once it has arrived whole. If the command fails after its options were",
             "accepted (exit 3 to 8), FILE does not exist afterwards, even if it existed",
             "before: FILE present means that this run succeeded. A device or a pipe",
-            "(/dev/null) is written directly and never removed.",
+            "(/dev/null), and a path in /dev or /proc (/dev/stdout), are written",
+            "directly and never removed.",
             "",
             "Exit codes:",
             "  0  success",
@@ -95,7 +96,8 @@ final class GetCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = {"Write the body to FILE (atomically) instead of standard output.",
-                "'-' is standard output; a device or pipe (/dev/null) is written directly."})
+                "'-' is standard output; a device or pipe (/dev/null), or a path in /dev",
+                "or /proc (/dev/stdout), is written directly."})
     private String outputName;
     /** {@link #outputName} as a path, once checked; null for standard output. */
     private Path output;
@@ -317,9 +319,11 @@ final class GetCommand implements Callable<Integer> {
         try {
             if (isStdout()) {
                 stream(body, stdout);
-            } else if (isDevice(output)) {
-                // /dev/null, a named pipe: nothing to rename over, and nothing to remove later.
-                try (OutputStream device = Files.newOutputStream(output, StandardOpenOption.WRITE)) {
+            } else if (isWrittenDirectly(output)) {
+                // /dev/null, a named pipe, /dev/stdout: nothing to rename over, nothing to remove
+                // later. Truncated as curl's open does, for a path that stands for a regular file.
+                try (OutputStream device = Files.newOutputStream(output, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
                     stream(body, device);
                 }
             } else {
@@ -350,9 +354,32 @@ final class GetCommand implements Callable<Integer> {
         return output == null;
     }
 
-    /** Something that exists and is neither a regular file nor a directory: a device or a pipe. */
-    private static boolean isDevice(Path file) {
-        return Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file);
+    /**
+     * Whether -o names something to write straight into rather than a file to replace
+     * atomically: a device or a pipe, or a path in /dev or /proc or a link into them, such as
+     * /dev/stdout or /proc/self/fd/1, which may stand for the regular file a shell opened as
+     * standard output. Renaming over such a path would replace the link (a system's
+     * /dev/stdout), and removing it after a failure would delete the link.
+     */
+    private static boolean isWrittenDirectly(Path file) {
+        if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) {
+            return true; // a device or a pipe
+        }
+        Path p = file.toAbsolutePath().normalize();
+        for (int hops = 0; hops < 16; hops++) {
+            if (p.startsWith("/dev") || p.startsWith("/proc")) {
+                return true;
+            }
+            if (!Files.isSymbolicLink(p)) {
+                return false;
+            }
+            try {
+                p = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static void write(OutputStream out, ByteBuffer chunk) throws IOException {
@@ -371,7 +398,7 @@ final class GetCommand implements Callable<Integer> {
         int code = ExitCodes.of(cause);
         String message = String.valueOf(cause.getMessage());
         // The library's messages start with the URL (its password hidden); ours and the JDK's do not.
-        ErrorLine.print(stderr, message.contains(Request.hidePasswords(url)) ? message : url + ": " + message, e);
+        ErrorLine.print(stderr, ErrorLine.withUrl(url, message), e);
         if (code != ExitCodes.USAGE) {
             removeOutput();
         }
@@ -385,7 +412,7 @@ final class GetCommand implements Callable<Integer> {
      * FILE ({@link Body#temporaryPrefix}) and does not expose it, so it is found by that pattern.
      */
     private void removeUnfinishedOutput() {
-        if (finished || isDevice(output)) {
+        if (finished || isWrittenDirectly(output)) {
             return;
         }
         Path target = output.toAbsolutePath();
@@ -406,10 +433,10 @@ final class GetCommand implements Callable<Integer> {
 
     /**
      * A failed run leaves nothing at -o FILE (see the help footer). Only a regular file (or a
-     * link to one) goes: a directory, /dev/null or a pipe is never removed.
+     * link to one) goes: a directory, /dev/null, a pipe or /dev/stdout is never removed.
      */
     private void removeOutput() {
-        if (isStdout() || !Files.isRegularFile(output)) {
+        if (isStdout() || isWrittenDirectly(output) || !Files.isRegularFile(output)) {
             return;
         }
         try {

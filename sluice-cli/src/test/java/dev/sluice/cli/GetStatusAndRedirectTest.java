@@ -26,6 +26,21 @@ class GetStatusAndRedirectTest {
     }
 
     @Test
+    void aFailureNamesAVeryLongUrlOnceShortened() throws IOException {
+        // The library quotes a URL over 2,048 characters shortened; the line must not then
+        // carry it whole in front as well.
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.status(404, ""))))) {
+            String url = server.uri("/" + "x".repeat(4000)).toString();
+            Cli.Result result = Cli.run("get", url);
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.HTTP_STATUS);
+            assertThat(result.stderrLines()).singleElement().asString()
+                    .startsWith("sluice: " + url.substring(0, 100)).endsWith("HTTP 404 Not Found")
+                    .hasSizeLessThan(3000);
+        }
+    }
+
+    @Test
     void aServerErrorExitsWith3() throws IOException {
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.status(503, "busy"))))) {

@@ -206,6 +206,48 @@ class GetToFileTest {
         }
     }
 
+    @Test
+    void aLinkIntoProcStandingForAnOpenFileIsWrittenThroughAndNeverReplacedOrRemoved() throws IOException {
+        // As /dev/stdout is (a link to /proc/self/fd/1) when a shell sends standard output to a
+        // file: the body goes into that file; the link itself stays a link, also after a failure.
+        Path real = dir.resolve("real.txt");
+        try (var held = java.nio.channels.FileChannel.open(real, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+             var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(
+                     req.target().equals("/ok") ? Responses.ok("through the link") : Responses.status(404, "")))))  {
+            Path fd = openDescriptorOf(real);
+            Path link = Files.createSymbolicLink(dir.resolve("stdout"), fd);
+
+            Cli.Result ok = Cli.run("get", server.uri("/ok").toString(), "-o", link.toString());
+            assertThat(ok.exitCode()).as(ok.toString()).isZero();
+            assertThat(Files.isSymbolicLink(link)).as("still a link").isTrue();
+            assertThat(Files.readString(real)).isEqualTo("through the link");
+
+            Cli.Result failed = Cli.run("get", server.uri("/missing").toString(), "-o", link.toString());
+            assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(ExitCodes.HTTP_STATUS);
+            assertThat(Files.isSymbolicLink(link)).as("a failure does not remove it").isTrue();
+            assertThat(Files.exists(real)).isTrue();
+            assertThat(held.isOpen()).isTrue();
+        }
+    }
+
+    /** The /proc/self/fd entry of a file this process holds open. */
+    private static Path openDescriptorOf(Path file) throws IOException {
+        Path target = file.toRealPath();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(target)) {
+                        return fd;
+                    }
+                } catch (IOException e) {
+                    // a descriptor closed meanwhile
+                }
+            }
+        }
+        throw new AssertionError("no descriptor of " + target + " in /proc/self/fd");
+    }
+
     /** A named pipe, which stands here for /dev/null and other files that are not regular. */
     private static Path mkfifo(Path path) throws IOException {
         try {
