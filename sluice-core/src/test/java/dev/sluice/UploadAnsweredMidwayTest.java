@@ -12,6 +12,8 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -108,6 +110,69 @@ class UploadAnsweredMidwayTest {
             assertRefused(server, url -> Request.newBuilder(url).header("Expect", "")
                     .method("PUT", RequestBody.ofBytes(new byte[BODY])).build());
             assertThat(server.awaitRequests(1, WAIT).getFirst().header("Expect")).isNull();
+        }
+    }
+
+    /** A deliberate pause of the server's, longer than the watch's stall limit. */
+    private static CompletableFuture<Void> pause(long seconds) {
+        return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(seconds, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aLateHundredContinueIsNoAnswerThatStopsTheUpload() throws IOException {
+        // The 100 comes after the client's wait gave up and the body started; then the server
+        // pauses before it reads on. Unread, that 100 is no final answer: the body goes whole.
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead().discard(1)
+                .send("HTTP/1.1 100 Continue\r\n\r\n").stallUntil(pause(4)).discard(BODY - 1)
+                .send(Responses.ok("all of it")).stallUntil("never").close()))) {
+            try (Response r = client.send(Request.put(server.uri("/up").toString(), RequestBody.ofBytes(new byte[BODY])))) {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.body().text()).isEqualTo("all of it");
+            }
+            server.release("never");
+        }
+    }
+
+    @Test
+    void aPauseOfTheCallersStreamIsNoStallOfTheServer() throws IOException {
+        // The server answers at once and reads on; the caller's stream pauses for longer than
+        // the watch's limit. No write is blocked meanwhile, so the watch does not act, and the
+        // server, which answers its body only after it read the whole upload, gets it all.
+        String head = "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\n";
+        int pieces = 3;
+        int piece = 64 << 10;
+        InputStream slow = new InputStream() {
+            private int left;
+            private int handed;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left == 0) {
+                    if (handed == pieces) {
+                        return -1;
+                    }
+                    pause(handed == 0 ? 0 : 3).join();
+                    handed++;
+                    left = piece;
+                }
+                int n = Math.min(len, left);
+                left -= n;
+                return n;
+            }
+        };
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead().send(head)
+                .discard((long) pieces * piece).send("done").stallUntil("never").close()))) {
+            try (Response r = client.send(Request.newBuilder(server.uri("/up").toString()).header("Expect", "")
+                    .method("POST", RequestBody.ofInputStream(slow, OptionalLong.of((long) pieces * piece))).build())) {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.body().text()).isEqualTo("done");
+            }
+            server.release("never");
         }
     }
 

@@ -78,6 +78,8 @@ public final class Exchange implements AutoCloseable {
     private boolean receivedAny;
     /** Whether the response came before the request was sent whole: the connection cannot be reused. */
     private boolean requestIncomplete;
+    /** Whether a 100 Continue came to the head of an {@code Expect: 100-continue} request before its body went. */
+    private boolean continued;
     /** Whether a final answer came to the head of an {@code Expect: 100-continue} request, its body not sent. */
     private boolean bodyWithheld;
     private boolean bodyDone;
@@ -195,7 +197,9 @@ public final class Exchange implements AutoCloseable {
                 if (finalAnswerBeforeBody()) {
                     return;
                 }
-                writer.writeBody(body, bodyFile);
+                // After a 100 Continue, bytes that come are an answer; after the wait gave up,
+                // they may be a late 100 Continue, which no watch may take for one.
+                writer.writeBody(body, bodyFile, continued);
             } else {
                 writer.write(headBytes, body, bodyFile);
             }
@@ -237,6 +241,7 @@ public final class Exchange implements AutoCloseable {
                     return true;
                 }
                 if (ev instanceof DecoderEvent.InformationalHead info && info.status() == 100) {
+                    continued = true;
                     return false;
                 }
                 if (!(ev instanceof DecoderEvent.InformationalHead)) {

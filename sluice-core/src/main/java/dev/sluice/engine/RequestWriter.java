@@ -60,13 +60,18 @@ final class RequestWriter {
     }
 
     /**
-     * Sends the body after a head sent on its own; {@code body} is not null. An
-     * {@link UploadWatch} looks on meanwhile: when it has stopped the sending, because the
-     * server answered and stopped taking the body, this fails with an {@link IOException} the
-     * exchange then takes for an early answer, which it reads.
+     * Sends the body after a head sent on its own; {@code body} is not null. With
+     * {@code watch}, an {@link UploadWatch} looks on meanwhile: when it has stopped the sending,
+     * because the server answered and stopped taking the body, this fails with an
+     * {@link IOException} the exchange then takes for an early answer, which it reads. Not
+     * when bytes the server may yet send are no answer: a 100 Continue that may come after the
+     * wait for it gave up.
      */
-    void writeBody(RequestBody body, FileChannel bodyFile) throws IOException {
-        UploadWatch watch = UploadWatch.start(conn);
+    void writeBody(RequestBody body, FileChannel bodyFile, boolean watch) throws IOException {
+        writeWatched(body, bodyFile, watch ? UploadWatch.start(conn) : null);
+    }
+
+    private void writeWatched(RequestBody body, FileChannel bodyFile, UploadWatch watch) throws IOException {
         try {
             switch (body) {
                 case RequestBody.OfBytes b -> write(ByteBuffer.wrap(b.bytes()));
@@ -74,9 +79,9 @@ final class RequestWriter {
                         timeouts.totalDeadlineNanos());
                 case RequestBody.OfStream s -> writeStreamBody(s);
             }
-        } catch (LocalBodyFailure | BodyFileException e) {
+        } catch (LocalBodyFailure | BodyFileException | DeadlineExceededException | java.io.InterruptedIOException e) {
             UploadWatch.finish(watch);
-            throw e; // the caller's source failed: that is the failure, whatever the server did
+            throw e; // the caller's source failed, or a deadline passed: that is the failure, whatever the server did
         } catch (IOException e) {
             if (UploadWatch.finish(watch)) {
                 throw stoppedSending(e);
@@ -101,15 +106,16 @@ final class RequestWriter {
      * own. A server that has answered and stopped taking the body (a 413 halfway through an
      * upload, its connection left open) would leave the write blocked until the read timeout;
      * RFC 9112 §9.5 has a client watch for an answer while it sends. When an answer waits
-     * unread and no byte has gone out for {@link #STALL_NANOS}, the watch shuts the
-     * connection's sending side: the blocked write fails, and the exchange reads the answer. A
-     * server that answers early and goes on reading (full duplex) gets the whole body. Not on
+     * unread and a write has been blocked for {@link #STALL_NANOS} without a byte going out,
+     * the watch shuts the connection's sending side: the blocked write fails, and the exchange
+     * reads the answer. Time spent reading the caller's stream does not count, and a server
+     * that answers early and goes on reading (full duplex) gets the whole body. Not on
      * TLS: a TLS socket cannot stop sending and still read (a failed write closes it), so there
      * the read timeout ends such an upload.
      */
     private static final class UploadWatch {
         private static final long POLL_NANOS = 100_000_000L;
-        private static final long STALL_NANOS = 1_000_000_000L;
+        private static final long STALL_NANOS = 2_000_000_000L;
         private static final int WATCHING = 0;
         private static final int DONE = 1;
         private static final int STOPPED = 2;
@@ -139,7 +145,7 @@ final class RequestWriter {
                 java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
                 long now = System.nanoTime();
                 long nowSent = conn.bytesSent();
-                if (nowSent != sent || !conn.hasUnreadInput()) {
+                if (nowSent != sent || !conn.isWriting() || !conn.hasUnreadInput()) {
                     sent = nowSent;
                     stalledSince = now;
                 } else if (now - stalledSince >= STALL_NANOS && state.compareAndSet(WATCHING, STOPPED)) {
@@ -229,7 +235,7 @@ final class RequestWriter {
             }
             default -> {
                 writeHead(headBytes);
-                writeBody(body, bodyFile);
+                writeBody(body, bodyFile, true); // no 1xx was asked for: bytes that come are an answer
             }
         }
     }

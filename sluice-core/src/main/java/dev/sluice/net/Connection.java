@@ -57,6 +57,8 @@ public final class Connection {
     private volatile java.util.function.Consumer<Connection> idleExpiry;
     /** Bytes written to a plain socket so far; only the owner writes it. */
     private volatile long bytesSent;
+    /** Whether the owner is in a write to the plain socket, perhaps blocked there. */
+    private volatile boolean writing;
 
     Connection(long id, Origin origin, SocketChannel channel, SSLSocket tls, Watchdog watchdog,
                BufferPool buffers) throws IOException {
@@ -230,14 +232,19 @@ public final class Connection {
         guard.arm(deadlineNanos, kind);
         try {
             if (tls == null) {
-                while (src.hasRemaining()) {
-                    int limit = src.limit();
-                    src.limit(Math.min(limit, src.position() + WRITE_SLICE));
-                    try {
-                        bytesSent += channel.write(src);
-                    } finally {
-                        src.limit(limit);
+                writing = true;
+                try {
+                    while (src.hasRemaining()) {
+                        int limit = src.limit();
+                        src.limit(Math.min(limit, src.position() + WRITE_SLICE));
+                        try {
+                            bytesSent += channel.write(src);
+                        } finally {
+                            src.limit(limit);
+                        }
                     }
+                } finally {
+                    writing = false;
                 }
             } else if (src.hasArray()) {
                 tlsOut.write(src.array(), src.arrayOffset() + src.position(), src.remaining());
@@ -270,6 +277,7 @@ public final class Connection {
             Deadline kind = deadline == totalDeadlineNanos ? Deadline.TOTAL : Deadline.READ;
             if (tls == null) {
                 guard.arm(deadline, kind);
+                writing = true;
                 try {
                     long n = file.transferTo(position, Math.min(end - position, WRITE_SLICE), channel);
                     if (n <= 0) {
@@ -280,6 +288,7 @@ public final class Connection {
                 } catch (IOException e) {
                     throw translate(e);
                 } finally {
+                    writing = false;
                     guard.disarm();
                 }
             } else {
@@ -396,6 +405,14 @@ public final class Connection {
      */
     public long bytesSent() {
         return bytesSent;
+    }
+
+    /**
+     * Whether the owner is in a write to this plain connection (blocked there, perhaps); another
+     * thread may ask. Time spent elsewhere, such as reading the caller's body stream, is not.
+     */
+    public boolean isWriting() {
+        return writing;
     }
 
     /**
