@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.codec.ServerText;
 import java.net.URI;
 
 /**
@@ -10,4 +11,9 @@ import java.net.URI;
  * @param location where it pointed, resolved against {@code from}
  */
 public record Redirect(URI from, int status, URI location) {
+    /** The redirect with the password of either URL hidden, as sluice's messages show URLs. */
+    @Override
+    public String toString() {
+        return "Redirect[" + status + " " + ServerText.url(from) + " -> " + ServerText.url(location) + "]";
+    }
 }

@@ -85,7 +85,8 @@ public final class Request {
         try {
             return newBuilder(new URI(url));
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("invalid URL " + ServerText.url(url) + ": " + e.getReason(), e);
+            // Not the URISyntaxException as the cause: its message holds the URL, password and all.
+            throw new IllegalArgumentException("invalid URL " + ServerText.url(url) + ": " + e.getReason());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.codec.ServerText;
 import dev.sluice.engine.Exchange;
 import java.net.URI;
 import java.time.Duration;
@@ -147,6 +148,6 @@ public final class Response implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Response[" + HttpStatusException.threeDigits(status) + " " + uri() + "]";
+        return "Response[" + HttpStatusException.threeDigits(status) + " " + ServerText.url(uri()) + "]";
     }
 }

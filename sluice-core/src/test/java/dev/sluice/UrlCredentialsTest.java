@@ -103,7 +103,54 @@ class UrlCredentialsTest {
                 .hasMessageNotContaining("s3cr3t");
         assertThat(Request.get(refused).toString()).isEqualTo("GET http://alice:***@127.0.0.1:" + port + "/x");
         assertThat(Request.hidePasswords("see http://a:b@h/, https://c:d%40e@f:1?q and http://g@h/"))
-                .isEqualTo("see http://a:***@h/, https://c:***@f:1?q and http://g@h/");
+                .isEqualTo("see http://a:***@h/, https://c:***@f:1?q and http://***@h/");
+        assertThatThrownBy(() -> Request.get("http://alice:s3cr3t@127.0.0.1:80/a b"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(e -> assertThat(causeChainText(e)).doesNotContain("s3cr3t"));
+    }
+
+    @Test
+    void aTokenGivenAsTheUserIsHiddenWhole() {
+        // https://TOKEN@host/ (as git hosts take): user information without a password is a secret too.
+        assertThat(Request.hidePasswords("https://ghp_abc123@example.org/repo")).isEqualTo("https://***@example.org/repo");
+        assertThat(Request.get("https://ghp_abc123@example.org/repo").toString()).doesNotContain("ghp_abc123");
+    }
+
+    @Test
+    void responsesAndRedirectsNameTheirUrlsWithoutThePassword() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(switch (req.target()) {
+                 case "/start" -> Responses.status(301, "", "Location: /end");
+                 default -> Responses.ok("end");
+             })));
+             Response r = client.send(Request.get(withUserInfo(server, "alice:s3cr3t", "/start")))) {
+            assertThat(r.toString()).contains("alice:***@").doesNotContain("s3cr3t");
+            assertThat(r.history()).singleElement().asString().contains("alice:***@").doesNotContain("s3cr3t");
+        }
+    }
+
+    @Test
+    void anAbsoluteLocationOnTheSameOriginKeepsTheCredentials() throws IOException {
+        // A trailing-slash redirect written in full, as servers often send it.
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(switch (req.target()) {
+                 case "/dir" -> Responses.status(301, "", "Location: " + req.header("X-Self") + "/dir/");
+                 default -> Responses.ok("listing");
+             })))) {
+            String self = "http://127.0.0.1:" + server.port();
+            try (Response r = client.send(Request.newBuilder(withUserInfo(server, "alice:secret", "/dir"))
+                    .header("X-Self", self).build())) {
+                assertThat(r.body().text()).isEqualTo("listing");
+            }
+            assertThat(server.awaitRequests(2, WAIT)).extracting(req -> req.header("Authorization"))
+                    .containsExactly(basic("alice:secret"), basic("alice:secret"));
+        }
+    }
+
+    private static String causeChainText(Throwable e) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            b.append(t).append('\n');
+        }
+        return b.toString();
     }
 
     @Test

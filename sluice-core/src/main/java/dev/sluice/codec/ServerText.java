@@ -49,14 +49,19 @@ public final class ServerText {
                 end++;
             }
             int at = text.lastIndexOf('@', end - 1);
-            int colon = text.indexOf(':', start);
-            if (at < start || colon < start || colon > at) {
-                continue; // no user information, or no password in it
+            if (at < start) {
+                continue; // no user information
             }
             if (b == null) {
                 b = new StringBuilder(text.length());
             }
-            b.append(text, copied, colon + 1).append(HIDDEN_PASSWORD);
+            int colon = text.indexOf(':', start);
+            if (colon >= start && colon < at) {
+                b.append(text, copied, colon + 1).append(HIDDEN_PASSWORD);
+            } else {
+                // User information without a password is often a token (https://TOKEN@host/): all of it.
+                b.append(text, copied, start).append(HIDDEN_PASSWORD);
+            }
             copied = at;
         }
         return b == null ? text : b.append(text, copied, text.length()).toString();

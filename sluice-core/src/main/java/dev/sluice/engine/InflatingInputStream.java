@@ -54,6 +54,8 @@ final class InflatingInputStream extends InputStream {
     private static final int TRAILER_BYTES = 8;
 
     private enum State { MEMBER_HEADER, DEFLATE_START, DATA, TRAILER, AFTER_DATA, DONE }
+    /** The failure a read threw, thrown again by every later read. */
+    private IOException failure;
 
     private final InputStream source;
     private final URI uri;
@@ -101,25 +103,42 @@ final class InflatingInputStream extends InputStream {
         if (closed) {
             throw new IOException("stream closed");
         }
+        if (failure != null) {
+            throw failure; // a failed decode is final: a later read must not find a clean end
+        }
         if (len == 0) {
             return 0;
         }
-        while (true) {
-            switch (state) {
-                case MEMBER_HEADER -> readMemberHeader();
-                case DEFLATE_START -> startDeflate();
-                case DATA -> {
-                    int n = inflate(b, off, len);
-                    if (n > 0) {
-                        return n;
+        try {
+            while (true) {
+                switch (state) {
+                    case MEMBER_HEADER -> readMemberHeader();
+                    case DEFLATE_START -> startDeflate();
+                    case DATA -> {
+                        int n = inflate(b, off, len);
+                        if (n > 0) {
+                            return n;
+                        }
+                    }
+                    case TRAILER -> readTrailer();
+                    case AFTER_DATA -> requireSourceEnd();
+                    case DONE -> {
+                        endInflater();
+                        return -1;
                     }
                 }
-                case TRAILER -> readTrailer();
-                case AFTER_DATA -> requireSourceEnd();
-                case DONE -> {
-                    return -1;
-                }
             }
+        } catch (IOException e) {
+            failure = e;
+            endInflater();
+            throw e;
+        }
+    }
+
+    /** Frees the inflater's native memory as soon as it has done its work, not at close or by GC. */
+    private void endInflater() {
+        if (inflater != null) {
+            inflater.end(); // idempotent: close() may call it again
         }
     }
 
@@ -199,7 +218,7 @@ final class InflatingInputStream extends InputStream {
         return c;
     }
 
-    /** The first byte of a gzip member's header, or -1 when the source ends before another member. */
+    /** Reads a gzip member's header; the stream is done (DONE) when the source ends before another member. */
     private void readMemberHeader() throws IOException {
         long start = filled - (lim - pos);
         int id1 = nextByte();
@@ -377,9 +396,7 @@ final class InflatingInputStream extends InputStream {
     public void close() throws IOException {
         if (!closed) {
             closed = true;
-            if (inflater != null) {
-                inflater.end();
-            }
+            endInflater();
             source.close();
         }
     }

@@ -71,6 +71,14 @@ public final class Redirects {
         if (next.getRawFragment() == null && base.getRawFragment() != null) {
             next = URI.create(next + "#" + base.getRawFragment());
         }
+        String userInfo = base.getRawUserInfo();
+        if (userInfo != null && next.getRawUserInfo() == null && sameOrigin(base, next)) {
+            // An absolute Location back to the same origin (a trailing-slash redirect, say)
+            // keeps the request's credentials, as a relative one does; curl does the same.
+            next = URI.create(next.getScheme() + "://" + userInfo + "@" + next.getRawAuthority()
+                    + orEmpty(next.getRawPath()) + (next.getRawQuery() == null ? "" : "?" + next.getRawQuery())
+                    + (next.getRawFragment() == null ? "" : "#" + next.getRawFragment()));
+        }
         return next;
     }
 
