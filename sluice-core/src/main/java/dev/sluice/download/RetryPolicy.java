@@ -15,7 +15,7 @@ import java.util.function.DoubleSupplier;
  * asked only earns another refusal. A Retry-After beyond {@link #MAX_RETRY_AFTER} means the
  * server will not have it soon, and the job fails rather than holding the run. Retried:
  * connect failures, timeouts, truncated or malformed responses, and the statuses 408, 429,
- * 500, 502, 503, 504; not other 4xx, never a checksum mismatch, and never a failure the next
+ * 500, 502, 503, 504, and those outside 100-599 (taken as a 500, RFC 9110 §15); not other 4xx, never a checksum mismatch, and never a failure the next
  * attempt would meet again: a certificate rejected ({@link ConnectFailedException#isPermanent()}),
  * a redirect loop, too many redirects, a Location that cannot be followed
  * ({@link ProtocolViolationException#isPermanent()}).
@@ -51,7 +51,8 @@ public record RetryPolicy(int retries, Duration base, Duration maxDelay, DoubleS
         return switch (e) {
             case HttpStatusException s -> switch (s.status()) {
                 case 408, 429, 500, 502, 503, 504 -> true;
-                default -> false;
+                // Not a status of RFC 9110 (§15: three digits, 100-599): taken as a 5xx, so retried as a 500 is.
+                default -> s.status() < 100 || s.status() > 599;
             };
             case ConnectFailedException c -> !c.isPermanent();
             case SluiceTimeoutException t -> true;

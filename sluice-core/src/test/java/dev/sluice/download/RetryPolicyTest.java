@@ -25,6 +25,13 @@ class RetryPolicyTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {0, 99, 600, 999})
+    void statusesOutsideTheRfcAreRetriedAsA500Is(int status) {
+        // RFC 9110 §15: a status outside 100-599 is taken as a 5xx; the downloader fails on it as on one.
+        assertThat(RetryPolicy.isRetryable(new HttpStatusException(U, status, ""))).isTrue();
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {400, 401, 403, 404, 410, 501})
     void otherErrorStatusesAreNotRetried(int status) {
         assertThat(RetryPolicy.isRetryable(new HttpStatusException(U, status, ""))).isFalse();
