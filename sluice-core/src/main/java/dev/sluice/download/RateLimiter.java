@@ -4,8 +4,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket shared by all downloads: at most {@code bytesPerSecond} on average, with a
- * burst of one second's worth. Callers take what they read after reading it, and wait when
+ * A token bucket shared by all downloads: at most {@code bytesPerSecond} on average. It starts
+ * empty, so the rate holds from the first byte; time spent not reading fills it up to one
+ * second's worth. Callers take what they read after reading it, and wait when
  * the bucket runs dry; waiting parks a virtual thread, never holding the lock.
  */
 public final class RateLimiter {
@@ -33,7 +34,9 @@ public final class RateLimiter {
             throw new IllegalArgumentException("rate must be at least 1 byte/s: " + bytesPerSecond);
         }
         this.bytesPerSecond = bytesPerSecond;
-        this.tokens = bytesPerSecond;
+        // Empty: a full bucket let the first second's worth through at once, so a file of
+        // that size took no time at all and the first job to start outran the others.
+        this.tokens = 0;
         this.clock = clock;
         this.sleeper = sleeper;
         this.lastNanos = clock.getAsLong();
