@@ -9,18 +9,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Many downloads at once, each streamed to {@code NAME.part}, verified, then renamed: nothing
@@ -68,8 +72,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link ProtocolViolationException}, without a retry, and writes nothing. The exception is a
  * 304 to a request made conditional by the caller's own {@link Builder#header} If-None-Match or
  * If-Modified-Since: the file at the final path is current; it is left as it is (nothing is
- * written, not even when there is no file), and the job succeeds with that file's size as its
- * bytes. A 416 to a resumed request under another validator than the part's (a server that
+ * written), verified against the job's checksum, if any, and the job succeeds with that file's
+ * size as its bytes. With no regular file at the final path (none, or a symbolic link), such a
+ * 304 fails the job as a {@link ProtocolViolationException}, without a retry. A 416 to a resumed request under another validator than the part's (a server that
  * ignores If-Range) deletes the part and asks for the whole file again.
  *
  * <p>The report's {@code bytes} of a job is the size of its file (not what this run received:
@@ -129,7 +134,8 @@ public final class Downloader {
     /**
      * Runs all jobs and returns when every one has finished or failed. Jobs start in list
      * order as places free up (with a concurrency of 1 they run one after the other, in
-     * order); a job whose host is at its limit waits holding its place.
+     * order); a job whose host is at its limit waits without holding a place, so that the
+     * jobs of other hosts after it start meanwhile (see {@link JobQueue}).
      *
      * <p>Interrupted, it stops every job (a blocked read or a wait ends at once; their part
      * files stay), waits for them to stop, and throws a {@link DownloadInterruptedException}
@@ -138,8 +144,6 @@ public final class Downloader {
      */
     public Report run(List<DownloadJob> jobs) throws InterruptedException {
         long start = System.nanoTime();
-        Semaphore total = new Semaphore(concurrency, true);
-        Map<String, Semaphore> hosts = new ConcurrentHashMap<>();
         OutputNames names = new OutputNames();
         // Claimed here, in list order, before any job starts: duplicates are numbered in the
         // order of the list, not in the order responses arrive, and every job has a path from
@@ -162,27 +166,27 @@ public final class Downloader {
         // whatever its read or write threw, and is not retried.
         AtomicBoolean cancelled = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>(jobs.size());
+        JobQueue queue = new JobQueue(jobs);
+        if (Thread.interrupted()) {
+            // Told to stop before anything started: the report still has every job, none begun.
+            for (int i = 0; i < items.length; i++) {
+                items[i] = notStarted(jobs.get(i), provisional[i]);
+            }
+            throw new DownloadInterruptedException(report(items, start));
+        }
         try {
-            for (int i = 0; i < jobs.size(); i++) {
-                int index = i;
-                DownloadJob job = jobs.get(i);
-                total.acquire();
-                threads.add(Thread.ofVirtual().name("sluice-download-" + i).start(() -> {
-                    Semaphore host = hosts.computeIfAbsent(hostOf(job.uri()),
-                            h -> new Semaphore(perHost, true));
+            for (int next = queue.take(); next >= 0; next = queue.take()) {
+                int index = next;
+                DownloadJob job = jobs.get(index);
+                threads.add(Thread.ofVirtual().name("sluice-download-" + index).start(() -> {
                     JobRun run = null;
                     try {
-                        host.acquire();
-                        try {
-                            run = new JobRun(job, names, provisional[index], cancelled);
-                            items[index] = run.execute();
-                        } finally {
-                            host.release();
-                        }
+                        run = new JobRun(job, names, provisional[index], cancelled);
+                        items[index] = run.execute();
                     } catch (InterruptedException e) {
                         items[index] = run != null ? run.interrupted() : notStarted(job, provisional[index]);
                     } finally {
-                        total.release();
+                        queue.release(index);
                     }
                 }));
             }
@@ -202,6 +206,84 @@ public final class Downloader {
             throw new DownloadInterruptedException(report(items, start));
         }
         return report(items, start);
+    }
+
+    /**
+     * Which job starts next: the first in list order whose host is below its limit, once fewer
+     * than the limit in total run. A job whose host is at its limit holds no place: the
+     * jobs of other hosts after it start meanwhile, and it starts when its host frees up,
+     * still before the later jobs of its own host. With one host, or a concurrency of 1, that
+     * is plain list order.
+     */
+    private final class JobQueue {
+        private final ReentrantLock lock = new ReentrantLock();
+        /** Signalled when a job ends: a place, and maybe its host, freed up. */
+        private final Condition freed = lock.newCondition();
+        /** Guarded by lock: per host, its jobs not yet started, in list order. */
+        private final Map<String, ArrayDeque<Integer>> waiting = new HashMap<>();
+        /** Guarded by lock: per host, its jobs running. */
+        private final Map<String, Integer> runningPerHost = new HashMap<>();
+        /** Guarded by lock: the first waiting job of each host below its limit; the least starts first. */
+        private final TreeSet<Integer> startable = new TreeSet<>();
+        private final String[] hostOfJob;
+        /** Guarded by lock. */
+        private int running;
+        private int left;
+
+        JobQueue(List<DownloadJob> jobs) {
+            hostOfJob = new String[jobs.size()];
+            for (int i = 0; i < jobs.size(); i++) {
+                hostOfJob[i] = hostOf(jobs.get(i).uri());
+                waiting.computeIfAbsent(hostOfJob[i], h -> new ArrayDeque<>()).add(i);
+            }
+            for (ArrayDeque<Integer> q : waiting.values()) {
+                startable.add(q.peekFirst());
+            }
+            left = jobs.size();
+        }
+
+        /** Waits for the next job that may start and counts it as running; -1 when every job has started. */
+        int take() throws InterruptedException {
+            lock.lock();
+            try {
+                while (left > 0 && (running >= concurrency || startable.isEmpty())) {
+                    freed.await();
+                }
+                if (left == 0) {
+                    return -1;
+                }
+                int index = startable.pollFirst();
+                String host = hostOfJob[index];
+                ArrayDeque<Integer> q = waiting.get(host);
+                q.pollFirst();
+                int onHost = runningPerHost.merge(host, 1, Integer::sum);
+                if (!q.isEmpty() && onHost < perHost) {
+                    startable.add(q.peekFirst());
+                }
+                running++;
+                left--;
+                return index;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The job {@code index} ended: its place and its host's are free. */
+        void release(int index) {
+            lock.lock();
+            try {
+                String host = hostOfJob[index];
+                int onHost = runningPerHost.merge(host, -1, Integer::sum);
+                ArrayDeque<Integer> q = waiting.get(host);
+                if (onHost == perHost - 1 && !q.isEmpty()) {
+                    startable.add(q.peekFirst());
+                }
+                running--;
+                freed.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     private static Report report(Report.Item[] items, long startNanos) {
@@ -302,6 +384,8 @@ public final class Downloader {
         private final boolean inDirectory;
         /** What this run wrote to the part file, so that a retry can resume it; null until then. */
         private PartFile.Source written;
+        /** Whether a segmented download failed because ranges did not work: the next attempts come in one stream. */
+        private boolean oneStream;
         /** Whether a segmented download began to write the part file (it keeps no {@link #written}). */
         private boolean segmentsWritten;
         /** Whether a request was repeated with Range for the part of a name the response gave. */
@@ -363,20 +447,50 @@ public final class Downloader {
         private PartFile.Result attemptOnce(int attempt) throws IOException, InterruptedException {
             retryAfter = Optional.empty();
             PartFile part = openPart();
-            if (segments > 1) {
+            // A 200 to the probe: the whole file, as a plain GET would have it, body unread.
+            Response pending = null;
+            if (segments > 1 && !oneStream) {
                 var segmented = new SegmentedDownload(client, job, () -> newRequest(job), retryPolicy, sleeper,
                         rateLimiter, listener);
-                Optional<SegmentedDownload.Probe> probe = segmented.probe();
-                int count = probe.map(p -> SegmentedDownload.segmentsFor(p.size(), segments)).orElse(1);
+                SegmentedDownload.ProbeResult probed = segmented.probe();
+                SegmentedDownload.Probe probe = probed.probe();
+                int count = probe == null ? 1 : SegmentedDownload.segmentsFor(probe.size(), segments);
                 if (count > 1) {
                     lastStatus = 206;
-                    if (takeNameFrom(probe.get().uri(), probe.get().contentDisposition())) {
+                    if (takeNameFrom(probe.uri(), probe.contentDisposition())) {
                         part = openPart();
                     }
                     segmentsWritten = true;
-                    return segmented.run(part, probe.get(), count, resume || attempt > 1);
+                    try {
+                        return segmented.run(part, probe, count, resume || attempt > 1);
+                    } catch (IOException | RuntimeException e) {
+                        if (segmented.failedStatus() != 0) {
+                            lastStatus = segmented.failedStatus();
+                        }
+                        // A server that answered the probe's range but not a segment's would
+                        // do so again after a new probe: the next attempt asks for the file whole.
+                        oneStream |= segmented.rangesFailed();
+                        throw e;
+                    }
+                }
+                pending = probed.unread();
+            }
+            try {
+                return attemptInOneStream(part, attempt, pending);
+            } finally {
+                if (pending != null) {
+                    pending.close(); // harmless when it was used: closed already
                 }
             }
+        }
+
+        /**
+         * One attempt in one stream: resumes what the part holds when it can, else asks for the
+         * whole file; {@code pending}, when not null, is the answer to such a request already
+         * (a 200 to the probe), used when there is nothing to resume.
+         */
+        private PartFile.Result attemptInOneStream(PartFile part, int attempt, Response pending)
+                throws IOException, InterruptedException {
             boolean startedOver = false;
             while (true) {
                 // Only a part this run wrote, or one --continue was asked to take up, is resumed.
@@ -387,7 +501,17 @@ public final class Downloader {
                     rb.setHeader("Range", "bytes=" + offset + "-");
                     rb.setHeader("If-Range", source.validator().orElseThrow());
                 }
-                try (Response response = client.send(rb.build())) {
+                Response answer;
+                if (pending != null && offset == 0) {
+                    answer = pending;
+                } else {
+                    if (pending != null) {
+                        pending.close();
+                    }
+                    answer = client.send(rb.build());
+                }
+                pending = null;
+                try (Response response = answer) {
                     lastStatus = response.status();
                     int status = response.status();
                     if (status == 416 && offset > 0 && !startedOver && ofAnotherVersion(response, part, source)) {
@@ -445,15 +569,30 @@ public final class Downloader {
         }
 
         /**
-         * The part file of {@link #target}, checked to stay in the directory; a symbolic link in
-         * its place is removed (the link, never what it points to): it is not a part this
-         * downloader wrote, and writing through it would write wherever it points.
+         * The part file of {@link #target}, checked to stay in the directory and not to be one
+         * (an IOException, not retried); a symbolic link in its place is removed (the link, never
+         * what it points to): it is not a part this downloader wrote, and writing through it
+         * would write wherever it points.
          */
         private PartFile openPart() throws IOException {
             if (inDirectory && !FileNames.staysInside(directory, target)) {
                 boolean textually = target.toAbsolutePath().normalize().startsWith(directory.toAbsolutePath().normalize());
                 throw new IOException(job.uri() + ": " + target + " leads out of the directory "
                         + directory.toAbsolutePath().normalize() + (textually ? " through a symbolic link" : ""));
+            }
+            // Found now, before a request: the rename at the end would fail on a directory, after
+            // the whole download. A symbolic link there is no directory: the rename replaces it.
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException(Request.hidePasswords(job.uri().toString()) + ": " + target + " is a directory");
+            }
+            for (Path above = target.toAbsolutePath().getParent(); above != null; above = above.getParent()) {
+                if (Files.exists(above, LinkOption.NOFOLLOW_LINKS)) {
+                    if (!Files.isDirectory(above)) {
+                        throw new IOException(Request.hidePasswords(job.uri().toString()) + ": " + target
+                                + ": " + above + " is not a directory");
+                    }
+                    break; // the nearest that exists is a directory: the rest can be made in it
+                }
             }
             PartFile part = new PartFile(target);
             part.removeSymbolicLink();
@@ -518,13 +657,25 @@ public final class Downloader {
          * A 3xx that reached the downloader (the client follows redirects that have a Location):
          * its body is never the file. A 304 to the caller's own If-None-Match or
          * If-Modified-Since says that the file at the final path is current: nothing is
-         * written, and the result is that file's size (0 when there is none). Any other fails
-         * the job, without a retry: the server gave its answer.
+         * written, the file is verified against the job's checksum, if any, and the result is
+         * its size. Without a regular file there (none, or a symbolic link) the 304 cannot be
+         * true of it, and the job fails. Any other fails the job, without a retry: the server
+         * gave its answer.
          */
         private PartFile.Result notTheBody(Response response) throws IOException {
             int status = response.status();
             if (status == 304 && conditional) {
-                return new PartFile.Result(Files.isRegularFile(target) ? Files.size(target) : 0);
+                // Not through a symbolic link, as nothing else here is: the rename at the end of
+                // a download replaces a link at the final path, so a link is not the file.
+                if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                    finalAnswer = true;
+                    throw new ProtocolViolationException(response.uri(), "304 Not Modified but there is no file at "
+                            + target + (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                                    ? " (" + (Files.isSymbolicLink(target) ? "a symbolic link" : "not a regular file") + " is there)"
+                                    : ""), -1, null);
+                }
+                // The file there is the one the server vouches for: a checksum still applies to it.
+                return new PartFile(target).verifyCurrent(job);
             }
             String why;
             if (status == 304) {

@@ -344,6 +344,27 @@ final class PartFile {
         return finish(job, digest, size);
     }
 
+    /**
+     * The file at the final path is current (a 304 to the caller's own conditional request):
+     * it is hashed as {@link #complete} hashes a part, and left where it is, matching or not
+     * (this run did not write it). Never through a symbolic link.
+     */
+    Result verifyCurrent(DownloadJob job) throws IOException {
+        try (FileChannel in = FileChannel.open(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long size = in.size();
+            if (job.checksum().isPresent()) {
+                Checksum expected = job.checksum().get();
+                MessageDigest digest = expected.newDigest();
+                hashExisting(in, size, digest);
+                String actual = Checksum.hexOf(digest);
+                if (!actual.equals(expected.hex())) {
+                    throw new IntegrityException(job.uri(), expected.algorithm(), expected.hex(), actual);
+                }
+            }
+            return new Result(size);
+        }
+    }
+
     private Result finish(DownloadJob job, MessageDigest digest, long size) throws IOException {
         if (digest != null) {
             String actual = Checksum.hexOf(digest);

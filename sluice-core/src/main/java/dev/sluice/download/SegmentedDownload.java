@@ -33,7 +33,10 @@ import java.util.function.Supplier;
  *
  * <p>It applies only when a probe ({@code Range: bytes=0-0}) answers 206 with the full size
  * and a strong validator (see {@link PartFile#strongValidator}), and the file is at least
- * {@link #MIN_SEGMENT_BYTES} per segment; otherwise the caller downloads in one stream. Without
+ * {@link #MIN_SEGMENT_BYTES} per segment; otherwise the caller downloads in one stream (and
+ * a 200 to the probe is that stream already). A segment answered with another status than
+ * 206, or another range than asked for, fails the download, and the retry comes in one stream
+ * ({@link #rangesFailed}). Without
  * a validator, ranges fetched one after another could be of different versions of the file,
  * and nothing would tell. With one, every segment asks with If-Range, and a segment whose
  * answer names another version (its ETag or Last-Modified) ends the download: the part is
@@ -63,6 +66,10 @@ final class SegmentedDownload {
     private final Downloader.Sleeper sleeper;
     private final RateLimiter limiter;
     private final ProgressEvent.Listener listener;
+    /** See {@link #rangesFailed}; set by a segment's thread before its failure is published. */
+    private volatile boolean rangesFailed;
+    /** See {@link #failedStatus}. */
+    private volatile int failedStatus;
 
     SegmentedDownload(Client client, DownloadJob job, Supplier<Request.Builder> requests, RetryPolicy retryPolicy,
                       Downloader.Sleeper sleeper, RateLimiter limiter, ProgressEvent.Listener listener) {
@@ -83,30 +90,69 @@ final class SegmentedDownload {
     }
 
     /**
-     * Asks for the first byte: a 206 with "bytes 0-0/SIZE" and a strong validator proves that
-     * ranges of one version of the file can be fetched, and gives the size. Empty when the file
-     * is to be fetched in one stream.
+     * What the probe got: a {@link Probe} when the file can come in segments; otherwise, when the
+     * probe's answer is one a plain GET would have had (a server that ignores Range sends the
+     * whole file with a 200), that response with its body unread, for the caller to use instead
+     * of asking again; or neither, when the file is to be asked for again in one stream.
      */
-    Optional<Probe> probe() throws IOException {
+    record ProbeResult(Probe probe, Response unread) {
+        static final ProbeResult ONE_STREAM = new ProbeResult(null, null);
+    }
+
+    /**
+     * Asks for the first byte: a 206 with "bytes 0-0/SIZE" and a strong validator proves that
+     * ranges of one version of the file can be fetched, and gives the size. A 416 says that no
+     * byte 0 exists, as for an empty file ({@code Content-Range: bytes *}{@code /0}, RFC 9110
+     * §14.1.1, as S3 answers): the file is then fetched in one stream, as for any answer that
+     * is not a usable 206.
+     */
+    ProbeResult probe() throws IOException {
         Request r = requests.get().setHeader("Range", "bytes=0-0").build();
-        try (Response response = client.send(r)) {
-            if (response.status() != 206) {
-                if (response.status() >= 400 || response.status() < 100) { // below 100: taken as a 5xx
-                    throw new HttpStatusException(response.uri(), response.status(), response.reason());
-                }
-                return Optional.empty();
+        Response response = client.send(r);
+        boolean handedOver = false;
+        try {
+            int status = response.status();
+            if (status == 416) {
+                return ProbeResult.ONE_STREAM;
+            }
+            if (status >= 400 || status < 100) { // below 100: taken as a 5xx
+                throw new HttpStatusException(response.uri(), status, response.reason());
+            }
+            if (status != 206) {
+                // Not a range: the answer to a plain GET, whose body the caller may as well read.
+                handedOver = true;
+                return new ProbeResult(null, response);
             }
             Optional<ContentRange> range = ContentRange.parse(response.headers().first("Content-Range").orElse(""))
                     .filter(cr -> cr.first() == 0 && cr.completeLength().isPresent());
             Optional<String> validator = PartFile.strongValidator(response.headers());
             // An encoded range would be encoded bytes at offsets of the file's own.
             if (range.isEmpty() || validator.isEmpty() || PartFile.isEncoded(response.headers())) {
-                return Optional.empty();
+                return ProbeResult.ONE_STREAM;
             }
             response.body().bytes(16);
-            return Optional.of(new Probe(range.get().completeLength().getAsLong(), validator.get(),
-                    response.headers().first("Content-Disposition").orElse(null), response.uri()));
+            return new ProbeResult(new Probe(range.get().completeLength().getAsLong(), validator.get(),
+                    response.headers().first("Content-Disposition").orElse(null), response.uri()), null);
+        } finally {
+            if (!handedOver) {
+                response.close();
+            }
         }
+    }
+
+    /**
+     * Whether the last {@link #run} failed because a segment was answered without its range (a
+     * server or proxy that stopped honouring ranges, or sent another range than asked): a new
+     * probe would likely succeed again and the segments fail again, so the file is better
+     * fetched in one stream.
+     */
+    boolean rangesFailed() {
+        return rangesFailed;
+    }
+
+    /** The status of the response whose segment failed the last {@link #run}, or 0 when none did (or without a response). */
+    int failedStatus() {
+        return failedStatus;
     }
 
     /** How many segments a file of {@code size} gets when {@code wanted} are asked for. */
@@ -158,18 +204,34 @@ final class SegmentedDownload {
             long[][] plan = segments;
             for (long[] segment : plan) {
                 threads.add(Thread.ofVirtual().name("sluice-segment").start(() -> {
+                    // The status of this segment's latest response, to report the one that failed.
+                    int[] status = new int[1];
                     try {
                         fetchSegment(file, segment, probe, part, plan, received, total,
-                                () -> failure.get() != null, reading);
+                                () -> failure.get() != null, reading, status);
                     } catch (Exception e) {
                         if (failure.compareAndSet(null, e)) {
+                            failedStatus = status[0];
                             reading.forEach(Response::close);
                         }
                     }
                 }));
             }
-            for (Thread t : threads) {
-                t.join();
+            try {
+                for (Thread t : threads) {
+                    t.join();
+                }
+            } catch (InterruptedException e) {
+                // Told to stop: every segment stops now (a blocked read ends when its response
+                // is closed, a wait between attempts when interrupted), and none goes on after
+                // this returns. The record then says what arrived, for --continue and the report.
+                if (failure.compareAndSet(null, e)) {
+                    reading.forEach(Response::close);
+                }
+                threads.forEach(Thread::interrupt);
+                joinUninterruptibly(threads);
+                writeRecord(part, probe, plan);
+                throw e;
             }
             writeRecord(part, probe, plan);
             Exception e = failure.get();
@@ -185,6 +247,23 @@ final class SegmentedDownload {
         }
         // The record, now complete, stays until the part is renamed, which removes it.
         return part.complete(job, probe.size());
+    }
+
+    private static void joinUninterruptibly(List<Thread> threads) {
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException again) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Segments as {start, endInclusive, done}. */
@@ -206,7 +285,7 @@ final class SegmentedDownload {
      */
     private void fetchSegment(FileChannel file, long[] segment, Probe probe, PartFile part, long[][] plan,
                               AtomicLong received, OptionalLong total, BooleanSupplier stopped,
-                              Set<Response> reading)
+                              Set<Response> reading, int[] status)
             throws IOException, InterruptedException {
         long recordEvery = Math.min(RECORD_EVERY_BYTES,
                 Math.max(MIN_RECORD_EVERY_BYTES, (segment[1] - segment[0] + 1) / 8));
@@ -216,11 +295,13 @@ final class SegmentedDownload {
                 return;
             }
             Optional<Duration> retryAfter = Optional.empty();
+            status[0] = 0;
             try {
                 Request.Builder rb = requests.get().setHeader("Range", "bytes=" + pos + "-" + segment[1])
                         .setHeader("If-Range", probe.validator());
                 try (Response response = client.send(rb.build())) {
                     reading.add(response);
+                    status[0] = response.status();
                     if (stopped.getAsBoolean()) {
                         return; // another segment failed while this one was being asked for
                     }
@@ -231,10 +312,16 @@ final class SegmentedDownload {
                     String range = response.headers().first("Content-Range").orElse("");
                     try {
                         if (response.status() != 206) {
+                            rangesFailed = true;
                             throw new ContentRange.Mismatch("expected 206 for bytes " + pos + "-" + segment[1]
                                     + ", got " + response.status());
                         }
-                        ContentRange.checkExact(range, pos, segment[1], probe.size(), response.body().contentLength());
+                        try {
+                            ContentRange.checkExact(range, pos, segment[1], probe.size(), response.body().contentLength());
+                        } catch (ContentRange.Mismatch e) {
+                            rangesFailed = true; // another range than asked for: ranges do not work here
+                            throw e;
+                        }
                         // A server that ignores If-Range may still say which version it sends.
                         Optional<String> changed = PartFile.validatorMismatch(probe.validator(), response.headers());
                         if (changed.isPresent()) {
@@ -289,6 +376,9 @@ final class SegmentedDownload {
             } catch (RangeLost e) {
                 throw e.violation;
             } catch (IOException e) {
+                if (stopped.getAsBoolean()) {
+                    throw e; // the download failed or was stopped: no retry, and no event after it ended
+                }
                 if (!RetryPolicy.isRetryable(e) || attempt > retryPolicy.retries()
                         || !retryPolicy.allowsWaiting(retryAfter)) {
                     throw e;

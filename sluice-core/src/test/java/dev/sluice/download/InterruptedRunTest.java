@@ -83,4 +83,33 @@ class InterruptedRunTest {
             assertThat(server.requests()).hasSize(2);
         }
     }
+
+    @Test
+    void aRunInterruptedBeforeItBeganReportsEveryJobAsNotStartedWithoutARequest() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("x"))))) {
+            List<DownloadJob> jobs = List.of(DownloadJob.of(server.uri("/a.txt")), DownloadJob.of(server.uri("/b.txt")));
+            Downloader downloader = Downloader.builder(client).directory(dir).build();
+            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+            Thread runner = Thread.ofPlatform().unstarted(() -> {
+                Thread.currentThread().interrupt(); // as a signal that came while the jobs were being read
+                try {
+                    downloader.run(jobs);
+                    thrown.complete(null);
+                } catch (Throwable t) {
+                    thrown.complete(t);
+                }
+            });
+            runner.start();
+
+            Throwable t = thrown.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(t).isInstanceOf(DownloadInterruptedException.class)
+                    .hasMessage("interrupted before 2 of 2 downloads ended");
+            Report report = ((DownloadInterruptedException) t).report();
+            assertThat(report.items()).allSatisfy(i -> {
+                assertThat(i.error().isInterruption()).isTrue();
+                assertThat(i.attempts()).isZero();
+            });
+            assertThat(server.requests()).isEmpty();
+        }
+    }
 }

@@ -24,6 +24,8 @@ class NotTheFileTest {
     private static final String OLD = "the copy from yesterday";
     @TempDir
     Path dir;
+    @TempDir
+    Path outside;
     private final Client client = Client.builder().readTimeout(Duration.ofSeconds(10)).build();
 
     @AfterEach
@@ -67,15 +69,72 @@ class NotTheFileTest {
     }
 
     @Test
-    void aNotModifiedToIfModifiedSinceWithNoFileThereWritesNothing() throws Exception {
+    void aNotModifiedToIfModifiedSinceWithNoFileThereFailsAndWritesNothing() throws Exception {
+        // "Not modified" cannot be true of a file that is not there: reporting it as a success
+        // of 0 bytes would pass for a downloaded empty file.
         try (var server = answering(Responses.head(304))) {
             Report report = run(server, "If-Modified-Since", "Mon, 02 Jun 2025 10:00:00 GMT");
 
             Report.Item item = report.items().get(0);
-            assertThat(item.ok()).as("%s", report.toJson()).isTrue();
+            assertThat(item.ok()).as("%s", report.toJson()).isFalse();
             assertThat(item.httpStatus()).isEqualTo(304);
+            assertThat(item.attempts()).isEqualTo(1);
+            assertThat(item.error().kind()).isEqualTo("protocol");
+            assertThat(item.error().message()).isEqualTo(server.uri("/file.txt")
+                    + ": 304 Not Modified but there is no file at " + dir.resolve("file.txt"));
             assertThat(item.bytes()).isZero();
             assertThat(filesIn()).isEmpty();
+        }
+    }
+
+    @Test
+    void aNotModifiedWithASymbolicLinkAtThePathIsNoFileThere() throws Exception {
+        Path elsewhere = Files.writeString(outside.resolve("other.txt"), OLD);
+        Files.createSymbolicLink(dir.resolve("file.txt"), elsewhere);
+        try (var server = answering(Responses.head(304, "ETag: \"v1\""))) {
+            Report report = run(server, "If-None-Match", "\"v1\"");
+
+            Report.Item item = report.items().get(0);
+            assertThat(item.ok()).as("%s", report.toJson()).isFalse();
+            assertThat(item.error().kind()).isEqualTo("protocol");
+            assertThat(item.error().message()).endsWith(": 304 Not Modified but there is no file at "
+                    + dir.resolve("file.txt") + " (a symbolic link is there)");
+            assertThat(Files.readString(elsewhere)).isEqualTo(OLD);
+        }
+    }
+
+    @Test
+    void aNotModifiedFileThatDoesNotMatchTheChecksumFailsAsIntegrity() throws Exception {
+        Files.writeString(dir.resolve("file.txt"), OLD);
+        try (var server = answering(Responses.head(304, "ETag: \"v1\""))) {
+            Checksum wrong = Checksum.parse("sha256=" + "0".repeat(64));
+            Report report = Downloader.builder(client).directory(dir).sleeper(d -> { })
+                    .header("If-None-Match", "\"v1\"").build()
+                    .run(List.of(new DownloadJob(server.uri("/file.txt"), Path.of("file.txt"), Optional.of(wrong))));
+
+            Report.Item item = report.items().get(0);
+            assertThat(item.ok()).as("%s", report.toJson()).isFalse();
+            assertThat(item.httpStatus()).isEqualTo(304);
+            assertThat(item.attempts()).isEqualTo(1);
+            assertThat(item.error().kind()).isEqualTo("integrity");
+            // The library leaves a file it did not write alone (the command line applies its own rule).
+            assertThat(Files.readString(dir.resolve("file.txt"))).isEqualTo(OLD);
+        }
+    }
+
+    @Test
+    void aNotModifiedFileThatMatchesTheChecksumSucceeds() throws Exception {
+        Files.writeString(dir.resolve("file.txt"), OLD);
+        String sha256 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(OLD.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try (var server = answering(Responses.head(304, "ETag: \"v1\""))) {
+            Report report = Downloader.builder(client).directory(dir).sleeper(d -> { })
+                    .header("If-None-Match", "\"v1\"").build()
+                    .run(List.of(new DownloadJob(server.uri("/file.txt"), Path.of("file.txt"),
+                            Optional.of(Checksum.parse("sha256=" + sha256)))));
+
+            assertThat(report.items().get(0).ok()).as("%s", report.toJson()).isTrue();
+            assertThat(report.items().get(0).bytes()).isEqualTo(OLD.length());
         }
     }
 

@@ -1,0 +1,89 @@
+package dev.sluice.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.Client;
+import dev.sluice.testkit.RecordedRequest;
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.ScriptedServer;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A job whose host is at its --per-host limit holds no place of the total limit: jobs of other
+ * hosts after it start meanwhile. Jobs of one host still start in list order.
+ */
+class PerHostQueueTest {
+    @TempDir
+    Path dir;
+    private final Client client = Client.builder().readTimeout(Duration.ofSeconds(5)).build();
+
+    @AfterEach
+    void closeClient() {
+        client.close();
+    }
+
+    /** The same server under another host name: "localhost" and "127.0.0.1" are two hosts to the limit. */
+    private static URI viaLocalhost(ScriptedServer server, String path) {
+        return URI.create("http://localhost:" + server.port() + path);
+    }
+
+    @Test
+    void aJobWaitingForItsHostLeavesItsPlaceToAnotherHost() throws Exception {
+        // /a1 is answered only once /b1 was asked for: with a1 running and a2 waiting for host
+        // 127.0.0.1, b1 must get the second place, or a1 waits until its read times out.
+        CountDownLatch b1Asked = new CountDownLatch(1);
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            if (req.target().equals("/a1")) {
+                r.stallUntil(b1Asked);
+            } else if (req.target().equals("/b1")) {
+                r.signal(b1Asked);
+            }
+            r.send(Responses.ok(req.target()));
+        }))) {
+            Report report = Downloader.builder(client).directory(dir).concurrency(2).perHost(1)
+                    .retryPolicy(RetryPolicy.of(0)).build()
+                    .run(List.of(DownloadJob.of(server.uri("/a1")), DownloadJob.of(server.uri("/a2")),
+                            DownloadJob.of(viaLocalhost(server, "/b1"))));
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(server.requests()).extracting(RecordedRequest::target).containsExactly("/a1", "/b1", "/a2");
+        }
+    }
+
+    @Test
+    void withOnePlaceJobsStartInListOrderWhateverTheirHosts() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok(req.target()))))) {
+            Report report = Downloader.builder(client).directory(dir).concurrency(1).build()
+                    .run(List.of(DownloadJob.of(server.uri("/a1")), DownloadJob.of(viaLocalhost(server, "/b1")),
+                            DownloadJob.of(server.uri("/a2")), DownloadJob.of(viaLocalhost(server, "/b2")),
+                            DownloadJob.of(server.uri("/a3"))));
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(server.requests()).extracting(RecordedRequest::target)
+                    .containsExactly("/a1", "/b1", "/a2", "/b2", "/a3");
+        }
+    }
+
+    @Test
+    void jobsOfOneHostStartInListOrderAsItsPlacesFreeUp() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok(req.target()))))) {
+            List<DownloadJob> jobs = java.util.stream.IntStream.range(0, 12)
+                    .mapToObj(i -> i % 3 == 2 ? DownloadJob.of(viaLocalhost(server, "/b" + i)) : DownloadJob.of(server.uri("/a" + i)))
+                    .toList();
+            Report report = Downloader.builder(client).directory(dir).concurrency(4).perHost(1).build().run(jobs);
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            List<String> targets = server.requests().stream().map(RecordedRequest::target).toList();
+            assertThat(targets.stream().filter(t -> t.startsWith("/a")))
+                    .containsExactly("/a0", "/a1", "/a3", "/a4", "/a6", "/a7", "/a9", "/a10");
+            assertThat(targets.stream().filter(t -> t.startsWith("/b"))).containsExactly("/b2", "/b5", "/b8", "/b11");
+        }
+    }
+}
