@@ -67,7 +67,8 @@ import picocli.CommandLine.Spec;
             "terminal one line per retry with its cause and wait. BYTES is the size of",
             "the file (a 304 to -H 'If-None-Match: ...' or 'If-Modified-Since: ...' keeps",
             "the file there as it is). Interrupted (Ctrl-C, SIGTERM), it still writes",
-            "--report, the unfinished files failed with kind io; their .part files stay.",
+            "--report, the unfinished files failed with kind io; their .part files stay",
+            "(interrupted before the downloads began, it removes an older --report).",
             "",
             "Exit codes:",
             "  0  every file downloaded",
@@ -76,6 +77,7 @@ import picocli.CommandLine.Spec;
             "  3-8  one URL only: as 'sluice get' (3 HTTP status, 4 connect, 5 timeout,",
             "     6 protocol, 7 checksum mismatch, 8 local I/O error)",
             "  9  several URLs: at least one failed (see --report for which and why)",
+            "  130  interrupted by Ctrl-C (SIGTERM: 143)",
             "",
             "Set SLUICE_DEBUG=1 to see the stack trace of an error."})
 final class DownloadCommand implements Callable<Integer> {
@@ -83,6 +85,8 @@ final class DownloadCommand implements Callable<Integer> {
     private static final int MAX_JOBS = 100_000;
     /** More connections than this for one file is abuse of the server (aria2c's cap is 16 too). */
     private static final int MAX_SEGMENTS = 16;
+    /** Most characters of a URL or name from the input that a message quotes: a line may be 64 KiB. */
+    static final int MAX_QUOTED_CHARS = 200;
     /** A request whose builder checks -H fields by the library's rules. */
     private static final Request HEADER_CHECK = Request.get("http://127.0.0.1/");
 
@@ -173,32 +177,61 @@ final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        checkOptions();
-        Path dir = dir();
-        List<Planned> planned;
-        try {
-            planned = readJobs();
-        } catch (IOException | UncheckedIOException e) {
-            return localError(e);
-        }
-        try {
-            if (!dir.toString().isEmpty()) {
-                Files.createDirectories(dir);
+        // First: a signal may come while the jobs are read (-i FIFO, a slow stdin), and then an
+        // older report must not stay at --report as if it were this run's.
+        try (InterruptGuard guard = InterruptGuard.install(this::interruptedBeforeDownloads)) {
+            checkOptions();
+            Path dir = dir();
+            List<Planned> planned;
+            try {
+                planned = readJobs();
+            } catch (IOException | UncheckedIOException e) {
+                return guard.interrupted() ? ExitCodes.INTERRUPTED : localError(e);
             }
-        } catch (IOException e) {
-            return localError(ErrorLine.cannot("create directory", dir, e), e);
-        }
-        String reportProblem = reportFile == null ? null : reportProblem();
-        if (reportProblem != null) {
-            // Found before the downloads, not after an hour of them.
-            return localError("cannot write report " + reportFile + ": " + reportProblem, null);
-        }
-        PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
-        try (InterruptGuard guard = InterruptGuard.install()) {
+            try {
+                if (!dir.toString().isEmpty()) {
+                    Files.createDirectories(dir);
+                }
+            } catch (IOException e) {
+                return guard.interrupted() ? ExitCodes.INTERRUPTED
+                        : localError(ErrorLine.cannot("create directory", dir, e), e);
+            }
+            String reportProblem = reportFile == null ? null : reportProblem();
+            if (reportProblem != null) {
+                // Found before the downloads, not after an hour of them.
+                return localError("cannot write report " + reportFile + ": " + reportProblem, null);
+            }
+            if (!guard.downloadsBegin()) {
+                return ExitCodes.INTERRUPTED; // the hook said so, and removed an older report
+            }
+            // From here an interrupt makes Downloader.run end with a report of every job.
+            PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
             int code = run(dir, planned, out, guard);
             out.flush();
             return code;
         }
+    }
+
+    /**
+     * Run by the interrupt's hook when the signal came before the downloads began: the jobs may
+     * not even be known, so no report of this run can be written, and one an earlier run left
+     * must not pass for it. Only a file or a link is removed, never a directory. The hook says
+     * so itself: the worker may be blocked in a read no interrupt ends (a FIFO).
+     */
+    private void interruptedBeforeDownloads() {
+        boolean removed = false;
+        if (reportFile != null) {
+            try {
+                if (Files.isRegularFile(reportFile, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(reportFile)) {
+                    removed = Files.deleteIfExists(reportFile);
+                }
+            } catch (IOException e) {
+                // The process is ending: the message says no report was written.
+            }
+        }
+        ErrorLine.print(stderr, "interrupted before the downloads began"
+                + (reportFile == null ? "" : "; no report written" + (removed ? " (the older " + reportFile + " removed)" : "")),
+                null);
     }
 
     private int run(Path dir, List<Planned> planned, PrintStream out, InterruptGuard guard) {
@@ -241,9 +274,9 @@ final class DownloadCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ErrorLine.print(stderr, "interrupted", e);
-            return ExitCodes.INTERNAL_ERROR;
+            return ExitCodes.INTERRUPTED;
         }
-        int code = interrupted ? ExitCodes.INTERNAL_ERROR : exitCode(report);
+        int code = interrupted ? ExitCodes.INTERRUPTED : exitCode(report);
         removeFailedFiles(report);
         if (reportFile != null) {
             try {
@@ -401,7 +434,7 @@ final class DownloadCommand implements Callable<Integer> {
         try {
             uri = Request.newBuilder(url).build().uri(); // checks what the request line cannot carry too
         } catch (IllegalArgumentException e) {
-            throw usage(prefix + e.getMessage());
+            throw usage(prefix + excerpt(e.getMessage()));
         }
         Path target = null;
         if (name != null) {
@@ -410,17 +443,47 @@ final class DownloadCommand implements Callable<Integer> {
                 // Relative to DIR like the names the library picks, so the report shows them alike.
                 target = base.relativize(FileNames.inside(base, name));
             } catch (IllegalArgumentException e) { // InvalidPathException included
-                throw usage(prefix + (e instanceof InvalidPathException ? "invalid output name " + name : e.getMessage()));
+                throw usage(prefix + (e instanceof InvalidPathException ? "invalid output name " + excerpt(name)
+                        : excerpt(e.getMessage())));
             }
             if (!FileNames.staysInside(dir(), dir().resolve(target))) {
                 // The library would refuse it too, but only once its download started.
                 throw usage(prefix + "output name leaves the target directory " + shownDir()
-                        + " through a symbolic link: " + name);
+                        + " through a symbolic link: " + excerpt(name));
+            }
+            String notAFile = notAFileName(name, dir().resolve(target));
+            if (notAFile != null) {
+                // Found after the download, it would fail the rename, the whole file fetched for nothing.
+                throw usage(prefix + "output name " + excerpt(name) + " " + notAFile);
             }
         }
         // Shown as the report will show the path: DIR/NAME.
         String provisional = dir().resolve(target != null ? target.toString() : FileNames.choose(uri, null)).toString();
         return new Planned(new DownloadJob(uri, target, expected), provisional);
+    }
+
+    /**
+     * Why an output name of -i FILE cannot be a file, or null: it ends in '/', names a directory
+     * in DIR, or lies below a file ({@code a/b} where {@code a} is a file).
+     */
+    private static String notAFileName(String name, Path path) {
+        if (name.endsWith("/")) {
+            return "ends in '/': it names a directory, not a file";
+        }
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            return "is a directory";
+        }
+        for (Path above = path.toAbsolutePath().getParent(); above != null; above = above.getParent()) {
+            if (Files.exists(above, LinkOption.NOFOLLOW_LINKS)) {
+                return Files.isDirectory(above) ? null : "lies below " + above + ", which is not a directory";
+            }
+        }
+        return null;
+    }
+
+    /** At most {@link #MAX_QUOTED_CHARS} of a text from the input, marked where it was cut. */
+    static String excerpt(String text) {
+        return text.length() <= MAX_QUOTED_CHARS ? text : text.substring(0, MAX_QUOTED_CHARS) + "...";
     }
 
     /** DIR for messages: "." rather than the empty path. */

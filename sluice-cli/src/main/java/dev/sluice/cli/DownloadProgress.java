@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * What the downloads of one run are doing, as their {@link ProgressEvent}s tell it. Events come
@@ -38,8 +39,8 @@ final class DownloadProgress implements ProgressEvent.Listener {
         volatile String name;
         volatile Phase phase = Phase.QUEUED;
         volatile int attempt;
-        /** While {@link Phase#RETRYING}: how long the job waits before its next attempt. */
-        volatile Duration retryDelay = Duration.ZERO;
+        /** While {@link Phase#RETRYING}: when (on the progress clock) the job's next attempt is due. */
+        volatile long retryAtNanos;
         final AtomicLong bytes = new AtomicLong();
         /** -1 while unknown (no Content-Length, or not started). */
         volatile long totalBytes = -1;
@@ -81,6 +82,8 @@ final class DownloadProgress implements ProgressEvent.Listener {
     private final AtomicInteger ended = new AtomicInteger();
     /** Bytes that came over the network in this run, for speeds. */
     private final LongAdder transferredBytes = new LongAdder();
+    /** The clock of {@link Slot#retryAtNanos}, the one the printer's frames are given. */
+    private final LongSupplier nanoClock;
 
     /**
      * @param jobs             the jobs, in the order given to the downloader; events are matched
@@ -88,6 +91,12 @@ final class DownloadProgress implements ProgressEvent.Listener {
      * @param provisionalNames a name per job to show until the file is named
      */
     DownloadProgress(List<DownloadJob> jobs, List<String> provisionalNames) {
+        this(jobs, provisionalNames, System::nanoTime);
+    }
+
+    /** As above, with the clock that frames are drawn by ({@link ProgressPrinter#frame}): tests pass a fake one. */
+    DownloadProgress(List<DownloadJob> jobs, List<String> provisionalNames, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         indexOf = new IdentityHashMap<>(jobs.size() * 2);
         slots = new Slot[jobs.size()];
         for (int i = 0; i < jobs.size(); i++) {
@@ -121,7 +130,8 @@ final class DownloadProgress implements ProgressEvent.Listener {
             }
             case ProgressEvent.Retry retry -> {
                 s.attempt = retry.attempt() + 1;
-                s.retryDelay = retry.delay();
+                // A deadline, not the delay: the view counts down to it.
+                s.retryAtNanos = nanoClock.getAsLong() + retry.delay().toNanos();
                 s.phase = Phase.RETRYING;
                 notices.add(new Retrying(index, retry.attempt() + 1, retry.cause(), retry.delay()));
             }

@@ -27,6 +27,12 @@ final class ExitCodes {
     static final int LOCAL_IO = 8;
     /** {@code download} with several URLs: at least one item failed. */
     static final int SOME_FAILED = 9;
+    /**
+     * {@code download} interrupted (SIGINT, SIGTERM) as {@link Main#run} returns it in-process:
+     * 128 + SIGINT, as a shell reports a process a Ctrl-C ended. The process itself ends with the
+     * JVM's status for the signal.
+     */
+    static final int INTERRUPTED = 130;
 
     private ExitCodes() {
     }

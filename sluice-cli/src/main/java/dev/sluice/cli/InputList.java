@@ -17,13 +17,20 @@ import java.util.List;
 /**
  * The {@code -i FILE} of {@code sluice download}: one download per line, as
  * {@code URL[<TAB>relative/path[<TAB>ALGO:HEX]]}. Blank lines and lines starting with
- * {@code #} are skipped; a CR before the line end (a file written on Windows) is ignored.
+ * {@code #} are skipped; a CR before the line end (a file written on Windows) is ignored. A
+ * line longer than {@link #MAX_LINE_BYTES} is an error.
  * Only the shape of a line is checked here; what a URL or a name may be is decided where the
  * job is made, the same way for the command line and the file.
  */
 final class InputList {
     private static final char COLUMN_SEPARATOR = '\t';
     private static final int MAX_COLUMNS = 3;
+    /**
+     * The longest line, in bytes without its line end: far more than any URL a server takes
+     * (8 KiB is common), and small enough that a file with no line ends (a binary given by
+     * mistake) is refused at once instead of being read whole into memory.
+     */
+    static final int MAX_LINE_BYTES = 64 * 1024;
 
     /**
      * One line that names a download.
@@ -58,6 +65,10 @@ final class InputList {
             raw.reset();
             int b;
             while ((b = bytes.read()) >= 0 && b != '\n' && b != '\r') {
+                if (raw.size() == MAX_LINE_BYTES) {
+                    throw new IllegalArgumentException(source + ":" + (number + 1) + ": line longer than "
+                            + MAX_LINE_BYTES + " bytes");
+                }
                 raw.write(b);
             }
             if (b < 0 && raw.size() == 0) {
@@ -119,7 +130,7 @@ final class InputList {
             try {
                 checksum = Checksum.parse(columns[2].strip());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(where + ": " + DownloadCommand.excerpt(e.getMessage()), e);
             }
         }
         return new Line(where, url, name, checksum);

@@ -51,6 +51,9 @@ public final class Main implements Callable<Integer> {
     /**
      * Runs the tool in this JVM: {@code out} receives response bodies (bytes exactly) and help
      * text, {@code err} the error line. Returns the exit code; never calls {@code System.exit}.
+     * A {@code download} whose thread is interrupted returns 130 (128 + SIGINT, as a shell
+     * reports a Ctrl-C); the process itself, stopped by a signal, ends with the JVM's status
+     * for that signal (130 for SIGINT, 143 for SIGTERM).
      */
     public static int run(String[] args, OutputStream out, PrintStream err) {
         PrintWriter outText = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);

@@ -177,7 +177,7 @@ final class ProgressPrinter implements AutoCloseable {
             }
             s.sampleBytes = bytes;
             if (++active <= MAX_ACTIVE_LINES) {
-                lines.add(fit(activeLine(s, phase, bytes, total)));
+                lines.add(fit(activeLine(s, phase, bytes, total, nowNanos)));
             }
         }
         if (active > MAX_ACTIVE_LINES) {
@@ -192,14 +192,16 @@ final class ProgressPrinter implements AutoCloseable {
         return lines;
     }
 
-    private String activeLine(DownloadProgress.Slot s, DownloadProgress.Phase phase, long bytes, long total) {
+    private String activeLine(DownloadProgress.Slot s, DownloadProgress.Phase phase, long bytes, long total,
+                              long nowNanos) {
         String name = ErrorLine.oneLine(s.name);
         int maxName = columns / 2;
         if (name.length() > maxName) {
             name = name.substring(0, maxName - 3) + "...";
         }
         if (phase == DownloadProgress.Phase.RETRYING) {
-            long wait = s.retryDelay.toSeconds();
+            // Whole seconds left, rounded up: "in 1s" until the attempt is due, not "in 0s".
+            long wait = Math.max(0, Math.ceilDiv(s.retryAtNanos - nowNanos, 1_000_000_000L));
             return "  " + name + "  retrying" + (wait > 0 ? " in " + Units.eta(wait) : "") + " (attempt " + s.attempt + ")";
         }
         String size = total >= 0
@@ -280,10 +282,12 @@ final class ProgressPrinter implements AutoCloseable {
             // A job interrupted before it ended has no event; its report item still counts. The
             // jobs an interrupt stopped get one line: there may be thousands of them.
             int interrupted = 0;
+            List<Integer> unannounced = new ArrayList<>();
             for (int i = 0; i < report.items().size(); i++) {
                 Report.Item item = report.items().get(i);
                 DownloadProgress.Phase phase = progress.slot(i).phase;
                 if (!item.ok() && phase != DownloadProgress.Phase.FAILED) {
+                    unannounced.add(i);
                     if (item.error().isInterruption()) {
                         interrupted++;
                     } else {
@@ -299,7 +303,15 @@ final class ProgressPrinter implements AutoCloseable {
             if (quiet) {
                 return;
             }
-            if (mode != ProgressMode.LINES) {
+            if (mode == ProgressMode.LINES) {
+                // Lines mode printed a line per job as it ended; those that never ended get theirs
+                // now, as the other modes print them, so that every job has its line.
+                for (int i : unannounced) {
+                    Report.Item item = report.items().get(i);
+                    String name = item.path() != null ? item.path() : progress.slot(i).name;
+                    out.println(failedLine(name, item.error().kind(), item.seconds()));
+                }
+            } else {
                 for (int i = 0; i < report.items().size(); i++) {
                     Report.Item item = report.items().get(i);
                     String name = item.path() != null ? item.path() : progress.slot(i).name;

@@ -62,4 +62,47 @@ class InputListTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("list:2: unsupported checksum algorithm: crc32");
     }
+
+    @Test
+    void aLineLongerThanTheLimitIsRejectedWithoutReadingItAll() {
+        // A file without line ends (a binary given by mistake) was read whole into memory, and a
+        // long URL made as long an error line and report.
+        long[] served = new long[1];
+        long available = 16L << 20;
+        java.io.InputStream noLineEnds = new java.io.InputStream() {
+            @Override
+            public int read() {
+                if (served[0] >= available) {
+                    return -1;
+                }
+                served[0]++;
+                return 'a';
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                int n = (int) Math.min(len, available - served[0]);
+                if (n <= 0) {
+                    return -1;
+                }
+                java.util.Arrays.fill(b, off, off + n, (byte) 'a');
+                served[0] += n;
+                return n;
+            }
+        };
+        java.io.InputStream input = new java.io.SequenceInputStream(
+                new ByteArrayInputStream("http://h/ok\n".getBytes(StandardCharsets.UTF_8)), noLineEnds);
+
+        assertThatThrownBy(() -> InputList.read(input, "list"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("list:2: line longer than 65536 bytes");
+        assertThat(served[0]).isLessThan(2L * InputList.MAX_LINE_BYTES);
+    }
+
+    @Test
+    void aLineOfExactlyTheLimitIsRead() throws IOException {
+        String url = "http://h/" + "a".repeat(InputList.MAX_LINE_BYTES - "http://h/".length());
+        var lines = InputList.read(new ByteArrayInputStream(url.getBytes(StandardCharsets.UTF_8)), "list");
+        assertThat(lines).singleElement().extracting(InputList.Line::url).isEqualTo(url);
+    }
 }

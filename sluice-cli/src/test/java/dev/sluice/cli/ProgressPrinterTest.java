@@ -37,7 +37,7 @@ class ProgressPrinterTest {
             jobs.add(DownloadJob.of(URI.create("http://h/f" + i + ".bin")));
             names.add("f" + i + ".bin");
         }
-        progress = new DownloadProgress(jobs, names);
+        progress = new DownloadProgress(jobs, names, () -> 0L); // the clock the frames below are drawn at
         return new ProgressPrinter(mode, false, progress, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), 80);
     }
@@ -132,6 +132,24 @@ class ProgressPrinterTest {
                 total 3.42 s, 1 of 2 failed
                 """);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("sluice: http://h/f0.bin: HTTP 500 Internal Server Error\n");
+    }
+
+    @Test
+    void inLinesModeAJobAnInterruptStoppedGetsItsFailedLineToo() {
+        ProgressPrinter printer = printer(ProgressMode.LINES, 2);
+        progress.on(new ProgressEvent.Finished(jobs.get(0), Path.of("out/f0.bin"), 10, Duration.ofMillis(20)));
+        progress.on(new ProgressEvent.Started(jobs.get(1), Path.of("out/f1.bin"), 1, 0, java.util.OptionalLong.of(100)));
+        printer.tick(0);
+        printer.finish(new Report(List.of(
+                new Report.Item("http://h/f0.bin", "out/f0.bin", true, 200, 10, 0.02, 1, null),
+                new Report.Item("http://h/f1.bin", "out/f1.bin", false, 200, 40, 0.5, 1, Report.Error.interrupted())),
+                50, 0.6));
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""
+                out/f0.bin  10 bytes  0.02 s
+                out/f1.bin  failed (io)  0.50 s
+                total 0.60 s, 1 of 2 failed
+                """);
     }
 
     @Test

@@ -19,7 +19,9 @@ class ProgressRetryViewTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final List<DownloadJob> jobs = List.of(DownloadJob.of(URI.create("http://h/f0.bin")));
-    private final DownloadProgress progress = new DownloadProgress(jobs, List.of("f0.bin"));
+    /** The progress clock, in nanoseconds; frames are drawn at times on the same clock. */
+    private long now = 1_000_000_000L;
+    private final DownloadProgress progress = new DownloadProgress(jobs, List.of("f0.bin"), () -> now);
 
     private ProgressPrinter printer(ProgressMode mode) {
         return new ProgressPrinter(mode, false, progress, new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -33,18 +35,22 @@ class ProgressRetryViewTest {
     }
 
     @Test
-    void theLiveViewShowsHowLongAJobWaitsToRetry() {
+    void theLiveViewCountsDownTheWaitBeforeARetry() {
         ProgressPrinter printer = printer(ProgressMode.BAR);
         retryIn(Duration.ofSeconds(185));
 
-        assertThat(printer.frame(0).getFirst()).isEqualTo("  f0.bin  retrying in 3m05s (attempt 2)");
+        assertThat(printer.frame(now).getFirst()).isEqualTo("  f0.bin  retrying in 3m05s (attempt 2)");
+        assertThat(printer.frame(now + 500_000_000L).getFirst()).isEqualTo("  f0.bin  retrying in 3m05s (attempt 2)");
+        assertThat(printer.frame(now + 1_000_000_000L).getFirst()).isEqualTo("  f0.bin  retrying in 3m04s (attempt 2)");
+        assertThat(printer.frame(now + 184_100_000_000L).getFirst()).isEqualTo("  f0.bin  retrying in 1s (attempt 2)");
+        assertThat(printer.frame(now + 186_000_000_000L).getFirst()).isEqualTo("  f0.bin  retrying (attempt 2)");
     }
 
     @Test
     void withoutALiveViewARetryIsALineOnStandardError() {
         ProgressPrinter printer = printer(ProgressMode.LINES);
         retryIn(Duration.ofMillis(2500));
-        printer.tick(0);
+        printer.tick(now);
 
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .isEqualTo("sluice: http://h/f0.bin: HTTP 503 Service Unavailable; retrying in 2.50 s (attempt 2)\n");

@@ -1,0 +1,41 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.ScriptedServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * In-process, an interrupted download returns 130 (128 + SIGINT, what a shell reports for a
+ * Ctrl-C), not the code of an internal error; the report of the run is still written.
+ */
+class DownloadInterruptedInProcessTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void anInterruptedRunReturns130AndWritesItsReport() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) ->
+                r.send(Responses.head(200, "Content-Length: 100000")).sendPattern(1000).stallUntil("never")))) {
+            Path report = dir.resolve("r.json");
+            CompletableFuture<Cli.Result> result = new CompletableFuture<>();
+            Thread runner = Thread.ofPlatform().start(() -> result.complete(Cli.run("download",
+                    server.uri("/big.bin").toString(), "-d", dir.resolve("out").toString(), "--report", report.toString(),
+                    "--progress", "none")));
+            server.awaitRequests(1, Duration.ofSeconds(10));
+
+            runner.interrupt();
+
+            Cli.Result r = result.get(10, TimeUnit.SECONDS);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERRUPTED).isEqualTo(130);
+            assertThat(Files.readString(report)).contains("\"message\":\"interrupted before it finished\"");
+        }
+    }
+}
