@@ -66,6 +66,29 @@ class LauncherIT {
     }
 
     @Test
+    void cOneOnlyForPlainHttpAndTheFullJitWhenTlsMayBeInPlay() throws Exception {
+        // C1 alone decrypts TLS three times slower (the JDK's AES-GCM intrinsics are C2's).
+        int port = Ports.closedPort();
+        String flag = "TieredStopAtLevel";
+        ProcessRun plain = launch(Map.of("SLUICE_CDS", "0", "SLUICE_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "get",
+                "http://127.0.0.1:" + port + "/x");
+        ProcessRun tls = launch(Map.of("SLUICE_CDS", "0", "SLUICE_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "get",
+                "https://127.0.0.1:" + port + "/x");
+        ProcessRun list = launch(Map.of("SLUICE_CDS", "0", "SLUICE_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "download",
+                "-i", dir.resolve("missing.txt").toString());
+
+        assertThat(level(plain, flag)).isEqualTo("1");
+        assertThat(level(tls, flag)).isEqualTo("4");
+        assertThat(level(list, flag)).isEqualTo("4");
+    }
+
+    /** The value of {@code flag} in a -XX:+PrintFlagsFinal listing. */
+    private static String level(ProcessRun run, String flag) {
+        return run.stdoutText().lines().filter(l -> l.matches("\\s*intx\\s+" + flag + "\\s*=.*")).findFirst()
+                .map(l -> l.replaceAll(".*=\\s*(\\d+).*", "$1")).orElseThrow(() -> new AssertionError(run.stdoutText()));
+    }
+
+    @Test
     void nonAsciiArgumentsArriveWholeUnderTheCLocale() throws Exception {
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("ok"))))) {
             // cron, containers and CI often run with LC_ALL=C, whose character set is ASCII.
