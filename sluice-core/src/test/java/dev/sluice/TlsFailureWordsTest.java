@@ -56,6 +56,23 @@ class TlsFailureWordsTest {
     }
 
     @Test
+    void aSelfSignedCertificateOfTheSameNameAsTheTrustedOneIsNotTrusted() throws IOException {
+        // Two self-signed CN=localhost certificates with different keys, one trusted, the
+        // other served: the issuer's name matches the trust anchor, its signature does not.
+        TestCertificates other = TestCertificates.create();
+        Path trusted = java.nio.file.Files.writeString(dir.resolve("trusted.pem"),
+                TestCertificates.certificatePem(CERTS.certificate(ServerCertificate.SELF_SIGNED)));
+        try (var server = ScriptedServer.startTls(other.serverContext(ServerCertificate.SELF_SIGNED), s -> s
+                .onEveryRequest((req, r) -> r.send(Responses.ok("must not be read"))));
+             Client client = Client.builder().trustCertificates(trusted).build()) {
+            ConnectFailedException e = org.assertj.core.api.Assertions.catchThrowableOfType(ConnectFailedException.class,
+                    () -> client.send(Request.get("https://localhost:" + server.port() + "/")).close());
+            assertThat(e).hasMessageEndingWith("failed: certificate not trusted (no path to a trusted CA)");
+            assertThat(e.isPermanent()).isTrue();
+        }
+    }
+
+    @Test
     void aCertificateForAnotherNameNamesTheHost() throws IOException {
         for (String host : new String[] {"127.0.0.1", "localhost"}) {
             ConnectFailedException e = failureFor(ServerCertificate.WRONG_HOST, host);

@@ -170,7 +170,13 @@ final class GetCommand implements Callable<Integer> {
                 if (!noFail) {
                     response.raiseForStatus();
                 }
-                writeBody(response.body());
+                if (response.status() == 304 && !isStdout()) {
+                    // Not Modified (RFC 9110 §15.4.5): the copy the caller holds is current. It
+                    // has no body to write, and FILE, there or not, is left as it is, as curl does.
+                    response.body().close();
+                } else {
+                    writeBody(response.body());
+                }
             }
             finished = true;
             return ExitCodes.OK;

@@ -248,6 +248,24 @@ class GetToFileTest {
         throw new AssertionError("no descriptor of " + target + " in /proc/self/fd");
     }
 
+    @Test
+    void aNotModifiedAnswerLeavesTheFileAsItIsAndCreatesNone() throws IOException {
+        // A conditional refresh: the 304 says the copy at FILE is current.
+        Path current = Files.writeString(dir.resolve("current.txt"), "the copy at hand");
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(
+                "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n\r\n")))) {
+            Cli.Result kept = Cli.run("get", server.uri("/f").toString(), "-H", "If-None-Match: \"v1\"",
+                    "-o", current.toString());
+            Cli.Result none = Cli.run("get", server.uri("/f").toString(), "-H", "If-None-Match: \"v1\"",
+                    "-o", dir.resolve("absent.txt").toString());
+
+            assertThat(kept.exitCode()).as(kept.toString()).isZero();
+            assertThat(Files.readString(current)).isEqualTo("the copy at hand");
+            assertThat(none.exitCode()).as(none.toString()).isZero();
+            assertThat(filesIn(dir)).containsExactly("current.txt");
+        }
+    }
+
     /** A named pipe, which stands here for /dev/null and other files that are not regular. */
     private static Path mkfifo(Path path) throws IOException {
         try {

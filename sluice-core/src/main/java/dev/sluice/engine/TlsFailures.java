@@ -61,6 +61,12 @@ final class TlsFailures {
                 return "the connection was reset during the TLS handshake";
             }
         }
+        if (validation != null) {
+            // The chain was checked and failed otherwise: most often a certificate whose issuer's
+            // name matches a trusted one but not its key ("Path does not chain with any of the
+            // trust anchors": two self-signed certificates of one name).
+            return "certificate not trusted (no path to a trusted CA)";
+        }
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (message.startsWith("Received fatal alert: ")) {
             return "the server refused the handshake (TLS alert " + message.substring("Received fatal alert: ".length()) + ")";
