@@ -384,7 +384,10 @@ public final class Downloader {
         private final boolean inDirectory;
         /** What this run wrote to the part file, so that a retry can resume it; null until then. */
         private PartFile.Source written;
-        /** Whether a segmented download failed because ranges did not work: the next attempts come in one stream. */
+        /**
+         * Whether the file comes in one stream from now on: the probe's answer chose it, or a
+         * segmented download failed because ranges did not work, or a part to continue is one.
+         */
         private boolean oneStream;
         /** Whether a segmented download began to write the part file (it keeps no {@link #written}). */
         private boolean segmentsWritten;
@@ -460,6 +463,12 @@ public final class Downloader {
                     if (takeNameFrom(probe.uri(), probe.contentDisposition())) {
                         part = openPart();
                     }
+                    if (resume && continuesInOneStream(part, probe)) {
+                        // Left by a run that fell back to one stream (or ran without -s): its
+                        // bytes are the start of this very version, which splitting would throw away.
+                        oneStream = true;
+                        return attemptInOneStream(part, attempt, null);
+                    }
                     segmentsWritten = true;
                     try {
                         return segmented.run(part, probe, count, resume || attempt > 1);
@@ -467,13 +476,21 @@ public final class Downloader {
                         if (segmented.failedStatus() != 0) {
                             lastStatus = segmented.failedStatus();
                         }
-                        // A server that answered the probe's range but not a segment's would
-                        // do so again after a new probe: the next attempt asks for the file whole.
-                        oneStream |= segmented.rangesFailed();
-                        throw e;
+                        if (!segmented.rangesFailed() || cancelled.get()) {
+                            throw e;
+                        }
+                        // A server that answered the probe's range but not a segment's would do
+                        // so again after a new probe: the file comes whole, in this attempt (no
+                        // retry and no wait: nothing failed that asking for it whole would not
+                        // avoid), and in one stream in any later one. The segments' part is gone.
+                        oneStream = true;
                     }
+                } else {
+                    // The probe's answer chose one stream (a 200, a 416, no validator, a small
+                    // file): a retry would only ask it again, and for a 200 open the whole file twice.
+                    oneStream = true;
+                    pending = probed.unread();
                 }
-                pending = probed.unread();
             }
             try {
                 return attemptInOneStream(part, attempt, pending);
@@ -482,6 +499,22 @@ public final class Downloader {
                     pending.close(); // harmless when it was used: closed already
                 }
             }
+        }
+
+        /**
+         * Whether, with --continue, {@code part} is a one-stream part (no segments record) whose
+         * bytes are the start of the version the probe found: the same strong validator, and the
+         * same length where one was stored. It is then resumed in one stream, with Range from its
+         * length and If-Range, rather than split: a plan made afresh would overwrite it.
+         */
+        private boolean continuesInOneStream(PartFile part, SegmentedDownload.Probe probe) throws IOException {
+            if (part.attribute(PartFile.SEGMENTS_ATTRIBUTE).isPresent()) {
+                return false;
+            }
+            PartFile.Source stored = part.storedSource();
+            return stored.validator().filter(probe.validator()::equals).isPresent()
+                    && stored.length().orElse(probe.size()) == probe.size()
+                    && part.resumableBytes(stored) > 0;
         }
 
         /**
@@ -803,7 +836,11 @@ public final class Downloader {
          * Splits each large file into up to {@code n} byte ranges fetched over as many
          * connections (aria2c's {@code -s}), when the server supports ranges and gives a strong
          * validator (a strong ETag, or a Last-Modified date a second before Date), which every
-         * range must answer under; otherwise the file comes in one stream. Default 1.
+         * range must answer under; otherwise the file comes in one stream. A segment answered
+         * without its range (a server that honoured only the probe's) turns the download into
+         * one stream in the same attempt, not through a retry; with {@link #resume}, a part an
+         * earlier run left in one stream under the probe's validator is continued in one stream.
+         * Default 1.
          */
         public Builder segments(int n) {
             if (n < 1) {

@@ -35,8 +35,8 @@ import java.util.function.Supplier;
  * and a strong validator (see {@link PartFile#strongValidator}), and the file is at least
  * {@link #MIN_SEGMENT_BYTES} per segment; otherwise the caller downloads in one stream (and
  * a 200 to the probe is that stream already). A segment answered with another status than
- * 206, or another range than asked for, fails the download, and the retry comes in one stream
- * ({@link #rangesFailed}). Without
+ * 206, or another range than asked for, fails the download and deletes the part, and the caller
+ * then asks for the file in one stream, in the same attempt ({@link #rangesFailed}). Without
  * a validator, ranges fetched one after another could be of different versions of the file,
  * and nothing would tell. With one, every segment asks with If-Range, and a segment whose
  * answer names another version (its ETag or Last-Modified) ends the download: the part is
