@@ -327,7 +327,8 @@ public final class Downloader {
         return text.length() <= MAX_QUOTED_CHARS ? text : text.substring(0, MAX_QUOTED_CHARS) + "...";
     }
 
-    private static void joinUninterruptibly(List<Thread> threads) {
+    /** Waits for every thread to end, an interrupt meanwhile kept for after. */
+    static void joinUninterruptibly(List<Thread> threads) {
         boolean interrupted = false;
         for (Thread t : threads) {
             while (true) {

@@ -229,7 +229,7 @@ final class SegmentedDownload {
                     reading.forEach(Response::close);
                 }
                 threads.forEach(Thread::interrupt);
-                joinUninterruptibly(threads);
+                Downloader.joinUninterruptibly(threads);
                 writeRecord(part, probe, plan);
                 throw e;
             }
@@ -249,22 +249,6 @@ final class SegmentedDownload {
         return part.complete(job, probe.size());
     }
 
-    private static void joinUninterruptibly(List<Thread> threads) {
-        boolean interrupted = false;
-        for (Thread t : threads) {
-            while (true) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException again) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     /** Segments as {start, endInclusive, done}. */
     static long[][] plan(long size, int count) {
