@@ -134,6 +134,22 @@ class UploadAnsweredMidwayTest {
     }
 
     @Test
+    void anInterimAnswerDuringTheUploadIsNoFinalOne() throws IOException {
+        // After its 100 Continue the server sends a 102 Processing midway and pauses before it
+        // reads on: unread, that 102 is no answer that ends the upload.
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead()
+                .send("HTTP/1.1 100 Continue\r\n\r\n").discard(1 << 20)
+                .send("HTTP/1.1 102 Processing\r\n\r\n").stallUntil(pause(4)).discard(BODY - (1 << 20))
+                .send(Responses.ok("all of it")).stallUntil("never").close()))) {
+            try (Response r = client.send(Request.put(server.uri("/up").toString(), RequestBody.ofBytes(new byte[BODY])))) {
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.body().text()).isEqualTo("all of it");
+            }
+            server.release("never");
+        }
+    }
+
+    @Test
     void aPauseOfTheCallersStreamIsNoStallOfTheServer() throws IOException {
         // The server answers at once and reads on; the caller's stream pauses for longer than
         // the watch's limit. No write is blocked meanwhile, so the watch does not act, and the

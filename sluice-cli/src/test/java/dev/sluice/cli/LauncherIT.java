@@ -77,6 +77,10 @@ class LauncherIT {
         ProcessRun list = launch(Map.of("SLUICE_CDS", "0", "SLUICE_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "download",
                 "-i", dir.resolve("missing.txt").toString());
 
+        ProcessRun clustered = launch(Map.of("SLUICE_CDS", "0", "SLUICE_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "download",
+                "-qi", dir.resolve("missing.txt").toString());
+
+        assertThat(level(clustered, flag)).isEqualTo("4");
         assertThat(level(plain, flag)).isEqualTo("1");
         assertThat(level(tls, flag)).isEqualTo("4");
         assertThat(level(list, flag)).isEqualTo("4");

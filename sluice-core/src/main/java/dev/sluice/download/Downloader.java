@@ -141,8 +141,19 @@ public final class Downloader {
      * files stay), waits for them to stop, and throws a {@link DownloadInterruptedException}
      * whose report has the jobs that finished as they ended and the others as failed with
      * {@link Report.Error#interrupted()}.
+     *
+     * <pre>{@code
+     * Report report;
+     * try {
+     *     report = downloader.run(jobs);
+     * } catch (DownloadInterruptedException e) {
+     *     report = e.report();
+     * }
+     * }</pre>
+     *
+     * @throws DownloadInterruptedException when interrupted (an {@link InterruptedException})
      */
-    public Report run(List<DownloadJob> jobs) throws InterruptedException {
+    public Report run(List<DownloadJob> jobs) throws DownloadInterruptedException {
         long start = System.nanoTime();
         OutputNames names = new OutputNames();
         // Claimed here, in list order, before any job starts: duplicates are numbered in the

@@ -695,7 +695,11 @@ public final class Exchange implements AutoCloseable {
     /** Whether this call ended the exchange. */
     private boolean closeAndRelease(boolean abandonBuffer) {
         if (!finished.compareAndSet(false, true)) {
-            awaitReleased();
+            if (!abandonBuffer) {
+                // The driving thread only: another (the watchdog, a cancel) must never wait for
+                // the driving thread's release, which may be a close the watchdog itself bounds.
+                awaitReleased();
+            }
             return false;
         }
         try {

@@ -145,7 +145,7 @@ final class RequestWriter {
                 java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
                 long now = System.nanoTime();
                 long nowSent = conn.bytesSent();
-                if (nowSent != sent || !conn.isWriting() || !conn.hasUnreadInput()) {
+                if (nowSent != sent || !conn.isWriting() || !conn.hasFinalAnswerWaiting()) {
                     sent = nowSent;
                     stalledSince = now;
                 } else if (now - stalledSince >= STALL_NANOS && state.compareAndSet(WATCHING, STOPPED)) {
@@ -157,24 +157,19 @@ final class RequestWriter {
 
         /**
          * Ends the watch (any number of times; {@code watch} may be null): true when it stopped
-         * the sending. Once it returns the watch no longer acts on the connection (a look it
-         * is taking may still end, and is then dropped).
+         * the sending. Returns once the watch's thread has ended: what it read into the
+         * connection's buffer is then the owner's to read.
          */
         static boolean finish(UploadWatch watch) {
             if (watch == null) {
                 return false;
             }
-            if (watch.state.compareAndSet(WATCHING, DONE)) {
-                java.util.concurrent.locks.LockSupport.unpark(watch.thread);
-                return false;
-            }
-            if (watch.state.get() == DONE) {
-                return false;
-            }
+            boolean stopped = !watch.state.compareAndSet(WATCHING, DONE) && watch.state.get() == STOPPED;
+            java.util.concurrent.locks.LockSupport.unpark(watch.thread);
             boolean interrupted = false;
             while (true) {
                 try {
-                    watch.thread.join(); // it ends right after the shutdown
+                    watch.thread.join(); // at once: it looks at the state right after its park
                     break;
                 } catch (InterruptedException e) {
                     interrupted = true;
@@ -183,7 +178,7 @@ final class RequestWriter {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            return true;
+            return stopped;
         }
     }
 

@@ -62,10 +62,18 @@ final class TlsFailures {
             }
         }
         if (validation != null) {
-            // The chain was checked and failed otherwise: most often a certificate whose issuer's
-            // name matches a trusted one but not its key ("Path does not chain with any of the
-            // trust anchors": two self-signed certificates of one name).
-            return "certificate not trusted (no path to a trusted CA)";
+            var why = validation.getReason();
+            if (why == java.security.cert.PKIXReason.NO_TRUST_ANCHOR
+                    || why == CertPathValidatorException.BasicReason.UNSPECIFIED
+                    || why == CertPathValidatorException.BasicReason.INVALID_SIGNATURE) {
+                // Most often a certificate whose issuer's name matches a trusted one but not its
+                // key ("Path does not chain with any of the trust anchors": two self-signed
+                // certificates of one name).
+                return "certificate not trusted (no path to a trusted CA)";
+            }
+            if (why == CertPathValidatorException.BasicReason.ALGORITHM_CONSTRAINED) {
+                return "certificate uses an algorithm or key size the JDK refuses: " + validation.getMessage();
+            }
         }
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (message.startsWith("Received fatal alert: ")) {

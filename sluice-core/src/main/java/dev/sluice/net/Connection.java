@@ -416,22 +416,64 @@ public final class Connection {
     }
 
     /**
-     * Whether the server has sent bytes this connection has not consumed yet: in its buffer
-     * or in the socket. For a plain connection, and safe to call from another thread while the
-     * owner writes: it reads the buffer's bounds, which only the owner's reads move, and asks
-     * the socket by one {@code FIONREAD}, which shares no lock with a write. (A late call, after
-     * the owner gave the buffer back, reads a stale answer and harms nothing.)
+     * Whether the server has begun a final answer: after any complete interim (1xx) heads, a
+     * status line whose code is not 1xx, or bytes that are no status line at all (the reading
+     * that follows says what is wrong). What the socket holds is read first, without waiting,
+     * into the buffer after the bytes not consumed yet, where the owner's reading finds it.
+     *
+     * <p>For the watch over an upload on a plain connection, while the owner writes the body: a
+     * write does not touch the read buffer, and a read of what {@code FIONREAD} counts neither
+     * waits nor contends with the write's lock. The owner reads only once the watch has ended
+     * (it joins the watch's thread, which orders these writes before its reads).
      */
-    public boolean hasUnreadInput() {
-        ByteBuffer b = buffer;
-        if (b != null && b.hasRemaining()) {
-            return true;
-        }
+    public boolean hasFinalAnswerWaiting() {
         try {
-            return rawIn.available() > 0;
+            if (rawIn.available() > 0) {
+                ByteBuffer b = bufferForAppend();
+                try {
+                    if (b.hasRemaining()) {
+                        channel.read(b);
+                    }
+                } finally {
+                    b.flip();
+                }
+            }
         } catch (IOException e) {
-            return true; // the read that follows says what happened
+            return true; // the owner's read says what happened
         }
+        return startsFinalAnswer(buffer);
+    }
+
+    /** Whether {@code b}'s unread bytes hold the start of a final response after complete 1xx heads; see above. */
+    static boolean startsFinalAnswer(ByteBuffer b) {
+        int p = b.position();
+        int end = b.limit();
+        while (end - p >= 12) { // "HTTP/1.1 NNN"
+            if (b.get(p + 9) != '1') {
+                return true;
+            }
+            int next = afterHead(b, p, end);
+            if (next < 0) {
+                return false; // an interim head not yet whole
+            }
+            p = next;
+        }
+        return false;
+    }
+
+    /** The offset after the blank line that ends the head at {@code from}, or -1 when not there yet. */
+    private static int afterHead(ByteBuffer b, int from, int end) {
+        for (int i = from; i < end - 1; i++) {
+            if (b.get(i) == '\n') {
+                if (b.get(i + 1) == '\n') {
+                    return i + 2;
+                }
+                if (b.get(i + 1) == '\r' && i + 2 < end && b.get(i + 2) == '\n') {
+                    return i + 3;
+                }
+            }
+        }
+        return -1;
     }
 
     /**
