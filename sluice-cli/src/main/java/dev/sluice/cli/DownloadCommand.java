@@ -271,10 +271,6 @@ final class DownloadCommand implements Callable<Integer> {
             printer.finish(report);
         } catch (IOException e) {
             return localError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ErrorLine.print(stderr, "interrupted", e);
-            return ExitCodes.INTERRUPTED;
         }
         int code = interrupted ? ExitCodes.INTERRUPTED : exitCode(report);
         removeFailedFiles(report);
