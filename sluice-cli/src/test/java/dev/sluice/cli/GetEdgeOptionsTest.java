@@ -49,6 +49,17 @@ class GetEdgeOptionsTest {
     }
 
     @Test
+    void aHeaderValueGoesOutAsTheUtf8BytesTyped() throws IOException {
+        // Field values are octets (RFC 9110 §5.5): what was typed, as curl sends it.
+        try (var server = okServer()) {
+            Cli.Result result = Cli.run("get", server.uri("/h").toString(), "-H", "X-Name: caf\u00e9 \u65e5\u672c");
+
+            assertThat(onlyRequest(server, result).header("X-Name")).isEqualTo(
+                    new String("caf\u00e9 \u65e5\u672c".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    @Test
     void longOptionsTakeTheirValueAfterAnEqualsSignToo() throws IOException {
         // GNU style, as download accepts it: --chunk-size=3 is --chunk-size 3.
         try (var server = okServer()) {

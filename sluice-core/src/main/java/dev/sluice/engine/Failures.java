@@ -117,7 +117,7 @@ public final class Failures {
 
     static SluiceException deadline(DeadlineExceededException d, URI uri, Timeouts t, String phase) {
         return switch (d.deadline()) {
-            case CONNECT -> new ConnectTimeoutException(uri, "connecting to " + hostPort(uri), t.connect(), d);
+            case CONNECT -> new ConnectTimeoutException(uri, "connecting to " + hostPort(uri) + " (connect timeout)", t.connect(), d);
             case POOL -> new ConnectTimeoutException(uri, "waiting for a free connection (pool timeout)", t.pool(), d);
             case READ -> new ReadTimeoutException(uri, phase, t.read(), d);
             case TOTAL -> new TotalTimeoutException(uri, d.getMessage().startsWith("no connection")
