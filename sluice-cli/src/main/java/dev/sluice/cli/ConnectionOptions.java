@@ -19,7 +19,8 @@ final class ConnectionOptions {
     private Duration readTimeout;
 
     @Option(names = "--timeout", paramLabel = "SEC", converter = SecondsConverter.class,
-            description = "Limit for each request, body included (default none).")
+            description = "Limit for a whole exchange, redirects and body included; with download,"
+                    + " for each attempt at a file (default none).")
     private Duration totalTimeout;
 
     @Option(names = "--cacert", paramLabel = "FILE",
