@@ -101,6 +101,18 @@ class RedirectTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {307, 308})
+    void aGetWithABodyIsRepeatedWholeOn307And308(int status) throws IOException {
+        // RFC 9110 §15.4.8/9: the same request again, method and content unchanged.
+        try (var server = redirecting(status);
+             Response r = client.send(Request.newBuilder(server.uri("/start").toString())
+                     .method("GET", RequestBody.ofString("q=1")).build())) {
+            assertThat(r.body().text()).isEqualTo("reached with GET");
+            assertThat(server.requests()).extracting(RecordedRequest::bodyText).containsExactly("q=1", "q=1");
+        }
+    }
+
     @Test
     void aNonReplayableBodyOn307ReturnsTheRedirectItself() throws IOException {
         try (var server = redirecting(307)) {

@@ -29,8 +29,15 @@ public final class Redirects {
         return method;
     }
 
-    /** Whether the redirect keeps the request body (the method was kept). */
+    /**
+     * Whether the redirect keeps the request body: a 307 or 308 repeats the request as it was
+     * (RFC 9110 §15.4.8, §15.4.9), a GET's or HEAD's content too; a 301 or 302 keeps the body of
+     * a method it keeps, but for GET and HEAD, whose content no client carries along.
+     */
     public static boolean keepsBody(String method, int status) {
+        if (status == 307 || status == 308) {
+            return true;
+        }
         return nextMethod(method, status).equals(method) && !method.equals("GET") && !method.equals("HEAD");
     }
 
