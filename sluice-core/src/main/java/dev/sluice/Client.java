@@ -24,9 +24,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -112,8 +113,8 @@ public final class Client implements AutoCloseable {
         Timeouts timeouts = Timeouts.startingNow(connectTimeout, readTimeout, request.timeout().orElse(totalTimeout),
                 poolTimeout);
         List<Redirect> history = List.of();
-        Set<String> seen = null;
-        Set<String> seenTwice = null;
+        // Visits of each method and URL, counted once the first redirect comes.
+        Map<String, Integer> visits = null;
         Request current = request;
         while (true) {
             Exchange ex = execute(current, timeouts);
@@ -130,11 +131,10 @@ public final class Client implements AutoCloseable {
                 throw e;
             }
             ex.close();
-            if (seen == null) {
+            if (visits == null) {
                 // Only requests that redirect pay for the bookkeeping.
-                seen = new HashSet<>();
-                seenTwice = new HashSet<>();
-                seen.add(current.method() + " " + current.uri());
+                visits = new HashMap<>();
+                visits.put(current.method() + " " + current.uri(), 1);
                 history = new ArrayList<>();
             }
             history.add(new Redirect(current.uri(), head.status(), next.uri()));
@@ -146,8 +146,7 @@ public final class Client implements AutoCloseable {
             // One repeat is no loop: a server may redirect to the same URL once (to set a
             // cookie, after a rewrite) and answer the next request; curl follows it. A third
             // visit is. The redirect limit bounds whatever slips through.
-            String key = next.method() + " " + next.uri();
-            if (!seen.add(key) && !seenTwice.add(key)) {
+            if (visits.merge(next.method() + " " + next.uri(), 1, Integer::sum) > 2) {
                 throw new ProtocolViolationException(request.uri(), "redirect loop: " + Redirects.excerpt(next.uri())
                         + " was already visited twice", -1, null, true);
             }

@@ -85,8 +85,6 @@ final class DownloadCommand implements Callable<Integer> {
     private static final int MAX_JOBS = 100_000;
     /** More connections than this for one file is abuse of the server (aria2c's cap is 16 too). */
     private static final int MAX_SEGMENTS = 16;
-    /** Most characters of a URL or name from the input that a message quotes: a line may be 64 KiB. */
-    static final int MAX_QUOTED_CHARS = 200;
     /** A request whose builder checks -H fields by the library's rules. */
     private static final Request HEADER_CHECK = Request.get("http://127.0.0.1/");
 
@@ -430,7 +428,7 @@ final class DownloadCommand implements Callable<Integer> {
         try {
             uri = Request.newBuilder(url).build().uri(); // checks what the request line cannot carry too
         } catch (IllegalArgumentException e) {
-            throw usage(prefix + excerpt(e.getMessage()));
+            throw usage(prefix + ErrorLine.excerpt(e.getMessage()));
         }
         Path target = null;
         if (name != null) {
@@ -439,18 +437,18 @@ final class DownloadCommand implements Callable<Integer> {
                 // Relative to DIR like the names the library picks, so the report shows them alike.
                 target = base.relativize(FileNames.inside(base, name));
             } catch (IllegalArgumentException e) { // InvalidPathException included
-                throw usage(prefix + (e instanceof InvalidPathException ? "invalid output name " + excerpt(name)
-                        : excerpt(e.getMessage())));
+                throw usage(prefix + (e instanceof InvalidPathException ? "invalid output name " + ErrorLine.excerpt(name)
+                        : ErrorLine.excerpt(e.getMessage())));
             }
             if (!FileNames.staysInside(dir(), dir().resolve(target))) {
                 // The library would refuse it too, but only once its download started.
                 throw usage(prefix + "output name leaves the target directory " + shownDir()
-                        + " through a symbolic link: " + excerpt(name));
+                        + " through a symbolic link: " + ErrorLine.excerpt(name));
             }
             String notAFile = notAFileName(name, dir().resolve(target));
             if (notAFile != null) {
                 // Found after the download, it would fail the rename, the whole file fetched for nothing.
-                throw usage(prefix + "output name " + excerpt(name) + " " + notAFile);
+                throw usage(prefix + "output name " + ErrorLine.excerpt(name) + " " + notAFile);
             }
         }
         // Shown as the report will show the path: DIR/NAME.
@@ -475,11 +473,6 @@ final class DownloadCommand implements Callable<Integer> {
             }
         }
         return null;
-    }
-
-    /** At most {@link #MAX_QUOTED_CHARS} of a text from the input, marked where it was cut. */
-    static String excerpt(String text) {
-        return text.length() <= MAX_QUOTED_CHARS ? text : text.substring(0, MAX_QUOTED_CHARS) + "...";
     }
 
     /** DIR for messages: "." rather than the empty path. */

@@ -30,6 +30,14 @@ final class ErrorLine {
         err.flush();
     }
 
+    /** Most characters of a URL, name or server text a message quotes: an input line may be 64 KiB, a Location as long. */
+    static final int MAX_QUOTED_CHARS = 200;
+
+    /** At most {@link #MAX_QUOTED_CHARS} of {@code text}, marked where it was cut. */
+    static String excerpt(String text) {
+        return text.length() <= MAX_QUOTED_CHARS ? text : text.substring(0, MAX_QUOTED_CHARS) + "...";
+    }
+
     /** {@code text} with CR, LF, TAB and every other control character written as {@code \xNN}. */
     static String oneLine(String text) {
         if (text == null) {

@@ -101,6 +101,8 @@ final class GetCommand implements Callable<Integer> {
     private String outputName;
     /** {@link #outputName} as a path, once checked; null for standard output. */
     private Path output;
+    /** Whether {@link #output} is written straight into, never replaced nor removed (see {@link #isWrittenDirectly}). */
+    private boolean outputDirect;
 
     @Option(names = {"-X", "--request"}, paramLabel = "METHOD",
             description = "The request method (default GET, or POST with -d).")
@@ -198,8 +200,8 @@ final class GetCommand implements Callable<Integer> {
         boolean followable = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
         Optional<String> location = response.headers().first("Location");
         if (followable && location.isPresent()) {
-            String shown = location.get().length() <= 200 ? location.get() : location.get().substring(0, 200) + "...";
-            throw new ProtocolViolationException(response.uri(), "the " + status + " redirect to " + shown
+            throw new ProtocolViolationException(response.uri(), "the " + status + " redirect to "
+                    + ErrorLine.excerpt(location.get())
                     + " cannot be followed: the request body was read from a stream and cannot be sent again", -1, null);
         }
     }
@@ -219,6 +221,8 @@ final class GetCommand implements Callable<Integer> {
             } catch (InvalidPathException e) {
                 throw new ParameterException(spec.commandLine(), "-o: invalid file name " + outputName);
             }
+            // Once, before the run: the run itself creates FILE, which changes nothing of this.
+            outputDirect = isWrittenDirectly(output);
         }
         if (data != null && !data.startsWith("@") && data.indexOf('\uFFFD') >= 0) {
             // What the JVM could not decode from the command line (bytes that are not UTF-8, or
@@ -325,7 +329,7 @@ final class GetCommand implements Callable<Integer> {
         try {
             if (isStdout()) {
                 stream(body, stdout);
-            } else if (isWrittenDirectly(output)) {
+            } else if (outputDirect) {
                 // /dev/null, a named pipe, /dev/stdout: nothing to rename over, nothing to remove
                 // later. Truncated as curl's open does, for a path that stands for a regular file.
                 try (OutputStream device = Files.newOutputStream(output, StandardOpenOption.WRITE,
@@ -418,7 +422,7 @@ final class GetCommand implements Callable<Integer> {
      * FILE ({@link Body#temporaryPrefix}) and does not expose it, so it is found by that pattern.
      */
     private void removeUnfinishedOutput() {
-        if (finished || isWrittenDirectly(output)) {
+        if (finished || outputDirect) {
             return;
         }
         Path target = output.toAbsolutePath();
@@ -442,7 +446,7 @@ final class GetCommand implements Callable<Integer> {
      * link to one) goes: a directory, /dev/null, a pipe or /dev/stdout is never removed.
      */
     private void removeOutput() {
-        if (isStdout() || isWrittenDirectly(output) || !Files.isRegularFile(output)) {
+        if (isStdout() || outputDirect || !Files.isRegularFile(output)) {
             return;
         }
         try {

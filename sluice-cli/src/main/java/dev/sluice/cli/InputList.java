@@ -130,7 +130,7 @@ final class InputList {
             try {
                 checksum = Checksum.parse(columns[2].strip());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + ": " + DownloadCommand.excerpt(e.getMessage()), e);
+                throw new IllegalArgumentException(where + ": " + ErrorLine.excerpt(e.getMessage()), e);
             }
         }
         return new Line(where, url, name, checksum);

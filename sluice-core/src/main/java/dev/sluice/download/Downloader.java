@@ -675,9 +675,11 @@ public final class Downloader {
                 }
                 return part.complete(job, offset);
             }
-            if (status >= 400 || status < 100) { // below 100: invalid, taken as a 5xx (RFC 9110 §15)
+            try {
+                response.raiseForStatus(); // 400 and more, and an invalid status below 100 (RFC 9110 §15)
+            } catch (HttpStatusException e) {
                 response.headers().first("Retry-After").flatMap(RetryAfter::parse).ifPresent(d -> retryAfter = Optional.of(d));
-                throw new HttpStatusException(response.uri(), status, response.reason());
+                throw e;
             }
             long from = 0;
             OptionalLong end = response.body().contentLength();

@@ -350,29 +350,35 @@ final class PartFile {
      * (this run did not write it). Never through a symbolic link.
      */
     Result verifyCurrent(DownloadJob job) throws IOException {
+        MessageDigest digest = job.checksum().map(Checksum::newDigest).orElse(null);
         try (FileChannel in = FileChannel.open(target, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long size = in.size();
-            if (job.checksum().isPresent()) {
-                Checksum expected = job.checksum().get();
-                MessageDigest digest = expected.newDigest();
+            if (digest != null) {
                 hashExisting(in, size, digest);
-                String actual = Checksum.hexOf(digest);
-                if (!actual.equals(expected.hex())) {
-                    throw new IntegrityException(job.uri(), expected.algorithm(), expected.hex(), actual);
-                }
             }
+            verify(job, digest);
             return new Result(size);
         }
     }
 
+    /** Throws {@link IntegrityException} when {@code digest} (null without a checksum) is not the job's checksum. */
+    private static void verify(DownloadJob job, MessageDigest digest) throws IntegrityException {
+        if (digest == null) {
+            return;
+        }
+        String actual = Checksum.hexOf(digest);
+        Checksum expected = job.checksum().orElseThrow();
+        if (!actual.equals(expected.hex())) {
+            throw new IntegrityException(job.uri(), expected.algorithm(), expected.hex(), actual);
+        }
+    }
+
     private Result finish(DownloadJob job, MessageDigest digest, long size) throws IOException {
-        if (digest != null) {
-            String actual = Checksum.hexOf(digest);
-            Checksum expected = job.checksum().orElseThrow();
-            if (!actual.equals(expected.hex())) {
-                deleteQuietly();
-                throw new IntegrityException(job.uri(), expected.algorithm(), expected.hex(), actual);
-            }
+        try {
+            verify(job, digest);
+        } catch (IntegrityException e) {
+            deleteQuietly(); // a corrupt part is no start to resume from
+            throw e;
         }
         // The rename would carry the attributes along: they describe a part, not a finished file.
         storeAttribute(SEGMENTS_ATTRIBUTE, null);

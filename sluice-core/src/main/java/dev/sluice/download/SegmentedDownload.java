@@ -115,9 +115,7 @@ final class SegmentedDownload {
             if (status == 416) {
                 return ProbeResult.ONE_STREAM;
             }
-            if (status >= 400 || status < 100) { // below 100: taken as a 5xx
-                throw new HttpStatusException(response.uri(), status, response.reason());
-            }
+            response.raiseForStatus();
             if (status != 206) {
                 // Not a range: the answer to a plain GET, whose body the caller may as well read.
                 handedOver = true;
@@ -289,9 +287,11 @@ final class SegmentedDownload {
                     if (stopped.getAsBoolean()) {
                         return; // another segment failed while this one was being asked for
                     }
-                    if (response.status() >= 400 || response.status() < 100) {
+                    try {
+                        response.raiseForStatus();
+                    } catch (HttpStatusException e) {
                         retryAfter = response.headers().first("Retry-After").flatMap(RetryAfter::parse);
-                        throw new HttpStatusException(response.uri(), response.status(), response.reason());
+                        throw e;
                     }
                     String range = response.headers().first("Content-Range").orElse("");
                     try {

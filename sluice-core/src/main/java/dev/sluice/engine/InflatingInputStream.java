@@ -54,8 +54,6 @@ final class InflatingInputStream extends InputStream {
     private static final int TRAILER_BYTES = 8;
 
     private enum State { MEMBER_HEADER, DEFLATE_START, DATA, TRAILER, AFTER_DATA, DONE }
-    /** The failure a read threw, thrown again by every later read. */
-    private IOException failure;
 
     private final InputStream source;
     private final URI uri;
@@ -77,6 +75,8 @@ final class InflatingInputStream extends InputStream {
     /** Bytes the current gzip member decoded to, for its ISIZE. */
     private long memberBytes;
     private boolean closed;
+    /** The failure a read threw, thrown again by every later read. */
+    private IOException failure;
 
     /**
      * @param source the coded bytes, whose end is the body's end
@@ -362,9 +362,7 @@ final class InflatingInputStream extends InputStream {
         } catch (IOException e) {
             // Counting is for the message only; the failure is what this method returns.
         }
-        pos = lim = 0;
-        state = State.DONE;
-        return excess(uri, name, counted, decoded);
+        return excess(uri, name, counted, decoded); // kept by read() as the stream's failure
     }
 
     /**

@@ -72,25 +72,24 @@ final class RequestWriter {
     }
 
     private void writeWatched(RequestBody body, FileChannel bodyFile, UploadWatch watch) throws IOException {
+        boolean stopped = false;
         try {
-            switch (body) {
-                case RequestBody.OfBytes b -> write(ByteBuffer.wrap(b.bytes()));
-                case RequestBody.OfPath p -> conn.writeFile(bodyFile, 0, p.size(), timeouts.read().toNanos(),
-                        timeouts.totalDeadlineNanos());
-                case RequestBody.OfStream s -> writeStreamBody(s);
+            try {
+                switch (body) {
+                    case RequestBody.OfBytes b -> write(ByteBuffer.wrap(b.bytes()));
+                    case RequestBody.OfPath p -> conn.writeFile(bodyFile, 0, p.size(), timeouts.read().toNanos(),
+                            timeouts.totalDeadlineNanos());
+                    case RequestBody.OfStream s -> writeStreamBody(s);
+                }
+            } finally {
+                stopped = UploadWatch.finish(watch); // however the body ended
             }
         } catch (LocalBodyFailure | BodyFileException | DeadlineExceededException | java.io.InterruptedIOException e) {
-            UploadWatch.finish(watch);
             throw e; // the caller's source failed, or a deadline passed: that is the failure, whatever the server did
         } catch (IOException e) {
-            if (UploadWatch.finish(watch)) {
-                throw stoppedSending(e);
-            }
-            throw e;
-        } finally {
-            UploadWatch.finish(watch);
+            throw stopped ? stoppedSending(e) : e;
         }
-        if (UploadWatch.finish(watch)) {
+        if (stopped) {
             // The last bytes went out as the watch gave up on them: the sending side is shut all the same.
             throw stoppedSending(null);
         }
@@ -156,9 +155,9 @@ final class RequestWriter {
         }
 
         /**
-         * Ends the watch (any number of times; {@code watch} may be null): true when it stopped
-         * the sending. Returns once the watch's thread has ended: what it read into the
-         * connection's buffer is then the owner's to read.
+         * Ends the watch ({@code watch} may be null): true when it stopped the sending. Returns
+         * once the watch's thread has ended: what it read into the connection's buffer is then
+         * the owner's to read.
          */
         static boolean finish(UploadWatch watch) {
             if (watch == null) {
