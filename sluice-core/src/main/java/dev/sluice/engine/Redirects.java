@@ -78,8 +78,10 @@ public final class Redirects {
         if (next.getRawFragment() == null && base.getRawFragment() != null) {
             next = URI.create(next + "#" + base.getRawFragment());
         }
-        String userInfo = base.getRawUserInfo();
-        if (userInfo != null && next.getRawUserInfo() == null && sameOrigin(base, next)) {
+        // Origin's reading of user information, not URI's: URI leaves a host such as my_host,
+        // and the user information before it, unparsed.
+        String userInfo = Origin.rawUserInfo(base);
+        if (userInfo != null && Origin.rawUserInfo(next) == null && sameOrigin(base, next)) {
             // An absolute Location back to the same origin (a trailing-slash redirect, say)
             // keeps the request's credentials, as a relative one does; curl does the same.
             next = URI.create(next.getScheme() + "://" + userInfo + "@" + next.getRawAuthority()

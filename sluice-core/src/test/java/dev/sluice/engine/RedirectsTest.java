@@ -72,4 +72,17 @@ class RedirectsTest {
     void aLocationResolvesToAUsableUrl(String location, String expected) {
         assertThat(Redirects.resolve(URI.create("http://h/list/items?page=1"), location)).hasToString(expected);
     }
+
+    @ParameterizedTest
+    @CsvSource({
+        "http://alice:pw@example.org/a, /b,                        http://alice:pw@example.org/b",
+        "http://alice:pw@example.org/a, http://example.org/c,      http://alice:pw@example.org/c",
+        // A host java.net.URI leaves unparsed keeps its user information once, not twice.
+        "http://alice:pw@my_host:8080/a, /b,                       http://alice:pw@my_host:8080/b",
+        "http://alice:pw@my_host:8080/a, http://my_host:8080/c,    http://alice:pw@my_host:8080/c",
+        "http://alice:pw@my_host:8080/a, http://other_host:8080/c, http://other_host:8080/c"
+    })
+    void userInformationStaysWithItsOriginOnce(String base, String location, String expected) {
+        assertThat(Redirects.resolve(URI.create(base), location)).hasToString(expected);
+    }
 }
