@@ -24,12 +24,25 @@ import java.util.concurrent.locks.LockSupport;
  * enough that one leaves every {@value #PIECE_MILLIS} ms, and after each piece the handler
  * sleeps until the time at which that many bytes were due. An HTTP/1.1 connection carries one
  * exchange at a time, so pacing each exchange is pacing each connection.
+ *
+ * <p>Each piece leaves at once: the server's connections have TCP_NODELAY on (see
+ * {@link #NO_DELAY}). With Nagle's algorithm a piece's last short segment waited for the
+ * client's delayed ACK, about 40 ms, once per file whose size is not a multiple of 64 KiB: a
+ * delay of the loopback stack, not of the simulated network, which made the sequential modes
+ * look slower than the network they simulate.
  */
 final class DemoServer implements AutoCloseable {
     /** Pieces small enough to go out this often keep the client's reads regular. */
     static final int PIECE_MILLIS = 50;
     private static final String PREFIX = "/files/";
     private static final String WARM_UP = "/warm-up";
+    /**
+     * The JDK server's switch for TCP_NODELAY on the connections it accepts. It has no API for
+     * it: the property is read once, when the server's implementation initialises, so it has to
+     * be set before the first {@link HttpServer} of this JVM is created (in {@code sluice demo}
+     * this server is the only one). A value the user gave, say {@code -D...=false}, is kept.
+     */
+    static final String NO_DELAY = "sun.net.httpserver.nodelay";
 
     private final GeneratedFiles files;
     private final long latencyNanos;
@@ -46,6 +59,9 @@ final class DemoServer implements AutoCloseable {
         this.bytesPerSecond = bytesPerSecond;
         this.pieceBytes = Math.clamp(bytesPerSecond * PIECE_MILLIS / 1000, 1, GeneratedFiles.BLOCK_BYTES);
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         server.setExecutor(executor);
         server.createContext("/", this::handle);

@@ -69,4 +69,27 @@ class DemoServerTest {
             }
         }
     }
+
+    @Test
+    void turnsTcpNoDelayOnUnlessTheUserChoseOtherwise() throws Exception {
+        // Nagle's algorithm held each file's last short segment back for the client's delayed
+        // ACK (~40 ms a file). The JDK server reads the switch once, when it first starts; what
+        // can be checked here is that the switch is set before this server is created.
+        String before = System.getProperty(DemoServer.NO_DELAY);
+        try {
+            System.clearProperty(DemoServer.NO_DELAY);
+            DemoServer.start(new GeneratedFiles(1, 10), 0, 1 << 20).close();
+            assertThat(System.getProperty(DemoServer.NO_DELAY)).isEqualTo("true");
+
+            System.setProperty(DemoServer.NO_DELAY, "false");
+            DemoServer.start(new GeneratedFiles(1, 10), 0, 1 << 20).close();
+            assertThat(System.getProperty(DemoServer.NO_DELAY)).as("the user's choice").isEqualTo("false");
+        } finally {
+            if (before == null) {
+                System.clearProperty(DemoServer.NO_DELAY);
+            } else {
+                System.setProperty(DemoServer.NO_DELAY, before);
+            }
+        }
+    }
 }
