@@ -22,6 +22,14 @@ record DemoSettings(int files, long size, long latencyMillis, long bytesPerSecon
         return mode.isConcurrent() ? (files + concurrency - 1) / concurrency : files;
     }
 
+    /**
+     * How many downloads the concurrent modes actually run at once: the concurrency, or fewer
+     * when there are fewer files.
+     */
+    int atOnce() {
+        return Math.min(concurrency, files);
+    }
+
     /** The least time of all four modes together. */
     double floorSecondsAll() {
         double sum = 0;

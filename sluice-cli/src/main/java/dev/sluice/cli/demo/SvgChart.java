@@ -6,9 +6,9 @@ import java.util.Locale;
 
 /**
  * The demo's chart: one horizontal bar per mode, its length the wall time on an axis in
- * seconds, labelled with the time and the throughput; a dashed mark on each bar shows the
- * least time the simulated network allows for that mode. Plain SVG 1.1, no script, no fonts
- * beyond the generic family, so it opens in any browser.
+ * seconds, labelled with the time, the throughput and the peak memory; a dashed mark on each
+ * bar shows the least time the simulated network allows for that mode. Plain SVG 1.1, no
+ * script, no fonts beyond the generic family, so it opens in any browser.
  */
 final class SvgChart {
     private static final int WIDTH = 980;
@@ -43,7 +43,7 @@ final class SvgChart {
         text(s, 20, 30, "start", "font-size=\"17\" font-weight=\"bold\"", "sluice demo: the same files downloaded four ways");
         text(s, 20, 52, "start", "fill=\"#333333\"", settings.summary());
         text(s, 20, 70, "start", "fill=\"#666666\" font-size=\"11\"",
-                "wall time per mode, shorter is better; " + environment);
+                "wall time per mode, shorter is better; memory: the peak of the JVM heap in use; " + environment);
 
         // Grid lines and tick labels first, so that the bars are drawn over them.
         long ticks = Math.round(axisMax / step);
@@ -71,7 +71,7 @@ final class SvgChart {
             s.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#222222\""
                     + " stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>%n", floor, y - 3, floor, y + BAR + 3));
             String value = Format.seconds(r.seconds()) + " \u00b7 " + Format.rate(r.throughput())
-                    + " \u00b7 heap " + Format.bytes(r.peakHeapBytes())
+                    + " \u00b7 memory " + Format.bytes(r.peakHeapBytes())
                     + (r.verifiedFiles() == r.outcomes().size() ? "" : " \u00b7 " + r.failures().size() + " failed");
             text(s, Math.max(end, floor) + 8, y + BAR / 2.0 + 5, "start", "fill=\"#222222\"", value);
         }

@@ -86,7 +86,7 @@ class DemoCommandTest {
             assertThat(cells.get(2)).as("bytes").isEqualTo(Long.toString(3 * 40 * 1024));
             assertThat(cells.get(3)).as("wall time").matches("\\d+\\.\\d+ s");
             assertThat(cells.get(4)).as("throughput").matches("\\d+(\\.\\d)? (B|KiB|MiB|GiB)/s");
-            assertThat(cells.get(5)).as("peak heap").matches("\\d+(\\.\\d)? (B|KiB|MiB|GiB)");
+            assertThat(cells.get(5)).as("peak memory").matches("\\d+(\\.\\d)? (B|KiB|MiB|GiB)");
         }
         assertThat(r.stdout()).contains("Chart: " + chart.toAbsolutePath());
         assertThat(r.stdout()).contains("Downloading 2 at a time took");
