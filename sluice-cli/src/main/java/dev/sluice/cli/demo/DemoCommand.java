@@ -2,15 +2,19 @@ package dev.sluice.cli.demo;
 
 import dev.sluice.SluiceException;
 import dev.sluice.cli.demo.DemoSettings.Format;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -18,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -36,6 +41,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
+        versionProvider = DemoCommand.Version.class,
         sortOptions = false,
         description = {
             "Downloads the same generated files four ways from an in-process server on",
@@ -54,7 +60,8 @@ import picocli.CommandLine.Spec;
             "  1  a download failed otherwise (a bug: the server is our own)",
             "  2  usage error: bad option",
             "  7  integrity: a file arrived with the wrong SHA-256 (named on stderr)",
-            "  8  local I/O error: the temporary directory or the chart cannot be written"})
+            "  8  local I/O error: the temporary directory, the chart or standard output",
+            "     cannot be written (an unwritable chart is found before any download)"})
 public final class DemoCommand implements Callable<Integer> {
     static final int OK = 0;
     static final int FAILED = 1;
@@ -68,6 +75,8 @@ public final class DemoCommand implements Callable<Integer> {
     private static final int MAX_CONCURRENCY = 1_000;
 
     private final PrintStream out;
+    /** What {@link #out} writes to when this class made it, to tell why a write failed; else null. */
+    private final FailureKeepingStream stdout;
     private final PrintStream err;
     /** A test hook: the file the server corrupts, or -1. */
     private int corruptedFile = -1;
@@ -99,9 +108,18 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Where to write the chart (default ./${DEFAULT-VALUE}).")
     private Path chart;
 
-    /** {@code out} receives the table, {@code err} the failures; neither is closed. */
+    /**
+     * {@code out} receives the table, {@code err} the failures; neither is closed. A write to
+     * {@code out} that fails (a full disk, a closed pipe) ends the demo with exit code 8.
+     */
     public DemoCommand(OutputStream out, PrintStream err) {
-        this.out = out instanceof PrintStream p ? p : new PrintStream(out, true, StandardCharsets.UTF_8);
+        if (out instanceof PrintStream p) {
+            this.stdout = null;
+            this.out = p;
+        } else {
+            this.stdout = new FailureKeepingStream(out);
+            this.out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+        }
         this.err = err;
     }
 
@@ -113,9 +131,20 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DemoSettings settings = validate();
+        Path target = chart.toAbsolutePath();
+        String chartProblem = chartProblem(target);
+        if (chartProblem != null) {
+            // Found before the downloads, not after all four modes ran.
+            err.println("sluice: demo: cannot write the chart to " + target + ": " + chartProblem);
+            return LOCAL_IO;
+        }
         out.println("sluice demo: " + settings.summary());
         out.printf(Locale.ROOT, "The simulated network allows at best %s for the four modes; computing checksums...%n",
                 Format.seconds(settings.floorSecondsAll()));
+        if (out.checkError()) {
+            err.println("sluice: demo: " + outputProblem());
+            return LOCAL_IO;
+        }
         GeneratedFiles generated = new GeneratedFiles(settings.files(), settings.size());
         List<byte[]> sums = generated.sha256All();
         Path work = null;
@@ -165,6 +194,10 @@ public final class DemoCommand implements Callable<Integer> {
             deleteTree(dir); // Each mode writes every file; keep at most one set on disk.
             results.put(mode, r);
             table.printRow(r);
+            if (out.checkError()) {
+                // Nobody sees the table: the remaining modes would run for nothing.
+                throw new IOException(outputProblem());
+            }
         }
         table.printKey();
         return results;
@@ -178,13 +211,7 @@ public final class DemoCommand implements Callable<Integer> {
             Files.writeString(target, SvgChart.render(List.copyOf(results.values()), settings, environment),
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
-            String reason = switch (e) {
-                case java.nio.file.AccessDeniedException denied -> "permission denied";
-                case java.nio.file.NoSuchFileException missing -> "no such file or directory";
-                case java.nio.file.FileSystemException fs when fs.getReason() != null -> fs.getReason();
-                default -> String.valueOf(e.getMessage());
-            };
-            throw new IOException("cannot write the chart to " + target + ": " + reason, e);
+            throw new IOException("cannot write the chart to " + target + ": " + reason(e), e);
         }
         out.println();
         out.println("Chart: " + target);
@@ -201,15 +228,65 @@ public final class DemoCommand implements Callable<Integer> {
         }
         mismatches.forEach(line -> err.println("sluice: demo: " + line));
         errors.forEach(line -> err.println("sluice: demo: " + line));
+        int code = OK;
         if (!errors.isEmpty()) {
-            return FAILED;
-        }
-        if (!mismatches.isEmpty()) {
+            code = FAILED;
+        } else if (!mismatches.isEmpty()) {
             err.println("sluice: demo: " + mismatches.size() + " of " + settings.files() * Mode.values().length
                     + " downloads failed verification");
-            return INTEGRITY;
+            code = INTEGRITY;
         }
-        return OK;
+        if (out.checkError()) {
+            // The table or its sentences were lost: a run that lost them must not look successful.
+            err.println("sluice: demo: " + outputProblem());
+            return code == OK ? LOCAL_IO : code;
+        }
+        return code;
+    }
+
+    /**
+     * Why the chart cannot be written, or null when it can, found by opening it for writing now
+     * (not the permission bits alone: an immutable directory, a read-only file system or /proc
+     * refuse root too). An existing regular file is opened without truncating it; a chart that
+     * did not exist is created and removed again.
+     */
+    private static String chartProblem(Path target) {
+        try {
+            if (Files.isRegularFile(target)) {
+                try (FileChannel ignored = FileChannel.open(target, StandardOpenOption.WRITE)) {
+                    return null;
+                }
+            }
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                // A device, a pipe (opening one would wait for a reader), or a link to nothing
+                // (writing creates its target): left to the real write.
+                return null;
+            }
+            try (FileChannel ignored = FileChannel.open(target, StandardOpenOption.WRITE,
+                    StandardOpenOption.CREATE_NEW)) {
+                // Only a trial: the chart is written after the run.
+            }
+            Files.delete(target);
+            return null;
+        } catch (IOException e) {
+            return reason(e);
+        }
+    }
+
+    /** The cause of a local I/O error in words, without the path that the line names already. */
+    private static String reason(IOException e) {
+        return switch (e) {
+            case java.nio.file.AccessDeniedException denied -> "permission denied";
+            case java.nio.file.NoSuchFileException missing -> "no such file or directory";
+            case java.nio.file.FileSystemException fs when fs.getReason() != null -> fs.getReason();
+            default -> String.valueOf(e.getMessage());
+        };
+    }
+
+    /** The line for a failed write to standard output, with its cause when known. */
+    private String outputProblem() {
+        IOException cause = stdout == null ? null : stdout.failure;
+        return "cannot write to standard output" + (cause == null ? "" : ": " + reason(cause));
     }
 
     private DemoSettings validate() {
@@ -259,5 +336,67 @@ public final class DemoCommand implements Callable<Integer> {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /**
+     * The version {@code sluice -V} prints, asked of the root command, so that every command
+     * prints the same line. The root has no provider of its own when this command runs alone
+     * (in tests): then there is no version line.
+     */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Spec
+        private CommandSpec spec;
+
+        @Override
+        public String[] getVersion() {
+            CommandSpec root = spec.root();
+            return root == spec ? new String[0] : root.version();
+        }
+    }
+
+    /**
+     * Standard output that keeps the first failure of a write: {@link PrintStream} keeps only a
+     * flag ({@link PrintStream#checkError()}), and the error line should say why.
+     */
+    private static final class FailureKeepingStream extends FilterOutputStream {
+        private volatile IOException failure;
+
+        FailureKeepingStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw kept(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw kept(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw kept(e);
+            }
+        }
+
+        private IOException kept(IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+            return e;
+        }
     }
 }

@@ -1,13 +1,18 @@
 package dev.sluice.cli.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -165,6 +170,75 @@ class DemoCommandTest {
         assertThat(r.exitCode()).isEqualTo(DemoCommand.USAGE);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.stderr()).contains("no such directory", "no-such-dir");
+    }
+
+    @Test
+    void aChartDirectoryThatRefusesNewFilesFailsWithExitCode8BeforeAnyDownload() {
+        // /proc refuses a new file even to root, which the permission bits would not stop.
+        Path proc = Path.of("/proc");
+        assumeTrue(Files.isDirectory(proc) && Files.exists(proc.resolve("self")), "no Linux /proc");
+        Path chart = proc.resolve("sluice-demo-test.svg");
+
+        Run r = run(tinyWithChart(chart));
+
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(DemoCommand.LOCAL_IO);
+        assertThat(r.stdout()).as("nothing ran").isEmpty();
+        assertThat(r.stderr().lines().toList()).singleElement().asString()
+                .startsWith("sluice: demo: cannot write the chart to " + chart + ": ");
+    }
+
+    @Test
+    void aChartDirectoryWithoutWritePermissionFailsWithExitCode8BeforeAnyDownload() throws IOException {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "no POSIX permissions");
+        Path locked = Files.createDirectory(dir.resolve("locked"));
+        Files.setPosixFilePermissions(locked, Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_EXECUTE));
+        try {
+            assumeFalse(Files.isWritable(locked), "this user can write a directory of mode 500");
+            Path chart = locked.resolve("chart.svg");
+
+            Run r = run(tinyWithChart(chart));
+
+            assertThat(r.exitCode()).as(r.stderr()).isEqualTo(DemoCommand.LOCAL_IO);
+            assertThat(r.stdout()).isEmpty();
+            assertThat(r.stderr()).isEqualTo("sluice: demo: cannot write the chart to " + chart
+                    + ": permission denied" + System.lineSeparator());
+        } finally {
+            Files.setPosixFilePermissions(locked, Set.of(PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+        }
+    }
+
+    @Test
+    void theTrialWriteOfTheChartLeavesNoFileAndKeepsAnExistingOne() throws IOException {
+        Path fresh = dir.resolve("fresh.svg");
+        Run bad = run("--files", "0", "--chart", fresh.toString());
+        assertThat(bad.exitCode()).isEqualTo(DemoCommand.USAGE);
+        assertThat(Files.exists(fresh)).isFalse();
+
+        Path existing = Files.writeString(dir.resolve("existing.svg"), "an older chart");
+        Run r = run(tinyWithChart(existing));
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(Files.readString(existing)).startsWith("<?xml");
+    }
+
+    @Test
+    void aStandardOutputThatCannotBeWrittenIsExitCode8NotASilentSuccess() {
+        Path chart = dir.resolve("chart.svg");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        OutputStream full = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        DemoCommand command = new DemoCommand(full, new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        Run r = run(command, new ByteArrayOutputStream(), err, tinyWithChart(chart));
+
+        assertThat(r.exitCode()).as(r.stderr()).isEqualTo(DemoCommand.LOCAL_IO);
+        assertThat(r.stderr()).isEqualTo("sluice: demo: cannot write to standard output: No space left on device"
+                + System.lineSeparator());
+        assertThat(Files.exists(chart)).as("the demo stopped before running the modes").isFalse();
     }
 
     private static Set<Path> demoTempDirs() throws IOException {
