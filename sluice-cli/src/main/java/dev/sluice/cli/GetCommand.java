@@ -69,7 +69,6 @@ import picocli.CommandLine.Spec;
             "  5  timeout: connect, read or total",
             "  6  protocol error: malformed, truncated or inconsistent response,",
             "     redirect loop, more redirects than allowed",
-            "  7  integrity: checksum mismatch",
             "  8  local I/O error: a file (or standard output) cannot be written or read",
             "",
             "Set SLUICE_DEBUG=1 to see the stack trace of an error."})
