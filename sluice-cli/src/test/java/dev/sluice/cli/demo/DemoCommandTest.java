@@ -209,12 +209,7 @@ class DemoCommandTest {
     }
 
     @Test
-    void theTrialWriteOfTheChartLeavesNoFileAndKeepsAnExistingOne() throws IOException {
-        Path fresh = dir.resolve("fresh.svg");
-        Run bad = run("--files", "0", "--chart", fresh.toString());
-        assertThat(bad.exitCode()).isEqualTo(DemoCommand.USAGE);
-        assertThat(Files.exists(fresh)).isFalse();
-
+    void anExistingChartPassesTheTrialWriteAndIsReplaced() throws IOException {
         Path existing = Files.writeString(dir.resolve("existing.svg"), "an older chart");
         Run r = run(tinyWithChart(existing));
         assertThat(r.exitCode()).as(r.stderr()).isZero();
