@@ -55,8 +55,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Names: a job without a target takes its name from the URL path, or, once a successful
  * response gives one, from a safe Content-Disposition name or the path of the URL it was
  * redirected to (see {@link FileNames}); error responses do not name files, and a job that has
- * written to its part file in this run keeps its name. An existing file at a final path is
- * replaced, atomically, once the new one is complete. When two jobs of one run would write the
+ * written to its part file in this run keeps its name. An existing file at a final path the
+ * caller named (a target, or the name of the URL's own path) is replaced, atomically, once the
+ * new one is complete; a name a response gives never replaces anything: when a file, a
+ * directory or a link is there already, or the path is {@linkplain Builder#reserve reserved},
+ * the job takes the next free {@code name.N.ext} (its {@code NAME.part} may be there: that is
+ * what {@link Builder#resume} continues). When two jobs of one run would write the
  * same path, or one job's path is the other's {@code NAME.part}, one gets {@code name.1.ext},
  * {@code name.2.ext}, and so on: names are claimed before any job starts, first the targets
  * given (in list order), then the names URL paths give (in list order, so the later
@@ -95,6 +99,8 @@ public final class Downloader {
     private final RateLimiter rateLimiter;
     private final int segments;
     private final List<String[]> headers;
+    /** Paths no job writes (see {@link Builder#reserve}). */
+    private final List<Path> reserved;
     private final ProgressEvent.Listener listener;
     private final Sleeper sleeper;
     /** Whether the caller's header fields make requests conditional, so that a 304 may answer them. */
@@ -121,6 +127,7 @@ public final class Downloader {
         this.rateLimiter = b.bytesPerSecond > 0 ? new RateLimiter(b.bytesPerSecond) : null;
         this.segments = b.segments;
         this.headers = List.copyOf(b.headers);
+        this.reserved = List.copyOf(b.reserved);
         this.listener = b.listener;
         this.sleeper = b.sleeper;
         this.conditional = headers.stream()
@@ -164,12 +171,12 @@ public final class Downloader {
         Path[] provisional = new Path[jobs.size()];
         for (int i = 0; i < jobs.size(); i++) {
             if (jobs.get(i).target() != null) {
-                provisional[i] = names.claim(provisionalPath(jobs.get(i)));
+                provisional[i] = names.claim(provisionalPath(jobs.get(i)), this::isReserved);
             }
         }
         for (int i = 0; i < jobs.size(); i++) {
             if (jobs.get(i).target() == null) {
-                provisional[i] = names.claim(provisionalPath(jobs.get(i)));
+                provisional[i] = names.claim(provisionalPath(jobs.get(i)), this::isReserved);
             }
         }
         Report.Item[] items = new Report.Item[jobs.size()];
@@ -367,6 +374,25 @@ public final class Downloader {
         return directory.resolve(FileNames.choose(job.uri(), null));
     }
 
+    /** Whether writing {@code p} would write a reserved path: {@code p} itself, or its {@code NAME.part}. */
+    private boolean isReserved(Path p) {
+        if (reserved.isEmpty()) {
+            return false;
+        }
+        Path part = p.resolveSibling(p.getFileName() + ".part");
+        return reserved.stream().anyMatch(r -> FileNames.sameEntry(p, r) || FileNames.sameEntry(part, r));
+    }
+
+    /**
+     * Whether a name the server chose may not be written: something is there already (a file,
+     * a directory, a link, whatever it is: this run did not make it, and the user did not name
+     * it), or it is reserved. Its {@code NAME.part} does not count: a part an earlier run left
+     * is what --continue resumes.
+     */
+    private boolean isOccupied(Path p) {
+        return Files.exists(p, LinkOption.NOFOLLOW_LINKS) || isReserved(p);
+    }
+
     /** A GET of {@code job}'s URL with the configured header fields and no content coding. */
     Request.Builder newRequest(DownloadJob job) {
         Request.Builder rb = Request.newBuilder(job.uri());
@@ -447,6 +473,11 @@ public final class Downloader {
                                 ? retryAfter.map(Downloader::retryAfterOverTheLimit) : Optional.empty();
                         listener.on(new ProgressEvent.Failed(job, target, cause, elapsed(), notRetried));
                         Report.Error error = Report.Error.of(cause);
+                        String shownUrl = Request.hidePasswords(job.uri().toString());
+                        if (error.kind().equals("io") && !error.message().startsWith(shownUrl)) {
+                            // A local error names a file, not the URL, which every other kind's message starts with.
+                            error = new Report.Error(error.kind(), shownUrl + ": " + error.message());
+                        }
                         if (notRetried.isPresent()) {
                             error = new Report.Error(error.kind(), error.message() + " (not retried: " + notRetried.get() + ")");
                         }
@@ -593,7 +624,9 @@ public final class Downloader {
                 return false;
             }
             names.release(target);
-            target = names.claim(named);
+            // The server chose this name, not the user: it never replaces what is there (nor
+            // removes it, should the download fail), but takes the next number, as wget does.
+            target = names.claim(named, Downloader.this::isOccupied);
             wanted = named;
             return true;
         }
@@ -622,7 +655,7 @@ public final class Downloader {
         private PartFile openPart() throws IOException {
             if (inDirectory && !FileNames.staysInside(directory, target)) {
                 boolean textually = target.toAbsolutePath().normalize().startsWith(directory.toAbsolutePath().normalize());
-                throw new IOException(job.uri() + ": " + target + " leads out of the directory "
+                throw new IOException(Request.hidePasswords(job.uri().toString()) + ": " + target + " leads out of the directory "
                         + directory.toAbsolutePath().normalize() + (textually ? " through a symbolic link" : ""));
             }
             // Found now, before a request: the rename at the end would fail on a directory, after
@@ -804,6 +837,7 @@ public final class Downloader {
         private long bytesPerSecond;
         private int segments = 1;
         private final List<String[]> headers = new ArrayList<>();
+        private final List<Path> reserved = new ArrayList<>();
         private ProgressEvent.Listener listener = e -> { };
         private Sleeper sleeper = d -> Thread.sleep(d);
 
@@ -878,6 +912,21 @@ public final class Downloader {
                 throw new IllegalArgumentException(name + " is set by the downloader itself, to resume and to split files");
             }
             this.headers.add(new String[] {Objects.requireNonNull(name), Objects.requireNonNull(value)});
+            return this;
+        }
+
+        /**
+         * A path no job writes, neither as its file nor as its {@code NAME.part}: one the caller
+         * writes or reads itself, such as a report or the list of URLs. A name that would hit it
+         * is numbered as a duplicate is ({@code name.1.ext}); a caller that wants an error
+         * instead checks the names it gives beforehand (see {@link FileNames#sameEntry}).
+         *
+         * <pre>{@code
+         * Downloader.builder(client).directory(dir).reserve(Path.of("report.json")).build()
+         * }</pre>
+         */
+        public Builder reserve(Path path) {
+            this.reserved.add(Objects.requireNonNull(path, "path"));
             return this;
         }
 

@@ -2,8 +2,10 @@ package dev.sluice.download;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -55,21 +57,27 @@ public final class FileNames {
             return Optional.empty();
         }
         String last = raw.substring(raw.lastIndexOf('/') + 1);
-        String decoded;
-        try {
-            decoded = URLDecoder.decode(last.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            decoded = last;
-        }
-        return sanitise(decoded);
+        // A segment whose bytes are no UTF-8 text (%FF.bin) keeps its percent-encoded form, as
+        // curl does: U+FFFD in its place would give distinct URLs one name.
+        return sanitise(percentDecode(last, StandardCharsets.UTF_8).orElse(last));
     }
 
+    /**
+     * The name a Content-Disposition value gives, or empty when it gives none or is invalid.
+     * {@code filename*} (RFC 8187) wins over {@code filename}, but only when it decodes: a
+     * charset other than UTF-8 or ISO-8859-1, or bytes that are not text in its charset, make
+     * it fall back to {@code filename} (RFC 6266 §4.3). A quoted {@code filename} holding raw
+     * bytes is read as UTF-8 when they are UTF-8, else as ISO-8859-1 (RFC 9110 §5.5 leaves
+     * them opaque; curl and wget keep the bytes, which are UTF-8 nearly always). A value with a
+     * parameter twice or a quote left open is invalid (RFC 6266 §4.1): no name comes from it.
+     */
     static Optional<String> fromContentDisposition(String value) {
-        if (value == null) {
+        if (value == null || !quotesAreClosed(value)) {
             return Optional.empty();
         }
         String plain = null;
         String extended = null;
+        boolean hasExtended = false;
         for (String part : splitParams(value)) {
             int eq = part.indexOf('=');
             if (eq < 0) {
@@ -78,32 +86,101 @@ public final class FileNames {
             String key = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
             String v = part.substring(eq + 1).trim();
             if (key.equals("filename*")) {
+                if (hasExtended) {
+                    return Optional.empty();
+                }
+                hasExtended = true;
                 extended = decodeExtended(v);
             } else if (key.equals("filename")) {
-                plain = unquote(v);
+                if (plain != null) {
+                    return Optional.empty();
+                }
+                plain = asText(unquote(v));
             }
         }
         Optional<String> best = extended != null ? sanitise(extended) : Optional.empty();
         return best.isPresent() ? best : plain != null ? sanitise(plain) : Optional.empty();
     }
 
-    /** RFC 8187: {@code charset'language'percent-encoded}. */
+    /** Whether every quoted string of {@code value} ends (a backslash escapes the next character). */
+    private static boolean quotesAreClosed(String value) {
+        boolean quoted = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"') {
+                quoted = !quoted;
+            } else if (c == '\\' && quoted) {
+                i++;
+            }
+        }
+        return !quoted;
+    }
+
+    /**
+     * A header value's characters are its bytes (the client reads fields as ISO-8859-1): read
+     * as UTF-8 when they are valid UTF-8, as they are when a server writes a name in UTF-8 raw.
+     */
+    private static String asText(String latin1) {
+        if (latin1.chars().allMatch(c -> c < 0x80) || latin1.chars().anyMatch(c -> c > 0xff)) {
+            return latin1;
+        }
+        return decodeStrictly(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8).orElse(latin1);
+    }
+
+    /** RFC 8187: {@code charset'language'percent-encoded}; null when invalid or not decodable. */
     private static String decodeExtended(String v) {
         int a = v.indexOf('\'');
         int b = a < 0 ? -1 : v.indexOf('\'', a + 1);
         if (b < 0) {
             return null;
         }
-        Charset cs;
-        try {
-            cs = Charset.forName(v.substring(0, a).trim());
-        } catch (RuntimeException e) {
-            return null;
+        String charset = v.substring(0, a).trim();
+        // The two charsets RFC 8187 §3.2.1 requires; any other is not understood, so ignored.
+        Charset cs = charset.equalsIgnoreCase("UTF-8") ? StandardCharsets.UTF_8
+                : charset.equalsIgnoreCase("ISO-8859-1") ? StandardCharsets.ISO_8859_1 : null;
+        return cs == null ? null : percentDecode(v.substring(b + 1), cs).orElse(null);
+    }
+
+    /**
+     * {@code encoded} with its {@code %XX} sequences decoded to bytes ('+' stays '+') and read
+     * in {@code charset}; empty when a sequence is malformed or the bytes are not text in it.
+     */
+    static Optional<String> percentDecode(String encoded, Charset charset) {
+        if (encoded.indexOf('%') < 0) {
+            return Optional.of(encoded);
         }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+                int lo = hi < 0 ? -1 : Character.digit(encoded.charAt(i + 2), 16);
+                if (lo < 0) {
+                    return Optional.empty();
+                }
+                bytes.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                // A raw path may hold other characters than ASCII (java.net.URI allows them):
+                // they stand for their UTF-8 bytes.
+                int cp = encoded.codePointAt(i);
+                byte[] utf8 = Character.toString(cp).getBytes(StandardCharsets.UTF_8);
+                bytes.write(utf8, 0, utf8.length);
+                i += Character.charCount(cp) - 1;
+            }
+        }
+        return decodeStrictly(bytes.toByteArray(), charset);
+    }
+
+    /** {@code bytes} as text in {@code charset}, or empty when they are not valid in it. */
+    private static Optional<String> decodeStrictly(byte[] bytes, Charset charset) {
         try {
-            return URLDecoder.decode(v.substring(b + 1).replace("+", "%2B"), cs);
-        } catch (IllegalArgumentException e) {
-            return null;
+            return Optional.of(charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString());
+        } catch (CharacterCodingException e) {
+            return Optional.empty();
         }
     }
 
@@ -204,6 +281,32 @@ public final class FileNames {
             throw new IllegalArgumentException("output name leaves the target directory: " + relative);
         }
         return p;
+    }
+
+    /**
+     * Whether {@code a} and {@code b} name the same directory entry: the same absolute,
+     * normalised path once the directory each lies in is read through its symbolic links (when
+     * it exists). The entries themselves are not followed: a link and its target are two.
+     *
+     * <pre>{@code
+     * FileNames.sameEntry(Path.of("out/a.txt"), Path.of("./out/../out/a.txt")) // true
+     * }</pre>
+     */
+    public static boolean sameEntry(Path a, Path b) {
+        return located(a).equals(located(b));
+    }
+
+    private static Path located(Path p) {
+        Path absolute = p.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        if (parent != null && absolute.getFileName() != null) {
+            try {
+                return parent.toRealPath().resolve(absolute.getFileName());
+            } catch (IOException e) {
+                // No such directory yet: its text is all there is to compare.
+            }
+        }
+        return absolute;
     }
 
     /**

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * Hands out the final paths of one {@link Downloader} run, numbering duplicates. A path and its
@@ -19,10 +20,19 @@ final class OutputNames {
 
     /** {@code wanted}, or when someone has it, {@code name.1.ext}, {@code name.2.ext}... */
     Path claim(Path wanted) {
+        return claim(wanted, p -> false);
+    }
+
+    /**
+     * {@code wanted}, or when someone has it or {@code occupied} says it is not to be written
+     * (a file already there, a path the caller keeps for itself), the first of
+     * {@code name.1.ext}, {@code name.2.ext}... that is free of both.
+     */
+    Path claim(Path wanted, Predicate<Path> occupied) {
         lock.lock();
         try {
             Path p = wanted;
-            for (int n = 1; isTaken(p); n++) {
+            for (int n = 1; isTaken(p) || occupied.test(p); n++) {
                 String name = wanted.getFileName().toString();
                 int dot = name.lastIndexOf('.');
                 String numbered = dot > 0 ? name.substring(0, dot) + "." + n + name.substring(dot) : name + "." + n;

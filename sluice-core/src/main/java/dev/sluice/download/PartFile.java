@@ -391,12 +391,13 @@ final class PartFile {
     /**
      * A file the download replaces keeps its permissions, as {@code Body.transferTo(Path)} does
      * for {@code get -o} (curl and wget write over a file in place): a rename would leave a file
-     * kept private (0600) at the umask's mode.
+     * kept private (0600) at the umask's mode. A symbolic link there is replaced, not written
+     * through, so what it points to (maybe outside the directory) lends the new file nothing.
      */
     private void keepPermissionsOfTarget() throws IOException {
         try {
-            if (Files.isRegularFile(target)) {
-                Files.setPosixFilePermissions(part, Files.getPosixFilePermissions(target));
+            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                Files.setPosixFilePermissions(part, Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS));
             }
         } catch (UnsupportedOperationException | NoSuchFileException e) {
             // No POSIX permissions here, or the old file went meanwhile: the part keeps its own.
