@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -54,7 +55,9 @@ import picocli.CommandLine.Spec;
         footer = {"",
             "Names come from a safe Content-Disposition name or the URL path, or from the",
             "second column of -i FILE; they never leave DIR. Two jobs that would write the",
-            "same file get name.1.ext, name.2.ext. Lines of -i FILE:",
+            "same file get name.1.ext, name.2.ext, and so does a name the server gives",
+            "(Content-Disposition, a redirect) when a file is already there: a file you",
+            "did not name is never replaced. Lines of -i FILE:",
             "  URL",
             "  URL<TAB>relative/path",
             "  URL<TAB>relative/path<TAB>sha256:HEX     (or sha512, sha1, md5)",
@@ -87,6 +90,8 @@ final class DownloadCommand implements Callable<Integer> {
     private static final int MAX_SEGMENTS = 16;
     /** A request whose builder checks -H fields by the library's rules. */
     private static final Request HEADER_CHECK = Request.get("http://127.0.0.1/");
+    /** What the library appends to a name for the file it streams to first. */
+    private static final String PART_SUFFIX = ".part";
 
     private final OutputStream stdout;
     private final PrintStream stderr;
@@ -132,8 +137,11 @@ final class DownloadCommand implements Callable<Integer> {
     private String checksum;
 
     @Option(names = "--report", paramLabel = "FILE.json",
-            description = "Write a JSON report of every file to FILE.json (atomically).")
+            description = {"Write a JSON report of every file to FILE.json (atomically; a device or",
+                "pipe, or a path in /dev or /proc such as /dev/stdout, is written directly)."})
     private Path reportFile;
+    /** Whether {@link #reportFile} is written straight into, never replaced nor removed (see {@link DirectOutput}). */
+    private boolean reportDirect;
 
     @Option(names = "--limit-rate", paramLabel = "RATE", converter = RateConverter.class,
             description = "Receive at most RATE bytes per second in all: 512K, 10M, 1G (1024-based).")
@@ -175,6 +183,8 @@ final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // Before anything can create or remove it, and before the interrupt's hook may look at it.
+        reportDirect = reportFile != null && DirectOutput.isWrittenDirectly(reportFile);
         // First: a signal may come while the jobs are read (-i FIFO, a slow stdin), and then an
         // older report must not stay at --report as if it were this run's.
         try (InterruptGuard guard = InterruptGuard.install(this::interruptedBeforeDownloads)) {
@@ -218,7 +228,7 @@ final class DownloadCommand implements Callable<Integer> {
      */
     private void interruptedBeforeDownloads() {
         boolean removed = false;
-        if (reportFile != null) {
+        if (reportFile != null && !reportDirect) {
             try {
                 if (Files.isRegularFile(reportFile, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(reportFile)) {
                     removed = Files.deleteIfExists(reportFile);
@@ -257,6 +267,12 @@ final class DownloadCommand implements Callable<Integer> {
             if (limitRate != null) {
                 b.rateLimit(limitRate);
             }
+            // A name a response gives never lands on the report or the list of URLs (a name the
+            // user gave that would was refused before, in plan).
+            if (reportFile != null) {
+                b.reserve(reportFile);
+            }
+            inputPath().ifPresent(b::reserve);
             printer.start();
             try {
                 report = b.build().run(jobList);
@@ -274,7 +290,7 @@ final class DownloadCommand implements Callable<Integer> {
         removeFailedFiles(report);
         if (reportFile != null) {
             try {
-                writeAtomically(reportFile, report.toJson());
+                writeReport(report.toJson());
             } catch (IOException e) {
                 // Named as given: the error may name the temporary file instead.
                 ErrorLine.print(stderr, "cannot write report " + reportFile + ": " + ErrorLine.reason(e), e);
@@ -450,19 +466,94 @@ final class DownloadCommand implements Callable<Integer> {
                 // Found after the download, it would fail the rename, the whole file fetched for nothing.
                 throw usage(prefix + "output name " + ErrorLine.excerpt(name) + " " + notAFile);
             }
+            String tooLong = tooLong(target);
+            if (tooLong != null) {
+                // Found when NAME.part is made, it would fail after the request was sent.
+                throw usage(prefix + "output name " + ErrorLine.excerpt(name) + " is too long: " + tooLong);
+            }
         }
         // Shown as the report will show the path: DIR/NAME.
-        String provisional = dir().resolve(target != null ? target.toString() : FileNames.choose(uri, null)).toString();
-        return new Planned(new DownloadJob(uri, target, expected), provisional);
+        Path path = dir().resolve(target != null ? target.toString() : FileNames.choose(uri, null));
+        String clash = ownFileClash(path);
+        if (clash != null) {
+            // Written there, the file would be overwritten by the report (or the list replaced
+            // by a download) and the run still say ok.
+            throw usage(prefix + ErrorLine.excerpt(url) + " " + clash + ": give one of them another name");
+        }
+        return new Planned(new DownloadJob(uri, target, expected), path.toString());
     }
 
     /**
-     * Why an output name of -i FILE cannot be a file, or null: it ends in '/', names a directory
-     * in DIR, or lies below a file ({@code a/b} where {@code a} is a file).
+     * How a download saved at {@code path} would write a file of the run's own, or null: the
+     * report, or the list of URLs, is {@code path} or its {@code NAME.part}.
+     */
+    private String ownFileClash(Path path) {
+        Path part = path.resolveSibling(path.getFileName() + ".part");
+        List<String> labels = new ArrayList<>();
+        List<Path> files = new ArrayList<>();
+        if (reportFile != null) {
+            labels.add("--report " + reportFile);
+            files.add(reportFile);
+        }
+        inputPath().ifPresent(p -> {
+            labels.add("the list -i " + inputFile);
+            files.add(p);
+        });
+        for (int i = 0; i < files.size(); i++) {
+            if (FileNames.sameEntry(path, files.get(i))) {
+                return "would be saved as " + path + ", which is " + labels.get(i);
+            }
+            if (FileNames.sameEntry(part, files.get(i))) {
+                return "would stream to " + part + " (its part file), which is " + labels.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** The -i FILE as a path, unless it is standard input (or no path at all: reading it fails). */
+    private Optional<Path> inputPath() {
+        if (inputFile == null || inputFile.equals("-")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Path.of(inputFile));
+        } catch (InvalidPathException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Why a name of -i FILE is longer than a file system takes, or null: a directory's name over
+     * {@value FileNames#MAX_NAME_BYTES} UTF-8 bytes, or a file's that leaves no room for the
+     * {@code .part} it streams to first.
+     */
+    private static String tooLong(Path relative) {
+        for (int i = 0; i < relative.getNameCount(); i++) {
+            String component = relative.getName(i).toString();
+            boolean last = i == relative.getNameCount() - 1;
+            int max = FileNames.MAX_NAME_BYTES - (last ? PART_SUFFIX.length() : 0);
+            int bytes = component.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > max) {
+                return (last ? "the file name is " : "the directory name " + ErrorLine.excerpt(component) + " is ")
+                        + bytes + " bytes in UTF-8, at most " + max + (last ? " (" + FileNames.MAX_NAME_BYTES
+                        + " with the " + PART_SUFFIX + " it is streamed to first)" : "");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Why an output name of -i FILE cannot be a file, or null: it ends in '/' (or in '/.' or
+     * '/..', which name a directory as well), names a directory in DIR, or lies below a file
+     * ({@code a/b} where {@code a} is a file).
      */
     private static String notAFileName(String name, Path path) {
         if (name.endsWith("/")) {
             return "ends in '/': it names a directory, not a file";
+        }
+        String last = name.substring(name.lastIndexOf('/') + 1);
+        if (last.equals(".") || last.equals("..")) {
+            return "ends in '/" + last + "': it names a directory, not a file";
         }
         if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             return "is a directory";
@@ -500,6 +591,10 @@ final class DownloadCommand implements Callable<Integer> {
 
     /** Why --report FILE cannot be written, or null when it can be as far as can be told before trying. */
     private String reportProblem() {
+        if (reportDirect) {
+            // Opened and written as it is: its directory need not be writable.
+            return Files.isWritable(reportFile) ? null : Files.exists(reportFile) ? "permission denied" : "no such file";
+        }
         if (Files.isDirectory(reportFile)) {
             return "is a directory";
         }
@@ -515,25 +610,55 @@ final class DownloadCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes {@code text} to a new file beside {@code file}, then renames it over {@code file}.
-     * Not {@link Files#createTempFile}: its mode 0600 would stay on the report, which is to get
-     * the mode of any new file (0666 less the umask).
+     * Writes the report: straight into a device, a pipe or a path in /dev or /proc (as
+     * {@code get -o} does), else atomically (see {@link #writeAtomically}).
      */
-    private static void writeAtomically(Path file, String text) throws IOException {
+    private void writeReport(String json) throws IOException {
+        byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
+        if (reportDirect) {
+            try (OutputStream out = Files.newOutputStream(reportFile, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                out.write(bytes);
+            }
+        } else {
+            writeAtomically(reportFile, bytes);
+        }
+    }
+
+    /**
+     * Writes {@code bytes} to a new file beside {@code file}, then renames it over {@code file}.
+     * Not {@link Files#createTempFile}: its mode 0600 would stay on the report, which is to get
+     * the mode of any new file (0666 less the umask), or the mode of the regular file it
+     * replaces, as downloaded files do (a report kept private stays so). A symbolic link there
+     * is replaced, and what it points to lends nothing.
+     */
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
         Path absolute = file.toAbsolutePath();
         Path temporary = absolute.resolveSibling(temporaryName(absolute));
         OutputStream out = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         boolean moved = false;
         try {
             try (out) {
-                out.write((text + "\n").getBytes(StandardCharsets.UTF_8));
+                out.write(bytes);
             }
+            keepPermissions(absolute, temporary);
             Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             moved = true;
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temporary);
             }
+        }
+    }
+
+    /** Gives {@code replacement} the POSIX permissions of the regular file {@code replaced}, if there is one. */
+    private static void keepPermissions(Path replaced, Path replacement) throws IOException {
+        try {
+            if (Files.isRegularFile(replaced, LinkOption.NOFOLLOW_LINKS)) {
+                Files.setPosixFilePermissions(replacement, Files.getPosixFilePermissions(replaced, LinkOption.NOFOLLOW_LINKS));
+            }
+        } catch (UnsupportedOperationException | NoSuchFileException e) {
+            // No POSIX permissions here, or the old report went meanwhile: the new one keeps its own.
         }
     }
 

@@ -100,7 +100,7 @@ final class GetCommand implements Callable<Integer> {
     private String outputName;
     /** {@link #outputName} as a path, once checked; null for standard output. */
     private Path output;
-    /** Whether {@link #output} is written straight into, never replaced nor removed (see {@link #isWrittenDirectly}). */
+    /** Whether {@link #output} is written straight into, never replaced nor removed (see {@link DirectOutput#isWrittenDirectly}). */
     private boolean outputDirect;
 
     @Option(names = {"-X", "--request"}, paramLabel = "METHOD",
@@ -221,7 +221,7 @@ final class GetCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "-o: invalid file name " + outputName);
             }
             // Once, before the run: the run itself creates FILE, which changes nothing of this.
-            outputDirect = isWrittenDirectly(output);
+            outputDirect = DirectOutput.isWrittenDirectly(output);
         }
         if (data != null && !data.startsWith("@") && data.indexOf('\uFFFD') >= 0) {
             // What the JVM could not decode from the command line (bytes that are not UTF-8, or
@@ -361,34 +361,6 @@ final class GetCommand implements Callable<Integer> {
 
     private boolean isStdout() {
         return output == null;
-    }
-
-    /**
-     * Whether -o names something to write straight into rather than a file to replace
-     * atomically: a device or a pipe, or a path in /dev or /proc or a link into them, such as
-     * /dev/stdout or /proc/self/fd/1, which may stand for the regular file a shell opened as
-     * standard output. Renaming over such a path would replace the link (a system's
-     * /dev/stdout), and removing it after a failure would delete the link.
-     */
-    private static boolean isWrittenDirectly(Path file) {
-        if (Files.exists(file) && !Files.isRegularFile(file) && !Files.isDirectory(file)) {
-            return true; // a device or a pipe
-        }
-        Path p = file.toAbsolutePath().normalize();
-        for (int hops = 0; hops < 16; hops++) {
-            if (p.startsWith("/dev") || p.startsWith("/proc")) {
-                return true;
-            }
-            if (!Files.isSymbolicLink(p)) {
-                return false;
-            }
-            try {
-                p = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
-            } catch (IOException e) {
-                return false;
-            }
-        }
-        return false;
     }
 
     private static void write(OutputStream out, ByteBuffer chunk) throws IOException {
