@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * Output names for downloads: from Content-Disposition ({@code filename*} of RFC 8187 first,
- * then {@code filename}) or the last segment of the URL path, percent-decoded; sanitised so a
+ * then {@code filename}) or the last segment of the URL path, percent-decoded (kept encoded
+ * when its bytes are not UTF-8); sanitised so a
  * name never leaves the target directory: no separators, no {@code ..}, no control
  * characters, no leading dots, at most {@link #MAX_CHOSEN_NAME_BYTES} bytes.
  */
