@@ -141,14 +141,14 @@ public final class Client implements AutoCloseable {
             if (history.size() > maxRedirects) {
                 throw new ProtocolViolationException(request.uri(), "more than " + maxRedirects
                         + (maxRedirects == 1 ? " redirect" : " redirects") + " (last to "
-                        + Redirects.excerpt(next.uri()) + ")", -1, null, true);
+                        + Redirects.excerpt(next.uri()) + ")", -1, null, head.status());
             }
             // One repeat is no loop: a server may redirect to the same URL once (to set a
             // cookie, after a rewrite) and answer the next request; curl follows it. A third
             // visit is. The redirect limit bounds whatever slips through.
             if (visits.merge(next.method() + " " + next.uri(), 1, Integer::sum) > 2) {
                 throw new ProtocolViolationException(request.uri(), "redirect loop: " + Redirects.excerpt(next.uri())
-                        + " was already visited twice", -1, null, true);
+                        + " was already visited twice", -1, null, head.status());
             }
             current = next;
         }
@@ -227,7 +227,7 @@ public final class Client implements AutoCloseable {
         if (locations.stream().anyMatch(l -> !l.equals(location))) {
             // Location is a singleton field (RFC 9110 §10.2.2); which one the server meant is a guess.
             throw new ProtocolViolationException(current.uri(), "several different Location fields in a "
-                    + status + " response: " + Redirects.excerpt(String.join(", ", locations)), -1, null, true);
+                    + status + " response: " + Redirects.excerpt(String.join(", ", locations)), -1, null, status);
         }
         URI next;
         Request.Builder b;
@@ -237,7 +237,7 @@ public final class Client implements AutoCloseable {
             b = current.toBuilder().uriForRedirect(next);
         } catch (IllegalArgumentException e) {
             throw new ProtocolViolationException(current.uri(), "invalid redirect Location \""
-                    + Redirects.excerpt(location) + "\": " + Redirects.excerpt(e.getMessage()), -1, e, true);
+                    + Redirects.excerpt(location) + "\": " + Redirects.excerpt(e.getMessage()), -1, e, status);
         }
         String method = Redirects.nextMethod(current.method(), status);
         boolean keepBody = Redirects.keepsBody(current.method(), status);

@@ -13,16 +13,23 @@ public final class ProtocolViolationException extends SluiceException {
 
     private final long offset;
     private final boolean permanent;
+    private final int redirectStatus;
 
     public ProtocolViolationException(URI uri, String message, long offset, Throwable cause) {
-        this(uri, message, offset, cause, false);
+        this(uri, message, offset, cause, 0);
     }
 
-    /** For a failure the same request meets again every time; see {@link #isPermanent()}. */
-    ProtocolViolationException(URI uri, String message, long offset, Throwable cause, boolean permanent) {
+    /**
+     * For a redirect that cannot be followed (a loop, more than allowed, an unusable Location),
+     * which the same request meets again every time; see {@link #isPermanent()}.
+     *
+     * @param redirectStatus the status of the redirect response that was not followed
+     */
+    ProtocolViolationException(URI uri, String message, long offset, Throwable cause, int redirectStatus) {
         super(uri, withOffset(message, offset, cause), cause);
         this.offset = offset;
-        this.permanent = permanent;
+        this.permanent = redirectStatus != 0;
+        this.redirectStatus = redirectStatus;
     }
 
     /**
@@ -45,6 +52,15 @@ public final class ProtocolViolationException extends SluiceException {
         }
         return message + " (at byte " + offset + (cause instanceof CodecException ? " of the response, head included" : "")
                 + ")";
+    }
+
+    /**
+     * The status of the redirect response that could not be followed (301, 302, 303, 307 or
+     * 308) when {@link #isPermanent()}, else 0: the last status the client saw, which a
+     * download's report gives as its {@code httpStatus}.
+     */
+    public int redirectStatus() {
+        return redirectStatus;
     }
 
     /** Byte offset in the response where the violation was seen, or -1 when not applicable. */

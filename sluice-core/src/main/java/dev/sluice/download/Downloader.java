@@ -464,6 +464,8 @@ public final class Downloader {
                     Exception cause = e instanceof UncheckedIOException u ? u.getCause() : e;
                     if (cause instanceof HttpStatusException h) {
                         lastStatus = h.status();
+                    } else if (cause instanceof ProtocolViolationException p && p.redirectStatus() != 0) {
+                        lastStatus = p.redirectStatus();
                     }
                     boolean retryable = !finalAnswer && RetryPolicy.isRetryable(cause);
                     boolean retriesLeft = attempt <= retryPolicy.retries();

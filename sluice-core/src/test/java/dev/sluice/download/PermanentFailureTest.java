@@ -44,6 +44,8 @@ class PermanentFailureTest {
                 assertThat(item.ok()).as(path).isFalse();
                 assertThat(item.error().kind()).as(path).isEqualTo("protocol");
                 assertThat(item.attempts()).as(path + ": " + item.error().message()).isEqualTo(1);
+                // The report's httpStatus is the last status seen: the redirect that was not followed.
+                assertThat(item.httpStatus()).as(path).isEqualTo(path.equals("/ftp") ? 301 : 302);
             }
             assertThat(slept).isEmpty();
         }
