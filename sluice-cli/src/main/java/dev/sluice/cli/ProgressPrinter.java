@@ -14,16 +14,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * Everything {@code sluice download} prints while and after it runs, from one thread.
  *
  * <ul>
- * <li>stderr: one line per failed job ({@code sluice: URL: cause}), in every mode, as it fails;
- *     in {@link ProgressMode#LINES} mode also one line per retry, with its cause and delay
- *     ({@code sluice: URL: cause; retrying in 2.00 s (attempt 2)}), so that a long wait is not
- *     silent; in {@link ProgressMode#BAR} mode the live view, redrawn at most ten times a second
- *     below those lines: a line per active download (a job waiting to retry says how long) and
- *     an aggregate line. An interrupted run gets one line for all the jobs it stopped.
+ * <li>stderr: one line per failed job ({@code sluice: URL: cause}), in every mode, as it fails,
+ *     and nothing else but the live view: an error is one line, and a job that succeeds after
+ *     retries prints no error; in {@link ProgressMode#BAR} mode the live view, redrawn at most
+ *     ten times a second below those lines: a line per active download (a job waiting to retry
+ *     says how long) and an aggregate line. An interrupted run gets one line for all the jobs it
+ *     stopped.
  * <li>stdout: a line per job ({@code NAME  BYTES bytes  SECONDS s}, or
  *     {@code NAME  failed (KIND)  SECONDS s}) and a total line. {@link ProgressMode#LINES}
- *     prints a job's line as soon as it ends; the others print them all at the end, in the order
- *     the jobs were given. Quiet prints none of it.
+ *     prints a job's line as soon as it ends, and a line per retry with its delay and cause
+ *     ({@code NAME  retrying in 2.00 s (attempt 2): URL: cause}), so that a long wait is not
+ *     silent; the others print the job lines all at the end, in the order the jobs were given.
+ *     Quiet prints none of it.
  * </ul>
  *
  * The download threads only record events ({@link DownloadProgress}); a scheduled thread
@@ -114,9 +116,10 @@ final class ProgressPrinter implements AutoCloseable {
             case DownloadProgress.Retrying r -> {
                 // Only lines mode has no live view to show the wait in; quiet asked for errors only.
                 if (mode == ProgressMode.LINES && !quiet) {
-                    String url = progress.slot(r.index()).url;
-                    err.println("sluice: " + ErrorLine.oneLine(ErrorLine.about(url, r.cause()) + "; retrying in "
-                            + Units.seconds(r.delay().toNanos() / 1e9) + " (attempt " + r.nextAttempt() + ")"));
+                    // On stdout with the jobs' lines: a retry is progress, not the command's error.
+                    DownloadProgress.Slot slot = progress.slot(r.index());
+                    out.println(ErrorLine.oneLine(slot.name + "  retrying in " + Units.seconds(r.delay().toNanos() / 1e9)
+                            + " (attempt " + r.nextAttempt() + "): " + ErrorLine.about(slot.url, r.cause())));
                 }
             }
         }

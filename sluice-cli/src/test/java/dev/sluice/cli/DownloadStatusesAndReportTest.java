@@ -79,9 +79,11 @@ class DownloadStatusesAndReportTest {
                     "--progress", "lines");
 
             assertThat(result.exitCode()).as(result.toString()).isZero();
-            assertThat(result.stderrLines()).containsExactly(
-                    "sluice: " + server.uri("/data.txt") + ": HTTP 503 Service Unavailable; retrying in 0.00 s (attempt 2)",
-                    "sluice: " + server.uri("/data.txt") + ": HTTP 500 Internal Server Error; retrying in 0.00 s (attempt 3)");
+            String name = dir.resolve("data.txt").toString();
+            assertThat(result.stdoutText()).startsWith(
+                    name + "  retrying in 0.00 s (attempt 2): " + server.uri("/data.txt") + ": HTTP 503 Service Unavailable\n"
+                    + name + "  retrying in 0.00 s (attempt 3): " + server.uri("/data.txt") + ": HTTP 500 Internal Server Error\n");
+            assertThat(result.stderr()).isEmpty();
         }
     }
 
@@ -94,6 +96,21 @@ class DownloadStatusesAndReportTest {
 
             assertThat(result.exitCode()).as(result.toString()).isZero();
             assertThat(result.stderr()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDownloadThatFailsAfterItsRetriesWritesOneErrorLine() throws Exception {
+        // The contract: errors go to stderr as one line naming the URL and the cause; the
+        // retries before it are progress (stdout), not more error lines.
+        try (var server = ScriptedServer.start(s -> s
+                .onEveryRequest((req, r) -> r.send(Responses.status(503, "busy", "Retry-After: 0"))))) {
+            Cli.Result result = Cli.run("download", server.uri("/data.txt").toString(), "-d", dir.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(3);
+            assertThat(server.requests()).hasSize(4);
+            assertThat(result.stderrLines()).containsExactly(
+                    "sluice: " + server.uri("/data.txt") + ": HTTP 503 Service Unavailable");
         }
     }
 }

@@ -47,13 +47,13 @@ class ProgressRetryViewTest {
     }
 
     @Test
-    void withoutALiveViewARetryIsALineOnStandardError() {
+    void withoutALiveViewARetryIsALineOnStandardOutputNotAnError() {
         ProgressPrinter printer = printer(ProgressMode.LINES);
         retryIn(Duration.ofMillis(2500));
         printer.tick(now);
 
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .isEqualTo("sluice: http://h/f0.bin: HTTP 503 Service Unavailable; retrying in 2.50 s (attempt 2)\n");
-        assertThat(out.size()).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .isEqualTo("f0.bin  retrying in 2.50 s (attempt 2): http://h/f0.bin: HTTP 503 Service Unavailable\n");
+        assertThat(err.size()).isZero();
     }
 }
