@@ -336,7 +336,10 @@ public final class Downloader {
 
     /** Why a Retry-After ended a job: it asked for a longer wait than {@link RetryPolicy#MAX_RETRY_AFTER}. */
     static String retryAfterOverTheLimit(Duration retryAfter) {
-        return "Retry-After of " + retryAfter.toSeconds() + " s is over the "
+        // The cap stands for a number the server sent but a long cannot hold: not a figure to quote.
+        String seconds = retryAfter.equals(RetryAfter.BEYOND_COUNTING) ? "more than " + Long.MAX_VALUE
+                : String.valueOf(retryAfter.toSeconds());
+        return "Retry-After of " + seconds + " s is over the "
                 + RetryPolicy.MAX_RETRY_AFTER.toMinutes() + "-minute limit";
     }
 

@@ -6,6 +6,12 @@ import java.util.Optional;
 
 /** Parses Retry-After: delay-seconds or an HTTP-date in any of its three formats (RFC 9110 §10.2.3, §5.6.7). */
 final class RetryAfter {
+    /**
+     * What a delay-seconds too large for a long becomes: longer than any limit, and still
+     * convertible to nanoseconds.
+     */
+    static final Duration BEYOND_COUNTING = Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L);
+
     private RetryAfter() {
     }
 
@@ -19,7 +25,7 @@ final class RetryAfter {
             try {
                 return Optional.of(Duration.ofSeconds(Long.parseLong(v)));
             } catch (NumberFormatException e) {
-                return Optional.of(Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L));
+                return Optional.of(BEYOND_COUNTING);
             }
         }
         return HttpDate.parse(v, now).map(at -> {

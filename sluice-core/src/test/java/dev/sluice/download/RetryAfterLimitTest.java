@@ -54,4 +54,17 @@ class RetryAfterLimitTest {
             assertThat(report.items().get(0).error().message()).isEqualTo(server.uri("/later.bin") + ": HTTP 429 Too Many Requests");
         }
     }
+
+    @Test
+    void aRetryAfterTooLargeForALongIsNotQuotedAsTheCapItBecomes() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.status(503, "", "Retry-After: 99999999999999999999"))))) {
+            Report report = Downloader.builder(client).directory(dir).sleeper(d -> { }).build()
+                    .run(List.of(DownloadJob.of(server.uri("/later.bin"))));
+
+            assertThat(report.items().get(0).error().message()).isEqualTo(server.uri("/later.bin")
+                    + ": HTTP 503 Service Unavailable (not retried: Retry-After of more than 9223372036854775807 s"
+                    + " is over the 10-minute limit)");
+        }
+    }
 }
