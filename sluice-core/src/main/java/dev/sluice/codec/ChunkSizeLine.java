@@ -21,16 +21,20 @@ final class ChunkSizeLine {
         ResponseDecoder.State state = ResponseDecoder.State.CHUNK_SIZE;
         long size = 0;
         int digits = 0;
-        while (digits < length && Character.digit(line[digits], 16) >= 0) {
-            if (digits == maxDigits) {
-                throw new CodecException("chunk size has more than " + maxDigits
-                        + " hex digits (Limits.maxChunkSizeDigits)", lineOffset + digits, state);
+        // Leading zeros are allowed by the grammar (1*HEXDIG) and carry no value: only the digits
+        // after them count against maxDigits. The line limit bounds how many zeros can come.
+        int significant = 0;
+        int d;
+        while (digits < length && (d = Character.digit(line[digits], 16)) >= 0) {
+            if ((size != 0 || d != 0) && ++significant > maxDigits) {
+                throw new CodecException("chunk size has more than " + maxDigits + " hex digits",
+                        lineOffset + digits, state);
             }
             if (size > Long.MAX_VALUE >> 4) {
                 throw new CodecException("chunk size " + CharClass.quote(line, digits + 1) + "... is larger than "
                         + Long.MAX_VALUE, lineOffset + digits, state);
             }
-            size = (size << 4) | Character.digit(line[digits], 16);
+            size = (size << 4) | d;
             digits++;
         }
         if (digits == 0) {

@@ -121,9 +121,9 @@ public final class ResponseDecoder {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.headers = new FieldSection("header", limits.maxHeaderCount());
         this.trailers = new FieldSection("trailer", limits.maxHeaderCount());
-        this.headTooLong = "response head exceeds " + limits.maxHeadBytes() + " bytes (Limits.maxHeadBytes)";
-        this.trailersTooLong = "trailer section exceeds " + limits.maxTrailerBytes() + " bytes (Limits.maxTrailerBytes)";
-        this.chunkLineTooLong = "chunk-size line exceeds " + limits.maxHeadBytes() + " bytes (Limits.maxHeadBytes)";
+        this.headTooLong = "response head exceeds " + limits.maxHeadBytes() + " bytes";
+        this.trailersTooLong = "trailer section exceeds " + limits.maxTrailerBytes() + " bytes";
+        this.chunkLineTooLong = "chunk-size line exceeds " + limits.maxHeadBytes() + " bytes";
     }
 
     /**

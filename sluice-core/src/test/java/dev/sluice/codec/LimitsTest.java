@@ -39,7 +39,7 @@ class LimitsTest {
     void headOneByteOverTheLimitIsRejected() {
         CodecException e = failure("GET", headOfSize(101), limits(100, 200, 16, 1024));
 
-        assertThat(e.getMessage()).isEqualTo("response head exceeds 100 bytes (Limits.maxHeadBytes)");
+        assertThat(e.getMessage()).isEqualTo("response head exceeds 100 bytes");
         assertThat(e.offset()).isEqualTo(100);
         assertThat(e.state()).isEqualTo(State.HEADERS);
     }
@@ -50,14 +50,14 @@ class LimitsTest {
 
         assertThatThrownBy(() -> decodeWhole(headOfSize(Limits.DEFAULT_MAX_HEAD_BYTES + 1)))
                 .isInstanceOf(CodecException.class)
-                .hasMessage("response head exceeds 65536 bytes (Limits.maxHeadBytes)");
+                .hasMessage("response head exceeds 65536 bytes");
     }
 
     @Test
     void statusLineLongerThanTheLimitIsRejected() {
         CodecException e = failure("GET", "HTTP/1.1 200 " + "r".repeat(100) + "\r\n\r\n", limits(100, 200, 16, 1024));
 
-        assertThat(e.getMessage()).isEqualTo("response head exceeds 100 bytes (Limits.maxHeadBytes)");
+        assertThat(e.getMessage()).isEqualTo("response head exceeds 100 bytes");
         assertThat(e.state()).isEqualTo(State.STATUS_LINE);
     }
 
@@ -82,7 +82,7 @@ class LimitsTest {
             }
         }
 
-        assertThat(thrown).isNotNull().hasMessage("response head exceeds 65536 bytes (Limits.maxHeadBytes)");
+        assertThat(thrown).isNotNull().hasMessage("response head exceeds 65536 bytes");
         assertThat(fed).isBetween(65_536L, 65_536L + piece.length);
     }
 
@@ -94,7 +94,7 @@ class LimitsTest {
 
         assertThatThrownBy(() -> decoder.decode(buf))
                 .isInstanceOf(CodecException.class)
-                .hasMessage("response head exceeds 65536 bytes (Limits.maxHeadBytes)");
+                .hasMessage("response head exceeds 65536 bytes");
     }
 
     @Test
@@ -194,7 +194,7 @@ class LimitsTest {
 
         CodecException e = failure("GET", CHUNKED_HEAD + "0\r\n" + trailers, limits(1024, 200, 16, trailers.length() - 1));
 
-        assertThat(e.getMessage()).isEqualTo("trailer section exceeds 11 bytes (Limits.maxTrailerBytes)");
+        assertThat(e.getMessage()).isEqualTo("trailer section exceeds 11 bytes");
         assertThat(e.offset()).isEqualTo(CHUNKED_HEAD.length() + 3 + 11);
         assertThat(e.state()).isEqualTo(State.TRAILERS);
     }
@@ -208,9 +208,9 @@ class LimitsTest {
 
     @Test
     void chunkSizeDigitsOneOverTheLimitAreRejected() {
-        CodecException e = failure("GET", CHUNKED_HEAD + "00a\r\n0123456789\r\n0\r\n\r\n", limits(1024, 200, 2, 1024));
+        CodecException e = failure("GET", CHUNKED_HEAD + "10a\r\n0123456789\r\n0\r\n\r\n", limits(1024, 200, 2, 1024));
 
-        assertThat(e.getMessage()).isEqualTo("chunk size has more than 2 hex digits (Limits.maxChunkSizeDigits)");
+        assertThat(e.getMessage()).isEqualTo("chunk size has more than 2 hex digits");
         assertThat(e.offset()).isEqualTo(CHUNKED_HEAD.length() + 2);
     }
 
@@ -223,7 +223,7 @@ class LimitsTest {
         assertThat(decode("GET", CHUNKED_HEAD + atLimit + "x\r\n0\r\n\r\n", limits).body()).isEqualTo("x");
 
         CodecException e = failure("GET", CHUNKED_HEAD + "1;" + "e".repeat(61) + "\r\nx\r\n0\r\n\r\n", limits);
-        assertThat(e.getMessage()).isEqualTo("chunk-size line exceeds 64 bytes (Limits.maxHeadBytes)");
+        assertThat(e.getMessage()).isEqualTo("chunk-size line exceeds 64 bytes");
         assertThat(e.offset()).isEqualTo(CHUNKED_HEAD.length() + 64);
     }
 
