@@ -94,6 +94,44 @@ class LeakedResponseTest {
         }
     }
 
+    @Test
+    void aSubscriberDroppedAfterItsItemWithoutCancellingIsFoundLeaked() throws Exception {
+        // It requested one item and got it: with no demand the reading thread must not keep the
+        // subscription (nor the body behind it) reachable, or the slot is never freed.
+        CompletableFuture<Void> delivered = new CompletableFuture<>();
+        subscribeTakeOneAndDrop(delivered);
+        assertThat(delivered).succeedsWithin(WAIT);
+        try (Response r = sendOnceCollected(client)) {
+            assertThat(r.body().text()).isEqualTo("hello /second");
+        }
+        assertThat(warnings.text()).contains("A connection to " + server.uri("/slow") + " was leaked");
+        server.release("rest");
+    }
+
+    /** Subscribes to a body, requests one item and keeps neither the subscriber nor its subscription. */
+    private void subscribeTakeOneAndDrop(CompletableFuture<Void> delivered) throws Exception {
+        Response r = client.sendAsync(Request.get(server.uri("/slow"))).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        r.body().async().publisher().subscribe(new Flow.Subscriber<ByteBuffer>() {
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                delivered.complete(null);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+    }
+
     /**
      * GET /second on {@code c}, collecting garbage until the slot a leak holds is free (each
      * try waits the pool timeout for it).

@@ -5,25 +5,35 @@ import java.lang.ref.WeakReference;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A {@link Flow.Publisher} over an {@link ItemSource}, read by one virtual thread only while
+ * A {@link Flow.Publisher} over an {@link ItemSource}, read by a virtual thread only while
  * the subscriber has demand: a subscriber that requests one item and stalls holds the
  * connection with at most one read done ahead, and the server is slowed by TCP flow control.
  *
- * <p>Theory of operation: the subscription keeps the outstanding demand under a lock. The
- * first {@code request} starts the reading thread; it takes one unit of demand, reads one item
- * (blocking, off the lock), delivers it, and parks on the condition when demand is zero.
- * Cancellation aborts the source, which closes the connection and so wakes a blocked read; so
- * does a {@code request(n <= 0)}, which must end in {@code onError} even while a read blocks
- * (§3.9). All signals come from the reading thread, so they are serial (§1.3), and the
- * subscription counts as cancelled before the terminal one, so a late {@code cancel()} is a
- * no-op (§3.7) and cannot close a connection that has gone back to the pool. When the
- * exchange's total deadline ends it, a reader parked for want of demand is woken too and ends
- * the subscription with {@code onError(TotalTimeoutException)}: a subscriber that stalls
- * learns of the timeout without requesting again.
+ * <p>Theory of operation: the subscription keeps the outstanding demand under a lock. A
+ * {@code request} that finds no reader starts one; it takes one unit of demand, reads one item
+ * (blocking, off the lock), delivers it, and goes on while demand lasts. When demand is zero
+ * it ends, and the next {@code request} starts another. No thread waits for demand, and that
+ * is the point: a parked thread is a garbage-collection root (the JDK tracks every virtual
+ * thread by default), so one waiting for demand would keep the subscription, the body and its
+ * connection reachable for ever once the subscriber dropped them without {@code cancel()}; as
+ * it is, only the subscriber holds the subscription between requests, and a dropped one is
+ * found leaked by the body stream's cleaner like any other unclosed body. A subscriber that
+ * requests from within {@code onNext} (the common way) keeps one thread for the whole body.
+ *
+ * <p>When the source knows without blocking that it has ended (all of a Content-Length body
+ * came), the reader completes the subscription and frees the connection at once, demand or
+ * not (§1.4 allows {@code onComplete} without demand). Cancellation aborts the source, which
+ * closes the connection and so wakes a blocked read; so does a {@code request(n <= 0)}, which
+ * must end in {@code onError} even while a read blocks (§3.9). All signals come from the one
+ * reader at a time (a new one starts only after the last has finished its work, under the
+ * lock), so they are serial (§1.3), and the subscription counts as cancelled before the
+ * terminal one, so a late {@code cancel()} is a no-op (§3.7) and cannot close a connection that
+ * has gone back to the pool. When the exchange's total deadline ends it, a subscription
+ * without demand gets a reader too, which ends it with {@code onError(TotalTimeoutException)}:
+ * a subscriber that stalls learns of the timeout without requesting again.
  */
 public final class BodyPublisher<T> implements Flow.Publisher<T> {
     private static final System.Logger LOG = System.getLogger(BodyPublisher.class.getName());
@@ -92,20 +102,17 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
     private static final class Pump<T> implements Flow.Subscription {
         private final ItemSource<T> source;
         private final Flow.Subscriber<? super T> subscriber;
+        /** Guards the fields below; never held across a read or a signal. */
         private final ReentrantLock lock = new ReentrantLock();
-        /** Signalled when demand grows or the subscription is cancelled. */
-        private final Condition changed = lock.newCondition();
-        /** Guarded by lock. */
         private long demand;
-        /** Guarded by lock. */
         private boolean cancelled;
-        /** Guarded by lock. */
-        private boolean started;
-        /** Guarded by lock: onSubscribe has returned. */
+        /** A reader thread is at work: it reads while there is demand, then ends. */
+        private boolean running;
+        /** onSubscribe has returned. */
         private boolean open;
-        /** Guarded by lock: a request(n <= 0) to report (Reactive Streams §3.9). */
+        /** A request(n <= 0) to report (Reactive Streams §3.9). */
         private IllegalArgumentException badRequest;
-        /** Guarded by lock: the total timeout that ended the exchange, to report even without demand. */
+        /** The total timeout that ended the exchange, to report even without demand. */
         private IOException expired;
 
         Pump(ItemSource<T> source, Flow.Subscriber<? super T> subscriber) {
@@ -124,12 +131,12 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                 if (n <= 0) {
                     if (badRequest == null) {
                         badRequest = new IllegalArgumentException("non-positive request: " + n + " (Reactive Streams §3.9)");
-                        wakeRead = started;
+                        wakeRead = running;
                     }
                 } else {
                     demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
                 }
-                startOrSignal();
+                startReader();
             } finally {
                 lock.unlock();
             }
@@ -143,51 +150,48 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
             lock.lock();
             try {
                 open = true;
-                if (!cancelled && (demand > 0 || badRequest != null || expired != null)) {
-                    startOrSignal();
-                }
+                startReader();
             } finally {
                 lock.unlock();
             }
         }
 
-        /** Call with the lock held. */
-        private void startOrSignal() {
-            if (!open) {
-                return;
-            }
-            if (!started) {
-                started = true;
+        /** Starts a reader when there is work and none is at it. Call with the lock held. */
+        private void startReader() {
+            if (open && !running && !cancelled && hasWork()) {
+                running = true;
                 Thread.ofVirtual().name("sluice-body-publisher").start(this::run);
-            } else {
-                changed.signal();
             }
+        }
+
+        /** Call with the lock held. */
+        private boolean hasWork() {
+            return demand > 0 || badRequest != null || expired != null;
         }
 
         @Override
         public void cancel() {
-            boolean wasStarted;
+            boolean wasRunning;
             lock.lock();
             try {
                 if (cancelled) {
                     return;
                 }
                 cancelled = true;
-                wasStarted = started;
-                changed.signal();
+                wasRunning = running;
             } finally {
                 lock.unlock();
             }
             source.abort();
-            if (!wasStarted) {
+            if (!wasRunning) {
                 source.close();
             }
         }
 
         /**
          * The exchange ended at its total deadline (on the watchdog's thread: only signals).
-         * The reader ends the subscription with {@code timeout}: at once when it waits for
-         * demand, or when its read fails (the connection is closed) if it is reading.
+         * The reader ends the subscription with {@code timeout}: one is started when there is
+         * none; one that is reading finds its read failed (the connection is closed).
          */
         void expire(IOException timeout) {
             lock.lock();
@@ -196,70 +200,108 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                     return;
                 }
                 expired = timeout;
-                startOrSignal();
+                startReader();
             } finally {
                 lock.unlock();
             }
         }
 
+        private enum Step { READ, BAD_REQUEST, EXPIRED, NO_DEMAND }
+
         private void run() {
             try {
                 while (true) {
-                    boolean bad;
+                    Step step;
                     IOException timeout;
                     lock.lock();
                     try {
-                        while (demand == 0 && !cancelled && badRequest == null && expired == null) {
-                            changed.awaitUninterruptibly();
-                        }
                         if (cancelled) {
+                            running = false;
                             return;
                         }
-                        bad = badRequest != null;
                         timeout = expired;
-                        if (!bad && timeout == null) {
+                        if (badRequest != null) {
+                            step = Step.BAD_REQUEST;
+                        } else if (timeout != null) {
+                            step = Step.EXPIRED;
+                        } else if (demand > 0) {
                             demand--;
+                            step = Step.READ;
+                        } else {
+                            step = Step.NO_DEMAND;
                         }
                     } finally {
                         lock.unlock();
                     }
-                    if (bad) {
-                        end(null);
-                        return;
+                    switch (step) {
+                        case BAD_REQUEST -> {
+                            end(null);
+                            return;
+                        }
+                        case EXPIRED -> {
+                            source.abort(); // closed already; this only makes sure
+                            end(timeout);
+                            return;
+                        }
+                        case NO_DEMAND -> {
+                            if (source.hasEnded()) {
+                                source.close(); // frees the connection now, not at the next request
+                                end(null);
+                                return;
+                            }
+                            if (stopUnlessWorkCame()) {
+                                return;
+                            }
+                        }
+                        case READ -> {
+                            T item;
+                            try {
+                                item = source.next();
+                            } catch (Exception e) {
+                                source.abort();
+                                end(e);
+                                return;
+                            }
+                            if (item == null) {
+                                source.close();
+                                end(null);
+                                return;
+                            }
+                            if (!mayDeliver()) {
+                                return;
+                            }
+                            subscriber.onNext(item);
+                        }
                     }
-                    if (timeout != null) {
-                        source.abort(); // closed already; this only makes sure
-                        end(timeout);
-                        return;
-                    }
-                    T item;
-                    try {
-                        item = source.next();
-                    } catch (Exception e) {
-                        source.abort();
-                        end(e);
-                        return;
-                    }
-                    if (item == null) {
-                        source.close();
-                        end(null);
-                        return;
-                    }
-                    if (!mayDeliver()) {
-                        return;
-                    }
-                    subscriber.onNext(item);
                 }
             } catch (Throwable t) {
                 // A subscriber that throws breaks §2.13: its subscription is cancelled.
                 lock.lock();
                 try {
                     cancelled = true;
+                    running = false;
                 } finally {
                     lock.unlock();
                 }
                 source.abort();
                 LOG.log(System.Logger.Level.WARNING, "a body subscriber threw; the subscription was cancelled", t);
+            }
+        }
+
+        /**
+         * Ends this reader when still nothing is to be done; a request that came while it looked
+         * at the source found it running and started none, so it goes on then.
+         */
+        private boolean stopUnlessWorkCame() {
+            lock.lock();
+            try {
+                if (cancelled || hasWork()) {
+                    return false; // the loop sees which
+                }
+                running = false;
+                return true;
+            } finally {
+                lock.unlock();
             }
         }
 

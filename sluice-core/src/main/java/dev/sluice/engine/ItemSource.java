@@ -16,4 +16,13 @@ public interface ItemSource<T> {
 
     /** Ends normally after the last item (frees the connection). */
     void close();
+
+    /**
+     * Whether the items have ended, known without blocking (all of a body of declared length
+     * has come): then {@link #next()} would return null at once. False when unsure. Lets the
+     * publisher complete without waiting for demand it does not need (Reactive Streams §1.4).
+     */
+    default boolean hasEnded() {
+        return false;
+    }
 }
