@@ -64,6 +64,11 @@ public final class AsyncBody {
                 int n = in.read(b);
                 return n < 0 ? null : ByteBuffer.wrap(b, 0, n);
             }
+
+            @Override
+            public boolean hasEnded() {
+                return raw != null && raw.isAtEnd();
+            }
         }, body.exchange());
     }
 
@@ -73,11 +78,17 @@ public final class AsyncBody {
             throw new IllegalArgumentException("chunk size must be at least 1: " + size);
         }
         InputStream in = body.takeStream();
+        ExchangeInputStream raw = body.rawIfUndecoded();
         return new BodyPublisher<>(new Source<>(in) {
             @Override
             public ByteBuffer next() throws IOException {
                 byte[] b = in.readNBytes(size);
                 return b.length == 0 ? null : ByteBuffer.wrap(b);
+            }
+
+            @Override
+            public boolean hasEnded() {
+                return raw != null && raw.isAtEnd();
             }
         }, body.exchange());
     }

@@ -24,6 +24,7 @@ import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -453,6 +454,27 @@ public final class Body implements AutoCloseable {
         } catch (IOException e) {
             raw.close();
         }
+    }
+
+    /**
+     * {@link #close()} on a virtual thread, for callers that must not block: the future
+     * completes once the exchange has ended (drained or closed). The thread counts as the
+     * reader when nobody else reads, so it drains itself rather than handing the drain on.
+     */
+    CompletableFuture<Void> closeAsync() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        Thread closer = Thread.ofVirtual().name("sluice-body-close").unstarted(() -> {
+            try {
+                close();
+            } finally {
+                closed.complete(null);
+            }
+        });
+        if (raw.isReadByCurrentThread()) {
+            raw.assignReader(closer); // nobody else reads: the closer may drain
+        }
+        closer.start();
+        return closed;
     }
 
     /** Views (size 0) or fixed blocks over the body. */

@@ -88,7 +88,7 @@ public final class Response implements AutoCloseable {
      * {@code raise_for_status()}.
      */
     public Response raiseForStatus() throws HttpStatusException {
-        if (status >= 400 || status < 100) {
+        if (isError(status)) {
             close();
             throw new HttpStatusException(uri(), status, reason);
         }
@@ -97,18 +97,26 @@ public final class Response implements AutoCloseable {
 
     /**
      * {@link #raiseForStatus()} for future chains, where a checked exception cannot be thrown:
-     * a future completed with this response, or failed with {@link HttpStatusException}.
+     * a future completed with this response, or failed with {@link HttpStatusException}. It
+     * never blocks the caller: on an error status the response is closed (a small rest of the
+     * body drained to keep the connection) on a virtual thread, and the future fails once that
+     * is done.
      *
      * <pre>{@code
      * client.sendAsync(request).thenCompose(Response::raiseForStatusAsync)
      * }</pre>
      */
     public CompletableFuture<Response> raiseForStatusAsync() {
-        try {
-            return CompletableFuture.completedFuture(raiseForStatus());
-        } catch (HttpStatusException e) {
-            return CompletableFuture.failedFuture(e);
+        if (!isError(status)) {
+            return CompletableFuture.completedFuture(this);
         }
+        HttpStatusException error = new HttpStatusException(uri(), status, reason);
+        return body.closeAsync().thenCompose(closed -> CompletableFuture.failedFuture(error));
+    }
+
+    /** Whether {@link #raiseForStatus()} throws for {@code status}. */
+    private static boolean isError(int status) {
+        return status >= 400 || status < 100;
     }
 
     public Body body() {
@@ -136,9 +144,13 @@ public final class Response implements AutoCloseable {
 
     /**
      * Ends the exchange, freeing (or closing) the connection; idempotent. A body not read to
-     * its end is drained when little is left, else its connection is closed. Safe from any
-     * thread: while another thread reads the body (a blocked {@code read}, a publisher's
-     * virtual thread) it closes the connection at once, and that reader fails with an
+     * its end is drained when little is left (at most 64 KiB, waiting at most 200 ms for it),
+     * else its connection is closed. Only the thread that sent the request (the synchronous
+     * API) or last read the body waits for that drain. Any other thread never blocks here: a
+     * response of {@link Client#sendAsync} closed unread has a rest already received discarded
+     * at once, and any other drained on a virtual thread, its pool slot free once that is done;
+     * while another thread reads the body (a blocked {@code read}, a publisher's virtual
+     * thread) the connection is closed at once, and that reader fails with an
      * {@link java.io.IOException} saying the body was closed before its end.
      */
     @Override

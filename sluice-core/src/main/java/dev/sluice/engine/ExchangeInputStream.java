@@ -1,5 +1,7 @@
 package dev.sluice.engine;
 
+import dev.sluice.codec.BodyFraming;
+import dev.sluice.codec.DecoderEvent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.Cleaner;
@@ -15,12 +17,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Theory of operation: one thread reads at a time, but {@link #close()} may come from any
  * thread. The state says what the stream awaits: the next read ({@code IDLE}), the end of the
  * one running ({@code READING}), nothing more ({@code CLOSED}, {@code FAILED}). A close claims
- * the state first and decides after: only a close that finds the stream idle, from the thread
- * that read last (or before any read), drains on its own thread; any other close, from another
- * thread or during a read, closes the connection at once, and the reader, woken by the close,
- * fails with a {@link BodyClosedException}. So a drain never runs beside a read, and a buffer
- * whose views another thread may hold is never recycled. A failed read is final: the next one
- * throws the same exception.
+ * the state first and decides after. One that finds the stream idle drains on its own thread
+ * when that thread read last, or, before any read, sent the request (the synchronous API). One
+ * that finds it idle before any read, from any other thread (a response of the asynchronous
+ * API closed by its caller), never blocks: a rest already received is discarded at once, any
+ * other is drained on a virtual thread. Any other close, during a read or while another thread
+ * reads, closes the connection at once, and the reader, woken by the close, fails with a
+ * {@link BodyClosedException}. So a drain never runs beside a read, and a buffer whose views
+ * another thread may hold is never recycled. A failed read is final: the next one throws the
+ * same exception.
  *
  * <p>A leaked exchange (its response dropped neither closed nor read to the end) would hold
  * its pool slot for ever. This stream is what every form of the body reads through, and what
@@ -43,6 +48,8 @@ public final class ExchangeInputStream extends InputStream {
     private final AtomicReference<State> state = new AtomicReference<>(State.IDLE);
     /** The thread of the last read; weak, since a thread object keeps its task (a subscriber) reachable. */
     private volatile WeakReference<Thread> reader;
+    /** The thread that made this stream: the one that sent the request and read the head. */
+    private final WeakReference<Thread> creator = new WeakReference<>(Thread.currentThread());
     private ByteBuffer view;
     private boolean eof;
     /** Written before the state becomes FAILED. */
@@ -177,8 +184,43 @@ public final class ExchangeInputStream extends InputStream {
     }
 
     /**
-     * Ends the exchange: drains a small remainder to keep the connection, else closes it. From
-     * another thread than the last reader's, or during a read, it closes the connection at once.
+     * Whether the body is known to have ended without reading: its end was read, or all of a
+     * body of declared length has come (and none of it waits in a view). Then the next read
+     * returns the end at once. For the reading thread, which it names the reader as a read
+     * does: a publisher's items may come from several threads in turn, and the one that finds
+     * the end closes the stream, a close that must end the exchange on that thread.
+     */
+    public boolean isAtEnd() {
+        if ((view != null && view.hasRemaining()) || state.get() != State.IDLE) {
+            return false;
+        }
+        DecoderEvent.ResponseHead head = exchange.head();
+        boolean atEnd = eof || exchange.isBodyDone() || (!exchange.isFinished() && head != null
+                && head.framing() instanceof BodyFraming.FixedLength f && exchange.bodyBytesReceived() >= f.length());
+        if (atEnd) {
+            Thread me = Thread.currentThread();
+            WeakReference<Thread> last = reader;
+            if (last == null || last.get() != me) {
+                reader = new WeakReference<>(me);
+            }
+        }
+        return atEnd;
+    }
+
+    /**
+     * Whether all the rest of the body is in the connection's buffer already (a declared length
+     * only), so that draining it reads nothing from the socket.
+     */
+    private boolean isRestReceived() {
+        DecoderEvent.ResponseHead head = exchange.head();
+        return head != null && head.framing() instanceof BodyFraming.FixedLength f
+                && f.length() - exchange.bodyBytesReceived() <= exchange.connection().buffer().remaining();
+    }
+
+    /**
+     * Ends the exchange: drains a small remainder to keep the connection, else closes it. See
+     * the class comment for which thread drains: from a thread that neither sent the request
+     * nor read, this never blocks.
      */
     @Override
     public void close() {
@@ -186,20 +228,51 @@ public final class ExchangeInputStream extends InputStream {
         if (before == State.CLOSED) {
             return;
         }
+        boolean drainingElsewhere = false;
         try {
-            if (before == State.IDLE && isReadByCurrentThread()) {
-                view = null;
+            WeakReference<Thread> last = reader;
+            if (before != State.IDLE) {
+                exchange.cancel();
+            } else if (last != null) {
+                if (last.get() == Thread.currentThread()) {
+                    view = null;
+                    exchange.close();
+                } else {
+                    exchange.cancel();
+                }
+            } else if (exchange.isFinished() || creator.get() == Thread.currentThread() || isRestReceived()) {
                 exchange.close();
             } else {
-                exchange.cancel();
+                // Nobody has read, and this is not the thread that sent the request: its caller
+                // (an asynchronous one, typically) must not wait for the rest to come.
+                drainingElsewhere = true;
+                Thread.ofVirtual().name("sluice-body-drain").start(this::drainAndForget);
             }
         } finally {
-            if (leak != null) {
-                // The exchange has ended: this runs the leak's action, which finds nothing to
-                // do, and drops it. Reached after the close, it also keeps this stream
-                // reachable until then, so no leak is reported during a drain.
-                leak.clean();
+            if (!drainingElsewhere) {
+                forgetLeak();
             }
+        }
+    }
+
+    /**
+     * Drains (or closes) on the drain's own thread; the stream stays reachable until then, so
+     * no leak is reported meanwhile.
+     */
+    private void drainAndForget() {
+        try {
+            exchange.close();
+        } finally {
+            forgetLeak();
+        }
+    }
+
+    private void forgetLeak() {
+        if (leak != null) {
+            // The exchange has ended: this runs the leak's action, which finds nothing to
+            // do, and drops it. Reached after the close, it also keeps this stream
+            // reachable until then, so no leak is reported during a drain.
+            leak.clean();
         }
     }
 }

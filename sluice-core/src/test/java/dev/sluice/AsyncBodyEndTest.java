@@ -1,0 +1,129 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.testkit.PatternBytes;
+import dev.sluice.testkit.Responses;
+import dev.sluice.testkit.ScriptedServer;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How an asynchronous body ends without blocking anybody: a publisher completes as soon as the
+ * last byte of a body of known length has gone out, without waiting for more demand; a status
+ * error raised in a future chain, and a close of an asynchronous response, drain off the
+ * caller's thread.
+ */
+class AsyncBodyEndTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private Client client;
+
+    @BeforeEach
+    void newClient() {
+        client = Client.builder().readTimeout(WAIT).build();
+    }
+
+    @AfterEach
+    void closeClient() {
+        client.close();
+    }
+
+    /**
+     * Requests one item at a time until {@code length} bytes came, then no more: the publisher
+     * must complete on its own and give the connection back.
+     */
+    private void completesWithoutFurtherDemand(int length, Function<AsyncBody, Flow.Publisher<ByteBuffer>> form)
+            throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: " + length)).sendPattern(length)));
+             Client client = Client.builder().readTimeout(WAIT).build()) {
+            Response r = client.sendAsync(Request.get(server.uri("/p"))).get();
+            var subscriber = new RecordingSubscriber<ByteBuffer>(1);
+            form.apply(r.body().async()).subscribe(subscriber);
+            var verifier = new PatternBytes.Verifier(0);
+            while (verifier.position() < length) {
+                verifier.update(subscriber.next());
+                if (verifier.position() < length) {
+                    subscriber.subscription().request(1);
+                }
+            }
+            // No request after the item that carried the last byte.
+            assertThat(subscriber.done).as("onComplete without another request").succeedsWithin(WAIT);
+            assertThat(client.poolState()).contains("leased=0", "idle=1");
+        }
+    }
+
+    @Test
+    void aPublisherCompletesOnceTheLastDeclaredByteWentOutWithoutAnotherRequest() throws Exception {
+        completesWithoutFurtherDemand(5, AsyncBody::publisher);
+        completesWithoutFurtherDemand(300_000, AsyncBody::publisher);
+    }
+
+    @Test
+    void chunksCompleteOnceTheLastDeclaredByteWentOutWithoutAnotherRequest() throws Exception {
+        completesWithoutFurtherDemand(4096, body -> body.chunks(1024)); // the last block is a whole one
+        completesWithoutFurtherDemand(4000, body -> body.chunks(1024));
+    }
+
+    /** A 404 whose body of ten bytes comes half now, half when the test releases it. */
+    private static ScriptedServer halfSentNotFound() throws Exception {
+        return ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            if (req.target().equals("/missing")) {
+                r.send(Responses.head(404, "Content-Length: 10") + "01234").stallUntil("rest").send("56789");
+            } else {
+                r.send(Responses.ok("found"));
+            }
+        }));
+    }
+
+    @Test
+    void raiseForStatusAsyncDrainsOffTheCallersThreadAndCompletesAfter() throws Exception {
+        try (var server = halfSentNotFound()) {
+            Response r = client.sendAsync(Request.get(server.uri("/missing"))).get();
+            CompletableFuture<Response> raised = r.raiseForStatusAsync();
+            // The server holds the rest back, so a future already done here was ended by a close
+            // on this thread (which waited for the drain, and gave up after its bounded wait).
+            assertThat(raised).as("completed before the body was drained").isNotDone();
+            server.release("rest");
+            assertThat(raised).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
+                    .havingCause().isInstanceOf(HttpStatusException.class);
+            assertThat(client.poolState()).contains("leased=0");
+            try (Response next = client.send(Request.get(server.uri("/next")))) {
+                assertThat(next.body().text()).isEqualTo("found");
+            }
+        }
+    }
+
+    @Test
+    void raiseForStatusAsyncOfASuccessIsTheSameResponseAtOnce() throws Exception {
+        try (var server = halfSentNotFound()) {
+            Response r = client.sendAsync(Request.get(server.uri("/ok"))).get();
+            assertThat(r.raiseForStatusAsync()).isCompletedWithValue(r);
+            assertThat(r.body().text()).isEqualTo("found");
+        }
+    }
+
+    @Test
+    void closingAnAsynchronousResponseDoesNotWaitForItsRest() throws Exception {
+        try (var server = halfSentNotFound()) {
+            Response r = client.sendAsync(Request.get(server.uri("/missing"))).get();
+            r.close();
+            // The server holds the rest back: a close that waited for it on this thread would
+            // have given up and closed the connection by now.
+            assertThat(client.poolState()).as("drained elsewhere, still leased").contains("leased=1");
+            server.release("rest");
+            try (Response next = client.send(Request.get(server.uri("/next")))) {
+                assertThat(next.body().text()).isEqualTo("found");
+            }
+            assertThat(client.poolState()).contains("leased=0");
+        }
+    }
+}
