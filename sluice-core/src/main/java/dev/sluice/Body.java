@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.codec.ServerText;
 import dev.sluice.engine.ContentDecoding;
 import dev.sluice.engine.Exchange;
 import dev.sluice.engine.ExchangeInputStream;
@@ -12,6 +13,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -400,7 +403,7 @@ public final class Body implements AutoCloseable {
         try {
             long total = 0;
             try (InputStream in = source();
-                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                 FileChannel out = openTemporary(tmp, target)) {
                 if (in == raw) {
                     ByteBuffer v;
                     while ((v = raw.nextView()) != null) {
@@ -421,6 +424,31 @@ public final class Body implements AutoCloseable {
             if (!done) {
                 Files.deleteIfExists(tmp);
             }
+        }
+    }
+
+    /**
+     * Creates the temporary file of {@link #transferTo(Path)}. Its failure names the target and
+     * the URL, not the temporary file, whose name means nothing to the caller: a missing
+     * directory is {@code NoSuchFileException: /out/x.bin: no such directory /out (the body of
+     * URL was not saved)}. Same type as the JDK's error, so callers' catches still apply.
+     */
+    private FileChannel openTemporary(Path tmp, Path target) throws IOException {
+        try {
+            return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileSystemException e) {
+            Path dir = target.getParent();
+            String why = e instanceof NoSuchFileException && !Files.isDirectory(dir) ? "no such directory " + dir
+                    : e instanceof AccessDeniedException ? "permission denied in " + dir
+                    : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+            String reason = why + " (the body of " + ServerText.url(exchange.uri()) + " was not saved)";
+            FileSystemException named = switch (e) {
+                case NoSuchFileException missing -> new NoSuchFileException(target.toString(), null, reason);
+                case AccessDeniedException denied -> new AccessDeniedException(target.toString(), null, reason);
+                default -> new FileSystemException(target.toString(), null, reason);
+            };
+            named.initCause(e);
+            throw named;
         }
     }
 

@@ -101,7 +101,8 @@ public final class ExchangeInputStream extends InputStream {
             if (now == State.READING) {
                 throw new IllegalStateException("the body of " + exchange.uri() + " is being read by another thread");
             }
-            throw new BodyClosedException(exchange.uri());
+            // After a close that drained the body to its end nothing was cut short: say only closed.
+            throw new BodyClosedException(exchange.uri(), exchange.isBodyDone());
         }
         Thread me = Thread.currentThread();
         WeakReference<Thread> last = reader;
