@@ -141,9 +141,45 @@ public final class AsyncBody {
         return run(body::bytes);
     }
 
+    /**
+     * The whole body, at most {@code maxBytes}, as {@link Body#bytes(long)}: a larger body fails
+     * the future with an {@link IllegalStateException} rather than filling the heap (a body of
+     * declared length at once, before any of it is read).
+     *
+     * <pre>{@code
+     * client.sendAsync(Request.get(url))
+     *       .thenCompose(r -> r.body().async().bytes(256L << 20)) // up to 256 MiB
+     * }</pre>
+     *
+     * @throws IllegalArgumentException when {@code maxBytes} is negative (nothing is taken)
+     */
+    public CompletableFuture<byte[]> bytes(long maxBytes) {
+        requireValidMax(maxBytes);
+        return run(() -> body.bytes(maxBytes));
+    }
+
     /** The whole body as text in its charset, at most {@link Body#DEFAULT_MAX_BYTES}. */
     public CompletableFuture<String> text() {
         return run(body::text);
+    }
+
+    /**
+     * The whole body as text in its charset, at most {@code maxBytes} before decoding, as
+     * {@link Body#text(long)}: a larger body fails the future with an
+     * {@link IllegalStateException}.
+     *
+     * @throws IllegalArgumentException when {@code maxBytes} is negative (nothing is taken)
+     */
+    public CompletableFuture<String> text(long maxBytes) {
+        requireValidMax(maxBytes);
+        return run(() -> body.text(maxBytes));
+    }
+
+    /** On the caller's thread, before the body is taken: a misuse, like a second read, fails at once. */
+    private static void requireValidMax(long maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("max bytes must not be negative: " + maxBytes);
+        }
     }
 
     private interface Work<T> {

@@ -320,6 +320,15 @@ public final class Body implements AutoCloseable {
         return new String(bytes(), charset);
     }
 
+    /**
+     * The whole body decoded in its charset; a body larger than {@code maxBytes} (counted
+     * before the charset decodes it) fails with an {@link IllegalStateException}, as
+     * {@link #bytes(long)}.
+     *
+     * <pre>{@code
+     * String page = r.body().text(1 << 20); // at most 1 MiB
+     * }</pre>
+     */
     public String text(long maxBytes) throws IOException {
         return new String(bytes(maxBytes), charset);
     }

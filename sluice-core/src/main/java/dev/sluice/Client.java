@@ -90,6 +90,19 @@ public final class Client implements AutoCloseable {
         return builder().build();
     }
 
+    /**
+     * A builder for a client with settings other than the defaults (timeouts, pool limits,
+     * redirects, TLS). Build one client and share it: it holds the connection pool.
+     *
+     * <pre>{@code
+     * try (Client client = Client.builder()
+     *         .connectTimeout(Duration.ofSeconds(5))
+     *         .maxConnectionsPerHost(8)
+     *         .build()) {
+     *     ...
+     * }
+     * }</pre>
+     */
     public static Builder builder() {
         return new Builder();
     }
