@@ -1,6 +1,5 @@
 package dev.sluice;
 
-import dev.sluice.codec.ServerText;
 import dev.sluice.engine.ContentDecoding;
 import dev.sluice.engine.Exchange;
 import dev.sluice.engine.ExchangeInputStream;
@@ -437,24 +436,23 @@ public final class Body implements AutoCloseable {
     }
 
     /**
-     * Creates the temporary file of {@link #transferTo(Path)}. Its failure names the target and
-     * the URL, not the temporary file, whose name means nothing to the caller: a missing
-     * directory is {@code NoSuchFileException: /out/x.bin: no such directory /out (the body of
-     * URL was not saved)}. Same type as the JDK's error, so callers' catches still apply.
+     * Creates the temporary file of {@link #transferTo(Path)}. Its failure names the target,
+     * not the temporary file, whose random name means nothing to the caller: a missing
+     * directory is {@code NoSuchFileException: /out/x.bin}, as if the target itself had been
+     * opened. The type and the reason are the JDK's (the CLI words them as for any file); the
+     * JDK's error is the cause.
      */
-    private FileChannel openTemporary(Path tmp, Path target) throws IOException {
+    private static FileChannel openTemporary(Path tmp, Path target) throws IOException {
         try {
             return FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (FileSystemException e) {
-            Path dir = target.getParent();
-            String why = e instanceof NoSuchFileException && !Files.isDirectory(dir) ? "no such directory " + dir
-                    : e instanceof AccessDeniedException ? "permission denied in " + dir
-                    : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
-            String reason = why + " (the body of " + ServerText.url(exchange.uri()) + " was not saved)";
+            if (!tmp.toString().equals(e.getFile())) {
+                throw e;
+            }
             FileSystemException named = switch (e) {
-                case NoSuchFileException missing -> new NoSuchFileException(target.toString(), null, reason);
-                case AccessDeniedException denied -> new AccessDeniedException(target.toString(), null, reason);
-                default -> new FileSystemException(target.toString(), null, reason);
+                case NoSuchFileException missing -> new NoSuchFileException(target.toString(), null, e.getReason());
+                case AccessDeniedException denied -> new AccessDeniedException(target.toString(), null, e.getReason());
+                default -> new FileSystemException(target.toString(), null, e.getReason());
             };
             named.initCause(e);
             throw named;

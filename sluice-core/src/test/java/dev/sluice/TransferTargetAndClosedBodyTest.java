@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The words of two local failures: a body streamed to a file whose directory is missing names
- * that file (not the temporary one beside it) and the URL; a body read after {@code close()}
+ * that file, not the temporary one beside it; a body read after {@code close()}
  * drained it says it was closed, not that it was closed before its end.
  */
 class TransferTargetAndClosedBodyTest {
@@ -41,12 +41,11 @@ class TransferTargetAndClosedBodyTest {
     }
 
     @Test
-    void aTransferIntoAMissingDirectoryNamesTheTargetAndTheUrl() throws Exception {
+    void aTransferIntoAMissingDirectoryNamesTheTargetNotItsTemporaryFile() throws Exception {
         Path target = dir.resolve("missing/out.bin");
         try (Response r = client.send(Request.get(server.uri("/sync")))) {
             assertThatThrownBy(() -> r.body().transferTo(target)).isInstanceOf(NoSuchFileException.class)
                     .satisfies(e -> assertThat(((NoSuchFileException) e).getFile()).isEqualTo(target.toString()))
-                    .hasMessageContaining(server.uri("/sync").toString())
                     .hasMessageNotContaining(".part");
         }
         Path relative = Path.of("target", "no-such-directory-" + ProcessHandle.current().pid(), "out.bin");
@@ -54,7 +53,6 @@ class TransferTargetAndClosedBodyTest {
                 .failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
                 .havingCause().isInstanceOf(NoSuchFileException.class)
                 .withMessageContaining(relative.toString())
-                .withMessageContaining(server.uri("/async").toString())
                 .withMessageNotContaining(".part");
         assertThat(client.poolState()).contains("leased=0");
         assertThat(dir).isEmptyDirectory();
