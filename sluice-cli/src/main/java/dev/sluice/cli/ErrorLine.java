@@ -86,7 +86,7 @@ final class ErrorLine {
         String shown = Request.hidePasswords(url);
         boolean named = message.contains(shown)
                 || (shown.length() > URL_PREFIX_CHARS && message.startsWith(shown.substring(0, URL_PREFIX_CHARS)));
-        return named ? message : url + ": " + message;
+        return named ? message : shown + ": " + message;
     }
 
     /**

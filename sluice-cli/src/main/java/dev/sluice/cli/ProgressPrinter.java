@@ -294,7 +294,7 @@ final class ProgressPrinter implements AutoCloseable {
                     if (item.error().isInterruption()) {
                         interrupted++;
                     } else {
-                        ErrorLine.print(err, item.url() + ": " + item.error().message(), null);
+                        ErrorLine.print(err, ErrorLine.withUrl(item.url(), item.error().message()), null);
                     }
                 }
             }
