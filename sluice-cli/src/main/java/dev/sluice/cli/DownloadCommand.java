@@ -362,6 +362,10 @@ final class DownloadCommand implements Callable<Integer> {
         if (urls.isEmpty() && inputFile == null) {
             throw usage("no URL given: name URLs or -i FILE");
         }
+        Optional<Path> list = inputPath();
+        if (reportFile != null && list.isPresent() && FileNames.sameEntry(reportFile, list.get())) {
+            throw usage("--report " + reportFile + " is the list -i " + inputFile + ": the report would replace it");
+        }
     }
 
     /**
@@ -497,7 +501,9 @@ final class DownloadCommand implements Callable<Integer> {
         }
         inputPath().ifPresent(p -> {
             labels.add("the list -i " + inputFile);
-            files.add(p);
+            // The file behind the name: a download written over a link to the list would not
+            // replace the link but, through a name that is the list itself, the list.
+            files.add(realOrAsGiven(p));
         });
         for (int i = 0; i < files.size(); i++) {
             if (FileNames.sameEntry(path, files.get(i))) {
@@ -508,6 +514,14 @@ final class DownloadCommand implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    private static Path realOrAsGiven(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p; // no such file: reading it fails later, and says so
+        }
     }
 
     /** The -i FILE as a path, unless it is standard input (or no path at all: reading it fails). */
@@ -610,14 +624,16 @@ final class DownloadCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes the report: straight into a device, a pipe or a path in /dev or /proc (as
+     * Writes the report: straight into a device, a pipe or a path in /proc or a link into it (as
      * {@code get -o} does), else atomically (see {@link #writeAtomically}).
      */
     private void writeReport(String json) throws IOException {
         byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
         if (reportDirect) {
+            // Appended, not truncated: /proc/self/fd/1 may be the file this run's own lines went
+            // to (a shell's > or >>), and a device or a pipe has nothing to truncate.
             try (OutputStream out = Files.newOutputStream(reportFile, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                    StandardOpenOption.APPEND)) {
                 out.write(bytes);
             }
         } else {

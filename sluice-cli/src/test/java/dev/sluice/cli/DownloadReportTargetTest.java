@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * --report follows the rule of {@code get -o}: a device, a pipe, or a path in /dev or /proc (or
- * a link into them) is written directly, never replaced; a regular report it replaces keeps
- * its permissions. The machine's own /dev entries are never the tests' targets: a FIFO and
- * links made here stand for them.
+ * --report follows the rule of {@code get -o}: a device, a pipe, or a path in /proc (or a link
+ * into it) is written directly, never replaced; a regular report it replaces keeps its
+ * permissions. No test writes a /dev entry but /dev/null and a file of its own in /dev/shm:
+ * a FIFO, links and descriptors made here stand for the others.
  */
 class DownloadReportTargetTest {
     private static final String END = "END-OF-TEST\n";
@@ -82,6 +82,73 @@ class DownloadReportTargetTest {
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.OK);
             assertThat(Files.readString(report)).startsWith("{\"items\":[");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(report))).isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void aReportThatIsThisProcessesOwnDescriptorIsAppendedToNotTruncated() throws Exception {
+        // As `--report /proc/self/fd/1 >> log`: the file behind the descriptor holds output
+        // written before the report, which the report must not wipe.
+        Path log = Files.writeString(dir.resolve("log.txt"), "earlier\n");
+        try (var server = serving();
+             FileChannel held = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            Path fd = descriptorOf(log);
+            Cli.Result r = Cli.run("download", server.uri("/a.txt").toString(), "-d", dir.toString(), "--report", fd.toString());
+
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.OK);
+            assertThat(Files.readString(log)).startsWith("earlier\n{\"items\":[{\"url\":");
+        }
+    }
+
+    /** The /proc/self/fd entry of a file this process holds open. */
+    private static Path descriptorOf(Path file) throws IOException {
+        Path real = file.toRealPath();
+        try (var entries = Files.list(Path.of("/proc/self/fd"))) {
+            return entries.filter(e -> {
+                try {
+                    return Files.readSymbolicLink(e).equals(real);
+                } catch (IOException ex) {
+                    return false;
+                }
+            }).findFirst().orElseThrow();
+        }
+    }
+
+    @Test
+    void aReportThatIsTheListOfUrlsIsAUsageError() throws Exception {
+        Path list = Files.writeString(dir.resolve("urls.txt"), "http://127.0.0.1:1/a.txt\n");
+        Cli.Result r = Cli.run("download", "-i", list.toString(), "-d", dir.toString(), "--report", list.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.stderr()).contains("is the list -i");
+        assertThat(Files.readString(list)).isEqualTo("http://127.0.0.1:1/a.txt\n");
+    }
+
+    @Test
+    void aListReachedThroughALinkIsNotADownloadsName() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        try (var server = serving()) {
+            Path list = Files.writeString(out.resolve("list.txt"), server.uri("/list.txt") + "\n");
+            Path link = Files.createSymbolicLink(dir.resolve("my.txt"), list);
+            Cli.Result r = Cli.run("download", "-i", link.toString(), "-d", out.toString());
+
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+            assertThat(Files.readString(list)).isEqualTo(server.uri("/list.txt") + "\n");
+        }
+    }
+
+    @Test
+    void aNewReportInAnOrdinaryDirectoryBelowDevIsCreated() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(shm) && Files.isWritable(shm));
+        Path report = shm.resolve("sluice-report-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".json");
+        try (var server = serving()) {
+            Cli.Result r = Cli.run("download", server.uri("/a.txt").toString(), "-d", dir.toString(), "--report", report.toString());
+
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.OK);
+            assertThat(Files.readString(report)).startsWith("{\"items\":");
+        } finally {
+            Files.deleteIfExists(report);
         }
     }
 }
