@@ -7,10 +7,11 @@ import java.util.Optional;
 /** Parses Retry-After: delay-seconds or an HTTP-date in any of its three formats (RFC 9110 §10.2.3, §5.6.7). */
 final class RetryAfter {
     /**
-     * What a delay-seconds too large for a long becomes: longer than any limit, and still
-     * convertible to nanoseconds.
+     * What a delay-seconds too large for a long becomes: longer than any limit, and equal to no
+     * value that parses (those are whole seconds; this one has 999,999,999 ns more than the
+     * largest). Nothing converts it to nanoseconds: {@link RetryPolicy#delayFor} caps it first.
      */
-    static final Duration BEYOND_COUNTING = Duration.ofSeconds(Long.MAX_VALUE / 1_000_000_000L);
+    static final Duration BEYOND_COUNTING = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
 
     private RetryAfter() {
     }

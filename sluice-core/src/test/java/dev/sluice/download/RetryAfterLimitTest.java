@@ -67,4 +67,20 @@ class RetryAfterLimitTest {
                     + " is over the 10-minute limit)");
         }
     }
+
+    /** The largest count a long holds, and the first one whose nanoseconds a long cannot hold, are quoted as sent. */
+    @Test
+    void aRetryAfterThatALongHoldsIsQuotedAsSent() throws Exception {
+        for (String seconds : List.of("9223372036", "9223372036854775807")) {
+            try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                    .send(Responses.status(503, "", "Retry-After: " + seconds))))) {
+                Report report = Downloader.builder(client).directory(dir).sleeper(d -> { }).build()
+                        .run(List.of(DownloadJob.of(server.uri("/later.bin"))));
+
+                assertThat(report.items().get(0).error().message()).isEqualTo(server.uri("/later.bin")
+                        + ": HTTP 503 Service Unavailable (not retried: Retry-After of " + seconds + " s"
+                        + " is over the 10-minute limit)");
+            }
+        }
+    }
 }
