@@ -33,16 +33,25 @@ final class OutputNames {
         try {
             Path p = wanted;
             for (int n = 1; isTaken(p) || occupied.test(p); n++) {
-                String name = wanted.getFileName().toString();
-                int dot = name.lastIndexOf('.');
-                String numbered = dot > 0 ? name.substring(0, dot) + "." + n + name.substring(dot) : name + "." + n;
-                p = wanted.resolveSibling(numbered);
+                p = wanted.resolveSibling(numbered(wanted.getFileName().toString(), n));
             }
             taken.add(p);
             return p;
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * {@code name.N.ext}, its stem shortened (between characters, as {@link FileNames#cut} does)
+     * so that it and its {@code .part} fit in {@link FileNames#MAX_NAME_BYTES}: a name that fits
+     * (a caller's of 250 bytes) must not become one whose part file the file system refuses.
+     */
+    static String numbered(String name, int n) {
+        String number = "." + n;
+        String base = FileNames.cut(name, FileNames.MAX_NAME_BYTES - PART.length() - number.length());
+        int dot = base.lastIndexOf('.');
+        return dot > 0 ? base.substring(0, dot) + number + base.substring(dot) : base + number;
     }
 
     /** Gives back a path {@link #claim} returned, for a job that takes another name. */

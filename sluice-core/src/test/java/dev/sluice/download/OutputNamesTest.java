@@ -111,4 +111,35 @@ class OutputNamesTest {
             }
         }
     }
+
+    /**
+     * A target the caller chose may be as long as the file system allows with {@code .part}
+     * (250 bytes); numbered as a duplicate, its stem is shortened so that the numbered name's
+     * part file fits too, rather than failing once the response has come.
+     */
+    @Test
+    void aLongTargetNumberedAsADuplicateStillLeavesRoomForThePartSuffix() throws Exception {
+        String longName = "abc" + "é".repeat(121) + "d.txt"; // 250 bytes: the cut falls inside a two-byte character
+        assertThat(longName.getBytes(StandardCharsets.UTF_8)).hasSize(FileNames.MAX_NAME_BYTES - ".part".length());
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok(req.target()))))) {
+            Report report = Downloader.builder(client).directory(dir).build()
+                    .run(List.of(new DownloadJob(server.uri("/one"), Path.of(longName), Optional.empty()),
+                            new DownloadJob(server.uri("/two"), Path.of(longName), Optional.empty())));
+
+            assertEachFileHoldsItsBody(report);
+            assertThat(report.items().get(0).path()).isEqualTo(dir.resolve(longName).toString());
+            String numbered = Path.of(report.items().get(1).path()).getFileName().toString();
+            assertThat(numbered).isEqualTo("abc" + "é".repeat(120) + ".1.txt");
+            assertThat(numbered.getBytes(StandardCharsets.UTF_8).length + ".part".length())
+                    .isLessThanOrEqualTo(FileNames.MAX_NAME_BYTES);
+        }
+    }
+
+    @Test
+    void aNumberedNameIsCutBetweenCharactersAndKeepsItsExtension() {
+        String name = "x".repeat(246) + ".bin"; // 250 bytes
+        assertThat(OutputNames.numbered(name, 12)).isEqualTo("x".repeat(243) + ".12.bin");
+        assertThat(OutputNames.numbered("a.txt", 3)).isEqualTo("a.3.txt");
+        assertThat(OutputNames.numbered("README", 1)).isEqualTo("README.1");
+    }
 }
