@@ -59,7 +59,9 @@ public final class FileNames {
         }
         String last = raw.substring(raw.lastIndexOf('/') + 1);
         // A segment whose bytes are no UTF-8 text (%FF.bin) keeps its percent-encoded form, as
-        // curl does: U+FFFD in its place would give distinct URLs one name.
+        // curl does: U+FFFD in its place would lose which bytes were sent. It is not a unique
+        // name (/%25FF.bin decodes to %FF.bin too), no more than /a/x.bin and /b/x.bin are:
+        // within a run the second is numbered (x.1.bin), as any duplicate is.
         return sanitise(percentDecode(last, StandardCharsets.UTF_8).orElse(last));
     }
 
