@@ -299,7 +299,8 @@ public final class FileNames {
         return located(a).equals(located(b));
     }
 
-    private static Path located(Path p) {
+    /** {@code p} as {@link #sameEntry} compares it: absolute, normalised, its directory read through links. */
+    static Path located(Path p) {
         Path absolute = p.toAbsolutePath().normalize();
         Path parent = absolute.getParent();
         if (parent != null && absolute.getFileName() != null) {

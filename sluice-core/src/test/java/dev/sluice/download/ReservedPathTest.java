@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Client;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,28 @@ class ReservedPathTest {
 
             assertThat(result.items().get(0).path()).isEqualTo(dir.resolve("list.1.txt").toString());
             assertThat(dir.resolve("list.txt")).doesNotExist();
+        }
+    }
+
+    /**
+     * Reserved paths are resolved once, and names compared before any file-system call: a
+     * reserved path given through a link to the directory still stops a job whose name is
+     * the same entry, and the part of a name is still compared with it.
+     */
+    @Test
+    void aReservedPathGivenThroughALinkToTheDirectoryIsStillTheSameEntry() throws Exception {
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("new"))))) {
+            Report result = Downloader.builder(client).directory(real)
+                    .reserve(link.resolve("list.txt")).reserve(link.resolve("other.txt.part")).build()
+                    .run(List.of(DownloadJob.of(server.uri("/list.txt")), DownloadJob.of(server.uri("/other.txt")),
+                            DownloadJob.of(server.uri("/free.txt"))));
+
+            assertThat(result.isOk()).as("%s", result.toJson()).isTrue();
+            assertThat(result.items()).extracting(Report.Item::path).containsExactly(real.resolve("list.1.txt").toString(),
+                    real.resolve("other.1.txt").toString(), real.resolve("free.txt").toString());
+            assertThat(real.resolve("list.txt")).doesNotExist();
         }
     }
 }
