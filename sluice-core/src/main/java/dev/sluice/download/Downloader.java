@@ -57,10 +57,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * redirected to (see {@link FileNames}); error responses do not name files, and a job that has
  * written to its part file in this run keeps its name. An existing file at a final path the
  * caller named (a target, or the name of the URL's own path) is replaced, atomically, once the
- * new one is complete; a name a response gives never replaces anything: when a file, a
- * directory or a link is there already, or the path is {@linkplain Builder#reserve reserved},
- * the job takes the next free {@code name.N.ext} (its {@code NAME.part} may be there: that is
- * what {@link Builder#resume} continues). When two jobs of one run would write the
+ * new one is complete; a name a response gives never replaces anything but an earlier download
+ * of the same URL: when a file, a directory or a link is there already, or the path is
+ * {@linkplain Builder#reserve reserved}, or its {@code NAME.part} is another URL's, the job
+ * takes the next free {@code name.N.ext}. The URL of each download is recorded in an extended
+ * attribute of its {@code NAME.part}, which the finished file keeps: a regular file there whose
+ * recorded URL is the job's is its own, replaced as a name the caller chose is, and a
+ * {@code NAME.part} of the job's URL, or with none recorded, is what {@link Builder#resume}
+ * continues. Where the file system keeps no extended attributes, a re-run numbers again
+ * ({@code name.1.ext}, then {@code name.2.ext}...). When two jobs of one run would write the
  * same path, or one job's path is the other's {@code NAME.part}, one gets {@code name.1.ext},
  * {@code name.2.ext}, and so on: names are claimed before any job starts, first the targets
  * given (in list order), then the names URL paths give (in list order, so the later
@@ -436,13 +441,23 @@ public final class Downloader {
     }
 
     /**
-     * Whether a name the server chose may not be written: something is there already (a file,
-     * a directory, a link, whatever it is: this run did not make it, and the user did not name
-     * it), or it is reserved. Its {@code NAME.part} does not count: a part an earlier run left
-     * is what --continue resumes.
+     * Whether a name the server chose may not be written by the download of {@code url} (as
+     * {@link PartFile#recordedUrl} gives it): it is reserved, or something is there already (a
+     * directory, a link, a file: this run did not make it, and the user did not name it) other
+     * than a regular file that an earlier download of this same URL left (its recorded URL is
+     * {@code url}), or its {@code NAME.part} is another URL's. A part without a recorded URL
+     * does not count: --continue resumes it, as ever; nor does a part of this URL's. Where the
+     * file system keeps no extended attributes nothing is recorded, and any file there counts.
      */
-    private boolean isOccupied(Path p) {
-        return Files.exists(p, LinkOption.NOFOLLOW_LINKS) || isReserved(p);
+    private boolean isOccupied(Path p, String url) {
+        if (isReserved(p)) {
+            return true;
+        }
+        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS) && !(Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                && PartFile.recordedUrlOf(p).filter(url::equals).isPresent())) {
+            return true;
+        }
+        return PartFile.recordedUrlOf(p.resolveSibling(p.getFileName() + ".part")).filter(u -> !u.equals(url)).isPresent();
     }
 
     /** A GET of {@code job}'s URL with the configured header fields and no content coding. */
@@ -679,8 +694,11 @@ public final class Downloader {
             }
             names.release(target);
             // The server chose this name, not the user: it never replaces what is there (nor
-            // removes it, should the download fail), but takes the next number, as wget does.
-            target = names.claim(named, Downloader.this::isOccupied);
+            // removes it, should the download fail), but takes the next number, as wget does,
+            // unless what is there is this URL's own download from an earlier run: re-running
+            // the same command must not pile up a.1.txt, a.2.txt... nor take another URL's part.
+            String url = PartFile.recordedUrl(job);
+            target = names.claim(named, p -> isOccupied(p, url));
             wanted = named;
             return true;
         }

@@ -3,6 +3,7 @@ package dev.sluice.download;
 import dev.sluice.Headers;
 import dev.sluice.IntegrityException;
 import dev.sluice.ProtocolViolationException;
+import dev.sluice.Request;
 import dev.sluice.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,12 +40,19 @@ import java.util.OptionalLong;
  * resume with If-Range and only {@code NAME.part} is ever left behind. On a file system
  * without extended attributes a later run starts over; retries within one run still resume,
  * under the validator they remember.
+ *
+ * <p>The URL of the download (its password hidden) is kept too, in {@value #URL_ATTRIBUTE}, and
+ * stays on the file the part is renamed to: a name the server chose that hits a file or part
+ * of this same URL is this download's own, left by an earlier run, not someone else's (see
+ * {@link Downloader}). Without extended attributes nothing says so, and such a name is numbered.
  */
 final class PartFile {
     private static final String VALIDATOR_ATTRIBUTE = "sluice.validator";
     private static final String LENGTH_ATTRIBUTE = "sluice.length";
     /** Written by {@link SegmentedDownload}: such a part is preallocated, so its size is not what it holds. */
     static final String SEGMENTS_ATTRIBUTE = "sluice.segments";
+    /** The URL a part, and the file it became, was downloaded from (see {@link #recordedUrl}). */
+    static final String URL_ATTRIBUTE = "sluice.url";
     private static final int HASH_BUFFER = 1 << 20;
     /** How much later than Last-Modified a response's Date must be for the date to be a strong validator. */
     private static final Duration STRONG_DATE_MARGIN = Duration.ofSeconds(1);
@@ -229,16 +237,43 @@ final class PartFile {
         storeAttribute(LENGTH_ATTRIBUTE, source.length().isPresent() ? Long.toString(source.length().getAsLong()) : null);
     }
 
+    /**
+     * What {@value #URL_ATTRIBUTE} holds for {@code job}: its URL with any password hidden (the
+     * attribute is readable by whoever can read the file). Two URLs that differ only in their
+     * password are one download of one file.
+     */
+    static String recordedUrl(DownloadJob job) {
+        return Request.hidePasswords(job.uri().toString());
+    }
+
+    /** Records {@code job}'s URL on the part file, best effort (see {@link #recordedUrl}). */
+    void recordUrl(DownloadJob job) {
+        storeAttribute(URL_ATTRIBUTE, recordedUrl(job), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The URL recorded on {@code file} (a final file or a part), not through a symbolic link;
+     * empty when none is, or the file system keeps no extended attributes.
+     */
+    static Optional<String> recordedUrlOf(Path file) {
+        return attribute(file, URL_ATTRIBUTE, StandardCharsets.UTF_8, LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** An extended attribute of the part file, when the file system keeps them. */
     Optional<String> attribute(String name) {
+        return attribute(part, name, StandardCharsets.ISO_8859_1);
+    }
+
+    private static Optional<String> attribute(Path file, String name, java.nio.charset.Charset charset,
+                                              LinkOption... options) {
         try {
-            UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
-            if (view == null || !Files.exists(part) || !view.list().contains(name)) {
+            UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class, options);
+            if (view == null || !Files.exists(file, options) || !view.list().contains(name)) {
                 return Optional.empty();
             }
             ByteBuffer b = ByteBuffer.allocate(view.size(name));
             view.read(name, b);
-            return Optional.of(new String(b.array(), 0, b.position(), StandardCharsets.ISO_8859_1));
+            return Optional.of(new String(b.array(), 0, b.position(), charset));
         } catch (IOException | UnsupportedOperationException e) {
             return Optional.empty();
         }
@@ -249,6 +284,10 @@ final class PartFile {
      * where unsupported it silently does nothing.
      */
     boolean storeAttribute(String name, String value) {
+        return storeAttribute(name, value, StandardCharsets.ISO_8859_1);
+    }
+
+    private boolean storeAttribute(String name, String value, java.nio.charset.Charset charset) {
         try {
             UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
             if (view == null) {
@@ -259,7 +298,7 @@ final class PartFile {
                     view.delete(name);
                 }
             } else {
-                view.write(name, ByteBuffer.wrap(value.getBytes(StandardCharsets.ISO_8859_1)));
+                view.write(name, ByteBuffer.wrap(value.getBytes(charset)));
             }
             return true;
         } catch (IOException | UnsupportedOperationException e) {
@@ -293,6 +332,7 @@ final class PartFile {
             // The segments record goes first: this part is no longer the segmented one it describes.
             storeAttribute(SEGMENTS_ATTRIBUTE, null);
             storeSource(source);
+            recordUrl(job);
             if (from > 0) {
                 if (digest != null) {
                     hashExisting(out, from, digest);
@@ -380,9 +420,11 @@ final class PartFile {
             deleteQuietly(); // a corrupt part is no start to resume from
             throw e;
         }
-        // The rename would carry the attributes along: they describe a part, not a finished file.
+        // The rename would carry the attributes along: these describe a part, not a finished file.
         storeAttribute(SEGMENTS_ATTRIBUTE, null);
         storeSource(Source.UNKNOWN);
+        // This one goes along: the file is this URL's, which a later run of it may replace.
+        recordUrl(job);
         keepPermissionsOfTarget();
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return new Result(size);

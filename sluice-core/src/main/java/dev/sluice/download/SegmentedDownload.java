@@ -176,6 +176,7 @@ final class SegmentedDownload {
             // record, is a whole file to a later run (a 416 would confirm it), and a kill can
             // come between any two of these steps.
             boolean recorded = writeRecord(part, probe, segments);
+            part.recordUrl(job);
             if (!recorded) {
                 // Then the part must not look resumable at all (best effort, as ever with attributes).
                 part.storeSource(PartFile.Source.UNKNOWN);
