@@ -30,8 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * must end in {@code onError} even while a read blocks (§3.9). All signals come from the one
  * reader at a time (a new one starts only after the last has finished its work, under the
  * lock), so they are serial (§1.3), and the subscription counts as cancelled before the
- * terminal one, so a late {@code cancel()} is a no-op (§3.7) and cannot close a connection that
- * has gone back to the pool. When the exchange's total deadline ends it, a subscription
+ * terminal one, so a late {@code cancel()} is a no-op (§3.7). Between the source's close and
+ * that mark a {@code cancel()} does reach the exchange; what keeps it from closing a connection
+ * that has gone back to the pool is the exchange's own once-only release. When the exchange's total deadline ends it, a subscription
  * without demand gets a reader too, which ends it with {@code onError(TotalTimeoutException)}:
  * a subscriber that stalls learns of the timeout without requesting again.
  */
