@@ -59,6 +59,7 @@ public final class Client implements AutoCloseable {
     private final Duration readTimeout;
     private final Duration totalTimeout;
     private final Duration poolTimeout;
+    private final Duration drainWait;
     private final boolean followRedirects;
     private final int maxRedirects;
     private final boolean decompress;
@@ -72,6 +73,7 @@ public final class Client implements AutoCloseable {
         this.readTimeout = b.readTimeout;
         this.totalTimeout = b.totalTimeout;
         this.poolTimeout = b.poolTimeout;
+        this.drainWait = b.drainWait;
         this.followRedirects = b.followRedirects;
         this.maxRedirects = b.maxRedirects;
         this.decompress = b.decompress;
@@ -124,7 +126,7 @@ public final class Client implements AutoCloseable {
      */
     public Response send(Request request) throws IOException {
         Timeouts timeouts = Timeouts.startingNow(connectTimeout, readTimeout, request.timeout().orElse(totalTimeout),
-                poolTimeout);
+                poolTimeout, drainWait);
         List<Redirect> history = List.of();
         // Visits of each method and URL, counted once the first redirect comes.
         Map<String, Integer> visits = null;
@@ -421,6 +423,7 @@ public final class Client implements AutoCloseable {
         private Duration readTimeout = Duration.ofSeconds(30);
         private Duration totalTimeout;
         private Duration poolTimeout;
+        private Duration drainWait = Timeouts.DEFAULT_DRAIN;
         private boolean followRedirects = true;
         private int maxRedirects = 10;
         private boolean decompress = true;
@@ -469,6 +472,16 @@ public final class Client implements AutoCloseable {
          */
         public Builder poolTimeout(Duration d) {
             this.poolTimeout = d == null ? null : positive(d, "pool timeout");
+            return this;
+        }
+
+        /**
+         * The longest a response closed before its end waits for its rest (at most 64 KiB) to
+         * keep the connection; 200 ms. Not public: tests that must tell a drain from a close
+         * whatever the scheduling set it long.
+         */
+        Builder drainWait(Duration d) {
+            this.drainWait = positive(d, "drain wait");
             return this;
         }
 

@@ -86,7 +86,11 @@ class AsyncBodyEndTest {
 
     @Test
     void raiseForStatusAsyncDrainsOffTheCallersThreadAndCompletesAfter() throws Exception {
-        try (var server = halfSentNotFound()) {
+        // A drain that waits as long as the test: "not done yet" and "reused" then hold until the
+        // test releases the rest, whatever the scheduling; a close that blocked this thread
+        // would block it for that long and fail them.
+        try (var server = halfSentNotFound();
+             Client client = Client.builder().readTimeout(WAIT).drainWait(WAIT).maxConnections(1).build()) {
             Response r = client.sendAsync(Request.get(server.uri("/missing"))).get();
             CompletableFuture<Response> raised = r.raiseForStatusAsync();
             // The server holds the rest back, so a future already done here was ended by a close
@@ -99,6 +103,7 @@ class AsyncBodyEndTest {
             try (Response next = client.send(Request.get(server.uri("/next")))) {
                 assertThat(next.body().text()).isEqualTo("found");
             }
+            assertThat(server.connectionCount()).as("the drained connection was reused").isEqualTo(1);
         }
     }
 
@@ -116,7 +121,7 @@ class AsyncBodyEndTest {
         // One connection: the next request waits for the drained one to come back rather than
         // racing the drain on a second connection.
         try (var server = halfSentNotFound();
-             Client client = Client.builder().readTimeout(WAIT).maxConnections(1).build()) {
+             Client client = Client.builder().readTimeout(WAIT).drainWait(WAIT).maxConnections(1).build()) {
             Response r = client.sendAsync(Request.get(server.uri("/missing"))).get();
             r.close();
             // The server holds the rest back: a close that waited for it on this thread would

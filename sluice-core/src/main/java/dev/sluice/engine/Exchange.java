@@ -55,8 +55,6 @@ public final class Exchange implements AutoCloseable {
     static final long EXPECT_CONTINUE_WAIT_NANOS = 1_000_000_000L;
     /** Bytes of unread body that {@link #close()} reads to keep the connection. */
     private static final long DRAIN_MAX_BYTES = 64 * 1024;
-    /** The longest {@link #close()} waits for those bytes. */
-    private static final long DRAIN_MAX_NANOS = 200_000_000L;
     /** Body bytes, and rate in bytes/s, from which the read buffer grows to {@link BufferPool#MEDIUM}. */
     private static final long MEDIUM_BUFFER_AFTER_BYTES = 64 * 1024;
     private static final long MEDIUM_BUFFER_MIN_RATE = 8L << 20;
@@ -739,7 +737,7 @@ public final class Exchange implements AutoCloseable {
         }
         // Draining must be quick: past this deadline the watchdog closes the connection.
         timeouts = new Timeouts(timeouts.connect(), timeouts.read(), timeouts.total(), timeouts.pool(),
-                Math.min(timeouts.totalDeadlineNanos(), System.nanoTime() + DRAIN_MAX_NANOS));
+                Math.min(timeouts.totalDeadlineNanos(), System.nanoTime() + timeouts.drainNanos()), timeouts.drainNanos());
         long start = decoder.bodyBytesReceived();
         try {
             while (readBody() != null) {

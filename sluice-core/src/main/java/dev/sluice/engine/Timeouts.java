@@ -13,12 +13,21 @@ import java.time.Duration;
  * @param pool               waiting for a free connection when the pool is at its limits, or
  *                           null for no limit but the total one
  * @param totalDeadlineNanos when the total limit passes; {@link Long#MAX_VALUE} for none
+ * @param drainNanos         the longest wait for the rest of a body that is closed early, so
+ *                           that its connection can be reused
  */
-public record Timeouts(Duration connect, Duration read, Duration total, Duration pool, long totalDeadlineNanos) {
+public record Timeouts(Duration connect, Duration read, Duration total, Duration pool, long totalDeadlineNanos,
+                       long drainNanos) {
+    /** What a response closed before its end waits for its rest, at most: reuse must be quick. */
+    public static final Duration DEFAULT_DRAIN = Duration.ofMillis(200);
 
     public static Timeouts startingNow(Duration connect, Duration read, Duration total, Duration pool) {
+        return startingNow(connect, read, total, pool, DEFAULT_DRAIN);
+    }
+
+    public static Timeouts startingNow(Duration connect, Duration read, Duration total, Duration pool, Duration drain) {
         long deadline = total == null ? Long.MAX_VALUE : System.nanoTime() + total.toNanos();
-        return new Timeouts(connect, read, total, pool, deadline);
+        return new Timeouts(connect, read, total, pool, deadline, drain.toNanos());
     }
 
     /** The deadline for waiting for a free pooled connection. */
