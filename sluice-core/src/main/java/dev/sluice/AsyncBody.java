@@ -154,7 +154,7 @@ public final class AsyncBody {
      * @throws IllegalArgumentException when {@code maxBytes} is negative (nothing is taken)
      */
     public CompletableFuture<byte[]> bytes(long maxBytes) {
-        requireValidMax(maxBytes);
+        Body.requireValidMax(maxBytes);
         return run(() -> body.bytes(maxBytes));
     }
 
@@ -171,17 +171,11 @@ public final class AsyncBody {
      * @throws IllegalArgumentException when {@code maxBytes} is negative (nothing is taken)
      */
     public CompletableFuture<String> text(long maxBytes) {
-        requireValidMax(maxBytes);
+        Body.requireValidMax(maxBytes);
         return run(() -> body.text(maxBytes));
     }
 
     /** On the caller's thread, before the body is taken: a misuse, like a second read, fails at once. */
-    private static void requireValidMax(long maxBytes) {
-        if (maxBytes < 0) {
-            throw new IllegalArgumentException("max bytes must not be negative: " + maxBytes);
-        }
-    }
-
     private interface Work<T> {
         T call() throws Exception;
     }

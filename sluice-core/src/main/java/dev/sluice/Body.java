@@ -267,9 +267,7 @@ public final class Body implements AutoCloseable {
      * and sends three bytes costs {@value #WHOLE_BODY_FIRST_BYTES} bytes, not a gigabyte.
      */
     public byte[] bytes(long maxBytes) throws IOException {
-        if (maxBytes < 0) {
-            throw new IllegalArgumentException("max bytes must not be negative: " + maxBytes);
-        }
+        requireValidMax(maxBytes);
         take();
         long cap = Math.min(MAX_ARRAY_BYTES, maxBytes);
         if (contentLength.isPresent() && contentLength.getAsLong() > cap) {
@@ -597,6 +595,13 @@ public final class Body implements AutoCloseable {
             ByteBuffer b = next;
             next = null;
             return b;
+        }
+    }
+
+    /** A cap on a whole body: checked on the caller's thread, before the body is taken (sync or async). */
+    static void requireValidMax(long maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("max bytes must not be negative: " + maxBytes);
         }
     }
 }
