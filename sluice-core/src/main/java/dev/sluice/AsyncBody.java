@@ -49,7 +49,7 @@ public final class AsyncBody {
     public Flow.Publisher<ByteBuffer> publisher() {
         InputStream in = body.takeStream();
         ExchangeInputStream raw = body.rawIfUndecoded();
-        return new BodyPublisher<>(new Source<>(in) {
+        return new BodyPublisher<>(new Source<>(in, raw) {
             @Override
             public ByteBuffer next() throws IOException {
                 if (raw != null) {
@@ -65,10 +65,6 @@ public final class AsyncBody {
                 return n < 0 ? null : ByteBuffer.wrap(b, 0, n);
             }
 
-            @Override
-            public boolean hasEnded() {
-                return raw != null && raw.isAtEnd();
-            }
         }, body.exchange());
     }
 
@@ -78,18 +74,13 @@ public final class AsyncBody {
             throw new IllegalArgumentException("chunk size must be at least 1: " + size);
         }
         InputStream in = body.takeStream();
-        ExchangeInputStream raw = body.rawIfUndecoded();
-        return new BodyPublisher<>(new Source<>(in) {
+        return new BodyPublisher<>(new Source<>(in, body.rawIfUndecoded()) {
             @Override
             public ByteBuffer next() throws IOException {
                 byte[] b = in.readNBytes(size);
                 return b.length == 0 ? null : ByteBuffer.wrap(b);
             }
 
-            @Override
-            public boolean hasEnded() {
-                return raw != null && raw.isAtEnd();
-            }
         }, body.exchange());
     }
 
@@ -175,7 +166,7 @@ public final class AsyncBody {
         return run(() -> body.text(maxBytes));
     }
 
-    /** On the caller's thread, before the body is taken: a misuse, like a second read, fails at once. */
+    /** A synchronous form of the body, which {@link #run} runs on a virtual thread. */
     private interface Work<T> {
         T call() throws Exception;
     }
@@ -207,12 +198,26 @@ public final class AsyncBody {
         return future;
     }
 
-    /** Ends the exchange through the stream it reads. */
+    /**
+     * Ends the exchange through the stream it reads; knows the end without a read when its
+     * items are the raw bytes of the body ({@code raw} not null: no content coding, no lines).
+     */
     private abstract class Source<T> implements ItemSource<T> {
         private final InputStream in;
+        private final ExchangeInputStream raw;
 
         Source(InputStream in) {
+            this(in, null);
+        }
+
+        Source(InputStream in, ExchangeInputStream raw) {
             this.in = in;
+            this.raw = raw;
+        }
+
+        @Override
+        public boolean hasEnded() {
+            return raw != null && raw.isAtEnd();
         }
 
         @Override

@@ -8,6 +8,7 @@ import dev.sluice.download.DownloadInterruptedException;
 import dev.sluice.download.DownloadJob;
 import dev.sluice.download.Downloader;
 import dev.sluice.download.FileNames;
+import dev.sluice.download.PathEntry;
 import dev.sluice.download.Report;
 import dev.sluice.download.RetryPolicy;
 import java.io.IOException;
@@ -138,7 +139,7 @@ final class DownloadCommand implements Callable<Integer> {
 
     @Option(names = "--report", paramLabel = "FILE.json",
             description = {"Write a JSON report of every file to FILE.json (atomically; a device or",
-                "pipe, or a path in /dev or /proc such as /dev/stdout, is written directly)."})
+                "pipe, or a path in /proc or a link into it such as /dev/stdout, is appended to)."})
     private Path reportFile;
     /** Whether {@link #reportFile} is written straight into, never replaced nor removed (see {@link DirectOutput}). */
     private boolean reportDirect;
@@ -487,30 +488,34 @@ final class DownloadCommand implements Callable<Integer> {
         return new Planned(new DownloadJob(uri, target, expected), path.toString());
     }
 
+    /** A file of the run's own that no download may write, and how messages name it. */
+    private record OwnFile(String label, PathEntry entry) {
+    }
+
+    /** The report and the list of URLs, found once: every planned name is checked against them. */
+    private List<OwnFile> ownFiles;
+
     /**
      * How a download saved at {@code path} would write a file of the run's own, or null: the
      * report, or the list of URLs, is {@code path} or its {@code NAME.part}.
      */
     private String ownFileClash(Path path) {
-        Path part = path.resolveSibling(path.getFileName() + ".part");
-        List<String> labels = new ArrayList<>();
-        List<Path> files = new ArrayList<>();
-        if (reportFile != null) {
-            labels.add("--report " + reportFile);
-            files.add(reportFile);
-        }
-        inputPath().ifPresent(p -> {
-            labels.add("the list -i " + inputFile);
-            // The file behind the name: a download written over a link to the list would not
-            // replace the link but, through a name that is the list itself, the list.
-            files.add(realOrAsGiven(p));
-        });
-        for (int i = 0; i < files.size(); i++) {
-            if (FileNames.sameEntry(path, files.get(i))) {
-                return "would be saved as " + path + ", which is " + labels.get(i);
+        if (ownFiles == null) {
+            ownFiles = new ArrayList<>();
+            if (reportFile != null) {
+                ownFiles.add(new OwnFile("--report " + reportFile, new PathEntry(reportFile)));
             }
-            if (FileNames.sameEntry(part, files.get(i))) {
-                return "would stream to " + part + " (its part file), which is " + labels.get(i);
+            // The file behind the list's name: a download written over a link to the list would
+            // not replace the link but, through a name that is the list itself, the list.
+            inputPath().ifPresent(p -> ownFiles.add(new OwnFile("the list -i " + inputFile, new PathEntry(realOrAsGiven(p)))));
+        }
+        Path part = path.resolveSibling(path.getFileName() + PART_SUFFIX);
+        for (OwnFile own : ownFiles) {
+            if (own.entry().isEntryOf(path)) {
+                return "would be saved as " + path + ", which is " + own.label();
+            }
+            if (own.entry().isEntryOf(part)) {
+                return "would stream to " + part + " (its part file), which is " + own.label();
             }
         }
         return null;

@@ -16,7 +16,7 @@ import java.nio.file.NoSuchFileException;
  * server chose (a reason phrase, a Location), so control characters are escaped: a hostile
  * server must not be able to split the line or send terminal escape sequences.
  */
-final class ErrorLine {
+public final class ErrorLine {
     private ErrorLine() {
     }
 
@@ -113,7 +113,7 @@ final class ErrorLine {
      * {@code permission denied}, where {@link #localReason} would name the file the error
      * happened to (a temporary one, say).
      */
-    static String reason(IOException e) {
+    public static String reason(IOException e) {
         String fallback = fallbackReason(e);
         if (e instanceof FileSystemException fs && (fs.getReason() != null || fallback != null)) {
             return fs.getReason() != null ? fs.getReason() : fallback;

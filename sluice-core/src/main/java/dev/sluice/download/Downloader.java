@@ -105,7 +105,7 @@ public final class Downloader {
     private final int segments;
     private final List<String[]> headers;
     /** Paths no job writes (see {@link Builder#reserve}). */
-    private final List<Reserved> reserved;
+    private final List<PathEntry> reserved;
     private final ProgressEvent.Listener listener;
     private final Sleeper sleeper;
     /** Whether the caller's header fields make requests conditional, so that a 304 may answer them. */
@@ -132,7 +132,7 @@ public final class Downloader {
         this.rateLimiter = b.bytesPerSecond > 0 ? new RateLimiter(b.bytesPerSecond) : null;
         this.segments = b.segments;
         this.headers = List.copyOf(b.headers);
-        this.reserved = b.reserved.stream().map(Reserved::new).toList();
+        this.reserved = b.reserved.stream().map(PathEntry::new).toList();
         this.listener = b.listener;
         this.sleeper = b.sleeper;
         this.conditional = headers.stream()
@@ -387,57 +387,9 @@ public final class Downloader {
         if (reserved.isEmpty()) {
             return false;
         }
-        // Asked for every name of every job: the names are compared first, and the file
-        // system is asked only when one is the reserved path's (rarely).
-        Path normal = p.normalize();
-        if (normal.getFileName() == null) {
-            return reserved.stream().anyMatch(r -> r.isEntryOf(p) || r.isEntryOf(p.resolveSibling(p.getFileName() + ".part")));
-        }
-        String name = normal.getFileName().toString();
-        String partName = name + ".part";
-        for (Reserved r : reserved) {
-            if (r.name.equals(name) ? r.isEntryOf(p) : r.name.equals(partName) && r.isEntryOf(p.resolveSibling(partName))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * A reserved path, resolved through its directory's links once (see {@link FileNames#sameEntry}),
-     * when that directory exists; until it does, again at each comparison, as a path to compare
-     * with is: both must be read the same way.
-     */
-    private static final class Reserved {
-        /** Its file name, after normalisation: a path of another name is not this one. */
-        final String name;
-        private final Path path;
-        /** Its path read through its directory's links; null while that directory does not exist. */
-        private volatile Path located;
-
-        Reserved(Path path) {
-            this.path = path;
-            Path normal = path.toAbsolutePath().normalize();
-            this.name = normal.getFileName() == null ? "" : normal.getFileName().toString();
-            this.located = locateOnce();
-        }
-
-        private Path locateOnce() {
-            Path parent = path.toAbsolutePath().normalize().getParent();
-            return parent != null && Files.isDirectory(parent) ? FileNames.located(path) : null;
-        }
-
-        boolean isEntryOf(Path p) {
-            Path l = located;
-            if (l == null) {
-                l = locateOnce();
-                located = l;
-                if (l == null) {
-                    return FileNames.sameEntry(p, path);
-                }
-            }
-            return FileNames.located(p).equals(l);
-        }
+        // Asked for every name of every job: PathEntry tells other names apart without the file system.
+        Path part = p.resolveSibling(p.getFileName() + ".part");
+        return reserved.stream().anyMatch(r -> r.isEntryOf(p) || r.isEntryOf(part));
     }
 
     /**

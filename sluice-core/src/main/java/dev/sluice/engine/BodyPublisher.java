@@ -32,9 +32,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * lock), so they are serial (§1.3), and the subscription counts as cancelled before the
  * terminal one, so a late {@code cancel()} is a no-op (§3.7). Between the source's close and
  * that mark a {@code cancel()} does reach the exchange; what keeps it from closing a connection
- * that has gone back to the pool is the exchange's own once-only release. When the exchange's total deadline ends it, a subscription
- * without demand gets a reader too, which ends it with {@code onError(TotalTimeoutException)}:
- * a subscriber that stalls learns of the timeout without requesting again.
+ * that has gone back to the pool is the exchange's own once-only release. When the exchange's
+ * total deadline ends it, a subscription without demand gets a reader too, which ends it with
+ * {@code onError(TotalTimeoutException)}: a subscriber that stalls learns of the timeout
+ * without requesting again.
  */
 public final class BodyPublisher<T> implements Flow.Publisher<T> {
     private static final System.Logger LOG = System.getLogger(BodyPublisher.class.getName());

@@ -104,11 +104,7 @@ public final class ExchangeInputStream extends InputStream {
             // After a close that drained the body to its end nothing was cut short: say only closed.
             throw new BodyClosedException(exchange.uri(), exchange.isBodyDone());
         }
-        Thread me = Thread.currentThread();
-        WeakReference<Thread> last = reader;
-        if (last == null || last.get() != me) {
-            reader = new WeakReference<>(me);
-        }
+        becomeReader();
         try {
             if (exchange.isFinished() && !exchange.isBodyDone()) {
                 throw exchange.endedEarly(); // cancelled through the exchange itself, or timed out
@@ -199,13 +195,18 @@ public final class ExchangeInputStream extends InputStream {
         boolean atEnd = eof || exchange.isBodyDone() || (!exchange.isFinished() && head != null
                 && head.framing() instanceof BodyFraming.FixedLength f && exchange.bodyBytesReceived() >= f.length());
         if (atEnd) {
-            Thread me = Thread.currentThread();
-            WeakReference<Thread> last = reader;
-            if (last == null || last.get() != me) {
-                reader = new WeakReference<>(me);
-            }
+            becomeReader();
         }
         return atEnd;
+    }
+
+    /** Names the calling thread the reader (a new reference only when it changes: reads are hot). */
+    private void becomeReader() {
+        Thread me = Thread.currentThread();
+        WeakReference<Thread> last = reader;
+        if (last == null || last.get() != me) {
+            reader = new WeakReference<>(me);
+        }
     }
 
     /**

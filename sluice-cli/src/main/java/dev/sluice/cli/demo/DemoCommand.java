@@ -1,6 +1,7 @@
 package dev.sluice.cli.demo;
 
 import dev.sluice.SluiceException;
+import dev.sluice.cli.ErrorLine;
 import dev.sluice.cli.demo.DemoSettings.Format;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -211,7 +212,7 @@ public final class DemoCommand implements Callable<Integer> {
             Files.writeString(target, SvgChart.render(List.copyOf(results.values()), settings, environment),
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IOException("cannot write the chart to " + target + ": " + reason(e), e);
+            throw new IOException("cannot write the chart to " + target + ": " + ErrorLine.reason(e), e);
         }
         out.println();
         out.println("Chart: " + target);
@@ -269,24 +270,14 @@ public final class DemoCommand implements Callable<Integer> {
             Files.delete(target);
             return null;
         } catch (IOException e) {
-            return reason(e);
+            return ErrorLine.reason(e);
         }
-    }
-
-    /** The cause of a local I/O error in words, without the path that the line names already. */
-    private static String reason(IOException e) {
-        return switch (e) {
-            case java.nio.file.AccessDeniedException denied -> "permission denied";
-            case java.nio.file.NoSuchFileException missing -> "no such file or directory";
-            case java.nio.file.FileSystemException fs when fs.getReason() != null -> fs.getReason();
-            default -> String.valueOf(e.getMessage());
-        };
     }
 
     /** The line for a failed write to standard output, with its cause when known. */
     private String outputProblem() {
         IOException cause = stdout == null ? null : stdout.failure;
-        return "cannot write to standard output" + (cause == null ? "" : ": " + reason(cause));
+        return "cannot write to standard output" + (cause == null ? "" : ": " + ErrorLine.reason(cause));
     }
 
     private DemoSettings validate() {
