@@ -168,6 +168,9 @@ class DownloadRetryAndResumeTest {
                     .containsExactly("sluice: " + server.uri("/data.txt") + ": HTTP 503 Service Unavailable");
             assertThat(result.stdoutText()).contains("retrying in 0.00 s (attempt 2)", "retrying in 0.00 s (attempt 3)");
             assertThat(Listing.filesIn(dir)).containsExactly("report.json");
+            assertThat(Cli.run("download", "--help").stdoutText()).as("the help says where the lines go")
+                    .contains("a line per retry with its cause and wait, and a total line;",
+                            "standard error gets one line per failed file. ");
         }
     }
 
