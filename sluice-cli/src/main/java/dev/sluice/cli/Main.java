@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
 import dev.sluice.cli.demo.DemoCommand;
 import dev.sluice.cli.demo.TrainingCommand;
 import picocli.CommandLine;
@@ -97,12 +98,38 @@ public final class Main implements Callable<Integer> {
 
     private static int usageError(ParameterException e, String[] args) {
         CommandLine failed = e.getCommandLine();
-        failed.getErr().println("sluice: " + ErrorLine.oneLine(e.getMessage()) + " (see '"
-                + failed.getCommandSpec().qualifiedName() + " --help')");
+        String message = ErrorLine.oneLine(e.getMessage());
+        String url = onlyUrl(args);
+        if (url != null) {
+            message = ErrorLine.withUrl(url, message);
+        }
+        failed.getErr().println("sluice: " + message + " (see '" + failed.getCommandSpec().qualifiedName() + " --help')");
         if (ErrorLine.debug()) {
             e.printStackTrace(failed.getErr());
         }
         return ExitCodes.USAGE;
+    }
+
+    /** An argument that looks like a URL: a scheme and "://". */
+    private static final Pattern URL_LIKE = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://.*", Pattern.DOTALL);
+
+    /**
+     * The URL of a command line that has exactly one, which an error line names (the contract:
+     * one line that names the URL and the cause); null with none or several, when no one URL
+     * is the one at fault. Read from the raw arguments: a command line that failed to parse
+     * has no parsed URL.
+     */
+    private static String onlyUrl(String[] args) {
+        String found = null;
+        for (String arg : args) {
+            if (URL_LIKE.matcher(arg).matches()) {
+                if (found != null && !found.equals(arg)) {
+                    return null;
+                }
+                found = arg;
+            }
+        }
+        return found;
     }
 
     /** The version from the build, read only when asked for. */

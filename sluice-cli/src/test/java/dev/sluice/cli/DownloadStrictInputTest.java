@@ -74,7 +74,7 @@ class DownloadStrictInputTest {
         Cli.Result column = Cli.run("download", "-i", list.toString());
 
         assertThat(option.exitCode()).as(option.toString()).isEqualTo(ExitCodes.USAGE);
-        assertThat(option.stderr()).startsWith("sluice: --checksum: sha256 checksum must be 64 hex digits");
+        assertThat(option.stderr()).startsWith("sluice: " + UNUSED_URL + ": --checksum: sha256 checksum must be 64 hex digits");
         assertThat(column.exitCode()).as(column.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(column.stderr()).startsWith("sluice: " + list + ":1: sha256 checksum must be 64 hex digits");
     }

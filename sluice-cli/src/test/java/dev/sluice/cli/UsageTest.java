@@ -74,11 +74,36 @@ class UsageTest {
     }
 
     @Test
-    void anUnknownOptionIsAUsageErrorOnOneLine() {
+    void anUnknownOptionIsAUsageErrorOnOneLineThatNamesTheUrl() {
         Cli.Result result = Cli.run("get", "--bogus", UNUSED_URL);
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(result.stderrLines()).containsExactly("sluice: Unknown option: '--bogus' (see 'sluice get --help')");
+        assertThat(result.stderrLines())
+                .containsExactly("sluice: " + UNUSED_URL + ": Unknown option: '--bogus' (see 'sluice get --help')");
+    }
+
+    @Test
+    void aBadOptionValueNamesTheOneUrlWithItsPasswordHidden() {
+        String url = UNUSED_URL.replace("http://", "http://user:secret@");
+        Cli.Result get = Cli.run("get", url, "--timeout", "abc");
+        Cli.Result download = Cli.run("download", url, "-j", "0");
+
+        assertThat(get.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(get.stderrLines()).singleElement().asString()
+                .startsWith("sluice: " + url.replace("secret", "***") + ": Invalid value for option '--timeout'")
+                .doesNotContain("secret");
+        assertThat(download.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(download.stderrLines()).singleElement().asString()
+                .startsWith("sluice: " + url.replace("secret", "***") + ": -j must be");
+    }
+
+    @Test
+    void aBadOptionValueWithSeveralUrlsNamesNone() {
+        Cli.Result result = Cli.run("download", UNUSED_URL, UNUSED_URL + "2", "-j", "0");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderrLines()).containsExactly(
+                "sluice: -j must be between 1 and 100000: 0 (see 'sluice download --help')");
     }
 
     @Test
