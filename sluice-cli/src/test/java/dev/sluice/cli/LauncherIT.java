@@ -3,19 +3,25 @@ package dev.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.Ports;
 import dev.sluice.testkit.RecordedRequest;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -86,10 +92,10 @@ class LauncherIT {
         assertThat(level(list, flag)).isEqualTo("4");
     }
 
-    /** The value of {@code flag} in a -XX:+PrintFlagsFinal listing. */
+    /** The value of {@code flag} in a -XX:+PrintFlagsFinal listing (on stderr, as all the JVM's own output). */
     private static String level(ProcessRun run, String flag) {
-        return run.stdoutText().lines().filter(l -> l.matches("\\s*intx\\s+" + flag + "\\s*=.*")).findFirst()
-                .map(l -> l.replaceAll(".*=\\s*(\\d+).*", "$1")).orElseThrow(() -> new AssertionError(run.stdoutText()));
+        return run.stderr().lines().filter(l -> l.matches("\\s*intx\\s+" + flag + "\\s*=.*")).findFirst()
+                .map(l -> l.replaceAll(".*=\\s*(\\d+).*", "$1")).orElseThrow(() -> new AssertionError(run.stderr()));
     }
 
     @Test
@@ -133,6 +139,62 @@ class LauncherIT {
             assertThat(closed.exitCode()).as(closed.stderr()).isZero();
             assertThat(server.awaitRequests(2, Duration.ofSeconds(30))).extracting(RecordedRequest::bodyText)
                     .containsExactly("the rest\n", "");
+        }
+    }
+
+    @Test
+    void aThreadDumpAskedForWithSigquitGoesToStderrNotIntoTheBody() throws Exception {
+        Path stdout = dir.resolve("stdout");
+        Path stderr = dir.resolve("stderr");
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: 2000")).sendPattern(0, 1000).stallUntil("rest")
+                .sendPattern(1000, 1000)))) {
+            ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "get", server.uri("/body").toString())
+                    .redirectOutput(stdout.toFile())
+                    .redirectError(stderr.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().remove("SLUICE_DEBUG");
+            pb.environment().remove("SLUICE_JAVA_OPTS");
+            pb.environment().put("SLUICE_CDS", "0");
+            pb.environment().putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+            Process process = pb.start();
+            try {
+                // The request has come: the launcher has become the JVM, whose handler prints a dump.
+                server.awaitRequests(1, Duration.ofSeconds(PROCESS_TIMEOUT_SECONDS));
+                Process kill = new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid())).inheritIO().start();
+                assertThat(kill.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+                awaitText("JNI global refs", stdout, stderr);
+                server.release("rest");
+
+                assertThat(process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("exited").isTrue();
+                assertThat(process.exitValue()).as(Files.readString(stderr)).isZero();
+                assertThat(Files.readAllBytes(stdout)).as("the body, exactly").isEqualTo(PatternBytes.bytes(0, 2000));
+                assertThat(Files.readString(stderr)).contains("Full thread dump");
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** Waits until one of {@code files} (in {@link #dir}) holds {@code text}, watching the directory. */
+    private void awaitText(String text, Path... files) throws Exception {
+        try (WatchService watch = dir.getFileSystem().newWatchService()) {
+            dir.register(watch, StandardWatchEventKinds.ENTRY_MODIFY);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PROCESS_TIMEOUT_SECONDS);
+            while (true) {
+                for (Path file : files) {
+                    if (Files.readString(file, StandardCharsets.ISO_8859_1).contains(text)) {
+                        return;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                assertThat(left).as("'" + text + "' written in time").isPositive();
+                WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
         }
     }
 
