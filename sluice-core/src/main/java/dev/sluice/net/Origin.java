@@ -113,9 +113,14 @@ public record Origin(String scheme, String host, int port) {
         return scheme.equals("https");
     }
 
-    /** The value of a Host header field: the port is left out when it is the default. */
+    /**
+     * The value of a Host header field: the port is left out when it is the default, and an
+     * IPv6 zone ({@code %25eth0}) too, which means something on this host only (RFC 6874 §4: a
+     * client removes it from a URI it sends).
+     */
     public String hostHeader() {
-        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        int zone = host.indexOf('%');
+        String h = host.indexOf(':') >= 0 ? "[" + (zone >= 0 ? host.substring(0, zone) : host) + "]" : host;
         boolean defaultPort = isTls() ? port == 443 : port == 80;
         return defaultPort ? h : h + ":" + port;
     }
