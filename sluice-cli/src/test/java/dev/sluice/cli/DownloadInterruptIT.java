@@ -72,7 +72,7 @@ class DownloadInterruptIT {
             long held = Files.size(out.resolve("big.bin.part"));
             assertThat(json).contains("{\"url\":\"" + server.uri("/big.bin") + "\",\"path\":\"" + out.resolve("big.bin")
                     + "\",\"ok\":false,\"httpStatus\":200,\"bytes\":" + held + ",")
-                    .contains("\"error\":{\"kind\":\"io\",\"message\":\"interrupted before it finished\"}")
+                    .contains("\"error\":{\"kind\":\"io\",\"message\":\"" + server.uri("/big.bin") + ": interrupted before it finished\"}")
                     .contains("\"totalBytes\":" + (4 + held) + ",");
             assertThat(Listing.filesIn(dir).stream().filter(n -> n.endsWith(".tmp"))).isEmpty();
             assertThat(Listing.filesIn(out)).containsExactly("big.bin.part", "done.txt");

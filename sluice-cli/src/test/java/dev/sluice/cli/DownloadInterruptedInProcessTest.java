@@ -35,7 +35,7 @@ class DownloadInterruptedInProcessTest {
 
             Cli.Result r = result.get(10, TimeUnit.SECONDS);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERRUPTED).isEqualTo(130);
-            assertThat(Files.readString(report)).contains("\"message\":\"interrupted before it finished\"");
+            assertThat(Files.readString(report)).contains("\"message\":\"" + server.uri("/big.bin") + ": interrupted before it finished\"");
         }
     }
 }

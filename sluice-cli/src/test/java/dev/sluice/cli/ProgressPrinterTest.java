@@ -142,7 +142,7 @@ class ProgressPrinterTest {
         printer.tick(0);
         printer.finish(new Report(List.of(
                 new Report.Item("http://h/f0.bin", "out/f0.bin", true, 200, 10, 0.02, 1, null),
-                new Report.Item("http://h/f1.bin", "out/f1.bin", false, 200, 40, 0.5, 1, Report.Error.interrupted())),
+                new Report.Item("http://h/f1.bin", "out/f1.bin", false, 200, 40, 0.5, 1, Report.Error.interrupted("http://h/f1.bin"))),
                 50, 0.6));
 
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("""

@@ -320,7 +320,7 @@ public final class Downloader {
     /** The item of a job that an interrupt stopped before it began. */
     private static Report.Item notStarted(DownloadJob job, Path provisional) {
         return new Report.Item(Request.hidePasswords(job.uri().toString()), provisional.toString(), false, null,
-                new PartFile(provisional).heldBytes(), 0, 0, Report.Error.interrupted());
+                new PartFile(provisional).heldBytes(), 0, 0, Report.Error.interrupted(job.uri().toString()));
     }
 
     /**
@@ -846,7 +846,7 @@ public final class Downloader {
 
         /** The item of this job when its run was interrupted before it ended. */
         Report.Item interrupted() {
-            return item(false, new PartFile(target).heldBytes(), Report.Error.interrupted());
+            return item(false, new PartFile(target).heldBytes(), Report.Error.interrupted(job.uri().toString()));
         }
     }
 

@@ -6,6 +6,7 @@ import dev.sluice.IntegrityException;
 import dev.sluice.ProtocolViolationException;
 import dev.sluice.SluiceException;
 import dev.sluice.SluiceTimeoutException;
+import dev.sluice.codec.ServerText;
 import java.util.List;
 import java.util.Locale;
 
@@ -51,17 +52,20 @@ public record Report(List<Item> items, long totalBytes, double totalSeconds) {
      * A failure: {@code kind} is one of http, connect, timeout, protocol, integrity, io.
      */
     public record Error(String kind, String message) {
-        /** The message of a job that had not ended when its run was interrupted. */
+        /** How the message of a job that had not ended when its run was interrupted ends (after its URL). */
         public static final String INTERRUPTED = "interrupted before it finished";
 
-        /** The error of a job that had not ended when its run was interrupted (kind {@code io}). */
-        public static Error interrupted() {
-            return new Error("io", INTERRUPTED);
+        /**
+         * The error of a job that had not ended when its run was interrupted (kind {@code io}):
+         * {@code URL: interrupted before it finished}, the URL first as in every message.
+         */
+        public static Error interrupted(String url) {
+            return new Error("io", ServerText.url(url) + ": " + INTERRUPTED);
         }
 
         /** Whether this is the error of a job that had not ended when its run was interrupted. */
         public boolean isInterruption() {
-            return kind.equals("io") && message.equals(INTERRUPTED);
+            return kind.equals("io") && message.endsWith(": " + INTERRUPTED);
         }
 
         /** The report's kind for an exception, matching the command line's exit codes. */

@@ -67,13 +67,14 @@ class InterruptedRunTest {
             Report report = ((DownloadInterruptedException) t).report();
             assertThat(report.items()).extracting(Report.Item::ok).containsExactly(true, false, false);
             Report.Item stopped = report.items().get(1);
-            assertThat(stopped.error()).isEqualTo(new Report.Error("io", "interrupted before it finished"));
+            assertThat(stopped.error()).isEqualTo(new Report.Error("io", server.uri("/stalled.bin") + ": interrupted before it finished"));
             assertThat(stopped.error().isInterruption()).isTrue();
             assertThat(stopped.attempts()).isEqualTo(1);
             assertThat(stopped.httpStatus()).isEqualTo(200);
             assertThat(stopped.bytes()).isEqualTo(1000);
             Report.Item queued = report.items().get(2);
             assertThat(queued.error().isInterruption()).isTrue();
+            assertThat(queued.error().message()).isEqualTo(server.uri("/queued.bin") + ": interrupted before it finished");
             assertThat(queued.attempts()).isZero();
             assertThat(queued.path()).isEqualTo(dir.resolve("queued.bin").toString());
             assertThat(report.totalBytes()).isEqualTo(4 + 1000);
