@@ -214,9 +214,18 @@ final class DownloadCommand implements Callable<Integer> {
                 return ExitCodes.INTERRUPTED; // the hook said so, and removed an older report
             }
             // From here an interrupt makes Downloader.run end with a report of every job.
-            PrintStream out = new PrintStream(stdout, false, StandardCharsets.UTF_8);
+            FailureKeepingStream kept = new FailureKeepingStream(stdout);
+            PrintStream out = new PrintStream(kept, false, StandardCharsets.UTF_8);
             int code = run(dir, planned, out, guard);
             out.flush();
+            if (out.checkError()) {
+                // The files and the report are done; what was lost is their account on stdout,
+                // which a script reads: a run that could not give it did not fully succeed.
+                IOException cause = kept.failure();
+                ErrorLine.print(stderr, "cannot write to standard output"
+                        + (cause == null ? "" : ": " + ErrorLine.reason(cause)), null);
+                return code == ExitCodes.OK ? ExitCodes.LOCAL_IO : code;
+            }
             return code;
         }
     }

@@ -6,7 +6,11 @@ import dev.sluice.testkit.Listing;
 import dev.sluice.testkit.Ports;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -119,6 +123,27 @@ class DownloadExitCodesTest {
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
             assertOneErrorLine(result, server.uri("/x.bin").toString());
             assertThat(dir.resolve("x.bin/inside")).isDirectory();
+        }
+    }
+
+    @Test
+    void aStandardOutputThatCannotBeWrittenExitsWith8AndKeepsTheFile() throws IOException {
+        // As main wires it: the raw descriptor, which fails as /dev/full does.
+        OutputStream full = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("payload"))))) {
+            int code = Main.run(new String[] {"download", server.uri("/x.bin").toString(), "-d", dir.toString()}, full,
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+
+            assertThat(code).isEqualTo(ExitCodes.LOCAL_IO);
+            assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo(
+                    "sluice: cannot write to standard output: No space left on device" + System.lineSeparator());
+            assertThat(dir.resolve("x.bin")).hasContent("payload");
         }
     }
 

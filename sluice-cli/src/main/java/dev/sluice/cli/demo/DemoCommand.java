@@ -2,8 +2,8 @@ package dev.sluice.cli.demo;
 
 import dev.sluice.SluiceException;
 import dev.sluice.cli.ErrorLine;
+import dev.sluice.cli.FailureKeepingStream;
 import dev.sluice.cli.demo.DemoSettings.Format;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -276,7 +276,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The line for a failed write to standard output, with its cause when known. */
     private String outputProblem() {
-        IOException cause = stdout == null ? null : stdout.failure;
+        IOException cause = stdout == null ? null : stdout.failure();
         return "cannot write to standard output" + (cause == null ? "" : ": " + ErrorLine.reason(cause));
     }
 
@@ -342,52 +342,6 @@ public final class DemoCommand implements Callable<Integer> {
         public String[] getVersion() {
             CommandSpec root = spec.root();
             return root == spec ? new String[0] : root.version();
-        }
-    }
-
-    /**
-     * Standard output that keeps the first failure of a write: {@link PrintStream} keeps only a
-     * flag ({@link PrintStream#checkError()}), and the error line should say why.
-     */
-    private static final class FailureKeepingStream extends FilterOutputStream {
-        private volatile IOException failure;
-
-        FailureKeepingStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            try {
-                out.write(b);
-            } catch (IOException e) {
-                throw kept(e);
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            try {
-                out.write(b, off, len);
-            } catch (IOException e) {
-                throw kept(e);
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                throw kept(e);
-            }
-        }
-
-        private IOException kept(IOException e) {
-            if (failure == null) {
-                failure = e;
-            }
-            return e;
         }
     }
 }
