@@ -57,8 +57,8 @@ import picocli.CommandLine.Spec;
             "once it has arrived whole. If the command fails after its options were",
             "accepted (exit 3 to 8), FILE does not exist afterwards, even if it existed",
             "before: FILE present means that this run succeeded. A device or a pipe",
-            "(/dev/null), and a path in /dev or /proc (/dev/stdout), are written",
-            "directly and never removed.",
+            "(/dev/null), and a path in /proc or a link into it (/dev/stdout,",
+            "/dev/fd/N), are written directly and never removed.",
             "",
             "Exit codes:",
             "  0  success",
@@ -95,8 +95,8 @@ final class GetCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = {"Write the body to FILE (atomically) instead of standard output.",
-                "'-' is standard output; a device or pipe (/dev/null), or a path in /dev",
-                "or /proc (/dev/stdout), is written directly."})
+                "'-' is standard output; a device or pipe (/dev/null), or a path in /proc",
+                "or a link into it (/dev/stdout), is written directly."})
     private String outputName;
     /** {@link #outputName} as a path, once checked; null for standard output. */
     private Path output;

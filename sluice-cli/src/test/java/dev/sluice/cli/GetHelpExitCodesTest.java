@@ -13,4 +13,11 @@ class GetHelpExitCodesTest {
                 .doesNotContain("  7  ");
         assertThat(Cli.run("download", "--help").stdoutText()).contains("7 checksum mismatch");
     }
+
+    @Test
+    void theHelpSaysWhatIsWrittenInPlaceAsTheCodeDecides() {
+        // A regular file in /dev/shm is replaced atomically and removed on failure, as anywhere.
+        String help = Cli.run("get", "--help").stdoutText();
+        assertThat(help).contains("a path in /proc", "or a link into it").doesNotContain("a path in /dev");
+    }
 }
