@@ -171,6 +171,7 @@ final class GetCommand implements Callable<Integer> {
                 if (!noFail) {
                     response.raiseForStatus();
                 }
+                checkDecodable(request, response);
                 if (response.status() == 304 && !isStdout()) {
                     // Not Modified (RFC 9110 §15.4.5): the copy the caller holds is current. It
                     // has no body to write, and FILE, there or not, is left as it is, as curl does.
@@ -183,6 +184,35 @@ final class GetCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
             return fail(e);
+        }
+    }
+
+    /**
+     * A body in a content coding this build cannot undo would be written as sent, though the
+     * user asked for the content (decoding is on): a file that is not what it claims, with exit
+     * 0. curl fails there too. {@code --raw} keeps such bytes; a 206 is written as sent anyway,
+     * and a response without content has nothing to decode.
+     */
+    private void checkDecodable(Request request, Response response) throws ProtocolViolationException {
+        Body body = response.body();
+        int status = response.status();
+        if (raw || body.isDecoded() || status == 206 || status == 204 || status == 304
+                || request.method().equals("HEAD") || body.contentLength().orElse(-1) == 0) {
+            return;
+        }
+        List<String> codings = new ArrayList<>();
+        for (String value : response.headers().all("Content-Encoding")) {
+            for (String token : value.split(",")) {
+                String coding = token.strip();
+                if (!coding.isEmpty() && !coding.equalsIgnoreCase("identity")) {
+                    codings.add(coding);
+                }
+            }
+        }
+        if (!codings.isEmpty()) {
+            throw new ProtocolViolationException(response.uri(), "the body is in a content coding sluice cannot"
+                    + " decode here (Content-Encoding: " + ErrorLine.excerpt(String.join(", ", codings))
+                    + "); --raw keeps the bytes as sent", -1, null);
         }
     }
 

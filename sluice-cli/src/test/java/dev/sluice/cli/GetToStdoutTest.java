@@ -7,12 +7,19 @@ import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@code sluice get URL}: the body on standard output, exactly, however it was framed or encoded. */
 class GetToStdoutTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
 
     @Test
     void everyByteValueReachesStdoutUnchanged() throws IOException {
@@ -76,6 +83,36 @@ class GetToStdoutTest {
             assertThat(result.exitCode()).as(result.toString()).isZero();
             assertThat(result.stdoutText()).isEqualTo("decoded text\n".repeat(100));
             assertThat(server.requests().getFirst().header("Accept-Encoding")).contains("gzip");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"foo", "compress", "foo, gzip"})
+    void aContentCodingThatCannotBeDecodedIsAProtocolErrorUnlessRaw(String coding) throws IOException {
+        byte[] coded = Gzip.of("coded");
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Encoding: " + coding, "Content-Length: " + coded.length))
+                .send(coded)))) {
+            Path file = dir.resolve("out.bin");
+            Cli.Result decoding = Cli.run("get", server.uri("/z").toString(), "-o", file.toString());
+            Cli.Result raw = Cli.run("get", server.uri("/z").toString(), "--raw");
+
+            assertThat(decoding.exitCode()).as(decoding.toString()).isEqualTo(ExitCodes.PROTOCOL);
+            assertThat(decoding.stderrLines()).containsExactly("sluice: " + server.uri("/z") + ": the body is in a content"
+                    + " coding sluice cannot decode here (Content-Encoding: " + coding + "); --raw keeps the bytes as sent");
+            assertThat(file).doesNotExist();
+            assertThat(raw.exitCode()).as(raw.toString()).isZero();
+            assertThat(raw.stdout()).isEqualTo(coded);
+        }
+    }
+
+    @Test
+    void aResponseWithoutContentNeedsNoDecoding() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(req.method().equals("HEAD") ? 200 : 204, "Content-Encoding: foo",
+                        "Content-Length: " + (req.method().equals("HEAD") ? 100 : 0)))))) {
+            assertThat(Cli.run("get", server.uri("/z").toString()).exitCode()).isZero();
+            assertThat(Cli.run("get", server.uri("/z").toString(), "-X", "HEAD").exitCode()).isZero();
         }
     }
 
