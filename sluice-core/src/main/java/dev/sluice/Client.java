@@ -329,11 +329,12 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * Fields the client adds by default (or, for Content-Type, the body does), which a caller
-     * leaves out by setting them empty. Not Accept-Encoding: empty, it means "no content coding"
+     * Fields the client adds by default (or, for Content-Type, the body does; for Authorization,
+     * the URL's user information), which a caller leaves out by setting them empty. Not Accept-Encoding: empty, it means "no content coding"
      * (RFC 9110 §12.5.3) and is sent as it is.
      */
-    private static final Set<String> OMITTED_WHEN_EMPTY = Set.of("user-agent", "accept", "content-type", "expect");
+    private static final Set<String> OMITTED_WHEN_EMPTY = Set.of("user-agent", "accept", "content-type", "expect",
+            "authorization");
 
     /** Bodies larger than this (or of unknown length) are sent with {@code Expect: 100-continue}, as curl does. */
     static final long EXPECT_CONTINUE_AFTER_BYTES = 1L << 20;

@@ -253,8 +253,8 @@ public final class Request {
 
         /**
          * Adds a header field; a name may repeat. A field the client adds by default
-         * (User-Agent, Accept, Expect, or the body's Content-Type) set to an empty value is left
-         * out of the request, as curl's {@code -H 'Name:'} does; an empty Accept-Encoding is sent
+         * (User-Agent, Accept, Expect, the body's Content-Type, or Authorization from the URL's
+         * user information) set to an empty value is left out of the request, as curl's {@code -H 'Name:'} does; an empty Accept-Encoding is sent
          * (it asks for no content coding).
          *
          * @throws IllegalArgumentException when the field cannot be sent: a name that is not an

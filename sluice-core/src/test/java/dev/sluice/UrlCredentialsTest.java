@@ -71,6 +71,17 @@ class UrlCredentialsTest {
     }
 
     @Test
+    void anEmptyAuthorizationLeavesTheUrlsCredentialsUnsent() throws IOException {
+        // As curl's -H 'Authorization:': the field the client would add is left out altogether.
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("in"))));
+             Response r = client.send(Request.newBuilder(withUserInfo(server, "alice:secret", "/"))
+                     .header("Authorization", "").build())) {
+            r.body().text();
+            assertThat(server.awaitRequests(1, WAIT).getFirst().header("Authorization")).isNull();
+        }
+    }
+
+    @Test
     void theCredentialsFollowARedirectOnTheSameOriginOnly() throws IOException {
         try (var other = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("other"))));
              var first = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(switch (req.target()) {

@@ -347,6 +347,7 @@ final class DownloadCommand implements Callable<Integer> {
 
     /** Range checks picocli's types cannot express; breaking one is a usage error. */
     private void checkOptions() {
+        Utf8Arguments.require(spec);
         if (jobs < 1 || jobs > MAX_JOBS) {
             throw usage("-j must be between 1 and " + MAX_JOBS + ": " + jobs);
         }

@@ -77,7 +77,8 @@ final class GetCommand implements Callable<Integer> {
     private static final int MAX_CHUNK_BYTES = 16 << 20;
     private static final String FORM_TYPE = "application/x-www-form-urlencoded";
     /** Fields the client or the body adds unless given: given empty, the library leaves them out (or sends Accept-Encoding empty). */
-    private static final Set<String> CLIENT_DEFAULTS = Set.of("user-agent", "accept", "accept-encoding", "content-type", "expect");
+    private static final Set<String> CLIENT_DEFAULTS = Set.of("user-agent", "accept", "accept-encoding", "content-type", "expect",
+            "authorization");
 
     private final OutputStream stdout;
     private final PrintStream stderr;
@@ -253,12 +254,16 @@ final class GetCommand implements Callable<Integer> {
             // Once, before the run: the run itself creates FILE, which changes nothing of this.
             outputDirect = DirectOutput.isWrittenDirectly(output);
         }
+        if ("@".equals(data)) {
+            throw new ParameterException(spec.commandLine(), "-d @ needs a file name (@- reads standard input)");
+        }
         if (data != null && !data.startsWith("@") && data.indexOf('\uFFFD') >= 0) {
             // What the JVM could not decode from the command line (bytes that are not UTF-8, or
             // a locale without UTF-8) would be sent as replacement characters.
             throw new ParameterException(spec.commandLine(), "-d DATA is not valid UTF-8 text on this command line;"
                     + " send bytes as they are with -d @FILE");
         }
+        Utf8Arguments.require(spec);
         if (method != null && method.equalsIgnoreCase("CONNECT")) {
             throw new ParameterException(spec.commandLine(), "-X CONNECT is not supported (it asks a proxy for a tunnel)");
         }

@@ -40,6 +40,16 @@ class GetEdgeOptionsTest {
     }
 
     @Test
+    void anEmptyAuthorizationKeepsTheUrlsCredentialsFromBeingSent() throws IOException {
+        try (var server = okServer()) {
+            String url = server.uri("/private").toString().replace("http://", "http://u:p@");
+            Cli.Result result = Cli.run("get", url, "-H", "Authorization:");
+
+            assertThat(onlyRequest(server, result).headerValues("Authorization")).isEmpty();
+        }
+    }
+
+    @Test
     void anEmptyAcceptEncodingIsSentForItAsksForNoContentCoding() throws IOException {
         try (var server = okServer()) {
             Cli.Result result = Cli.run("get", server.uri("/plain").toString(), "-H", "Accept-Encoding:");

@@ -172,6 +172,29 @@ class UsageTest {
         assertThat(Cli.run("get", UNUSED_URL, "-o").exitCode()).isEqualTo(ExitCodes.USAGE);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"get|-H|X-L: caf\uFFFD", "get|-o|caf\uFFFD.txt", "get|-d|@caf\uFFFD.txt",
+        "get|--cacert|ca\uFFFD.pem", "download|-d|d\uFFFD", "download|-i|list\uFFFD.txt",
+        "download|--report|r\uFFFD.json", "download|-H|X-L: caf\uFFFD"})
+    void anArgumentTheJvmCouldNotDecodeIsAUsageError(String line) {
+        // U+FFFD is what the JVM puts where the command line's bytes were not UTF-8: used as it
+        // is, the header would go out, and the file be made, under another name.
+        String[] parts = line.split("\\|");
+        Cli.Result result = Cli.run(parts[0], UNUSED_URL, parts[1], parts[2]);
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderrLines()).singleElement().asString()
+                .contains("not valid UTF-8 text on this command line: '" + parts[2] + "'");
+    }
+
+    @Test
+    void dataFromAFileWithoutItsNameIsAUsageError() {
+        Cli.Result result = Cli.run("get", UNUSED_URL, "-d", "@");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderrLines()).singleElement().asString().contains("-d @ needs a file name");
+    }
+
     @Test
     void anAtSignIsNeverReadAsAnArgumentFile() {
         // picocli would expand "@file" into arguments; for sluice "@" only means something after -d.
