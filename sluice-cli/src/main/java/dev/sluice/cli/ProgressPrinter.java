@@ -199,8 +199,8 @@ final class ProgressPrinter implements AutoCloseable {
                               long nowNanos) {
         String name = ErrorLine.oneLine(s.name);
         int maxName = columns / 2;
-        if (name.length() > maxName) {
-            name = name.substring(0, maxName - 3) + "...";
+        if (DisplayWidth.of(name) > maxName) {
+            name = DisplayWidth.cut(name, maxName - 3) + "...";
         }
         if (phase == DownloadProgress.Phase.RETRYING) {
             // Whole seconds left, rounded up: "in 1s" until the attempt is due, not "in 0s".
@@ -241,9 +241,9 @@ final class ProgressPrinter implements AutoCloseable {
         return p + "%";
     }
 
-    /** Cuts a line so that it never wraps: a wrapped line would break the redraw. */
+    /** Cuts a line so that it never wraps (in terminal columns): a wrapped line would break the redraw. */
     private String fit(String line) {
-        return line.length() < columns ? line : line.substring(0, columns - 1);
+        return DisplayWidth.of(line) < columns ? line : DisplayWidth.cut(line, columns - 1);
     }
 
     private void draw(List<String> lines) {

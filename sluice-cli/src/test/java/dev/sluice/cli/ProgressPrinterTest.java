@@ -171,6 +171,30 @@ class ProgressPrinterTest {
     }
 
     @Test
+    void wideCharactersAreCountedAsTwoColumnsSoNoLineWrapsAndNoPairIsSplit() {
+        // CJK and emoji take two columns each: counted as one, the line was 111 columns wide.
+        String cjk = "\u6587".repeat(60) + ".bin";
+        String emoji = "a" + "\uD83D\uDE00".repeat(40) + ".bin";
+        jobs.add(DownloadJob.of(URI.create("http://h/1")));
+        jobs.add(DownloadJob.of(URI.create("http://h/2")));
+        progress = new DownloadProgress(jobs, List.of(cjk, emoji), () -> 0L);
+        ProgressPrinter printer = new ProgressPrinter(ProgressMode.BAR, false, progress,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), 60);
+        progress.on(new ProgressEvent.Started(jobs.get(0), null, 1, 0, OptionalLong.of(20L * MIB)));
+        progress.on(new ProgressEvent.Started(jobs.get(1), null, 1, 0, OptionalLong.of(20L * MIB)));
+
+        List<String> frame = printer.frame(0);
+
+        assertThat(frame).hasSize(3).allSatisfy(line -> {
+            assertThat(DisplayWidth.of(line)).as(line).isLessThan(60);
+            // A lone surrogate is a pair cut in half: codePoints() gives it as its own value.
+            assertThat(line.codePoints().filter(cp -> cp >= 0xD800 && cp <= 0xDFFF)).as(line).isEmpty();
+        });
+        assertThat(frame.get(0)).startsWith("  " + "\u6587".repeat(13) + "...  0 B / 20.0 MiB");
+        assertThat(frame.get(1)).startsWith("  a" + "\uD83D\uDE00".repeat(13) + "...  0 B / 20.0 MiB");
+    }
+
+    @Test
     void namesFromAHostileServerCannotSendTerminalEscapes() {
         ProgressPrinter printer = printer(ProgressMode.LINES, 1);
         progress.on(new ProgressEvent.Finished(jobs.getFirst(), Path.of("evil\u001b[2Jname"), 1, Duration.ZERO));

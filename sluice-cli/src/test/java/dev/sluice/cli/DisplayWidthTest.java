@@ -1,0 +1,27 @@
+package dev.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Terminal columns as wcwidth counts them. */
+class DisplayWidthTest {
+    @Test
+    void asciiTakesOneColumnEach() {
+        assertThat(DisplayWidth.of("file.bin")).isEqualTo(8);
+        assertThat(DisplayWidth.cut("file.bin", 4)).isEqualTo("file");
+    }
+
+    @Test
+    void wideCharactersTakeTwoAndAreNeverCutInHalf() {
+        String name = "\u6587\u4ef6\uD55C.bin"; // two CJK ideographs and a Hangul syllable
+        assertThat(DisplayWidth.of(name)).isEqualTo(10);
+        assertThat(DisplayWidth.cut(name, 3)).isEqualTo("\u6587");
+        assertThat(DisplayWidth.cut("\uD83D\uDE00\uD83D\uDE00", 3)).isEqualTo("\uD83D\uDE00");
+    }
+
+    @Test
+    void combiningMarksTakeNone() {
+        assertThat(DisplayWidth.of("e\u0301te\u0301")).isEqualTo(3);
+    }
+}
