@@ -187,11 +187,16 @@ public final class ContentDecoding {
     /**
      * The raw body as the decoders see it. It keeps the first failure of the raw stream, because
      * a decoder of another library may swallow it (as the JDK's {@code GZIPInputStream} does,
-     * which is why gzip is not decoded through it) and report a clean end instead.
+     * which is why gzip is not decoded through it) and report a clean end instead. A decoder's
+     * close does not reach the exchange: brotli4j closes its source when it finds corrupt data,
+     * and that close must not read as the caller's (a closed body instead of a corrupt one);
+     * {@link Decoded#close()} ends the exchange itself.
      */
     private static final class RawGuard extends InputStream {
         private final ExchangeInputStream raw;
         private IOException failure;
+        /** A decoder closed this stream, on failing or when closed itself; the exchange is left as it was. */
+        private boolean closedByDecoder;
         /** A byte read ahead to tell an empty body from a non-empty one; -1 when none. */
         private int pushedBack = -1;
 
@@ -220,6 +225,9 @@ public final class ContentDecoding {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (closedByDecoder) {
+                throw new IOException("the decoder closed its input"); // as any closed stream; never the exchange's state
+            }
             if (pushedBack >= 0 && len > 0) {
                 b[off] = (byte) pushedBack;
                 pushedBack = -1;
@@ -242,7 +250,7 @@ public final class ContentDecoding {
 
         @Override
         public void close() {
-            raw.close();
+            closedByDecoder = true;
         }
     }
 
@@ -344,6 +352,8 @@ public final class ContentDecoding {
                 return guard.failure; // the cause, which a decoder wrapped or replaced
             }
             if (raw.isClosed()) {
+                // The exchange only, never the guard: a decoder that closed the guard on its
+                // own failure (brotli4j does) left the exchange open, so this is the caller's close.
                 BodyClosedException closed = new BodyClosedException(uri);
                 closed.addSuppressed(e);
                 return closed;
