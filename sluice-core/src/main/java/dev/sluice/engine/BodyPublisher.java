@@ -259,7 +259,10 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                             T item;
                             try {
                                 item = source.next();
-                            } catch (Exception e) {
+                            } catch (Throwable e) {
+                                // Errors too (an OutOfMemoryError from a block too large for the
+                                // heap): they are the source's, not the subscriber's, so they end
+                                // the subscription with onError, and the connection is freed.
                                 source.abort();
                                 end(e);
                                 return;
@@ -277,7 +280,8 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                     }
                 }
             } catch (Throwable t) {
-                // A subscriber that throws breaks §2.13: its subscription is cancelled.
+                // A subscriber that throws breaks §2.13: its subscription is cancelled. (What the
+                // source throws is caught at the read and reported there.)
                 lock.lock();
                 try {
                     cancelled = true;
