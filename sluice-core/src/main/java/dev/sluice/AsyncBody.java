@@ -68,17 +68,24 @@ public final class AsyncBody {
         }, body.exchange());
     }
 
-    /** The body in blocks of exactly {@code size} bytes, the last one shorter (aiohttp's {@code iter_chunked}). */
+    /**
+     * The body in blocks of exactly {@code size} bytes, the last one shorter (aiohttp's
+     * {@code iter_chunked}). Memory is sized as for {@link Body#chunks(int)}: a block takes what
+     * arrives, up to {@code size} or the body's declared length (a size above the largest Java
+     * array gives blocks of that largest size), and each block is read straight into its own
+     * array. An item's array may be longer than the block it holds; read it from its position to
+     * its limit.
+     */
     public Flow.Publisher<ByteBuffer> chunks(int size) {
         if (size < 1) {
             throw new IllegalArgumentException("chunk size must be at least 1: " + size);
         }
         InputStream in = body.takeStream();
+        Body.BlockReader blocks = body.blockReader(in, size, true);
         return new BodyPublisher<>(new Source<>(in, body.rawIfUndecoded()) {
             @Override
             public ByteBuffer next() throws IOException {
-                byte[] b = in.readNBytes(size);
-                return b.length == 0 ? null : ByteBuffer.wrap(b);
+                return blocks.next();
             }
 
         }, body.exchange());

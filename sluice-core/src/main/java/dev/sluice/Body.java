@@ -510,51 +510,104 @@ public final class Body implements AutoCloseable {
         return closed;
     }
 
+    /**
+     * Reads the body in blocks of {@code size} bytes, the last one shorter, for {@link #chunks(int)}
+     * and {@link AsyncBody#chunks(int)}.
+     *
+     * @param fresh whether each block gets an array of its own (the asynchronous items, which
+     *              the subscriber may keep) rather than one array reused for every block
+     */
+    BlockReader blockReader(InputStream in, int size, boolean fresh) {
+        // contentLength is empty when decoding changes the length.
+        return new BlockReader(in, size, contentLength.orElse(Long.MAX_VALUE), fresh);
+    }
+
+    /**
+     * Blocks of a fixed size over a stream, in memory that grows with what arrives: a block
+     * holds at most {@code blockMax} bytes, which is {@code size}, or less when the body's
+     * declared length is shorter (a block of {@code chunks(1 << 30)} over a three-byte body is
+     * three bytes), and never more than the largest Java array. The first array is no more than
+     * {@link #TRANSFER_BUFFER} bytes and doubles while a block fills it, so it reaches
+     * {@code blockMax} only when so many bytes came. Blocks are read straight into it: no list of
+     * small buffers copied into the block at the end, which held every block twice.
+     */
+    static final class BlockReader {
+        private final InputStream in;
+        private final int blockMax;
+        private final boolean fresh;
+        /** The array of the next block: reused, or (fresh) null until the next block has a first byte. */
+        private byte[] block;
+        /** Fresh arrays start at the size the last one grew to: a steady run of blocks copies nothing. */
+        private int nextLength;
+        /** The bytes the declared length still promises (Long.MAX_VALUE when none is declared). */
+        private long declaredLeft;
+
+        BlockReader(InputStream in, int size, long declaredLength, boolean fresh) {
+            this.in = in;
+            this.fresh = fresh;
+            this.declaredLeft = declaredLength;
+            // No array is larger than MAX_ARRAY_BYTES: a larger size gets blocks of that size.
+            this.blockMax = (int) Math.min(Math.min(size, MAX_ARRAY_BYTES), Math.max(1, declaredLength));
+            // Not blockMax at once, even for a declared length: a declared length is a
+            // promise, and a server may declare a gigabyte and send three bytes.
+            this.nextLength = Math.min(blockMax, TRANSFER_BUFFER);
+            this.block = fresh ? null : new byte[nextLength];
+        }
+
+        /**
+         * The next block, or null at the end of the body. A view of the reused array, valid
+         * until the next call; or, when fresh, of an array of its own.
+         */
+        ByteBuffer next() throws IOException {
+            // The most this block can hold: no more than the declared length still promises.
+            long cap = Math.min(blockMax, declaredLeft);
+            int at = 0;
+            if (fresh) {
+                // A block's array is allocated only once a byte of it came, so that the end of
+                // the body costs no array of blockMax bytes.
+                int first = in.read();
+                if (first < 0) {
+                    return null;
+                }
+                block = new byte[(int) Math.max(1, Math.min(nextLength, cap))];
+                block[at++] = (byte) first;
+            }
+            while (true) {
+                at += in.readNBytes(block, at, block.length - at);
+                if (at < block.length || block.length >= cap) {
+                    break; // the end of the body, or a whole block
+                }
+                block = Arrays.copyOf(block, (int) Math.min(cap, 2L * block.length));
+            }
+            if (at == 0) {
+                return null;
+            }
+            ByteBuffer b = ByteBuffer.wrap(block, 0, at);
+            declaredLeft -= at;
+            if (fresh) {
+                nextLength = Math.max(nextLength, block.length);
+                block = null; // the subscriber's now
+            }
+            return b;
+        }
+    }
+
     /** Views (size 0) or fixed blocks over the body. */
     private final class ChunkIterator implements Iterator<ByteBuffer> {
         private final int size;
-        /**
-         * The most one block can hold: {@code size}, or less when the body's declared length is
-         * shorter. A block of {@code chunks(1 << 30)} over a three-byte body is three bytes.
-         */
-        private final int blockMax;
         private final InputStream in;
-        /**
-         * Blocks of {@code size} are read into this array. It starts at no more than
-         * {@link #TRANSFER_BUFFER} bytes and doubles while a block fills it, so it reaches
-         * {@code blockMax} only when so many bytes came: after that every block reuses it.
-         */
-        private byte[] block;
+        /** The body's blocks; null for views (size 0). */
+        private final BlockReader blocks;
+        /** The array views of a decoded body are read into (size 0); null otherwise. */
+        private final byte[] buffer;
         private ByteBuffer next;
         private boolean end;
 
         ChunkIterator(int size) {
             this.size = size;
             this.in = source();
-            if (size == 0) {
-                this.blockMax = 0;
-                this.block = decodePlan != null ? new byte[TRANSFER_BUFFER] : null;
-            } else {
-                // contentLength is empty when decoding changes the length.
-                long known = contentLength.orElse(Long.MAX_VALUE);
-                // No array is larger than MAX_ARRAY_BYTES: a larger n gets blocks of that size.
-                this.blockMax = (int) Math.min(Math.min(size, MAX_ARRAY_BYTES), Math.max(1, known));
-                // Not blockMax at once, even for a declared length: a declared length is a
-                // promise, and a server may declare a gigabyte and send three bytes.
-                this.block = new byte[Math.min(blockMax, TRANSFER_BUFFER)];
-            }
-        }
-
-        /** Reads the next block, up to {@code blockMax} bytes, growing the array as they come; 0 at the end. */
-        private int readBlock() throws IOException {
-            int at = 0;
-            while (true) {
-                at += in.readNBytes(block, at, block.length - at);
-                if (at < block.length || block.length == blockMax) {
-                    return at; // the end of the body, or a whole block
-                }
-                block = Arrays.copyOf(block, (int) Math.min(blockMax, 2L * block.length));
-            }
+            this.blocks = size == 0 ? null : blockReader(in, size, false);
+            this.buffer = size == 0 && decodePlan != null ? new byte[TRANSFER_BUFFER] : null;
         }
 
         @Override
@@ -569,11 +622,10 @@ public final class Body implements AutoCloseable {
                 if (size == 0 && in == raw) {
                     next = raw.nextView();
                 } else if (size == 0) {
-                    int n = in.read(block);
-                    next = n < 0 ? null : ByteBuffer.wrap(block, 0, n);
+                    int n = in.read(buffer);
+                    next = n < 0 ? null : ByteBuffer.wrap(buffer, 0, n);
                 } else {
-                    int n = readBlock();
-                    next = n == 0 ? null : ByteBuffer.wrap(block, 0, n);
+                    next = blocks.next();
                 }
             } catch (IOException e) {
                 close();
