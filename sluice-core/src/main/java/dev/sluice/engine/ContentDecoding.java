@@ -22,9 +22,18 @@ import java.util.Locale;
  * run to the end of the body, which must itself be complete.
  */
 public final class ContentDecoding {
+    /**
+     * The largest zstd window a body may need, as a power of two: 8 MiB. RFC 9659 §3 limits
+     * the window of zstd in HTTP to 8 MB, so that a small body cannot make the client hold a
+     * large window (zstd-jni's own limit is 128 MiB of native memory per stream); a frame that
+     * needs more is a {@link ProtocolViolationException}, as Chromium has it.
+     */
+    static final int ZSTD_WINDOW_LOG_MAX = 23;
+
     private static final MethodHandle BROTLI = optionalStream("com.aayushatharva.brotli4j.decoder.BrotliInputStream",
-            "com.aayushatharva.brotli4j.Brotli4jLoader");
-    private static final MethodHandle ZSTD = optionalStream("com.github.luben.zstd.ZstdInputStream", null);
+            "com.aayushatharva.brotli4j.Brotli4jLoader", null);
+    /** zstd-jni's stream with its window capped; a zstd-jni without {@code setLongMax} is not used. */
+    private static final MethodHandle ZSTD = optionalStream("com.github.luben.zstd.ZstdInputStream", null, "setLongMax");
 
     private ContentDecoding() {
     }
@@ -170,15 +179,27 @@ public final class ContentDecoding {
         }
     }
 
-    private static MethodHandle optionalStream(String className, String loaderClass) {
+    /**
+     * The constructor {@code (InputStream)} of an optional library's decoding stream, or null
+     * when the library is missing or unusable.
+     *
+     * @param windowLimiter the name of a method {@code (int)} of the stream, returning it, that
+     *                      caps its window at {@link #ZSTD_WINDOW_LOG_MAX}; null for none
+     */
+    private static MethodHandle optionalStream(String className, String loaderClass, String windowLimiter) {
         try {
             if (loaderClass != null) {
                 Class<?> loader = Class.forName(loaderClass);
                 loader.getMethod("ensureAvailability").invoke(null);
             }
             Class<?> c = Class.forName(className);
-            return MethodHandles.publicLookup().findConstructor(c, MethodType.methodType(void.class, InputStream.class))
-                    .asType(MethodType.methodType(InputStream.class, InputStream.class));
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            MethodHandle ctor = lookup.findConstructor(c, MethodType.methodType(void.class, InputStream.class));
+            if (windowLimiter != null) {
+                MethodHandle limit = lookup.findVirtual(c, windowLimiter, MethodType.methodType(c, int.class));
+                ctor = MethodHandles.filterReturnValue(ctor, MethodHandles.insertArguments(limit, 1, ZSTD_WINDOW_LOG_MAX));
+            }
+            return ctor.asType(MethodType.methodType(InputStream.class, InputStream.class));
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             return null;
         }
@@ -363,7 +384,16 @@ public final class ContentDecoding {
                         + String.join("+", plan) + " data, after " + decoded + " decoded bytes", -1, e);
             }
             return new ProtocolViolationException(uri, "corrupt " + String.join("+", plan)
-                    + " body after " + decoded + " decoded bytes: " + Failures.rootMessage(e), -1, e);
+                    + " body after " + decoded + " decoded bytes: " + Failures.rootMessage(e) + windowHint(e), -1, e);
+        }
+
+        /**
+         * Names the limit a zstd frame broke: libzstd says only that the frame "requires too
+         * much memory" when its window is larger than {@link #ZSTD_WINDOW_LOG_MAX} allows.
+         */
+        private String windowHint(Exception e) {
+            return plan.contains("zstd") && Failures.rootMessage(e).contains("too much memory")
+                    ? " (a window larger than the " + ((1 << ZSTD_WINDOW_LOG_MAX) >> 20) + " MiB RFC 9659 allows)" : "";
         }
 
         @Override
