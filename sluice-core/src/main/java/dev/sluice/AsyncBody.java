@@ -92,9 +92,10 @@ public final class AsyncBody {
     }
 
     /**
-     * The body as lines of text in its charset, as {@link Body#lines()}: a line ends at LF, CRLF
-     * or a lone CR, not included; one longer than {@link Body#DEFAULT_MAX_LINE_CHARS} ends the
-     * stream with {@code onError(IllegalStateException)}.
+     * The body as lines of text in its charset, as {@link Body#lines()}: a byte-order mark at
+     * its start chooses the charset and is dropped; a line ends at LF, CRLF or a lone CR, not
+     * included; one longer than {@link Body#DEFAULT_MAX_LINE_CHARS} ends the stream with
+     * {@code onError(IllegalStateException)}.
      */
     public Flow.Publisher<String> lines() {
         return lines(Body.DEFAULT_MAX_LINE_CHARS);
@@ -156,15 +157,18 @@ public final class AsyncBody {
         return run(() -> body.bytes(maxBytes));
     }
 
-    /** The whole body as text in its charset, at most {@link Body#DEFAULT_MAX_BYTES}. */
+    /**
+     * The whole body as text in its charset, at most {@link Body#DEFAULT_MAX_BYTES}, as
+     * {@link Body#text()}: a byte-order mark at its start chooses the charset and is dropped.
+     */
     public CompletableFuture<String> text() {
         return run(body::text);
     }
 
     /**
-     * The whole body as text in its charset, at most {@code maxBytes} before decoding, as
-     * {@link Body#text(long)}: a larger body fails the future with an
-     * {@link IllegalStateException}.
+     * The whole body as text in its charset (or the one its byte-order mark chooses), at most
+     * {@code maxBytes} before decoding, as {@link Body#text(long)}: a larger body fails the
+     * future with an {@link IllegalStateException}.
      *
      * @throws IllegalArgumentException when {@code maxBytes} is negative (nothing is taken)
      */

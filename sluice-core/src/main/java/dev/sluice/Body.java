@@ -1,11 +1,11 @@
 package dev.sluice;
 
+import dev.sluice.codec.MediaTypes;
 import dev.sluice.engine.ContentDecoding;
 import dev.sluice.engine.Exchange;
 import dev.sluice.engine.ExchangeInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -109,7 +109,10 @@ public final class Body implements AutoCloseable {
         return contentDecoded;
     }
 
-    /** The charset from Content-Type, UTF-8 when there is none. */
+    /**
+     * The charset from Content-Type, UTF-8 when there is none. {@link #text()} and
+     * {@link #lines()} decode in it unless the body begins with a byte-order mark.
+     */
     public Charset charset() {
         return charset;
     }
@@ -208,8 +211,9 @@ public final class Body implements AutoCloseable {
     }
 
     /**
-     * The body as lines of text in its charset. A line ends at LF, CRLF or a lone CR, which are
-     * not included; a last line without an end counts. Lines longer than
+     * The body as lines of text in its charset, or the one a byte-order mark at its start
+     * chooses (the mark is dropped, as in {@link #text(long)}). A line ends at LF, CRLF or a
+     * lone CR, which are not included; a last line without an end counts. Lines longer than
      * {@link #DEFAULT_MAX_LINE_CHARS} fail with an {@link IllegalStateException}. Close the
      * stream (or the response) when done.
      */
@@ -250,9 +254,9 @@ public final class Body implements AutoCloseable {
                 .onClose(this::close);
     }
 
-    /** Lines over {@code in}, decoded in the body's charset. */
+    /** Lines over {@code in}, decoded in the body's charset or the one its byte-order mark chooses. */
     LineSplitter lineSplitter(InputStream in, int maxLineChars) {
-        return new LineSplitter(new InputStreamReader(in, charset), maxLineChars, exchange.uri());
+        return new LineSplitter(in, charset, maxLineChars, exchange.uri());
     }
 
     /** The whole body, at most {@link #DEFAULT_MAX_BYTES}. */
@@ -312,22 +316,32 @@ public final class Body implements AutoCloseable {
                 + (cap < maxBytes ? ", the most one array holds" : ""));
     }
 
-    /** The whole body decoded in its charset, at most {@link #DEFAULT_MAX_BYTES}. */
+    /**
+     * The whole body decoded in its charset, at most {@link #DEFAULT_MAX_BYTES}. A byte-order
+     * mark at its start chooses the charset instead and is not part of the text, as
+     * {@link #text(long)} says.
+     */
     public String text() throws IOException {
-        return new String(bytes(), charset);
+        return text(DEFAULT_MAX_BYTES);
     }
 
     /**
      * The whole body decoded in its charset; a body larger than {@code maxBytes} (counted
      * before the charset decodes it) fails with an {@link IllegalStateException}, as
-     * {@link #bytes(long)}.
+     * {@link #bytes(long)}. A byte-order mark at the start of the body (EF BB BF, FE FF or
+     * FF FE) chooses UTF-8, UTF-16BE or UTF-16LE whatever Content-Type says, and is dropped,
+     * as the WHATWG Encoding Standard's decode and OkHttp's {@code string()} have it;
+     * {@link #lines()} does the same.
      *
      * <pre>{@code
      * String page = r.body().text(1 << 20); // at most 1 MiB
      * }</pre>
      */
     public String text(long maxBytes) throws IOException {
-        return new String(bytes(maxBytes), charset);
+        byte[] all = bytes(maxBytes);
+        var mark = MediaTypes.byteOrderMark(all, all.length);
+        int skip = mark.map(MediaTypes.ByteOrderMark::length).orElse(0);
+        return new String(all, skip, all.length - skip, mark.map(MediaTypes.ByteOrderMark::charset).orElse(charset));
     }
 
     /** Streams the body into {@code out}; returns the bytes written. Does not close {@code out}. */
