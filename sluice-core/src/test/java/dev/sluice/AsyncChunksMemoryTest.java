@@ -102,8 +102,10 @@ class AsyncChunksMemoryTest {
                 .hasSize((int) (BIG / BLOCK)).containsOnly(BLOCK);
         long allocated = allocatedBytes() - before;
         // Read straight into their arrays, 64 MiB of blocks cost about 72 MiB (the first block's
-        // array grows from 64 KiB); gathered and copied, they cost 128 MiB.
-        assertThat(allocated).as(path + ": bytes allocated for " + BIG + " bytes of blocks").isLessThan(BIG * 3 / 2);
+        // array grows from 64 KiB; 75-84 MiB measured with the rest of the JVM); gathered and
+        // copied, they cost 128 MiB (134-143 measured). The line between leaves room for other
+        // threads on either side.
+        assertThat(allocated).as(path + ": bytes allocated for " + BIG + " bytes of blocks").isLessThan(BIG * 7 / 4);
         r.close();
     }
 
