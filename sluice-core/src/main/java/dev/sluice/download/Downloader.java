@@ -575,7 +575,7 @@ public final class Downloader {
             if (part.attribute(PartFile.SEGMENTS_ATTRIBUTE).isPresent()) {
                 return false;
             }
-            PartFile.Source stored = part.storedSource();
+            PartFile.Source stored = part.storedSource(job);
             return stored.validator().filter(probe.validator()::equals).isPresent()
                     && stored.length().orElse(probe.size()) == probe.size()
                     && part.resumableBytes(stored) > 0;
@@ -591,7 +591,7 @@ public final class Downloader {
             boolean startedOver = false;
             while (true) {
                 // Only a part this run wrote, or one --continue was asked to take up, is resumed.
-                PartFile.Source source = written != null ? written : resume ? part.storedSource() : PartFile.Source.UNKNOWN;
+                PartFile.Source source = written != null ? written : resume ? part.storedSource(job) : PartFile.Source.UNKNOWN;
                 long offset = part.resumableBytes(source);
                 Request.Builder rb = newRequest(job);
                 if (offset > 0) {
@@ -664,7 +664,7 @@ public final class Downloader {
             if (!resume || written != null || repeatedForNamedPart || response.body().isDecoded()) {
                 return false;
             }
-            PartFile.Source stored = part.storedSource();
+            PartFile.Source stored = part.storedSource(job);
             return stored.validator().isPresent()
                     && stored.validator().equals(PartFile.strongValidator(response.headers()))
                     && part.resumableBytes(stored) > 0;
@@ -898,7 +898,11 @@ public final class Downloader {
             return this;
         }
 
-        /** Whether a part file left by an earlier run is resumed (curl's {@code -C -}, aria2c's {@code -c}). */
+        /**
+         * Whether a part file left by an earlier run is resumed (curl's {@code -C -}, aria2c's
+         * {@code -c}): one whose recorded URL is the job's, or that has none recorded. A part
+         * another URL left under the same name starts over from byte 0, whatever its validator.
+         */
         public Builder resume(boolean resume) {
             this.resume = resume;
             return this;

@@ -196,7 +196,32 @@ final class PartFile {
         return target;
     }
 
-    /** The source an earlier run stored with the part file; unknown where nothing was stored. */
+    /**
+     * The source an earlier run of {@code job}'s URL stored with the part file; unknown where
+     * nothing was stored, or where the part is {@linkplain #isOfAnotherUrl another URL's}: its
+     * validator vouches for that URL's file, not this one's.
+     */
+    Source storedSource(DownloadJob job) {
+        return isOfAnotherUrl(job) ? Source.UNKNOWN : storedSource();
+    }
+
+    /**
+     * Whether the part's recorded URL is present and is not {@code job}'s: then it is the start
+     * of another resource, which no validator can vouch for, as an entity tag is scoped to one
+     * resource (RFC 9110 §8.8.3; nginx's, made of a file's time and size, are the same for two
+     * copies of a file at two paths). Such a part is never resumed, in one stream or in
+     * segments: the download starts over from byte 0. A part with no URL recorded (a file
+     * system without extended attributes, or a part of an older sluice) is not known to be
+     * another URL's.
+     */
+    boolean isOfAnotherUrl(DownloadJob job) {
+        return recordedUrlOf(part).filter(url -> !url.equals(recordedUrl(job))).isPresent();
+    }
+
+    /**
+     * The source an earlier run stored with the part file, whatever URL it was of; unknown where
+     * nothing was stored. A download uses {@link #storedSource(DownloadJob)}.
+     */
     Source storedSource() {
         Optional<String> validator = attribute(VALIDATOR_ATTRIBUTE).filter(v -> !v.startsWith("W/"));
         OptionalLong length = OptionalLong.empty();

@@ -391,8 +391,15 @@ final class SegmentedDownload {
         return part.storeAttribute(CONTROL_ATTRIBUTE, SegmentRecord.format(probe.size(), probe.validator(), segments));
     }
 
-    /** The segments of a record left under the probe's size and validator, to continue them. */
-    private static Optional<long[][]> readRecord(PartFile part, Probe probe) {
+    /**
+     * The segments of a record left under the probe's size and validator, to continue them;
+     * none from a part of another URL (see {@link PartFile#isOfAnotherUrl}), which a fresh plan
+     * then writes over.
+     */
+    private Optional<long[][]> readRecord(PartFile part, Probe probe) {
+        if (part.isOfAnotherUrl(job)) {
+            return Optional.empty();
+        }
         return part.attribute(CONTROL_ATTRIBUTE).flatMap(SegmentRecord::parse)
                 .filter(r -> r.isOf(probe.size(), probe.validator())).map(SegmentRecord::segments);
     }
