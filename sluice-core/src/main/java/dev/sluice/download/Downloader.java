@@ -519,7 +519,13 @@ public final class Downloader {
             if (segments > 1 && !oneStream) {
                 var segmented = new SegmentedDownload(client, job, () -> newRequest(job), retryPolicy, sleeper,
                         rateLimiter, listener);
-                SegmentedDownload.ProbeResult probed = segmented.probe();
+                SegmentedDownload.ProbeResult probed;
+                try {
+                    probed = segmented.probe();
+                } catch (IOException | RuntimeException e) {
+                    retryAfter = segmented.retryAfter(); // a 503 to the probe is waited for as to a plain GET
+                    throw e;
+                }
                 SegmentedDownload.Probe probe = probed.probe();
                 int count = probe == null ? 1 : SegmentedDownload.segmentsFor(probe.size(), segments);
                 if (count > 1) {
@@ -540,6 +546,8 @@ public final class Downloader {
                         if (segmented.failedStatus() != 0) {
                             lastStatus = segmented.failedStatus();
                         }
+                        // The failed segment's Retry-After: waited for, or over the limit, ends the job.
+                        retryAfter = segmented.retryAfter();
                         if (!segmented.rangesFailed() || cancelled.get()) {
                             throw e;
                         }

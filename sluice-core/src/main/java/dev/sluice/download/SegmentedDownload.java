@@ -70,6 +70,8 @@ final class SegmentedDownload {
     private volatile boolean rangesFailed;
     /** See {@link #failedStatus}. */
     private volatile int failedStatus;
+    /** See {@link #retryAfter}; set before the failure it goes with is thrown or published. */
+    private volatile Optional<Duration> retryAfter = Optional.empty();
 
     SegmentedDownload(Client client, DownloadJob job, Supplier<Request.Builder> requests, RetryPolicy retryPolicy,
                       Downloader.Sleeper sleeper, RateLimiter limiter, ProgressEvent.Listener listener) {
@@ -115,7 +117,12 @@ final class SegmentedDownload {
             if (status == 416) {
                 return ProbeResult.ONE_STREAM;
             }
-            response.raiseForStatus();
+            try {
+                response.raiseForStatus();
+            } catch (HttpStatusException e) {
+                retryAfter = response.headers().first("Retry-After").flatMap(RetryAfter::parse);
+                throw e;
+            }
             if (status != 206) {
                 // Not a range: the answer to a plain GET, whose body the caller may as well read.
                 handedOver = true;
@@ -151,6 +158,15 @@ final class SegmentedDownload {
     /** The status of the response whose segment failed the last {@link #run}, or 0 when none did (or without a response). */
     int failedStatus() {
         return failedStatus;
+    }
+
+    /**
+     * The Retry-After of the response whose failure ended the last {@link #probe} or {@link #run}
+     * (an error status of the probe, or of the segment that failed first), when it gave one: the
+     * caller waits for it, or gives up on one over the limit, as for one stream.
+     */
+    Optional<Duration> retryAfter() {
+        return retryAfter;
     }
 
     /** How many segments a file of {@code size} gets when {@code wanted} are asked for. */
@@ -203,14 +219,15 @@ final class SegmentedDownload {
             long[][] plan = segments;
             for (long[] segment : plan) {
                 threads.add(Thread.ofVirtual().name("sluice-segment").start(() -> {
-                    // The status of this segment's latest response, to report the one that failed.
-                    int[] status = new int[1];
+                    // This segment's latest response, to report the one that failed.
+                    Answer answer = new Answer();
                     try {
                         fetchSegment(file, segment, probe, part, plan, received, total,
-                                () -> failure.get() != null, reading, status);
+                                () -> failure.get() != null, reading, answer);
                     } catch (Exception e) {
                         if (failure.compareAndSet(null, e)) {
-                            failedStatus = status[0];
+                            failedStatus = answer.status;
+                            retryAfter = answer.retryAfter;
                             reading.forEach(Response::close);
                         }
                     }
@@ -249,6 +266,12 @@ final class SegmentedDownload {
     }
 
 
+    /** What a segment's latest response said: its status (0 before one), and its Retry-After. */
+    private static final class Answer {
+        int status;
+        Optional<Duration> retryAfter = Optional.empty();
+    }
+
     /** Segments as {start, endInclusive, done}. */
     static long[][] plan(long size, int count) {
         long[][] segments = new long[count][];
@@ -268,7 +291,7 @@ final class SegmentedDownload {
      */
     private void fetchSegment(FileChannel file, long[] segment, Probe probe, PartFile part, long[][] plan,
                               AtomicLong received, OptionalLong total, BooleanSupplier stopped,
-                              Set<Response> reading, int[] status)
+                              Set<Response> reading, Answer answer)
             throws IOException, InterruptedException {
         long recordEvery = Math.min(RECORD_EVERY_BYTES,
                 Math.max(MIN_RECORD_EVERY_BYTES, (segment[1] - segment[0] + 1) / 8));
@@ -277,21 +300,21 @@ final class SegmentedDownload {
             if (pos > segment[1] || stopped.getAsBoolean()) {
                 return;
             }
-            Optional<Duration> retryAfter = Optional.empty();
-            status[0] = 0;
+            answer.status = 0;
+            answer.retryAfter = Optional.empty();
             try {
                 Request.Builder rb = requests.get().setHeader("Range", "bytes=" + pos + "-" + segment[1])
                         .setHeader("If-Range", probe.validator());
                 try (Response response = client.send(rb.build())) {
                     reading.add(response);
-                    status[0] = response.status();
+                    answer.status = response.status();
                     if (stopped.getAsBoolean()) {
                         return; // another segment failed while this one was being asked for
                     }
                     try {
                         response.raiseForStatus();
                     } catch (HttpStatusException e) {
-                        retryAfter = response.headers().first("Retry-After").flatMap(RetryAfter::parse);
+                        answer.retryAfter = response.headers().first("Retry-After").flatMap(RetryAfter::parse);
                         throw e;
                     }
                     String range = response.headers().first("Content-Range").orElse("");
@@ -365,10 +388,10 @@ final class SegmentedDownload {
                     throw e; // the download failed or was stopped: no retry, and no event after it ended
                 }
                 if (!RetryPolicy.isRetryable(e) || attempt > retryPolicy.retries()
-                        || !retryPolicy.allowsWaiting(retryAfter)) {
+                        || !retryPolicy.allowsWaiting(answer.retryAfter)) {
                     throw e;
                 }
-                Duration delay = retryPolicy.delayFor(attempt, retryAfter);
+                Duration delay = retryPolicy.delayFor(attempt, answer.retryAfter);
                 listener.on(new ProgressEvent.Retry(job, attempt, e, delay));
                 sleeper.sleep(delay);
             }
