@@ -524,6 +524,9 @@ public final class Downloader {
                     probed = segmented.probe();
                 } catch (IOException | RuntimeException e) {
                     retryAfter = segmented.retryAfter(); // a 503 to the probe is waited for as to a plain GET
+                    if (segmented.failedStatus() != 0) {
+                        lastStatus = segmented.failedStatus();
+                    }
                     throw e;
                 }
                 SegmentedDownload.Probe probe = probed.probe();
@@ -607,7 +610,8 @@ public final class Downloader {
                     rb.setHeader("If-Range", source.validator().orElseThrow());
                 }
                 Response answer;
-                if (pending != null && offset == 0) {
+                boolean probeAnswer = pending != null && offset == 0;
+                if (probeAnswer) {
                     answer = pending;
                 } else {
                     if (pending != null) {
@@ -618,7 +622,9 @@ public final class Downloader {
                 pending = null;
                 try (Response response = answer) {
                     lastStatus = response.status();
-                    int status = response.status();
+                    // The probe hands over a 206 only when its range is the whole file: that is
+                    // the file, as a 200 to the probe would be, not the rest of a part.
+                    int status = probeAnswer && response.status() == 206 ? 200 : response.status();
                     if (status == 416 && offset > 0 && !startedOver && ofAnotherVersion(response, part, source)) {
                         // The part was deleted: ask again for the whole file, this time without Range.
                         startedOver = true;
@@ -634,7 +640,7 @@ public final class Downloader {
                             continue;
                         }
                     }
-                    return receive(response, part, attempt, offset, source);
+                    return receive(response, status, part, attempt, offset, source);
                 }
             }
         }
@@ -723,10 +729,12 @@ public final class Downloader {
             return true;
         }
 
-        /** Handles the response to one request: a status that fails the attempt, or the body into the part. */
-        private PartFile.Result receive(Response response, PartFile part, int attempt, long offset, PartFile.Source source)
-                throws IOException, InterruptedException {
-            int status = response.status();
+        /**
+         * Handles the response to one request: a status that fails the attempt, or the body into
+         * the part. {@code status} is the response's, but 200 for the probe's 206 of the whole file.
+         */
+        private PartFile.Result receive(Response response, int status, PartFile part, int attempt, long offset,
+                                        PartFile.Source source) throws IOException, InterruptedException {
             if (status >= 300 && status < 400) {
                 return notTheBody(response);
             }
@@ -748,6 +756,11 @@ public final class Downloader {
             }
             long from = 0;
             OptionalLong end = response.body().contentLength();
+            if (status != response.status()) {
+                // The probe's 206 of the whole file: its Content-Range, checked, says where it ends.
+                end = ContentRange.parse(response.headers().first("Content-Range").orElse(""))
+                        .map(ContentRange::completeLength).orElse(end);
+            }
             OptionalLong length = end;
             if (status == 206) {
                 ContentRange range = checkPartialContent(response, part, attempt, offset, source);

@@ -6,6 +6,7 @@ import dev.sluice.ProtocolViolationException;
 import dev.sluice.Request;
 import dev.sluice.Response;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -95,7 +96,9 @@ final class SegmentedDownload {
      * What the probe got: a {@link Probe} when the file can come in segments; otherwise, when the
      * probe's answer is one a plain GET would have had (a server that ignores Range sends the
      * whole file with a 200), that response with its body unread, for the caller to use instead
-     * of asking again; or neither, when the file is to be asked for again in one stream.
+     * of asking again; or neither, when the file is to be asked for again in one stream. An
+     * unread 206 is one whose Content-Range is the whole file, {@code bytes 0-(N-1)/N} (a server
+     * that sends more than the byte asked for), to be saved as a 200 would be.
      */
     record ProbeResult(Probe probe, Response unread) {
         static final ProbeResult ONE_STREAM = new ProbeResult(null, null);
@@ -106,7 +109,9 @@ final class SegmentedDownload {
      * ranges of one version of the file can be fetched, and gives the size. A 416 says that no
      * byte 0 exists, as for an empty file ({@code Content-Range: bytes *}{@code /0}, RFC 9110
      * §14.1.1, as S3 answers): the file is then fetched in one stream, as for any answer that
-     * is not a usable 206.
+     * is not a usable 206. A 206 of the whole file is that one stream (see {@link ProbeResult});
+     * one of another range than asked, or whose body is not the one byte, is a
+     * {@link ProtocolViolationException}, retried as any malformed response is.
      */
     ProbeResult probe() throws IOException {
         Request r = requests.get().setHeader("Range", "bytes=0-0").build();
@@ -128,21 +133,50 @@ final class SegmentedDownload {
                 handedOver = true;
                 return new ProbeResult(null, response);
             }
-            Optional<ContentRange> range = ContentRange.parse(response.headers().first("Content-Range").orElse(""))
-                    .filter(cr -> cr.first() == 0 && cr.completeLength().isPresent());
-            Optional<String> validator = PartFile.strongValidator(response.headers());
+            String value = response.headers().first("Content-Range").orElse("");
+            Optional<ContentRange> range = ContentRange.parse(value).filter(cr -> cr.completeLength().isPresent());
             // An encoded range would be encoded bytes at offsets of the file's own.
-            if (range.isEmpty() || validator.isEmpty() || PartFile.isEncoded(response.headers())) {
+            if (range.isEmpty() || PartFile.isEncoded(response.headers())) {
                 return ProbeResult.ONE_STREAM;
             }
-            response.body().bytes(16);
-            return new ProbeResult(new Probe(range.get().completeLength().getAsLong(), validator.get(),
+            long size = range.get().completeLength().getAsLong();
+            OptionalLong contentLength = response.body().contentLength();
+            try {
+                if (size > 1 && range.get().first() == 0 && range.get().last() == size - 1) {
+                    // More than asked for, but all of it: the download, as a 200 would be.
+                    ContentRange.checkExact(value, 0, size - 1, size, contentLength);
+                    handedOver = true;
+                    return new ProbeResult(null, response);
+                }
+                ContentRange.checkExact(value, 0, 0, size, contentLength);
+            } catch (ContentRange.Mismatch e) {
+                throw probeFailed(status, e.getMessage());
+            }
+            Optional<String> validator = PartFile.strongValidator(response.headers());
+            if (validator.isEmpty()) {
+                return ProbeResult.ONE_STREAM;
+            }
+            // Read, so that the connection can serve again; one byte, whatever the framing says.
+            try (InputStream in = response.body().stream()) {
+                int got = in.readNBytes(2).length;
+                if (got != 1) {
+                    throw probeFailed(status, "206 Partial Content to Range: bytes=0-0 (" + range.get() + ") with a body of "
+                            + (got == 0 ? "no bytes" : "more than one byte"));
+                }
+            }
+            return new ProbeResult(new Probe(size, validator.get(),
                     response.headers().first("Content-Disposition").orElse(null), response.uri()), null);
         } finally {
             if (!handedOver) {
                 response.close();
             }
         }
+    }
+
+    /** A probe answered with a 206 that is not what was asked for; its status goes in the report. */
+    private ProtocolViolationException probeFailed(int status, String problem) {
+        failedStatus = status;
+        return new ProtocolViolationException(job.uri(), problem, -1, null);
     }
 
     /**
@@ -155,7 +189,10 @@ final class SegmentedDownload {
         return rangesFailed;
     }
 
-    /** The status of the response whose segment failed the last {@link #run}, or 0 when none did (or without a response). */
+    /**
+     * The status of the response whose failure ended the last {@link #probe} (a 206 not of the
+     * range asked for) or {@link #run} (a segment's), or 0 when none did (or without a response).
+     */
     int failedStatus() {
         return failedStatus;
     }
