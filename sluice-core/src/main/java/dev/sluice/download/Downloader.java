@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -120,6 +121,43 @@ public final class Downloader {
     @FunctionalInterface
     public interface Sleeper {
         void sleep(Duration d) throws InterruptedException;
+    }
+
+    /**
+     * The attempts of one job, and so what is left of its retries: {@code --retries N} is at
+     * most N retries of the file in all, whether a whole attempt failed or one segment of a
+     * segmented one (which retries in place, while the other segments go on). Each retry begins
+     * the next attempt, so the report's attempts and the numbers of the retry events count the
+     * same thing. Segments take retries from several threads at once.
+     */
+    static final class Attempts {
+        private final int retries;
+        /** The attempts begun so far; the current one is the last. */
+        private final AtomicInteger begun = new AtomicInteger(1);
+
+        Attempts(int retries) {
+            this.retries = retries;
+        }
+
+        /** The number of the current attempt, from 1. */
+        int current() {
+            return begun.get();
+        }
+
+        /** Whether a failure now may be retried. */
+        boolean retriesLeft() {
+            return begun.get() <= retries;
+        }
+
+        /**
+         * Begins the next attempt when a retry is left, and returns the number of the attempt
+         * that failed (as {@link ProgressEvent.Retry} names it, and {@link RetryPolicy#delayFor}
+         * takes it); 0 when no retry is left.
+         */
+        int retry() {
+            int failed = begun.getAndUpdate(n -> n <= retries ? n + 1 : n);
+            return failed <= retries ? failed : 0;
+        }
     }
 
     private Downloader(Builder b) {
@@ -452,8 +490,8 @@ public final class Downloader {
         private boolean repeatedForNamedPart;
         private Integer lastStatus;
         private Optional<Duration> retryAfter = Optional.empty();
-        /** Attempts begun so far. */
-        private int attempts;
+        /** Attempts begun so far, shared with the segments of a segmented attempt. */
+        private final Attempts attempts = new Attempts(retryPolicy.retries());
         /** Whether the last failure is the server's final answer, not to be asked again (a 3xx that is not the file). */
         private boolean finalAnswer;
         private final AtomicBoolean cancelled;
@@ -468,8 +506,8 @@ public final class Downloader {
         }
 
         Report.Item execute() throws InterruptedException {
-            for (int attempt = 1; ; attempt++) {
-                attempts = attempt;
+            while (true) {
+                int attempt = attempts.current();
                 finalAnswer = false;
                 try {
                     PartFile.Result r = attemptOnce(attempt);
@@ -487,7 +525,8 @@ public final class Downloader {
                         lastStatus = p.redirectStatus();
                     }
                     boolean retryable = !finalAnswer && RetryPolicy.isRetryable(cause);
-                    boolean retriesLeft = attempt <= retryPolicy.retries();
+                    // Segments may have taken retries of this attempt's: they count too.
+                    boolean retriesLeft = attempts.retriesLeft();
                     if (!retryable || !retriesLeft || !retryPolicy.allowsWaiting(retryAfter)) {
                         // Said only when it is why a failure that is retried otherwise was not.
                         Optional<String> notRetried = retryable && retriesLeft
@@ -504,8 +543,9 @@ public final class Downloader {
                         }
                         return item(false, new PartFile(target).heldBytes(), error);
                     }
-                    Duration delay = retryPolicy.delayFor(attempt, retryAfter);
-                    listener.on(new ProgressEvent.Retry(job, attempt, cause, delay));
+                    int failed = attempts.retry();
+                    Duration delay = retryPolicy.delayFor(failed, retryAfter);
+                    listener.on(new ProgressEvent.Retry(job, failed, cause, delay));
                     sleeper.sleep(delay);
                 }
             }
@@ -517,8 +557,8 @@ public final class Downloader {
             // A 200 to the probe: the whole file, as a plain GET would have it, body unread.
             Response pending = null;
             if (segments > 1 && !oneStream) {
-                var segmented = new SegmentedDownload(client, job, () -> newRequest(job), retryPolicy, sleeper,
-                        rateLimiter, listener);
+                var segmented = new SegmentedDownload(client, job, () -> newRequest(job), retryPolicy, attempts,
+                        sleeper, rateLimiter, listener);
                 SegmentedDownload.ProbeResult probed;
                 try {
                     probed = segmented.probe();
@@ -542,9 +582,12 @@ public final class Downloader {
                         oneStream = true;
                         return attemptInOneStream(part, attempt, null);
                     }
+                    // A record this run wrote is continued by its next attempt; one an earlier run
+                    // left, only with --continue (a failed probe is no reason to take it up).
+                    boolean continueRecord = resume || segmentsWritten;
                     segmentsWritten = true;
                     try {
-                        return segmented.run(part, probe, count, resume || attempt > 1);
+                        return segmented.run(part, probe, count, continueRecord);
                     } catch (IOException | RuntimeException e) {
                         if (segmented.failedStatus() != 0) {
                             lastStatus = segmented.failedStatus();
@@ -862,7 +905,7 @@ public final class Downloader {
         /** {@code bytes}: the size of the file when {@code ok}, else what its part file holds. */
         private Report.Item item(boolean ok, long bytes, Report.Error error) {
             return new Report.Item(Request.hidePasswords(job.uri().toString()), target.toString(), ok, lastStatus,
-                    bytes, elapsed().toNanos() / 1e9, attempts, error);
+                    bytes, elapsed().toNanos() / 1e9, attempts.current(), error);
         }
 
         /** The item of this job when its run was interrupted before it ended. */
@@ -914,6 +957,11 @@ public final class Downloader {
             return this;
         }
 
+        /**
+         * When failed jobs are retried; default {@code RetryPolicy.of(3)}. Its retries are of
+         * each file in all: a segment of a {@linkplain #segments split} file that is retried
+         * in place takes one of them, as a retry of the whole file does.
+         */
         public Builder retryPolicy(RetryPolicy policy) {
             this.retryPolicy = Objects.requireNonNull(policy);
             return this;

@@ -64,6 +64,8 @@ final class SegmentedDownload {
     private final DownloadJob job;
     private final Supplier<Request.Builder> requests;
     private final RetryPolicy retryPolicy;
+    /** The job's attempts: a segment's retry takes one of the job's retries (see {@link Downloader.Attempts}). */
+    private final Downloader.Attempts attempts;
     private final Downloader.Sleeper sleeper;
     private final RateLimiter limiter;
     private final ProgressEvent.Listener listener;
@@ -75,11 +77,13 @@ final class SegmentedDownload {
     private volatile Optional<Duration> retryAfter = Optional.empty();
 
     SegmentedDownload(Client client, DownloadJob job, Supplier<Request.Builder> requests, RetryPolicy retryPolicy,
-                      Downloader.Sleeper sleeper, RateLimiter limiter, ProgressEvent.Listener listener) {
+                      Downloader.Attempts attempts, Downloader.Sleeper sleeper, RateLimiter limiter,
+                      ProgressEvent.Listener listener) {
         this.client = client;
         this.job = job;
         this.requests = requests;
         this.retryPolicy = retryPolicy;
+        this.attempts = attempts;
         this.sleeper = sleeper;
         this.limiter = limiter;
         this.listener = listener;
@@ -247,7 +251,7 @@ final class SegmentedDownload {
                 received.addAndGet(s[2]);
             }
             OptionalLong total = OptionalLong.of(probe.size());
-            listener.on(new ProgressEvent.Started(job, part.target(), 1, received.get(), total));
+            listener.on(new ProgressEvent.Started(job, part.target(), attempts.current(), received.get(), total));
             AtomicReference<Exception> failure = new AtomicReference<>();
             // The segments' responses being read: the first failure closes them, so that the
             // others stop at once instead of fetching the rest of ranges that cannot be kept.
@@ -322,7 +326,8 @@ final class SegmentedDownload {
     }
 
     /**
-     * Fetches what is left of one segment, with retries. It stops early, quietly, once
+     * Fetches what is left of one segment, retrying it in place while the job has retries left
+     * (see {@link Downloader.Attempts}). It stops early, quietly, once
      * {@code stopped} says another segment failed: the download has failed already, and what
      * this one would write could not be kept.
      */
@@ -332,7 +337,7 @@ final class SegmentedDownload {
             throws IOException, InterruptedException {
         long recordEvery = Math.min(RECORD_EVERY_BYTES,
                 Math.max(MIN_RECORD_EVERY_BYTES, (segment[1] - segment[0] + 1) / 8));
-        for (int attempt = 1; ; attempt++) {
+        while (true) {
             long pos = segment[0] + segment[2];
             if (pos > segment[1] || stopped.getAsBoolean()) {
                 return;
@@ -424,12 +429,17 @@ final class SegmentedDownload {
                 if (stopped.getAsBoolean()) {
                     throw e; // the download failed or was stopped: no retry, and no event after it ended
                 }
-                if (!RetryPolicy.isRetryable(e) || attempt > retryPolicy.retries()
-                        || !retryPolicy.allowsWaiting(answer.retryAfter)) {
+                if (!RetryPolicy.isRetryable(e) || !retryPolicy.allowsWaiting(answer.retryAfter)) {
                     throw e;
                 }
-                Duration delay = retryPolicy.delayFor(attempt, answer.retryAfter);
-                listener.on(new ProgressEvent.Retry(job, attempt, e, delay));
+                // One of the job's retries, not one of this segment's own: the job's caller
+                // asked for N retries of the file, and execute() retries what fails here again.
+                int failed = attempts.retry();
+                if (failed == 0) {
+                    throw e;
+                }
+                Duration delay = retryPolicy.delayFor(failed, answer.retryAfter);
+                listener.on(new ProgressEvent.Retry(job, failed, e, delay));
                 sleeper.sleep(delay);
             }
         }
