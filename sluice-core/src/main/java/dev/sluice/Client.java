@@ -287,6 +287,7 @@ public final class Client implements AutoCloseable {
         // Only such a request may be sent again after an idle connection proved dead; any other
         // waits for a connection checked first.
         boolean retryable = IDEMPOTENT.contains(request.method()) && (body == null || body.isReplayable());
+        boolean closes = Exchange.asksToClose(fields);
         // A body file too is opened before any connection is made; it is wholly sent by the
         // time the head has arrived, so it closes here.
         try (FileChannel bodyFile = Exchange.openBodyFile(request.uri(), body)) {
@@ -294,6 +295,9 @@ public final class Client implements AutoCloseable {
                 Exchange ex = Exchange.open(pool, watchdog, request.uri(), attempt > 0 ? Reuse.NEW
                         : retryable ? Reuse.IDLE : Reuse.IDLE_CHECKED, timeouts, limits);
                 try {
+                    if (closes) {
+                        ex.closeAfterResponse();
+                    }
                     ex.writeRequest(request.method(), head, body, bodyFile, expect);
                     DecoderEvent.ResponseHead h = ex.readHead();
                     if (h.status() == 417 && expect && ex.isBodyWithheld()) {

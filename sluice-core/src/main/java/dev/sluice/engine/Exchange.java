@@ -76,6 +76,8 @@ public final class Exchange implements AutoCloseable {
     private boolean receivedAny;
     /** Whether the response came before the request was sent whole: the connection cannot be reused. */
     private boolean requestIncomplete;
+    /** Whether the request carried {@code Connection: close}: the connection is not reused after it. */
+    private boolean closeRequested;
     /** Whether a 100 Continue came to the head of an {@code Expect: 100-continue} request before its body went. */
     private boolean continued;
     /** Whether a final answer came to the head of an {@code Expect: 100-continue} request, its body not sent. */
@@ -167,6 +169,38 @@ public final class Exchange implements AutoCloseable {
 
     public Connection connection() {
         return conn;
+    }
+
+    /**
+     * Whether {@code requestFields} hold the connection option {@code close} (RFC 9110 §7.6.1:
+     * a token of a {@code Connection} list, in any case), as a caller may send to have the
+     * connection end with this exchange.
+     *
+     * <pre>{@code
+     * Exchange.asksToClose(List.of(new Field("Connection", "Keep-Alive, Close")))   // true
+     * }</pre>
+     */
+    public static boolean asksToClose(List<Field> requestFields) {
+        for (Field f : requestFields) {
+            if (f.name().equalsIgnoreCase("Connection")) {
+                for (String option : f.value().split(",")) {
+                    if (option.strip().equalsIgnoreCase("close")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Closes the connection when this exchange ends, never returning it to the pool: for a
+     * request sent with {@code Connection: close}, after which RFC 9112 §9.6 has a client send
+     * nothing more on the connection and close it once the response is read, whatever the
+     * server said. Call before {@link #writeRequest}.
+     */
+    public void closeAfterResponse() {
+        closeRequested = true;
     }
 
     /**
@@ -385,7 +419,7 @@ public final class Exchange implements AutoCloseable {
         trailers = endTrailers;
         bodyDone = true;
         endNanos = System.nanoTime();
-        finish(head.persistent() && !requestIncomplete && !conn.buffer().hasRemaining());
+        finish(head.persistent() && !requestIncomplete && !closeRequested && !conn.buffer().hasRemaining());
     }
 
     /** The next decoder event, reading from the socket as the decoder needs. */
@@ -723,14 +757,16 @@ public final class Exchange implements AutoCloseable {
 
     /**
      * Ends the exchange. A body not read to its end is drained when little of it is left (so
-     * the connection can be reused) and otherwise the connection is closed.
+     * the connection can be reused) and otherwise, or when the request asked to close it, the
+     * connection is closed.
      */
     @Override
     public void close() {
         if (finished.get()) {
             return;
         }
-        if (head == null || !(head.framing() instanceof BodyFraming.FixedLength || head.framing() instanceof BodyFraming.Chunked)
+        if (head == null || closeRequested
+                || !(head.framing() instanceof BodyFraming.FixedLength || head.framing() instanceof BodyFraming.Chunked)
                 || remainingKnownOver(DRAIN_MAX_BYTES)) {
             abort();
             return;
