@@ -28,6 +28,9 @@ import javax.net.ssl.SSLException;
  * }</pre>
  */
 final class TlsFailures {
+    /** What the JDK's message of a fatal alert from the peer holds before the alert's name. */
+    private static final String RECEIVED_ALERT = "Received fatal alert: ";
+
     private TlsFailures() {
     }
 
@@ -75,14 +78,49 @@ final class TlsFailures {
                 return "certificate uses an algorithm or key size the JDK refuses: " + validation.getMessage();
             }
         }
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        if (message.startsWith("Received fatal alert: ")) {
-            return "the server refused the handshake (TLS alert " + message.substring("Received fatal alert: ".length()) + ")";
+        String alert = receivedAlert(e);
+        if (alert != null) {
+            return "the server refused the handshake (TLS alert " + alert + ")" + alertMeaning(alert);
         }
+        String message = e.getMessage() == null ? "" : e.getMessage();
         if (message.startsWith("Unsupported or unrecognized SSL message")) {
             return "the server did not answer in TLS (plain HTTP on an https URL?)";
         }
         return Failures.rootMessage(e);
+    }
+
+    /**
+     * The description of the fatal alert the server sent (RFC 8446 §6), or null when the failure
+     * is not one. The JDK says so only in its message, which it words "(DESCRIPTION) Received
+     * fatal alert: DESCRIPTION" (OpenJDK 25's {@code Alert.createSSLException} puts the
+     * description first), perhaps in a cause.
+     */
+    static String receivedAlert(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            String m = c.getMessage();
+            int at = m == null ? -1 : m.indexOf(RECEIVED_ALERT);
+            if (at >= 0) {
+                String rest = m.substring(at + RECEIVED_ALERT.length()).strip();
+                int end = 0;
+                while (end < rest.length() && (Character.isLetterOrDigit(rest.charAt(end)) || rest.charAt(end) == '_')) {
+                    end++;
+                }
+                return end == 0 ? null : rest.substring(0, end);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What an alert means for this client, after ": "; empty where it could mean several things
+     * (handshake_failure: no cipher suite in common, or a client certificate missing).
+     */
+    private static String alertMeaning(String alert) {
+        return switch (alert) {
+            case "protocol_version" -> ": it supports no TLS version sluice accepts (1.3 and 1.2)";
+            case "certificate_required" -> ": it requires a client certificate, which sluice does not send";
+            default -> "";
+        };
     }
 
     /**

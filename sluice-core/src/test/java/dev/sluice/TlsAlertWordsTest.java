@@ -1,0 +1,90 @@
+package dev.sluice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sluice.testkit.ScriptedServer;
+import dev.sluice.testkit.TestCertificates;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A handshake the server ends with a fatal TLS alert says so in words, naming the alert. The
+ * JDK words it "(protocol_version) Received fatal alert: protocol_version", which the check
+ * for a message starting "Received fatal alert: " never matched, so users read the JDK's text.
+ */
+class TlsAlertWordsTest {
+    private static final TestCertificates CERTS = TestCertificates.shared();
+
+    @TempDir
+    Path dir;
+
+    /** A fatal alert record (RFC 8446 §5.1, §6): content type 21, version 3.3, length 2, level 2. */
+    private static String fatalAlert(int description) {
+        return new String(new char[] {21, 3, 3, 0, 2, 2, (char) description});
+    }
+
+    private ConnectFailedException failureAgainstAlert(int description) throws IOException {
+        // Answers the ClientHello, whatever it offers, with the alert, as a server of TLS 1.1
+        // or older does with protocol_version.
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c
+                .send(fatalAlert(description)).stallUntil("never")));
+             Client client = Client.builder().trustCertificates(CERTS.writeCaPem(dir)).build()) {
+            try (Response r = client.send(Request.get("https://127.0.0.1:" + server.port() + "/"))) {
+                throw new AssertionError("the handshake succeeded: " + r);
+            } catch (ConnectFailedException e) {
+                return e;
+            }
+        }
+    }
+
+    @Test
+    void aServerWithoutTls12Or13IsSaidToBeOne() throws IOException {
+        assertThat(failureAgainstAlert(70)).hasMessageEndingWith("failed: the server refused the handshake (TLS alert protocol_version):"
+                        + " it supports no TLS version sluice accepts (1.3 and 1.2)")
+                .hasCauseInstanceOf(SSLException.class);
+    }
+
+    @Test
+    void aServerThatWantsAClientCertificateIsSaidToBeOne() throws IOException {
+        assertThat(failureAgainstAlert(116)).hasMessageEndingWith(
+                "failed: the server refused the handshake (TLS alert certificate_required):"
+                        + " it requires a client certificate, which sluice does not send");
+    }
+
+    @Test
+    void anotherAlertIsNamed() throws IOException {
+        assertThat(failureAgainstAlert(80)).hasMessageEndingWith(
+                "failed: the server refused the handshake (TLS alert internal_error)");
+    }
+
+    @Test
+    void anAlertFromAJdkServerIsNamed() throws Exception {
+        // No cipher suite in common: the server offers only one its EC certificate cannot serve (an RSA one).
+        try (SSLServerSocket listener = (SSLServerSocket) CERTS.serverContext().getServerSocketFactory().createServerSocket()) {
+            listener.setEnabledProtocols(new String[] {"TLSv1.2"});
+            listener.setEnabledCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"});
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread server = Thread.ofVirtual().start(() -> {
+                try (SSLSocket socket = (SSLSocket) listener.accept()) {
+                    socket.startHandshake();
+                } catch (IOException expected) {
+                    // The server's side of the failed handshake.
+                }
+            });
+            try (Client client = Client.builder().trustCertificates(CERTS.writeCaPem(dir)).build()) {
+                assertThatThrownBy(() -> client.send(Request.get("https://127.0.0.1:" + listener.getLocalPort() + "/")))
+                        .isInstanceOf(ConnectFailedException.class)
+                        .hasMessageEndingWith("failed: the server refused the handshake (TLS alert handshake_failure)");
+            }
+            server.join();
+        }
+    }
+}
