@@ -400,6 +400,8 @@ public final class ConnectionPool implements AutoCloseable {
         }
         // On the watchdog's thread: a TLS close_notify that could not go out (a peer that left
         // bytes of ours unread) would stop every deadline of the client, so no close_notify.
+        // A plain connection still ends with a FIN, which does not block: a reset would tell
+        // the server something went wrong when the connection merely idled out.
         closeAll(toClose, false);
     }
 
@@ -407,10 +409,13 @@ public final class ConnectionPool implements AutoCloseable {
         closeAll(connections, true);
     }
 
-    /** Closes, with a TLS close_notify when {@code graceful}, and recycles the buffers. */
+    /**
+     * Closes, with a TLS close_notify when {@code graceful}, and recycles the buffers; a plain
+     * connection is closed normally either way, a TLS one otherwise aborted (a reset).
+     */
     private static void closeAll(List<Connection> connections, boolean graceful) {
         for (Connection c : connections) {
-            if (graceful) {
+            if (graceful || !c.isTls()) {
                 c.close();
             } else {
                 c.abort();
