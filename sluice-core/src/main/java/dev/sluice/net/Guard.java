@@ -6,20 +6,30 @@ package dev.sluice.net;
  * {@link Watchdog} fires the guard, which closes the socket and so wakes the reader with an
  * exception; the reader then asks {@link #fired()} why.
  *
- * <p>Arming costs a clock read and two volatile accesses: the watchdog is touched only when a
+ * <p>Arming costs one small object and two volatile accesses: the watchdog is touched only when a
  * deadline moves earlier than the time the watchdog will look next, so a stream of reads that
  * keeps pushing its deadline forward never takes the watchdog's lock.
+ *
+ * <p>A deadline and its kind are one immutable {@link Armed} value, written and read at once: a
+ * firing that found an idle deadline passed must not report the kind of an operation armed
+ * after it (a read of an exchange that took the connection from the pool meanwhile), which
+ * would close a healthy exchange as timed out.
  */
 public final class Guard {
     static final long NONE = Long.MAX_VALUE;
+
+    /** A deadline on {@link System#nanoTime()} and what it bounds. */
+    private record Armed(long deadlineNanos, Deadline kind) {
+    }
+
+    private static final Armed DISARMED = new Armed(NONE, Deadline.READ);
 
     private final Watchdog watchdog;
     private final Runnable onFire;
     final long id;
 
-    /** When the current operation must end, or NONE. */
-    private volatile long deadlineNanos = NONE;
-    private volatile Deadline kind = Deadline.READ;
+    /** The current operation's deadline, or DISARMED. */
+    private volatile Armed armed = DISARMED;
     /** When the watchdog looks at this guard next, or NONE when it is not queued. */
     volatile long scheduledNanos = NONE;
     /** Guarded by the watchdog's lock. */
@@ -34,9 +44,8 @@ public final class Guard {
 
     /** Sets the deadline of the operation about to block; {@code deadlineNanos} is on {@link System#nanoTime()}. */
     public void arm(long deadlineNanos, Deadline kind) {
-        this.kind = kind;
-        this.deadlineNanos = deadlineNanos;
-        // Pairs with the watchdog writing scheduledNanos and then reading deadlineNanos: at
+        armed = new Armed(deadlineNanos, kind);
+        // Pairs with the watchdog writing scheduledNanos and then reading the deadline: at
         // least one of the two sees the other's write, so an armed guard is never dropped.
         if (deadlineNanos < scheduledNanos) {
             watchdog.schedule(this);
@@ -45,7 +54,7 @@ public final class Guard {
 
     /** The operation ended in time. */
     public void disarm() {
-        deadlineNanos = NONE;
+        armed = DISARMED;
     }
 
     /**
@@ -55,7 +64,7 @@ public final class Guard {
      * watchdog's lock when the guard is queued; not for per-read use.
      */
     public void disarmAndForget() {
-        deadlineNanos = NONE;
+        armed = DISARMED;
         if (scheduledNanos != NONE) {
             watchdog.forget(this);
         }
@@ -67,24 +76,21 @@ public final class Guard {
     }
 
     long deadlineNanos() {
-        return deadlineNanos;
+        return armed.deadlineNanos();
     }
 
     /**
      * Closes the connection for a deadline that has passed. The watchdog decides under its lock
      * and fires after it: meanwhile the operation may have ended, and on a pooled connection
-     * another exchange's may have begun; so the deadline is looked at once more.
+     * another exchange's may have begun; so the deadline is looked at once more, and the kind
+     * reported is the one of the deadline that passed, read with it.
      */
     void fire() {
-        long d = deadlineNanos;
-        if (d == NONE || d - System.nanoTime() > 0) {
+        Armed a = armed;
+        if (a.deadlineNanos() == NONE || a.deadlineNanos() - watchdog.nanoTime() > 0) {
             return;
         }
-        fired = kind;
+        fired = a.kind();
         onFire.run();
-    }
-
-    Deadline kind() {
-        return kind;
     }
 }

@@ -6,6 +6,7 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 
 /**
  * One daemon thread that fires the deadlines of blocking socket operations: connect, the
@@ -26,10 +27,25 @@ public final class Watchdog implements AutoCloseable {
     /** Guarded by lock. */
     private final TreeSet<Guard> queue = new TreeSet<>(Watchdog::bySchedule);
     private final AtomicLong ids = new AtomicLong();
+    /** The clock of every deadline: {@link System#nanoTime()}, but in tests. */
+    private final LongSupplier clock;
     /** Guarded by lock. */
     private Thread thread;
     /** Guarded by lock. */
     private boolean closed;
+
+    public Watchdog() {
+        this(System::nanoTime);
+    }
+
+    /** A watchdog reading {@code clock}, which tests use to act between the steps of a guard's firing. */
+    Watchdog(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    long nanoTime() {
+        return clock.getAsLong();
+    }
 
     /** Queue order: when to look next, then creation (two guards due at once are both kept). */
     private static int bySchedule(Guard a, Guard b) {
@@ -103,7 +119,7 @@ public final class Watchdog implements AutoCloseable {
                         continue;
                     }
                     Guard first = queue.first();
-                    long now = System.nanoTime();
+                    long now = clock.getAsLong();
                     long wait = first.scheduledNanos - now;
                     if (wait > 0) {
                         changed.awaitNanos(wait);
