@@ -195,7 +195,11 @@ final class DownloadCommand implements Callable<Integer> {
             try {
                 planned = readJobs();
             } catch (IOException | UncheckedIOException e) {
-                return guard.interrupted() ? ExitCodes.INTERRUPTED : localError(e);
+                if (guard.interrupted()) {
+                    return ExitCodes.INTERRUPTED;
+                }
+                Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+                return localError(String.valueOf(cause.getMessage()) + olderReportRemoved(), cause);
             }
             try {
                 if (!dir.toString().isEmpty()) {
@@ -203,7 +207,7 @@ final class DownloadCommand implements Callable<Integer> {
                 }
             } catch (IOException e) {
                 return guard.interrupted() ? ExitCodes.INTERRUPTED
-                        : localError(ErrorLine.cannot("create directory", dir, e), e);
+                        : localError(ErrorLine.cannot("create directory", dir, e) + olderReportRemoved(), e);
             }
             String reportProblem = reportFile == null ? null : reportProblem();
             if (reportProblem != null) {
@@ -237,19 +241,30 @@ final class DownloadCommand implements Callable<Integer> {
      * so itself: the worker may be blocked in a read no interrupt ends (a FIFO).
      */
     private void interruptedBeforeDownloads() {
+        ErrorLine.print(stderr, "interrupted before the downloads began" + olderReportRemoved(), null);
+    }
+
+    /**
+     * For a run that ends before its downloads began: removes a report an earlier run left at
+     * --report, which must not pass for this run's (only a file or a link, never a directory or
+     * a device), and returns the words for the error line: {@code ; no report written (the
+     * older r.json removed)}, or nothing without --report.
+     */
+    private String olderReportRemoved() {
+        if (reportFile == null) {
+            return "";
+        }
         boolean removed = false;
-        if (reportFile != null && !reportDirect) {
+        if (!reportDirect) {
             try {
                 if (Files.isRegularFile(reportFile, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(reportFile)) {
                     removed = Files.deleteIfExists(reportFile);
                 }
             } catch (IOException e) {
-                // The process is ending: the message says no report was written.
+                // The line says no report was written; an older one that stays is not this run's.
             }
         }
-        ErrorLine.print(stderr, "interrupted before the downloads began"
-                + (reportFile == null ? "" : "; no report written" + (removed ? " (the older " + reportFile + " removed)" : "")),
-                null);
+        return "; no report written" + (removed ? " (the older " + reportFile + " removed)" : "");
     }
 
     private int run(Path dir, List<Planned> planned, PrintStream out, InterruptGuard guard) {

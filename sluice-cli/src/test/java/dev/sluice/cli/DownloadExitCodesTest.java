@@ -157,6 +157,27 @@ class DownloadExitCodesTest {
     }
 
     @Test
+    void aRunThatFailsBeforeItsDownloadsRemovesAnOlderReport() throws IOException {
+        // An earlier run's report at --report must not pass for this run's.
+        Path file = Files.writeString(dir.resolve("file"), "not a directory");
+        Path report = Files.writeString(dir.resolve("r.json"), "{\"an\":\"earlier run's report\"}\n");
+        Cli.Result noDir = Cli.run("download", UNUSED_URL, UNUSED_URL + "2", "-d", file.toString(), "--report",
+                report.toString());
+
+        assertThat(noDir.exitCode()).as(noDir.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+        assertThat(noDir.stderrLines()).containsExactly("sluice: cannot create directory " + file
+                + ": file exists; no report written (the older " + report + " removed)");
+        assertThat(report).doesNotExist();
+
+        Files.writeString(report, "{\"an\":\"earlier run's report\"}\n");
+        Cli.Result noList = Cli.run("download", "-i", dir.resolve("missing.txt").toString(), "--report", report.toString());
+
+        assertThat(noList.exitCode()).as(noList.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+        assertThat(noList.stderrLines()).singleElement().asString().endsWith("; no report written (the older " + report + " removed)");
+        assertThat(report).doesNotExist();
+    }
+
+    @Test
     void severalUrlsWithOneFailureExitWith9WhateverTheKind() throws IOException {
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("payload"))))) {
             String refused = "http://127.0.0.1:" + Ports.closedPort() + "/y.bin";
