@@ -167,7 +167,8 @@ final class DownloadCommand implements Callable<Integer> {
     private int maxRedirects;
 
     @Option(names = {"-H", "--header"}, paramLabel = "'Name: value'",
-            description = "Send this header field with every request (repeatable); not Range or If-Range.")
+            description = "Send this header field with every request (repeatable); not Range or If-Range. "
+                    + "An Accept-Encoding replaces download's identity: files are then saved in the coding served.")
     private List<String> headers = new ArrayList<>();
 
     /** A job with the name to show for it until the response names the file. */

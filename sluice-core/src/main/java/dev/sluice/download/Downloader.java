@@ -185,12 +185,12 @@ public final class Downloader {
      * Runs all jobs and returns when every one has finished or failed. Jobs start in list
      * order as places free up (with a concurrency of 1 they run one after the other, in
      * order); a job whose host is at its limit waits without holding a place, so that the
-     * jobs of other hosts after it start meanwhile (see {@link JobQueue}).
+     * jobs of other hosts after it start meanwhile.
      *
      * <p>Interrupted, it stops every job (a blocked read or a wait ends at once; their part
      * files stay), waits for them to stop, and throws a {@link DownloadInterruptedException}
      * whose report has the jobs that finished as they ended and the others as failed with
-     * {@link Report.Error#interrupted()}.
+     * {@link Report.Error#interrupted(String)}.
      *
      * <pre>{@code
      * Report report;
@@ -450,14 +450,20 @@ public final class Downloader {
         return PartFile.recordedUrlOf(p.resolveSibling(p.getFileName() + ".part")).filter(u -> !u.equals(url)).isPresent();
     }
 
-    /** A GET of {@code job}'s URL with the configured header fields and no content coding. */
+    /**
+     * A GET of {@code job}'s URL with the configured header fields, asking for no content coding
+     * unless they name one themselves.
+     */
     Request.Builder newRequest(DownloadJob job) {
         Request.Builder rb = Request.newBuilder(job.uri());
+        boolean codingAsked = false;
         for (String[] h : headers) {
             rb.header(h[0], h[1]);
+            codingAsked |= h[0].equalsIgnoreCase("Accept-Encoding");
         }
-        // Bytes as served: a checksum is of the file, not of a decoded representation.
-        return rb.setHeader("Accept-Encoding", "identity");
+        // Asked for no coding, the server sends the bytes of the file itself: a checksum is of
+        // them, whatever the client would decode.
+        return codingAsked ? rb : rb.setHeader("Accept-Encoding", "identity");
     }
 
     /**
@@ -997,6 +1003,9 @@ public final class Downloader {
 
         /**
          * A header field sent with every request of every job (authorisation, a user agent...).
+         * An Accept-Encoding given here replaces the downloader's {@code identity}: the server may
+         * then send the files in a coding, saved as the client gives them (as served by a client
+         * built with {@code decompress(false)}, as the command line's is; else decoded).
          *
          * @throws IllegalArgumentException for Range or If-Range, which the downloader sets
          *                                  itself to resume and to split files

@@ -217,6 +217,23 @@ class DownloaderTest {
     }
 
     @Test
+    void anAcceptEncodingGivenReplacesIdentityAndTheFileIsSavedAsServed() throws Exception {
+        byte[] gzipped = dev.sluice.testkit.Gzip.of("saved as served");
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Encoding: gzip", "Content-Length: " + gzipped.length)).send(gzipped)));
+             Client raw = Client.builder().decompress(false).build()) {
+            // As the command line builds it: bytes as served.
+            Report report = Downloader.builder(raw).directory(dir).header("Accept-Encoding", "gzip").build()
+                    .run(List.of(DownloadJob.of(server.uri("/page.html.gz"))));
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(server.requests()).singleElement().satisfies(req ->
+                    assertThat(req.headerValues("Accept-Encoding")).containsExactly("gzip"));
+            assertThat(Files.readAllBytes(dir.resolve("page.html.gz"))).isEqualTo(gzipped);
+        }
+    }
+
+    @Test
     void resumingFindsThePartFileOfAJobNamedByItsUrl() throws Exception {
         Files.write(dir.resolve("named.bin.part"), PatternBytes.bytes(0, 30));
         PartialContentTest.storeValidator(dir.resolve("named.bin.part"), "\"v1\"");
