@@ -164,12 +164,13 @@ class DemoCommandTest {
     }
 
     @Test
-    void aChartInADirectoryThatDoesNotExistIsAUsageErrorBeforeAnyDownload() {
+    void aChartInADirectoryThatDoesNotExistFailsWithExitCode8BeforeAnyDownload() {
+        // A local I/O error, as README and the help say, and as get -o and --report have it.
         Path chart = dir.resolve("no-such-dir").resolve("chart.svg");
         Run r = run(tinyWithChart(chart));
-        assertThat(r.exitCode()).isEqualTo(DemoCommand.USAGE);
+        assertThat(r.exitCode()).isEqualTo(DemoCommand.LOCAL_IO);
         assertThat(r.stdout()).isEmpty();
-        assertThat(r.stderr()).contains("no such directory", "no-such-dir");
+        assertThat(r.stderr()).contains("cannot write the chart to", "no-such-dir");
     }
 
     @Test
