@@ -43,7 +43,7 @@ enum ProgressMode {
     /**
      * Whether file descriptor 2 is a terminal. Java has no isatty; on Linux the link
      * {@code /proc/self/fd/2} names the device. Elsewhere the console stands in for it
-     * ({@link Console#isTerminal()} on JDK 22+, which tests stdin and stdout; on JDK 21 a console
+     * ({@code Console.isTerminal()} on JDK 22+, which tests stdin and stdout; on JDK 21 a console
      * exists only when both are terminals), so {@code 2>file} may still draw there.
      */
     static boolean isStderrTerminal() {

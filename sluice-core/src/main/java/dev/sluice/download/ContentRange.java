@@ -33,7 +33,7 @@ record ContentRange(long first, long last, OptionalLong completeLength) {
 
     /**
      * The value as a range, or empty when it is not {@code bytes FIRST-LAST/(COMPLETE|*)} with
-     * FIRST <= LAST < COMPLETE. The unit is case-insensitive (§14.1); numbers are plain digits.
+     * {@code FIRST <= LAST < COMPLETE}. The unit is case-insensitive (§14.1); numbers are plain digits.
      */
     static Optional<ContentRange> parse(String value) {
         String v = value.trim();

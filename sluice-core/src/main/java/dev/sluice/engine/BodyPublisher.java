@@ -112,7 +112,7 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
         private boolean running;
         /** onSubscribe has returned. */
         private boolean open;
-        /** A request(n <= 0) to report (Reactive Streams §3.9). */
+        /** A {@code request(n <= 0)} to report (Reactive Streams §3.9). */
         private IllegalArgumentException badRequest;
         /** The total timeout that ended the exchange, to report even without demand. */
         private IOException expired;
