@@ -28,6 +28,10 @@ class UsageTest {
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.stdoutText()).startsWith("Usage: sluice").contains("get", "help");
+        // Each command's first sentence whole: picocli lists the first line of its description.
+        assertThat(result.stdoutText()).contains("Streams the response body of one request to stdout or -o FILE.",
+                "Downloads many URLs at once, each to its own file in DIR.",
+                "Downloads the same generated files four ways and compares them.");
         assertThat(result.stderr()).isEmpty();
     }
 
