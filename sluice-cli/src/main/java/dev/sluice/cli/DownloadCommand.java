@@ -215,13 +215,23 @@ final class DownloadCommand implements Callable<Integer> {
                 // Found before the downloads, not after an hour of them.
                 return localError("cannot write report " + reportFile + ": " + reportProblem, null);
             }
-            if (!guard.downloadsBegin()) {
-                return ExitCodes.INTERRUPTED; // the hook said so, and removed an older report
+            Client client;
+            try {
+                client = newClient(); // before the downloads: a --cacert that cannot be read fails here
+            } catch (IOException e) {
+                return guard.interrupted() ? ExitCodes.INTERRUPTED
+                        : localError(String.valueOf(e.getMessage()) + olderReportRemoved(), e);
             }
-            // From here an interrupt makes Downloader.run end with a report of every job.
+            int code;
             FailureKeepingStream kept = new FailureKeepingStream(stdout);
             PrintStream out = new PrintStream(kept, false, StandardCharsets.UTF_8);
-            int code = run(dir, planned, out, guard);
+            try (client) {
+                if (!guard.downloadsBegin()) {
+                    return ExitCodes.INTERRUPTED; // the hook said so, and removed an older report
+                }
+                // From here an interrupt makes Downloader.run end with a report of every job.
+                code = run(client, dir, planned, out, guard);
+            }
             out.flush();
             if (out.checkError()) {
                 // The files and the report are done; what was lost is their account on stdout,
@@ -268,15 +278,14 @@ final class DownloadCommand implements Callable<Integer> {
         return "; no report written" + (removed ? " (the older " + reportFile + " removed)" : "");
     }
 
-    private int run(Path dir, List<Planned> planned, PrintStream out, InterruptGuard guard) {
+    private int run(Client client, Path dir, List<Planned> planned, PrintStream out, InterruptGuard guard) {
         List<DownloadJob> jobList = planned.stream().map(Planned::job).toList();
         DownloadProgress progress = new DownloadProgress(jobList, planned.stream().map(Planned::provisionalName).toList());
         ProgressMode mode = progressMode != null ? progressMode : ProgressMode.detect(stderr);
         Report report;
         boolean interrupted = false;
-        try (Client client = newClient();
-             ProgressPrinter printer = new ProgressPrinter(mode, quiet, progress, out, stderr,
-                     ProgressPrinter.terminalColumns())) {
+        try (ProgressPrinter printer = new ProgressPrinter(mode, quiet, progress, out, stderr,
+                ProgressPrinter.terminalColumns())) {
             Downloader.Builder b = Downloader.builder(client)
                     .directory(dir)
                     .concurrency(jobs)
@@ -309,8 +318,6 @@ final class DownloadCommand implements Callable<Integer> {
             }
             interrupted |= guard.downloadsEnded();
             printer.finish(report);
-        } catch (IOException e) {
-            return localError(e);
         }
         int code = interrupted ? ExitCodes.INTERRUPTED : exitCode(report);
         removeFailedFiles(report);
@@ -716,11 +723,6 @@ final class DownloadCommand implements Callable<Integer> {
 
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
-    }
-
-    private int localError(Exception e) {
-        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-        return localError(String.valueOf(cause.getMessage()), cause);
     }
 
     private int localError(String message, Throwable cause) {

@@ -1,5 +1,6 @@
 package dev.sluice.cli;
 
+import dev.sluice.Request;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -98,12 +99,14 @@ public final class Main implements Callable<Integer> {
 
     private static int usageError(ParameterException e, String[] args) {
         CommandLine failed = e.getCommandLine();
-        String message = ErrorLine.oneLine(e.getMessage());
+        String message = String.valueOf(e.getMessage());
         String url = onlyUrl(args);
         if (url != null) {
-            message = ErrorLine.withUrl(url, message);
+            message = ErrorLine.withUrl(ErrorLine.excerpt(url), message);
         }
-        failed.getErr().println("sluice: " + message + " (see '" + failed.getCommandSpec().qualifiedName() + " --help')");
+        // One line, and no password: neither in the URL in front nor where picocli quotes an argument.
+        failed.getErr().println("sluice: " + ErrorLine.oneLine(Request.hidePasswords(message)) + " (see '"
+                + failed.getCommandSpec().qualifiedName() + " --help')");
         if (ErrorLine.debug()) {
             e.printStackTrace(failed.getErr());
         }

@@ -175,6 +175,15 @@ class DownloadExitCodesTest {
         assertThat(noList.exitCode()).as(noList.toString()).isEqualTo(ExitCodes.LOCAL_IO);
         assertThat(noList.stderrLines()).singleElement().asString().endsWith("; no report written (the older " + report + " removed)");
         assertThat(report).doesNotExist();
+
+        Files.writeString(report, "{\"an\":\"earlier run's report\"}\n");
+        Cli.Result noCa = Cli.run("download", UNUSED_URL, "-d", dir.resolve("out").toString(), "--cacert",
+                dir.resolve("missing.pem").toString(), "--report", report.toString());
+
+        assertThat(noCa.exitCode()).as(noCa.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+        assertThat(noCa.stderrLines()).singleElement().asString().contains("missing.pem")
+                .endsWith("; no report written (the older " + report + " removed)");
+        assertThat(report).doesNotExist();
     }
 
     @Test

@@ -102,6 +102,18 @@ class UsageTest {
     }
 
     @Test
+    void aUsageErrorLineHidesEveryPasswordAndStaysOneLine() {
+        String url = UNUSED_URL.replace("http://", "http://user:secret@");
+        Cli.Result twice = Cli.run("get", url, url);
+        Cli.Result newline = Cli.run("get", UNUSED_URL + "\nb", "--timeout", "x");
+
+        assertThat(twice.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(twice.stderrLines()).singleElement().asString().doesNotContain("secret");
+        assertThat(newline.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(newline.stderrLines()).singleElement().asString().startsWith("sluice: " + UNUSED_URL + "\\x0ab: ");
+    }
+
+    @Test
     void aBadOptionValueWithSeveralUrlsNamesNone() {
         Cli.Result result = Cli.run("download", UNUSED_URL, UNUSED_URL + "2", "-j", "0");
 
