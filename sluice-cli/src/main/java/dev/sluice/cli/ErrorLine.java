@@ -76,16 +76,20 @@ public final class ErrorLine {
 
     /** How many characters of a URL tell that a message names it: the library's messages quote a long URL shortened. */
     private static final int URL_PREFIX_CHARS = 64;
+    /** The longest URL the library's messages quote whole. */
+    private static final int LIBRARY_URL_CHARS = 2048;
 
     /**
-     * {@code message}, with {@code url} in front unless the message names it already: in full
-     * (its password hidden), or shortened, as the library's messages quote a URL longer than a
-     * couple of thousand characters.
+     * {@code message}, with {@code url} in front unless the message starts with it already: in
+     * full (its password hidden), or shortened, as the library's messages quote a URL longer
+     * than a couple of thousand characters. A message that starts with another URL (where a
+     * redirect led) gets this one in front too, even when that one begins like it ({@code /d}
+     * redirected to {@code /d/}).
      */
     static String withUrl(String url, String message) {
         String shown = Request.hidePasswords(url);
-        boolean named = message.contains(shown)
-                || (shown.length() > URL_PREFIX_CHARS && message.startsWith(shown.substring(0, URL_PREFIX_CHARS)));
+        boolean named = message.startsWith(shown + ": ")
+                || (shown.length() > LIBRARY_URL_CHARS && message.startsWith(shown.substring(0, URL_PREFIX_CHARS)));
         return named ? message : shown + ": " + message;
     }
 

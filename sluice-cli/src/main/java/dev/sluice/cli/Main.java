@@ -101,7 +101,7 @@ public final class Main implements Callable<Integer> {
         CommandLine failed = e.getCommandLine();
         String message = String.valueOf(e.getMessage());
         String url = onlyUrl(args);
-        if (url != null) {
+        if (url != null && !message.contains(url)) { // picocli's messages may quote it already
             message = ErrorLine.withUrl(ErrorLine.excerpt(url), message);
         }
         // One line, and no password: neither in the URL in front nor where picocli quotes an argument.

@@ -13,16 +13,17 @@ import picocli.CommandLine.ParameterException;
  * Utf8Arguments.require(spec); // in a command's option checks
  * }</pre>
  */
-final class Utf8Arguments {
+public final class Utf8Arguments {
     private Utf8Arguments() {
     }
 
     /** @throws ParameterException naming the first argument that holds U+FFFD */
-    static void require(CommandSpec spec) {
+    public static void require(CommandSpec spec) {
         for (String arg : spec.commandLine().getParseResult().originalArgs()) {
             if (arg.indexOf('\uFFFD') >= 0) {
                 throw new ParameterException(spec.commandLine(), "not valid UTF-8 text on this command line: '"
-                        + ErrorLine.excerpt(arg) + "' (U+FFFD stands for the bytes that could not be decoded)");
+                        + ErrorLine.excerpt(arg) + "' (U+FFFD stands for bytes that could not be decoded; a U+FFFD typed"
+                        + " as such is refused too)");
             }
         }
     }

@@ -18,6 +18,8 @@ class DisplayWidthTest {
         assertThat(DisplayWidth.of(name)).isEqualTo(10);
         assertThat(DisplayWidth.cut(name, 3)).isEqualTo("\u6587");
         assertThat(DisplayWidth.cut("\uD83D\uDE00\uD83D\uDE00", 3)).isEqualTo("\uD83D\uDE00");
+        // Emoji in the dingbat and symbol blocks that are wide too (a star, a cross, sparkles).
+        assertThat(DisplayWidth.of("\u2B50\u274C\u2728\u26A1")).isEqualTo(8);
     }
 
     @Test

@@ -50,6 +50,19 @@ class GetEdgeOptionsTest {
     }
 
     @Test
+    void anErrorAfterARedirectNamesTheUrlGivenAndWhereItLed() throws IOException {
+        // /d redirected to /d/: the line named only the second, which begins like the first.
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(req.target().equals("/d")
+                ? Responses.status(301, "", "Location: /d/") : Responses.status(404, "no")))) ) {
+            Cli.Result result = Cli.run("get", server.uri("/d").toString());
+
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.HTTP_STATUS);
+            assertThat(result.stderrLines()).containsExactly(
+                    "sluice: " + server.uri("/d") + ": " + server.uri("/d/") + ": HTTP 404 Not Found");
+        }
+    }
+
+    @Test
     void anEmptyAcceptEncodingIsSentForItAsksForNoContentCoding() throws IOException {
         try (var server = okServer()) {
             Cli.Result result = Cli.run("get", server.uri("/plain").toString(), "-H", "Accept-Encoding:");

@@ -3,6 +3,7 @@ package dev.sluice.cli.demo;
 import dev.sluice.SluiceException;
 import dev.sluice.cli.ErrorLine;
 import dev.sluice.cli.FailureKeepingStream;
+import dev.sluice.cli.Utf8Arguments;
 import dev.sluice.cli.demo.DemoSettings.Format;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -281,6 +282,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private DemoSettings validate() {
+        Utf8Arguments.require(spec);
         check(files >= 1 && files <= MAX_FILES, "--files must be 1 to " + MAX_FILES + ": " + files);
         check(size <= MAX_SIZE, "--size must be at most 1G: " + size);
         check(latencyMillis >= 0 && latencyMillis <= MAX_LATENCY_MILLIS,
