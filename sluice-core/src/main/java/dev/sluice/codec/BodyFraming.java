@@ -59,8 +59,9 @@ public sealed interface BodyFraming {
      * @param status        the response status code
      * @param headers       the response header fields
      * @return the framing
-     * @throws CodecException if Transfer-Encoding lists chunked twice or is empty, or
-     *                        Content-Length is invalid or has differing values
+     * @throws CodecException if Transfer-Encoding lists chunked twice or is empty, or ends in
+     *                        another coding while Content-Length is present, or Content-Length
+     *                        is invalid or has differing values
      */
     static BodyFraming of(String requestMethod, int status, List<Field> headers) throws CodecException {
         // §6.3 point 1: these responses end with the head, whatever their fields say.
@@ -73,7 +74,17 @@ public sealed interface BodyFraming {
         }
         // §6.3 points 3 and 4: Transfer-Encoding overrides Content-Length.
         if (FieldLists.isPresent(headers, "Transfer-Encoding")) {
-            return ofTransferEncoding(headers);
+            BodyFraming framing = ofTransferEncoding(headers);
+            if (framing instanceof UntilClose && FieldLists.isPresent(headers, "Content-Length")) {
+                // Point 3 asks to handle both fields as an error. Chunked with a length is read
+                // as chunked (and the connection closed after it); a body read to the close
+                // beside a declared length would wait for a close a keep-alive server never
+                // makes, and end as a read timeout after all its bytes came.
+                throw new CodecException("Transfer-Encoding " + CharClass.quote(String.join(", ",
+                        FieldLists.elements(headers, "Transfer-Encoding"))) + " (not chunked) with Content-Length",
+                        0, ResponseDecoder.State.HEADERS);
+            }
+            return framing;
         }
         // §6.3 points 5 and 6.
         if (FieldLists.isPresent(headers, "Content-Length")) {

@@ -14,7 +14,8 @@ package dev.sluice.codec;
  *                           their line terminators, the final empty line included; it also
  *                           bounds one chunk-size line (chunk extensions included)
  * @param maxHeaderCount     most field lines in one head, and separately in one trailer section
- * @param maxChunkSizeDigits most hex digits in a chunk size (leading zeros count)
+ * @param maxChunkSizeDigits most significant hex digits in a chunk size (leading zeros do not
+ *                           count; the line's own limit bounds them)
  * @param maxTrailerBytes    most bytes in the trailer section after the last chunk, final empty
  *                           line included
  */

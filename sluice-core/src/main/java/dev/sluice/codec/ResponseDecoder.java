@@ -363,8 +363,8 @@ public final class ResponseDecoder {
     private DecoderEvent endOfHead(long emptyLineOffset) throws CodecException {
         int status = statusLine.status();
         if (status == 101) {
-            throw new CodecException("unexpected 101 Switching Protocols: no upgrade was requested",
-                    headStart + 9, state);
+            throw new CodecException("unexpected 101 Switching Protocols: sluice does not switch protocols"
+                    + " (HTTP/1.1 only)", headStart + 9, state);
         }
         List<Field> fields = headers.toList();
         // Only 1xx is interim: a status below 100 (or above 599) is invalid, which RFC 9110 §15
@@ -397,6 +397,9 @@ public final class ResponseDecoder {
     private boolean isPersistent(BodyFraming framing, List<Field> fields) {
         if (framing instanceof BodyFraming.UntilClose) {
             return false;
+        }
+        if (requestMethod.equals("CONNECT") && statusLine.status() >= 200 && statusLine.status() < 300) {
+            return false; // RFC 9110 §9.3.6: a tunnel now, never again a connection for HTTP messages
         }
         boolean transferEncoding = FieldLists.isPresent(fields, "Transfer-Encoding");
         if (transferEncoding && FieldLists.isPresent(fields, "Content-Length")) {

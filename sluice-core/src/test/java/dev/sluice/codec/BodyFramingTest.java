@@ -94,6 +94,11 @@ class BodyFramingTest {
                         "Transfer-Encoding lists chunked 2 times: \"chunked, gzip, chunked\""),
                 invalid("§6.1: Transfer-Encoding without any coding", fields("Transfer-Encoding", ""),
                         "Transfer-Encoding is present but lists no coding"),
+                invalid("§6.3 ¶3: a coding read to the close beside a declared length",
+                        fields("Transfer-Encoding", "identity", "Content-Length", "5"),
+                        "Transfer-Encoding \"identity\" (not chunked) with Content-Length"),
+                invalid("§6.3 ¶3: gzip beside a declared length", fields("Transfer-Encoding", "gzip", "Content-Length", "25"),
+                        "Transfer-Encoding \"gzip\" (not chunked) with Content-Length"),
                 invalid("§6.3 ¶5: differing values", fields("Content-Length", "42, 43"),
                         "Content-Length has differing values \"42\" and \"43\""),
                 invalid("§6.3 ¶5: differing field lines", fields("Content-Length", "5", "Content-Length", "6"),
@@ -154,6 +159,16 @@ class BodyFramingTest {
                 Replay.bytes("HTTP/" + version + " 200 OK\r\n" + fieldLines + "\r\n\r\n")));
 
         assertThat(((DecoderEvent.ResponseHead) event).persistent()).isEqualTo(persistent);
+    }
+
+    @Test
+    void aTunnelOpenedByConnectIsNeverReused() throws Exception {
+        // RFC 9110 §9.3.6: after a 2xx to CONNECT the connection carries the tunnel's bytes.
+        ResponseDecoder decoder = new ResponseDecoder(Limits.DEFAULT);
+        decoder.reset("CONNECT");
+        var event = decoder.decode(java.nio.ByteBuffer.wrap(Replay.bytes("HTTP/1.1 200 Connection established\r\n\r\n")));
+
+        assertThat(((DecoderEvent.ResponseHead) event).persistent()).isFalse();
     }
 
     @Test
