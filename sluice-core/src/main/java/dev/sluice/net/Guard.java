@@ -6,30 +6,43 @@ package dev.sluice.net;
  * {@link Watchdog} fires the guard, which closes the socket and so wakes the reader with an
  * exception; the reader then asks {@link #fired()} why.
  *
- * <p>Arming costs one small object and two volatile accesses: the watchdog is touched only when a
- * deadline moves earlier than the time the watchdog will look next, so a stream of reads that
+ * <p>Arming costs two volatile accesses and allocates nothing: the watchdog is touched only when
+ * a deadline moves earlier than the time the watchdog will look next, so a stream of reads that
  * keeps pushing its deadline forward never takes the watchdog's lock.
  *
- * <p>A deadline and its kind are one immutable {@link Armed} value, written and read at once: a
- * firing that found an idle deadline passed must not report the kind of an operation armed
- * after it (a read of an exchange that took the connection from the pool meanwhile), which
- * would close a healthy exchange as timed out.
+ * <p>A deadline and its kind are one {@code long}, written and read at once: a firing that found
+ * an idle deadline passed must not report the kind of an operation armed after it (a read of an
+ * exchange that took the connection from the pool meanwhile), which would close a healthy
+ * exchange as timed out. The kind sits in the low {@link #KIND_BITS} bits, so a deadline is
+ * kept rounded down to a multiple of 8 ns: it may fire up to 7 ns early, far below any
+ * timeout's meaning. (A record holding both, made anew on every read, cost an allocation per
+ * socket read.)
  */
 public final class Guard {
     static final long NONE = Long.MAX_VALUE;
 
-    /** A deadline on {@link System#nanoTime()} and what it bounds. */
-    private record Armed(long deadlineNanos, Deadline kind) {
-    }
+    /** Low bits of {@link #armed} that hold the kind's ordinal; the rest is the deadline. */
+    private static final int KIND_BITS = 3;
+    private static final long KIND_MASK = (1L << KIND_BITS) - 1;
+    private static final Deadline[] KINDS = Deadline.values();
 
-    private static final Armed DISARMED = new Armed(NONE, Deadline.READ);
+    static {
+        // NONE has all kind bits set: that pattern must stay no kind's, so that no armed value
+        // ever equals NONE.
+        if (KINDS.length > KIND_MASK) {
+            throw new ExceptionInInitializerError("Deadline has more kinds than Guard's " + KIND_BITS + " bits hold");
+        }
+    }
 
     private final Watchdog watchdog;
     private final Runnable onFire;
     final long id;
 
-    /** The current operation's deadline, or DISARMED. */
-    private volatile Armed armed = DISARMED;
+    /**
+     * The current operation's deadline on {@link System#nanoTime()} rounded down to a multiple of
+     * 8, with its kind's ordinal in the low bits; or NONE when disarmed.
+     */
+    private volatile long armed = NONE;
     /** When the watchdog looks at this guard next, or NONE when it is not queued. */
     volatile long scheduledNanos = NONE;
     /** Guarded by the watchdog's lock. */
@@ -44,17 +57,21 @@ public final class Guard {
 
     /** Sets the deadline of the operation about to block; {@code deadlineNanos} is on {@link System#nanoTime()}. */
     public void arm(long deadlineNanos, Deadline kind) {
-        armed = new Armed(deadlineNanos, kind);
+        // NONE stays NONE (no deadline: never fires). Any other value, rounded down, is at most
+        // NONE - 7 before its kind goes in (ordinals below 7), so it never reads as NONE; the
+        // rounding is a mask, which cannot overflow, near Long.MIN_VALUE either.
+        long packed = deadlineNanos == NONE ? NONE : (deadlineNanos & ~KIND_MASK) | kind.ordinal();
+        armed = packed;
         // Pairs with the watchdog writing scheduledNanos and then reading the deadline: at
         // least one of the two sees the other's write, so an armed guard is never dropped.
-        if (deadlineNanos < scheduledNanos) {
+        if (deadlineOf(packed) < scheduledNanos) {
             watchdog.schedule(this);
         }
     }
 
     /** The operation ended in time. */
     public void disarm() {
-        armed = DISARMED;
+        armed = NONE;
     }
 
     /**
@@ -64,7 +81,7 @@ public final class Guard {
      * watchdog's lock when the guard is queued; not for per-read use.
      */
     public void disarmAndForget() {
-        armed = DISARMED;
+        armed = NONE;
         if (scheduledNanos != NONE) {
             watchdog.forget(this);
         }
@@ -76,7 +93,11 @@ public final class Guard {
     }
 
     long deadlineNanos() {
-        return armed.deadlineNanos();
+        return deadlineOf(armed);
+    }
+
+    private static long deadlineOf(long packed) {
+        return packed == NONE ? NONE : packed & ~KIND_MASK;
     }
 
     /**
@@ -86,11 +107,12 @@ public final class Guard {
      * reported is the one of the deadline that passed, read with it.
      */
     void fire() {
-        Armed a = armed;
-        if (a.deadlineNanos() == NONE || a.deadlineNanos() - watchdog.nanoTime() > 0) {
+        long a = armed; // once: the deadline and its kind together
+        long deadline = deadlineOf(a);
+        if (deadline == NONE || deadline - watchdog.nanoTime() > 0) {
             return;
         }
-        fired = a.kind();
+        fired = KINDS[(int) (a & KIND_MASK)];
         onFire.run();
     }
 }
