@@ -187,14 +187,29 @@ public final class Redirects {
     /**
      * Percent-encodes what a URI may not hold raw (spaces, controls, bytes above 0x7f), as
      * browsers and curl do with a Location like {@code /café} sent in UTF-8. Existing escapes
-     * stay.
+     * stay. After the authority, what curl, requests and browsers also follow is made valid
+     * leniently: a {@code %} not starting an escape ({@code /echo?100%}, {@code /bad%zz}) is
+     * {@code %25}, {@code [} and {@code ]} in the path are {@code %5B} and {@code %5D} (in the
+     * query and fragment URI takes them, and they are sent as they came, as curl does), and a
+     * second {@code #} is {@code %23} (part of the fragment). The scheme and authority are left as they
+     * are: a broken host or port there ({@code http://[::1/}) is still refused.
      */
     static String encodeIllegal(String s) {
         StringBuilder b = null;
+        int authorityEnd = authorityEnd(s);
+        boolean inPath = true;
+        boolean inFragment = false;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             boolean ok = c > 0x20 && c < 0x7f && c != '"' && c != '<' && c != '>' && c != '\\'
                     && c != '^' && c != '`' && c != '{' && c != '|' && c != '}';
+            if (ok && i >= authorityEnd) {
+                if (((c == '[' || c == ']') && inPath) || (c == '%' && !startsEscape(s, i)) || (c == '#' && inFragment)) {
+                    ok = false;
+                }
+                inPath &= c != '?' && c != '#';
+                inFragment |= c == '#';
+            }
             if (ok) {
                 if (b != null) {
                     b.append(c);
@@ -218,6 +233,47 @@ public final class Redirects {
             }
         }
         return b == null ? s : b.toString();
+    }
+
+    /**
+     * Where the scheme and authority of a URI reference end (RFC 3986 §3): 0 when it has neither
+     * (a relative path), else the index of the first {@code /}, {@code ?} or {@code #} after the
+     * authority ({@code //} and up to there), or after the scheme's colon when no authority follows.
+     */
+    private static int authorityEnd(String s) {
+        int start = 0;
+        int colon = s.indexOf(':');
+        if (colon > 0 && isScheme(s, colon)) {
+            start = colon + 1;
+        }
+        if (!s.startsWith("//", start)) {
+            return start;
+        }
+        int end = start + 2;
+        while (end < s.length() && s.charAt(end) != '/' && s.charAt(end) != '?' && s.charAt(end) != '#') {
+            end++;
+        }
+        return end;
+    }
+
+    /** Whether {@code s} up to {@code colon} is a scheme: a letter, then letters, digits, +, - or . */
+    private static boolean isScheme(String s, int colon) {
+        for (int i = 0; i < colon; i++) {
+            char c = s.charAt(i);
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            if (!letter && (i == 0 || !((c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean startsEscape(String s, int percent) {
+        return percent + 2 < s.length() && isHex(s.charAt(percent + 1)) && isHex(s.charAt(percent + 2));
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     /** Whether two URLs share scheme, host and port; credentials do not cross origins. */
