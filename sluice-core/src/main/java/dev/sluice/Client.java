@@ -54,6 +54,14 @@ import javax.net.ssl.SSLContext;
 public final class Client implements AutoCloseable {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
     private static final String DEFAULT_USER_AGENT = "sluice/0.1";
+    /**
+     * The fields a redirect that drops the body removes with it: those RFC 9110 §15.4 lists,
+     * the digests that replaced Digest (RFC 9530), the framing, and Expect (§10.1.1: no
+     * 100-continue without content).
+     */
+    private static final List<String> CONTENT_FIELDS = List.of("Content-Encoding", "Content-Language",
+            "Content-Location", "Content-Type", "Content-Length", "Digest", "Content-Digest", "Repr-Digest",
+            "Last-Modified", "Transfer-Encoding", "Expect");
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -262,7 +270,11 @@ public final class Client implements AutoCloseable {
         }
         b.method(method, keepBody ? body : null);
         if (!keepBody) {
-            b.removeHeader("Content-Type").removeHeader("Content-Length").removeHeader("Transfer-Encoding");
+            // RFC 9110 §15.4: with the content go the fields that describe it; and §10.1.1: no
+            // Expect: 100-continue without content.
+            for (String name : CONTENT_FIELDS) {
+                b.removeHeader(name);
+            }
         }
         if (!Redirects.sameOrigin(current.uri(), next)) {
             // Credentials stay with the origin they were given for (URL user information never
