@@ -85,9 +85,40 @@ public final class Request {
         try {
             return newBuilder(new URI(url));
         } catch (URISyntaxException e) {
-            // Not the URISyntaxException as the cause: its message holds the URL, password and all.
-            throw new IllegalArgumentException("invalid URL " + ServerText.url(url) + ": " + e.getReason());
+            throw new IllegalArgumentException("invalid URL " + ServerText.url(url) + ": " + e.getReason(),
+                    withoutPassword(e, url));
         }
+    }
+
+    /**
+     * {@code e} with the password hidden from the URL its message quotes, the index moved to
+     * match (-1 when it pointed into what was hidden): the cause says where the URL broke, but
+     * messages end up in logs.
+     */
+    private static URISyntaxException withoutPassword(URISyntaxException e, String url) {
+        String hidden = ServerText.withoutPasswords(url);
+        if (hidden.equals(url)) {
+            return e;
+        }
+        // Hiding replaces one stretch: what comes before and after it is the same in both.
+        int prefix = 0;
+        while (prefix < hidden.length() && prefix < url.length() && hidden.charAt(prefix) == url.charAt(prefix)) {
+            prefix++;
+        }
+        int suffix = 0;
+        while (suffix < hidden.length() - prefix && suffix < url.length() - prefix
+                && hidden.charAt(hidden.length() - 1 - suffix) == url.charAt(url.length() - 1 - suffix)) {
+            suffix++;
+        }
+        int index = e.getIndex();
+        if (index >= url.length() - suffix) {
+            index += hidden.length() - url.length();
+        } else if (index >= prefix) {
+            index = -1;
+        }
+        URISyntaxException safe = new URISyntaxException(hidden, e.getReason(), index);
+        safe.setStackTrace(e.getStackTrace());
+        return safe;
     }
 
     public static Builder newBuilder(URI url) {
@@ -139,7 +170,7 @@ public final class Request {
             RequestEncoder.checkTarget(targetOf(url));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid URL " + ServerText.url(url) + ": " + e.getMessage()
-                    + " (percent-encode it)");
+                    + " (percent-encode it)", e); // the target only: path and query, no password
         }
         String userInfo = Origin.rawUserInfo(url);
         if (userInfo != null) {

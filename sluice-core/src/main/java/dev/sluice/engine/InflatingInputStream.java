@@ -159,7 +159,7 @@ final class InflatingInputStream extends InputStream {
         try {
             n = inflater.inflate(b, off, len);
         } catch (DataFormatException e) {
-            throw corrupt("invalid compressed data (" + e.getMessage() + ")");
+            throw corrupt("invalid compressed data (" + e.getMessage() + ")", e);
         }
         if (n > 0) {
             if (gzip) {
@@ -381,8 +381,13 @@ final class InflatingInputStream extends InputStream {
     }
 
     private ProtocolViolationException corrupt(String what) {
+        return corrupt(what, null);
+    }
+
+    /** {@code cause}: the inflater's own exception, kept for whoever looks further than the message. */
+    private ProtocolViolationException corrupt(String what, Throwable cause) {
         return new ProtocolViolationException(uri, "corrupt " + name + " body after " + decoded + " decoded bytes: "
-                + what, -1, null);
+                + what, -1, cause);
     }
 
     @Override
