@@ -121,6 +121,13 @@ public final class Client implements AutoCloseable {
      * Sends {@code request} and returns once the response head has arrived (following
      * redirects). The body is still on the wire: read it or close the response.
      *
+     * <p>A redirect that repeats the body (307, 308, or 301/302 of a PUT, PATCH, DELETE: any
+     * method but POST, GET and HEAD) cannot be followed when the body was read from a stream
+     * ({@link RequestBody#ofInputStream}): the stream is spent. The redirect response itself is
+     * returned then, status 307 (or whichever came) with an empty {@link Response#history()},
+     * and {@link Response#raiseForStatus()} does not flag it (it is no error status); check the
+     * status, or send a replayable body (bytes, a string, a file) to the Location yourself.
+     *
      * @throws SluiceException        typed: connect failure, timeout, protocol violation
      * @throws InterruptedIOException when the calling thread is interrupted while waiting
      * @throws IOException            (not a {@link SluiceException}) when the request body's own
@@ -182,7 +189,10 @@ public final class Client implements AutoCloseable {
      * has arrived. Nothing blocks the calling thread: waiting for a pooled connection, name
      * resolution, connect, TLS and reading all happen on the virtual thread. Failures complete
      * the future exceptionally with the same types as {@link #send}. Cancelling the future
-     * closes the connection at once and frees its pool slot.
+     * closes the connection at once and frees its pool slot. Redirects are followed as
+     * {@link #send} follows them: one that would repeat a body read from a stream completes the
+     * future with the redirect response itself (status 307, say, empty history), which
+     * {@link Response#raiseForStatus()} does not flag.
      *
      * <pre>{@code
      * client.sendAsync(Request.get(url))

@@ -60,7 +60,14 @@ public sealed interface RequestBody {
         return new OfBytes(text.getBytes(charset), contentType);
     }
 
-    /** The file's bytes, streamed from disk (the kernel copies them on plain connections). */
+    /**
+     * The file's bytes, streamed from disk (the kernel copies them on plain connections). Its
+     * size is taken now and sent as Content-Length; the file is opened when the request is sent.
+     *
+     * @throws UncheckedIOException now, when the file's size cannot be read (it does not exist,
+     *                              say); its message names the file, its cause is the
+     *                              {@code IOException} ({@code NoSuchFileException})
+     */
     static RequestBody ofPath(Path file) {
         try {
             return new OfPath(file, Files.size(file), null);
@@ -76,6 +83,17 @@ public sealed interface RequestBody {
      * {@code FileChannel.open} or of a {@code Pipe}'s source, a {@code PipedInputStream}) fails
      * with a {@link TotalTimeoutException}; one that does not ({@code System.in},
      * {@code Files.newInputStream}) keeps the thread until its read returns.
+     *
+     * <p>Read once, it cannot be sent again: a redirect that repeats the body (307, 308, or
+     * 301/302 of a PUT) is not followed, and {@link Client#send} returns the redirect response
+     * itself (status 307, say, with an empty {@link Response#history()}), which
+     * {@link Response#raiseForStatus()} does not flag. A 303, or a 301/302 of a POST, is
+     * followed: the next request is a GET without the body.
+     *
+     * <pre>{@code
+     * Response r = client.send(Request.put(url, RequestBody.ofInputStream(in, OptionalLong.empty())));
+     * if (r.status() / 100 == 3) { ... } // not followed: the stream is spent
+     * }</pre>
      */
     static RequestBody ofInputStream(InputStream in, OptionalLong length) {
         return new OfStream(in, length, null);
