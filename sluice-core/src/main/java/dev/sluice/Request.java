@@ -262,10 +262,17 @@ public final class Request {
         /**
          * Sets the method and body. The method is upper-cased only when it is a standard one
          * written in lower case; others are sent as given.
+         *
+         * @throws IllegalArgumentException for CONNECT, which asks a proxy for a tunnel: its
+         *                                  target is an authority, not a path (RFC 9112 §3.2.3),
+         *                                  and its connection never carries HTTP again
          */
         public Builder method(String method, RequestBody body) {
             Objects.requireNonNull(method, "method");
             String upper = method.toUpperCase(Locale.ROOT);
+            if (upper.equals("CONNECT")) {
+                throw new IllegalArgumentException("CONNECT is not supported (it asks a proxy for a tunnel)");
+            }
             this.method = switch (upper) {
                 case "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE" -> upper;
                 default -> method;
