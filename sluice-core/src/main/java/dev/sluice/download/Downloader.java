@@ -128,7 +128,9 @@ public final class Downloader {
      * most N retries of the file in all, whether a whole attempt failed or one segment of a
      * segmented one (which retries in place, while the other segments go on). Each retry begins
      * the next attempt, so the report's attempts and the numbers of the retry events count the
-     * same thing. Segments take retries from several threads at once.
+     * same thing. Segments take retries from several threads at once, one per round of failures
+     * (see {@link #retryRound}): a blip that fails every segment at once is one retry, as it is
+     * for one stream.
      */
     static final class Attempts {
         private final int retries;
@@ -157,6 +159,40 @@ public final class Downloader {
         int retry() {
             int failed = begun.getAndUpdate(n -> n <= retries ? n + 1 : n);
             return failed <= retries ? failed : 0;
+        }
+
+        /**
+         * What a failure of a request sent during attempt {@code seen} (the {@link #current}
+         * read before sending it) does to the attempts. The first failure of a round begins
+         * the next attempt ({@link Round#NEW}); a failure of a round another failure already
+         * counted takes no retry of its own ({@link Round#COUNTED}): with N segments hit by
+         * one blip, each would otherwise use up one of the file's retries. Every request of a
+         * segment is sent in a later attempt than its last, so a segment sends at most
+         * {@code retries + 1} requests.
+         */
+        Round retryRound(int seen) {
+            while (true) {
+                int now = begun.get();
+                if (now > seen) {
+                    return Round.COUNTED;
+                }
+                if (now > retries) {
+                    return Round.NONE_LEFT;
+                }
+                if (begun.compareAndSet(now, now + 1)) {
+                    return Round.NEW;
+                }
+            }
+        }
+
+        /** See {@link #retryRound}. */
+        enum Round {
+            /** This failure began the next attempt: a retry taken, with its event and its wait. */
+            NEW,
+            /** The next attempt began already, for another failure of the same round: try again in it. */
+            COUNTED,
+            /** No retry is left: the failure is final. */
+            NONE_LEFT
         }
     }
 
@@ -966,7 +1002,8 @@ public final class Downloader {
         /**
          * When failed jobs are retried; default {@code RetryPolicy.of(3)}. Its retries are of
          * each file in all: a segment of a {@linkplain #segments split} file that is retried
-         * in place takes one of them, as a retry of the whole file does.
+         * in place takes one of them, as a retry of the whole file does; segments that fail
+         * in the same attempt (one blip hitting them all) take one between them.
          */
         public Builder retryPolicy(RetryPolicy policy) {
             this.retryPolicy = Objects.requireNonNull(policy);

@@ -327,7 +327,8 @@ final class SegmentedDownload {
 
     /**
      * Fetches what is left of one segment, retrying it in place while the job has retries left
-     * (see {@link Downloader.Attempts}). It stops early, quietly, once
+     * (see {@link Downloader.Attempts#retryRound}: segments failing in one attempt take one
+     * retry between them). It stops early, quietly, once
      * {@code stopped} says another segment failed: the download has failed already, and what
      * this one would write could not be kept.
      */
@@ -344,6 +345,8 @@ final class SegmentedDownload {
             }
             answer.status = 0;
             answer.retryAfter = Optional.empty();
+            // The attempt this request is sent in: its failure counts in that attempt's round.
+            int seen = attempts.current();
             try {
                 Request.Builder rb = requests.get().setHeader("Range", "bytes=" + pos + "-" + segment[1])
                         .setHeader("If-Range", probe.validator());
@@ -434,13 +437,18 @@ final class SegmentedDownload {
                 }
                 // One of the job's retries, not one of this segment's own: the job's caller
                 // asked for N retries of the file, and execute() retries what fails here again.
-                int failed = attempts.retry();
-                if (failed == 0) {
-                    throw e;
+                // Segments that fail in one round (one blip) take one retry between them.
+                Duration delay = retryPolicy.delayFor(seen, answer.retryAfter);
+                switch (attempts.retryRound(seen)) {
+                    case NONE_LEFT -> throw e;
+                    case NEW -> {
+                        listener.on(new ProgressEvent.Retry(job, seen, e, delay));
+                        sleeper.sleep(delay);
+                    }
+                    // Another segment's failure took this round's retry; this one waits as it
+                    // does (the server asked all of them to), without an event of its own.
+                    case COUNTED -> sleeper.sleep(delay);
                 }
-                Duration delay = retryPolicy.delayFor(failed, answer.retryAfter);
-                listener.on(new ProgressEvent.Retry(job, failed, e, delay));
-                sleeper.sleep(delay);
             }
         }
     }

@@ -89,10 +89,11 @@ class SegmentedRetryBudgetTest {
             assertThat(item.ok()).isFalse();
             assertThat(item.httpStatus()).isEqualTo(503);
             assertThat(item.attempts()).isEqualTo(3);
-            assertThat(waits).hasSize(2);
             assertThat(retryNumbers()).containsExactly(1, 2);
-            // The first round's two segments, and one request for each retry.
-            assertThat(server.requests().size() - probes(server)).isLessThanOrEqualTo(4);
+            // Each Retry event waits, and so may a segment whose failure fell in a round another counted.
+            assertThat(waits).hasSizeGreaterThanOrEqualTo(2);
+            // Segments count retries by round: each asks at most once per attempt, 2 x (2 + 1).
+            assertThat(server.requests().size() - probes(server)).isLessThanOrEqualTo(6);
             assertThat(probes(server)).isEqualTo(1);
         }
     }
