@@ -16,6 +16,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -23,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -256,6 +258,8 @@ final class SegmentedDownload {
             // The segments' responses being read: the first failure closes them, so that the
             // others stop at once instead of fetching the rest of ranges that cannot be kept.
             Set<Response> reading = ConcurrentHashMap.newKeySet();
+            // And the segments waiting between attempts: woken, they end instead of waiting on.
+            Waits waits = new Waits(sleeper);
             List<Thread> threads = new ArrayList<>();
             long[][] plan = segments;
             for (long[] segment : plan) {
@@ -264,12 +268,13 @@ final class SegmentedDownload {
                     Answer answer = new Answer();
                     try {
                         fetchSegment(file, segment, probe, part, plan, received, total,
-                                () -> failure.get() != null, reading, answer);
+                                () -> failure.get() != null, reading, waits, answer);
                     } catch (Exception e) {
                         if (failure.compareAndSet(null, e)) {
                             failedStatus = answer.status;
                             retryAfter = answer.retryAfter;
                             reading.forEach(Response::close);
+                            waits.wakeAll();
                         }
                     }
                 }));
@@ -285,6 +290,7 @@ final class SegmentedDownload {
                 if (failure.compareAndSet(null, e)) {
                     reading.forEach(Response::close);
                 }
+                waits.wakeAll();
                 threads.forEach(Thread::interrupt);
                 Downloader.joinUninterruptibly(threads);
                 writeRecord(part, probe, plan);
@@ -334,7 +340,7 @@ final class SegmentedDownload {
      */
     private void fetchSegment(FileChannel file, long[] segment, Probe probe, PartFile part, long[][] plan,
                               AtomicLong received, OptionalLong total, BooleanSupplier stopped,
-                              Set<Response> reading, Answer answer)
+                              Set<Response> reading, Waits waits, Answer answer)
             throws IOException, InterruptedException {
         long recordEvery = Math.min(RECORD_EVERY_BYTES,
                 Math.max(MIN_RECORD_EVERY_BYTES, (segment[1] - segment[0] + 1) / 8));
@@ -441,14 +447,87 @@ final class SegmentedDownload {
                 Duration delay = retryPolicy.delayFor(seen, answer.retryAfter);
                 switch (attempts.retryRound(seen)) {
                     case NONE_LEFT -> throw e;
-                    case NEW -> {
-                        listener.on(new ProgressEvent.Retry(job, seen, e, delay));
-                        sleeper.sleep(delay);
-                    }
+                    case NEW -> listener.on(new ProgressEvent.Retry(job, seen, e, delay));
                     // Another segment's failure took this round's retry; this one waits as it
                     // does (the server asked all of them to), without an event of its own.
-                    case COUNTED -> sleeper.sleep(delay);
+                    case COUNTED -> { }
                 }
+                if (!waits.sleep(delay)) {
+                    return; // woken: another segment failed for good, and nothing more can be kept
+                }
+            }
+        }
+    }
+
+    /**
+     * The segments' waits between attempts, which end early when the run does: a segment
+     * asleep for its backoff or a Retry-After (up to {@link RetryPolicy#MAX_RETRY_AFTER}) would
+     * otherwise hold the failed run, and the report, for that long. A wait is woken by an
+     * interrupt, delivered only between its start and its end ({@link #lock} guards both), so
+     * no interrupt meant for a wait reaches a segment's I/O, where it would close the part
+     * file's channel for all of them.
+     */
+    private static final class Waits {
+        private final Downloader.Sleeper sleeper;
+        /** Guards {@link #sleeping} and {@link #over}. */
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Set<Thread> sleeping = new HashSet<>();
+        private boolean over;
+
+        Waits(Downloader.Sleeper sleeper) {
+            this.sleeper = sleeper;
+        }
+
+        /** Waits {@code d}; false, at once or when woken, once the run is over. */
+        boolean sleep(Duration d) throws InterruptedException {
+            Thread self = Thread.currentThread();
+            lock.lock();
+            try {
+                if (over) {
+                    return false;
+                }
+                sleeping.add(self);
+            } finally {
+                lock.unlock();
+            }
+            try {
+                sleeper.sleep(d);
+            } catch (InterruptedException e) {
+                if (!isOver()) {
+                    throw e; // not ours: the run was told to stop
+                }
+            } finally {
+                lock.lock();
+                try {
+                    sleeping.remove(self);
+                } finally {
+                    lock.unlock();
+                }
+            }
+            if (isOver()) {
+                Thread.interrupted(); // a wake-up that came as the wait ended: spent here
+                return false;
+            }
+            return true;
+        }
+
+        private boolean isOver() {
+            lock.lock();
+            try {
+                return over;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Ends every wait, now and to come. */
+        void wakeAll() {
+            lock.lock();
+            try {
+                over = true;
+                sleeping.forEach(Thread::interrupt);
+            } finally {
+                lock.unlock();
             }
         }
     }
