@@ -549,10 +549,9 @@ public final class Downloader {
 
         Report.Item execute() throws InterruptedException {
             while (true) {
-                int attempt = attempts.current();
                 finalAnswer = false;
                 try {
-                    PartFile.Result r = attemptOnce(attempt);
+                    PartFile.Result r = attemptOnce();
                     listener.on(new ProgressEvent.Finished(job, target, r.size(), elapsed()));
                     return item(true, r.size(), null);
                 } catch (IOException | RuntimeException e) {
@@ -593,7 +592,7 @@ public final class Downloader {
             }
         }
 
-        private PartFile.Result attemptOnce(int attempt) throws IOException, InterruptedException {
+        private PartFile.Result attemptOnce() throws IOException, InterruptedException {
             retryAfter = Optional.empty();
             PartFile part = openPart();
             // A 200 to the probe: the whole file, as a plain GET would have it, body unread.
@@ -622,7 +621,7 @@ public final class Downloader {
                         // Left by a run that fell back to one stream (or ran without -s): its
                         // bytes are the start of this very version, which splitting would throw away.
                         oneStream = true;
-                        return attemptInOneStream(part, attempt, null);
+                        return attemptInOneStream(part, attempts.current(), null);
                     }
                     // A record this run wrote is continued by its next attempt; one an earlier run
                     // left, only with --continue (a failed probe is no reason to take it up).
@@ -653,7 +652,8 @@ public final class Downloader {
                 }
             }
             try {
-                return attemptInOneStream(part, attempt, pending);
+                // Read now: segments that ran before a fall-back to one stream may have taken retries.
+                return attemptInOneStream(part, attempts.current(), pending);
             } finally {
                 if (pending != null) {
                     pending.close(); // harmless when it was used: closed already
