@@ -633,9 +633,10 @@ public final class Downloader {
                         if (segmented.failedStatus() != 0) {
                             lastStatus = segmented.failedStatus();
                         }
-                        // The failed segment's Retry-After: waited for, or over the limit, ends the job.
-                        retryAfter = segmented.retryAfter();
                         if (!segmented.rangesFailed() || cancelled.get()) {
+                            // The failed segment's Retry-After: waited for, or over the limit, ends
+                            // the job. Only with this failure: it says nothing of the one stream below.
+                            retryAfter = segmented.retryAfter();
                             throw e;
                         }
                         // A server that answered the probe's range but not a segment's would do
