@@ -116,7 +116,9 @@ final class SegmentedDownload {
      * byte 0 exists, as for an empty file ({@code Content-Range: bytes *}{@code /0}, RFC 9110
      * §14.1.1, as S3 answers): the file is then fetched in one stream, as for any answer that
      * is not a usable 206. A 206 of the whole file is that one stream (see {@link ProbeResult});
-     * one of another range than asked, or whose body is not the one byte, is a
+     * one of more than byte 0 but not all, from byte 0 ({@code bytes 0-K/N}, a server that sends
+     * no less), means one stream too, asked for again. One that does not start at byte 0, whose
+     * Content-Length contradicts its range, or whose body is not the one byte asked for, is a
      * {@link ProtocolViolationException}, retried as any malformed response is.
      */
     ProbeResult probe() throws IOException {
@@ -153,6 +155,13 @@ final class SegmentedDownload {
                     ContentRange.checkExact(value, 0, size - 1, size, contentLength);
                     handedOver = true;
                     return new ProbeResult(null, response);
+                }
+                if (range.get().first() == 0 && range.get().last() > 0) {
+                    // More than asked for, from byte 0 (a server with a least range it sends):
+                    // it would answer every probe so, and a segment likewise, so the file comes
+                    // in one stream. Only a Content-Length that contradicts the range is an error.
+                    ContentRange.checkExact(value, 0, range.get().last(), size, contentLength);
+                    return ProbeResult.ONE_STREAM;
                 }
                 ContentRange.checkExact(value, 0, 0, size, contentLength);
             } catch (ContentRange.Mismatch e) {

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The -s probe asks for byte 0 alone. A 206 with all of the file instead is the download, as a
- * 200 would be; a 206 of another range, or with more than one byte, is a protocol error that
- * is retried, never a local error that fails the job at once.
+ * 200 would be; a consistent 206 of more from byte 0 means one stream; a 206 of a range not
+ * from byte 0, one whose Content-Length contradicts its range, or one byte with more body, is
+ * a protocol error that is retried, never a local error that fails the job at once.
  */
 class ProbeRangeTest {
     private static final int SIZE = 3 << 20;
@@ -55,6 +56,10 @@ class ProbeRangeTest {
             throws Exception {
         AtomicInteger probes = new AtomicInteger();
         return ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            if (req.header("Range") == null) {
+                r.send(Responses.head(200, "Content-Length: " + SIZE, "ETag: " + ETAG)).sendPattern(0, SIZE);
+                return;
+            }
             Matcher m = RANGE.matcher(req.header("Range"));
             assertThat(m.matches()).as(req.header("Range")).isTrue();
             long first = Long.parseLong(m.group(1));
@@ -84,21 +89,48 @@ class ProbeRangeTest {
     }
 
     @Test
-    void aProbeAnsweredWithAnotherRangeIsAProtocolError() throws Exception {
+    void aProbeAnsweredWithMoreThanByteZeroButNotAllIsReadInOneStream() throws Exception {
+        // A server that sends no less than 100 bytes would answer every probe so: no error, no retry.
         try (var server = probesAnsweredWith(n -> true, "bytes 0-99/" + SIZE, 100)) {
+            Report report = run(server, 1);
+
+            Report.Item item = report.items().get(0);
+            assertThat(item.ok()).as("%s", report.toJson()).isTrue();
+            assertThat(item.attempts()).isEqualTo(1);
+            assertThat(server.requests()).extracting(q -> q.header("Range")).containsExactly("bytes=0-0", null);
+            assertWholeFile();
+        }
+    }
+
+    @Test
+    void aProbeRangeFromByteZeroWithAContentLengthThatContradictsItIsAProtocolError() throws Exception {
+        try (var server = probesAnsweredWith(n -> true, "bytes 0-99/" + SIZE, 50)) {
             Report report = run(server, 0);
 
             Report.Item item = report.items().get(0);
             assertThat(item.ok()).isFalse();
             assertThat(item.httpStatus()).isEqualTo(206);
             assertThat(item.error().kind()).isEqualTo("protocol");
-            assertThat(item.error().message()).startsWith(server.uri("/f.bin").toString()).contains("bytes 0-99/" + SIZE);
+            assertThat(item.error().message()).startsWith(server.uri("/f.bin").toString());
+        }
+    }
+
+    @Test
+    void aProbeAnsweredWithARangeNotFromByteZeroIsAProtocolError() throws Exception {
+        try (var server = probesAnsweredWith(n -> true, "bytes 5-99/" + SIZE, 95)) {
+            Report report = run(server, 0);
+
+            Report.Item item = report.items().get(0);
+            assertThat(item.ok()).isFalse();
+            assertThat(item.httpStatus()).isEqualTo(206);
+            assertThat(item.error().kind()).isEqualTo("protocol");
+            assertThat(item.error().message()).startsWith(server.uri("/f.bin").toString()).contains("bytes 5-99/" + SIZE);
         }
     }
 
     @Test
     void aProbeAnsweredWithAnotherRangeIsRetried() throws Exception {
-        try (var server = probesAnsweredWith(n -> n == 1, "bytes 0-99/" + SIZE, 100)) {
+        try (var server = probesAnsweredWith(n -> n == 1, "bytes 5-99/" + SIZE, 95)) {
             Report report = run(server, 1);
 
             Report.Item item = report.items().get(0);
