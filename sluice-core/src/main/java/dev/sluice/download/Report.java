@@ -4,9 +4,9 @@ import dev.sluice.ConnectFailedException;
 import dev.sluice.HttpStatusException;
 import dev.sluice.IntegrityException;
 import dev.sluice.ProtocolViolationException;
+import dev.sluice.Request;
 import dev.sluice.SluiceException;
 import dev.sluice.SluiceTimeoutException;
-import dev.sluice.codec.ServerText;
 import java.util.List;
 import java.util.Locale;
 
@@ -57,10 +57,11 @@ public record Report(List<Item> items, long totalBytes, double totalSeconds) {
 
         /**
          * The error of a job that had not ended when its run was interrupted (kind {@code io}):
-         * {@code URL: interrupted before it finished}, the URL first as in every message.
+         * {@code URL: interrupted before it finished}, the URL first as in every message, whole
+         * and with its password hidden, as the item's {@code url} is.
          */
         public static Error interrupted(String url) {
-            return new Error("io", ServerText.url(url) + ": " + INTERRUPTED);
+            return new Error("io", Request.hidePasswords(url) + ": " + INTERRUPTED);
         }
 
         /** Whether this is the error of a job that had not ended when its run was interrupted. */
