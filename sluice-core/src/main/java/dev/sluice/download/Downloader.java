@@ -575,8 +575,9 @@ public final class Downloader {
                         listener.on(new ProgressEvent.Failed(job, target, cause, elapsed(), notRetried));
                         Report.Error error = Report.Error.of(cause);
                         String shownUrl = Request.hidePasswords(job.uri().toString());
-                        if (error.kind().equals("io") && !error.message().startsWith(shownUrl)) {
-                            // A local error names a file, not the URL, which every other kind's message starts with.
+                        if (!error.message().startsWith(shownUrl + ": ")) {
+                            // Every message starts with the item's URL: a local error's names a
+                            // file, and after a redirect the others name the URL redirected to.
                             error = new Report.Error(error.kind(), shownUrl + ": " + error.message());
                         }
                         if (notRetried.isPresent()) {
