@@ -73,6 +73,12 @@ public final class Failures {
         if (isInterrupt(e)) {
             return interrupted(e, uri, phase);
         }
+        if (rootMessage(e).contains("Too many open files")) {
+            // EMFILE/ENFILE: no socket could be made here, whatever the server; a local limit,
+            // not a failure to reach the host (the command line's exit 8, not 4, and no retry).
+            return new IOException(ServerText.url(uri) + ": cannot open a socket: too many open files"
+                    + " (the process's limit on file descriptors)", e);
+        }
         if (e instanceof UnknownHostException) {
             return new ConnectFailedException(uri, "could not resolve host " + Origin.of(uri).host(), e);
         }
