@@ -20,6 +20,8 @@ class DisplayWidthTest {
         assertThat(DisplayWidth.cut("\uD83D\uDE00\uD83D\uDE00", 3)).isEqualTo("\uD83D\uDE00");
         // Emoji in the dingbat and symbol blocks that are wide too (a star, a cross, sparkles).
         assertThat(DisplayWidth.of("\u2B50\u274C\u2728\u26A1")).isEqualTo(8);
+        // ... and neighbours that are not: a thermometer, a circled number 10 on black square.
+        assertThat(DisplayWidth.of("\uD83C\uDF21\u3248")).isEqualTo(2);
     }
 
     @Test
