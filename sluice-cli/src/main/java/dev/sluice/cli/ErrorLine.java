@@ -10,6 +10,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.util.regex.Pattern;
 
 /**
  * The one line an error gets on stderr: {@code sluice: URL: cause}. Messages can carry text a
@@ -74,24 +75,27 @@ public final class ErrorLine {
         return withUrl(url, message);
     }
 
-    /** How many characters of a URL tell that a message names it: the library's messages quote a long URL shortened. */
-    private static final int URL_PREFIX_CHARS = 64;
-    /** The longest URL the library's messages quote whole. */
+    /** The longest URL the library's messages quote whole; a longer one is cut there. */
     private static final int LIBRARY_URL_CHARS = 2048;
 
     /**
-     * {@code message}, with {@code url} in front unless the message starts with it already: in
-     * full (its password hidden), or shortened, as the library's messages quote a URL longer
-     * than a couple of thousand characters. A message that starts with another URL (where a
-     * redirect led) gets this one in front too, even when that one begins like it ({@code /d}
-     * redirected to {@code /d/}).
+     * {@code message}, with {@code url} in front unless the message names it already: starts
+     * with it (in full, its password hidden, or shortened, as the library's messages quote a
+     * URL longer than a couple of thousand characters), or names it elsewhere without starting
+     * with another URL ({@code invalid URL http://...: ...}). A message that starts with another
+     * URL (where a redirect led) gets this one in front, even when that one begins like it
+     * ({@code /d} redirected to {@code /d/}).
      */
     static String withUrl(String url, String message) {
         String shown = Request.hidePasswords(url);
         boolean named = message.startsWith(shown + ": ")
-                || (shown.length() > LIBRARY_URL_CHARS && message.startsWith(shown.substring(0, URL_PREFIX_CHARS)));
+                || (shown.length() > LIBRARY_URL_CHARS && message.startsWith(shown.substring(0, LIBRARY_URL_CHARS)))
+                || (!STARTS_WITH_URL.matcher(message).lookingAt() && message.contains(shown));
         return named ? message : shown + ": " + message;
     }
+
+    /** A message that starts with a URL: a scheme and "://". */
+    private static final Pattern STARTS_WITH_URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
 
     /**
      * {@code cannot ACTION FILE: reason}, naming the file once: a {@link FileSystemException}

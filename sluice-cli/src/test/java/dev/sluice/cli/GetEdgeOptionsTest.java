@@ -63,6 +63,14 @@ class GetEdgeOptionsTest {
     }
 
     @Test
+    void aMessageThatNamesTheUrlInItsTextDoesNotGetItInFrontToo() {
+        String url = "http://127.0.0.1:1/a%zz";
+        Cli.Result result = Cli.run("get", url);
+
+        assertThat(result.stderrLines()).singleElement().asString().startsWith("sluice: invalid URL " + url + ": ");
+    }
+
+    @Test
     void anEmptyAcceptEncodingIsSentForItAsksForNoContentCoding() throws IOException {
         try (var server = okServer()) {
             Cli.Result result = Cli.run("get", server.uri("/plain").toString(), "-H", "Accept-Encoding:");

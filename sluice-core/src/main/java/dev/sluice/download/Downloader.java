@@ -276,7 +276,7 @@ public final class Downloader {
         }
         try {
             for (int next = queue.take(); next >= 0; next = queue.take()) {
-                if (threads.size() >= 2 * concurrency) {
+                if (threads.size() >= 2L * concurrency) {
                     threads.removeIf(t -> !t.isAlive()); // about half of them: amortised constant
                 }
                 int index = next;
@@ -581,7 +581,10 @@ public final class Downloader {
                         listener.on(new ProgressEvent.Failed(job, target, cause, elapsed(), notRetried));
                         Report.Error error = Report.Error.of(cause);
                         String shownUrl = Request.hidePasswords(job.uri().toString());
-                        if (!error.message().startsWith(shownUrl + ": ")) {
+                        // The library's messages quote a URL longer than 2,048 characters cut there.
+                        boolean named = error.message().startsWith(shownUrl + ": ") || (shownUrl.length() > 2048
+                                && error.message().startsWith(shownUrl.substring(0, 2048)));
+                        if (!named) {
                             // Every message starts with the item's URL: a local error's names a
                             // file, and after a redirect the others name the URL redirected to.
                             error = new Report.Error(error.kind(), shownUrl + ": " + error.message());
