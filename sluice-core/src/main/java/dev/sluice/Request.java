@@ -169,8 +169,11 @@ public final class Request {
             // refused now, not when the request is sent.
             RequestEncoder.checkTarget(targetOf(url));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("invalid URL " + ServerText.url(url) + ": " + e.getMessage()
-                    + " (percent-encode it)", e); // the target only: path and query, no password
+            // The target only: path and query, no user information; but a query may quote a
+            // URL with a password (?next=http://u:pw@h/), hidden in the message and its cause.
+            String reason = ServerText.withoutPasswords(e.getMessage());
+            throw new IllegalArgumentException("invalid URL " + ServerText.url(url) + ": " + reason
+                    + " (percent-encode it)", new IllegalArgumentException(reason));
         }
         String userInfo = Origin.rawUserInfo(url);
         if (userInfo != null) {

@@ -76,6 +76,13 @@ public sealed interface BodyFraming {
         if (FieldLists.isPresent(headers, "Transfer-Encoding")) {
             BodyFraming framing = ofTransferEncoding(headers);
             if (framing instanceof UntilClose && FieldLists.isPresent(headers, "Content-Length")) {
+                if (FieldLists.elements(headers, "Transfer-Encoding").stream()
+                        .allMatch(c -> c.strip().equalsIgnoreCase("identity"))) {
+                    // RFC 2616's identity, which RFC 9112 dropped, is no coding at all: old
+                    // servers send it with a length, which then frames the body (the connection
+                    // is still not reused: isPersistent sees both fields).
+                    return new FixedLength(parseContentLength(headers));
+                }
                 // Point 3 asks to handle both fields as an error. Chunked with a length is read
                 // as chunked (and the connection closed after it); a body read to the close
                 // beside a declared length would wait for a close a keep-alive server never

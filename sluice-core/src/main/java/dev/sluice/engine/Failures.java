@@ -77,7 +77,7 @@ public final class Failures {
             // EMFILE/ENFILE: no socket could be made here, whatever the server; a local limit,
             // not a failure to reach the host (the command line's exit 8, not 4, and no retry).
             return new IOException(ServerText.url(uri) + ": cannot open a socket: too many open files"
-                    + " (the process's limit on file descriptors)", e);
+                    + " (a limit on file descriptors, the process's or the system's)", e);
         }
         if (e instanceof UnknownHostException) {
             return new ConnectFailedException(uri, "could not resolve host " + Origin.of(uri).host(), e);

@@ -23,7 +23,7 @@ class TooManyOpenFilesTest {
 
         assertThat(e).isNotInstanceOf(SluiceException.class)
                 .hasMessage("http://127.0.0.1:8080/x: cannot open a socket: too many open files"
-                        + " (the process's limit on file descriptors)")
+                        + " (a limit on file descriptors, the process's or the system's)")
                 .hasCauseInstanceOf(SocketException.class);
     }
 }
