@@ -109,8 +109,9 @@ final class LineSplitter {
 
     /**
      * The text reader, in the charset a byte-order mark chooses (the mark skipped) or else the
-     * declared one. Reads no more bytes than the one mark the first byte could begin, so a
-     * first line of one character followed by a pause is still delivered at once.
+     * declared one. Reads a byte at a time no further than a mark could still go, so a first
+     * line of one character followed by a pause is still delivered at once (also "ï" and a
+     * line end in a Latin-1 body, whose EF could begin UTF-8's mark until the next byte).
      */
     private Reader openText() throws IOException {
         byte[] prefix = new byte[MediaTypes.MAX_BYTE_ORDER_MARK_BYTES];
@@ -119,7 +120,18 @@ final class LineSplitter {
             return new InputStreamReader(bytes, declared);
         }
         prefix[0] = (byte) first;
-        int n = 1 + bytes.readNBytes(prefix, 1, MediaTypes.byteOrderMarkBytes(first) - 1);
+        int n = 1;
+        int want = MediaTypes.byteOrderMarkBytes(first);
+        while (n < want) {
+            int b = bytes.read();
+            if (b < 0) {
+                break;
+            }
+            prefix[n++] = (byte) b;
+            if (n == 2 && first == 0xef && b != 0xbb) {
+                break; // no mark can follow: do not wait for a third byte
+            }
+        }
         var mark = MediaTypes.byteOrderMark(prefix, n);
         int skip = mark.map(MediaTypes.ByteOrderMark::length).orElse(0);
         Charset charset = mark.map(MediaTypes.ByteOrderMark::charset).orElse(declared);

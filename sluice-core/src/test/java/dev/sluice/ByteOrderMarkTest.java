@@ -173,8 +173,9 @@ class ByteOrderMarkTest {
     @Test
     void theFirstLineAfterAMarkComesBeforeTheRestOfTheBody() throws Exception {
         // A stalled body: the mark is looked for without waiting for more than it.
+        // A Latin-1 "\u00ef" is EF, which could begin UTF-8's mark until the next byte says not.
         for (byte[] start : new byte[][] {concat(UTF8_BOM, "one\n".getBytes(StandardCharsets.UTF_8)),
-                "\u00ff\n".getBytes(StandardCharsets.ISO_8859_1)}) {
+                "\u00ff\n".getBytes(StandardCharsets.ISO_8859_1), "\u00ef\n".getBytes(StandardCharsets.ISO_8859_1)}) {
             try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
                     .send(Responses.head(200, "Content-Type: text/plain; charset=iso-8859-1", "Transfer-Encoding: chunked"))
                     .send(Integer.toHexString(start.length) + "\r\n").send(start).send("\r\n")
@@ -182,8 +183,13 @@ class ByteOrderMarkTest {
                  Response r = client.send(Request.get(server.uri("/slow")));
                  Stream<String> lines = r.body().lines()) {
                 Iterator<String> it = lines.iterator();
-                assertThat(it.next()).isIn("one", "\u00ff");
-                server.release("rest");
+                // Off this thread: a splitter that waited for more bytes would wait for ever here.
+                CompletableFuture<String> first = CompletableFuture.supplyAsync(it::next);
+                try {
+                    assertThat(first).succeedsWithin(Duration.ofSeconds(10)).isIn("one", "\u00ff", "\u00ef");
+                } finally {
+                    server.release("rest");
+                }
                 assertThat(it.next()).isEqualTo("two");
                 assertThat(it.hasNext()).isFalse();
             }
