@@ -468,7 +468,7 @@ public final class Downloader {
             return false;
         }
         // Asked for every name of every job: PathEntry tells other names apart without the file system.
-        Path part = p.resolveSibling(p.getFileName() + ".part");
+        Path part = PartFile.pathOf(p);
         return reserved.stream().anyMatch(r -> r.isEntryOf(p) || r.isEntryOf(part));
     }
 
@@ -489,7 +489,7 @@ public final class Downloader {
                 && PartFile.recordedUrlOf(p).filter(url::equals).isPresent())) {
             return true;
         }
-        return PartFile.recordedUrlOf(p.resolveSibling(p.getFileName() + ".part")).filter(u -> !u.equals(url)).isPresent();
+        return PartFile.recordedUrlOf(PartFile.pathOf(p)).filter(u -> !u.equals(url)).isPresent();
     }
 
     /**
@@ -847,7 +847,7 @@ public final class Downloader {
             try {
                 response.raiseForStatus(); // 400 and more, and an invalid status below 100 (RFC 9110 §15)
             } catch (HttpStatusException e) {
-                response.headers().first("Retry-After").flatMap(RetryAfter::parse).ifPresent(d -> retryAfter = Optional.of(d));
+                RetryAfter.of(response).ifPresent(d -> retryAfter = Optional.of(d));
                 throw e;
             }
             long from = 0;

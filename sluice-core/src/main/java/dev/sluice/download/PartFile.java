@@ -141,7 +141,12 @@ final class PartFile {
 
     PartFile(Path target) {
         this.target = target;
-        this.part = target.resolveSibling(target.getFileName() + ".part");
+        this.part = pathOf(target);
+    }
+
+    /** Where the body of {@code target} streams to first: {@code NAME.part} beside it. */
+    static Path pathOf(Path target) {
+        return target.resolveSibling(target.getFileName() + ".part");
     }
 
     /**

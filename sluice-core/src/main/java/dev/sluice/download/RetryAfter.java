@@ -1,5 +1,6 @@
 package dev.sluice.download;
 
+import dev.sluice.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -14,6 +15,11 @@ final class RetryAfter {
     static final Duration BEYOND_COUNTING = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
 
     private RetryAfter() {
+    }
+
+    /** The wait {@code response}'s Retry-After asks for, when it has one that parses. */
+    static Optional<Duration> of(Response response) {
+        return response.headers().first("Retry-After").flatMap(RetryAfter::parse);
     }
 
     static Optional<Duration> parse(String value) {

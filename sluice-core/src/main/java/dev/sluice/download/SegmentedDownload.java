@@ -133,7 +133,7 @@ final class SegmentedDownload {
             try {
                 response.raiseForStatus();
             } catch (HttpStatusException e) {
-                retryAfter = response.headers().first("Retry-After").flatMap(RetryAfter::parse);
+                retryAfter = RetryAfter.of(response);
                 throw e;
             }
             if (status != 206) {
@@ -374,7 +374,7 @@ final class SegmentedDownload {
                     try {
                         response.raiseForStatus();
                     } catch (HttpStatusException e) {
-                        answer.retryAfter = response.headers().first("Retry-After").flatMap(RetryAfter::parse);
+                        answer.retryAfter = RetryAfter.of(response);
                         throw e;
                     }
                     String range = response.headers().first("Content-Range").orElse("");
