@@ -90,12 +90,16 @@ public final class ErrorLine {
         String shown = Request.hidePasswords(url);
         boolean named = message.startsWith(shown + ": ")
                 || (shown.length() > LIBRARY_URL_CHARS && message.startsWith(shown.substring(0, LIBRARY_URL_CHARS)))
-                || (!STARTS_WITH_URL.matcher(message).lookingAt() && message.contains(shown));
+                || (!startsWithUrl(message) && message.contains(shown));
         return named ? message : shown + ": " + message;
     }
 
-    /** A message that starts with a URL: a scheme and "://". */
     private static final Pattern STARTS_WITH_URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
+
+    /** Whether {@code text} starts with a URL: a scheme and "://". */
+    static boolean startsWithUrl(String text) {
+        return STARTS_WITH_URL.matcher(text).lookingAt();
+    }
 
     /**
      * {@code cannot ACTION FILE: reason}, naming the file once: a {@link FileSystemException}

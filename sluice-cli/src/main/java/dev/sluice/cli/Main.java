@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.regex.Pattern;
 import dev.sluice.cli.demo.DemoCommand;
 import dev.sluice.cli.demo.TrainingCommand;
 import picocli.CommandLine;
@@ -113,9 +112,6 @@ public final class Main implements Callable<Integer> {
         return ExitCodes.USAGE;
     }
 
-    /** An argument that looks like a URL: a scheme and "://". */
-    private static final Pattern URL_LIKE = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://.*", Pattern.DOTALL);
-
     /**
      * The URL of a command line that has exactly one, which an error line names (the contract:
      * one line that names the URL and the cause); null with none or several, when no one URL
@@ -125,7 +121,7 @@ public final class Main implements Callable<Integer> {
     private static String onlyUrl(String[] args) {
         String found = null;
         for (String arg : args) {
-            if (URL_LIKE.matcher(arg).matches()) {
+            if (ErrorLine.startsWithUrl(arg)) { // an argument that looks like a URL
                 if (found != null && !found.equals(arg)) {
                     return null;
                 }

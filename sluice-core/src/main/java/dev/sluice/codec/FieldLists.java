@@ -6,9 +6,14 @@ import java.util.List;
 /**
  * Reads list-based field values (RFC 9110 §5.6.1: {@code #element}) across every field line
  * with a given name, as {@code Connection}, {@code Transfer-Encoding} and, by the tolerance of
- * RFC 9110 §8.6, {@code Content-Length} need.
+ * RFC 9110 §8.6, {@code Content-Length} need. Public for the engine, which reads a request's
+ * {@code Connection} options as the decoder reads a response's.
+ *
+ * <pre>{@code
+ * FieldLists.containsToken(List.of(new Field("Connection", "keep-alive, Close")), "Connection", "close") // true
+ * }</pre>
  */
-final class FieldLists {
+public final class FieldLists {
 
     private FieldLists() {
     }
@@ -50,7 +55,7 @@ final class FieldLists {
     }
 
     /** Returns whether some element of the {@code name} fields equals {@code token}, ignoring case. */
-    static boolean containsToken(List<Field> fields, String name, String token) {
+    public static boolean containsToken(List<Field> fields, String name, String token) {
         for (String element : elements(fields, name)) {
             if (element.equalsIgnoreCase(token)) {
                 return true;

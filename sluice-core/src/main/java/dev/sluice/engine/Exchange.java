@@ -6,6 +6,7 @@ import dev.sluice.codec.BodyFraming;
 import dev.sluice.codec.CodecException;
 import dev.sluice.codec.DecoderEvent;
 import dev.sluice.codec.Field;
+import dev.sluice.codec.FieldLists;
 import dev.sluice.codec.Limits;
 import dev.sluice.codec.RequestEncoder;
 import dev.sluice.codec.ResponseDecoder;
@@ -181,16 +182,7 @@ public final class Exchange implements AutoCloseable {
      * }</pre>
      */
     public static boolean asksToClose(List<Field> requestFields) {
-        for (Field f : requestFields) {
-            if (f.name().equalsIgnoreCase("Connection")) {
-                for (String option : f.value().split(",")) {
-                    if (option.strip().equalsIgnoreCase("close")) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
+        return FieldLists.containsToken(requestFields, "Connection", "close"); // as a response's is read
     }
 
     /**
