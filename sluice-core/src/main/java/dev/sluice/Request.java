@@ -39,27 +39,53 @@ public final class Request {
         this.timeout = b.timeout;
     }
 
+    /** A GET of {@code url}; see {@link #newBuilder(String)} for what the URL may hold. */
     public static Request get(String url) {
         return newBuilder(url).build();
     }
 
+    /** A GET of {@code url}; see {@link #newBuilder(String)} for what the URL may hold. */
     public static Request get(URI url) {
         return newBuilder(url).build();
     }
 
+    /** A HEAD of {@code url}: the head of a GET's response, without its body. */
     public static Request head(String url) {
         return newBuilder(url).method("HEAD", null).build();
     }
 
+    /** A HEAD of {@code url}: the head of a GET's response, without its body. */
+    public static Request head(URI url) {
+        return newBuilder(url).method("HEAD", null).build();
+    }
+
+    /** A POST of {@code body} to {@code url}. */
     public static Request post(String url, RequestBody body) {
         return newBuilder(url).method("POST", body).build();
     }
 
+    /** A POST of {@code body} to {@code url}. */
+    public static Request post(URI url, RequestBody body) {
+        return newBuilder(url).method("POST", body).build();
+    }
+
+    /** A PUT of {@code body} at {@code url}. */
     public static Request put(String url, RequestBody body) {
         return newBuilder(url).method("PUT", body).build();
     }
 
+    /** A PUT of {@code body} at {@code url}. */
+    public static Request put(URI url, RequestBody body) {
+        return newBuilder(url).method("PUT", body).build();
+    }
+
+    /** A DELETE of {@code url}, without a body. */
     public static Request delete(String url) {
+        return newBuilder(url).method("DELETE", null).build();
+    }
+
+    /** A DELETE of {@code url}, without a body. */
+    public static Request delete(URI url) {
         return newBuilder(url).method("DELETE", null).build();
     }
 
@@ -121,6 +147,7 @@ public final class Request {
         return safe;
     }
 
+    /** As {@link #newBuilder(String)}, for a URL already parsed. */
     public static Builder newBuilder(URI url) {
         return new Builder(checkUrl(url));
     }
@@ -223,14 +250,20 @@ public final class Request {
         return "Basic " + Base64.getEncoder().encodeToString(Arrays.copyOf(decoded, n));
     }
 
+    /** The method, as sent in the request line. */
     public String method() {
         return method;
     }
 
+    /** The URL, user information included (sent as Basic authentication, never in the request line). */
     public URI uri() {
         return uri;
     }
 
+    /**
+     * The header fields the caller set. When sending, the client adds Host, User-Agent and
+     * Accept-Encoding unless set here, and the body's framing fields.
+     */
     public Headers headers() {
         return headers;
     }
@@ -284,10 +317,12 @@ public final class Request {
             return this;
         }
 
+        /** Makes this a GET without a body. */
         public Builder get() {
             return method("GET", null);
         }
 
+        /** Makes this a POST of {@code body}. */
         public Builder post(RequestBody body) {
             return method("POST", body);
         }
@@ -346,12 +381,22 @@ public final class Request {
             return this;
         }
 
-        /** A total timeout for this request, overriding the client's. */
+        /**
+         * The total timeout of this request, as {@link Client.Builder#totalTimeout}, overriding
+         * the client's; null to use the client's.
+         *
+         * @throws IllegalArgumentException when zero or negative: such a request would be sent
+         *                                  and then fail, after the server may have acted on it
+         */
         public Builder timeout(Duration timeout) {
+            if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+                throw new IllegalArgumentException("total timeout must be positive: " + timeout);
+            }
             this.timeout = timeout;
             return this;
         }
 
+        /** The request; the builder can go on to build others. */
         public Request build() {
             return new Request(this);
         }

@@ -7,6 +7,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -16,9 +17,19 @@ import java.util.OptionalLong;
  * can be sent again (after a 307/308 redirect or a retry); a stream cannot.
  *
  * <pre>{@code
- * client.send(Request.post(url, RequestBody.ofString("{\"a\":1}", "application/json")));
- * client.send(Request.put(url, RequestBody.ofPath(Path.of("big.iso"))));
+ * try (Response r = client.send(Request.post(url, RequestBody.ofString("{\"a\":1}", "application/json")))) {
+ *     r.raiseForStatus();
+ * }
+ * try (Response r = client.send(Request.put(url, RequestBody.ofPath(Path.of("big.iso"))))) {
+ *     r.raiseForStatus();
+ * }
  * }</pre>
+ *
+ * <p>Close every response, also when its body does not matter: until then it holds its
+ * connection.
+ *
+ * <p>The three records are how the engine reads a body; make bodies with the factories. The
+ * array of {@link OfBytes} is the one sent, not a copy: changing it changes what goes out.
  */
 public sealed interface RequestBody {
 
@@ -91,32 +102,65 @@ public sealed interface RequestBody {
      * followed: the next request is a GET without the body.
      *
      * <pre>{@code
-     * Response r = client.send(Request.put(url, RequestBody.ofInputStream(in, OptionalLong.empty())));
-     * if (r.status() / 100 == 3) { ... } // not followed: the stream is spent
+     * try (Response r = client.send(Request.put(url, RequestBody.ofInputStream(in, OptionalLong.empty())))) {
+     *     if (r.status() / 100 == 3) { ... } // not followed: the stream is spent
+     * }
      * }</pre>
+     *
+     * @throws IllegalArgumentException when {@code length} is present and negative
      */
     static RequestBody ofInputStream(InputStream in, OptionalLong length) {
         return new OfStream(in, length, null);
     }
 
-    /** In-memory bytes. */
+    /** In-memory bytes; the array is sent as it is, not copied. */
     record OfBytes(byte[] bytes, String type) implements RequestBody {
+        /** @throws NullPointerException when {@code bytes} is null */
+        public OfBytes {
+            Objects.requireNonNull(bytes, "bytes");
+        }
+
         @Override
         public OptionalLong length() {
             return OptionalLong.of(bytes.length);
         }
     }
 
-    /** A file of known size. */
+    /** A file of known size, sent as {@code size} bytes from its start. */
     record OfPath(Path file, long size, String type) implements RequestBody {
+        /**
+         * @throws NullPointerException     when {@code file} is null
+         * @throws IllegalArgumentException when {@code size} is negative
+         */
+        public OfPath {
+            Objects.requireNonNull(file, "file");
+            if (size < 0) {
+                throw new IllegalArgumentException("request body file size must not be negative: " + size);
+            }
+        }
+
         @Override
         public OptionalLong length() {
             return OptionalLong.of(size);
         }
     }
 
-    /** A one-shot stream. */
+    /** A one-shot stream, chunked when {@code length} is empty. */
     record OfStream(InputStream in, OptionalLong length, String type) implements RequestBody {
+        /**
+         * A negative length would go out as a Content-Length no server can read.
+         *
+         * @throws NullPointerException     when {@code in} or {@code length} is null
+         * @throws IllegalArgumentException when {@code length} is present and negative
+         */
+        public OfStream {
+            Objects.requireNonNull(in, "in");
+            Objects.requireNonNull(length, "length");
+            if (length.isPresent() && length.getAsLong() < 0) {
+                throw new IllegalArgumentException("request body length must not be negative: " + length.getAsLong());
+            }
+        }
+
         @Override
         public boolean isReplayable() {
             return false;

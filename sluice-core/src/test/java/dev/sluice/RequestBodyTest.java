@@ -331,4 +331,31 @@ class RequestBodyTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    @Test
+    void aNegativeStreamLengthIsRefusedWhenTheBodyIsMade() {
+        // It would go out as "Content-Length: -1", which no server can read.
+        InputStream in = new ByteArrayInputStream(new byte[3]);
+        assertThatThrownBy(() -> RequestBody.ofInputStream(in, OptionalLong.of(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("-1");
+        assertThatThrownBy(() -> new RequestBody.OfPath(dir.resolve("f"), -5, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RequestBody.OfStream(in, null, null))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new RequestBody.OfBytes(null, null))
+                .isInstanceOf(NullPointerException.class);
+        assertThat(RequestBody.ofInputStream(in, OptionalLong.of(0)).length()).hasValue(0);
+    }
+
+    @Test
+    void aRequestTimeoutOfZeroOrLessIsRefusedBeforeAnythingIsSent() {
+        // The client refuses such a total timeout too; accepted here, the request went out and
+        // then failed, after the server may have acted on it.
+        Request.Builder b = Request.newBuilder(server.uri("/t").toString());
+        assertThatThrownBy(() -> b.timeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.timeout(Duration.ofMillis(-5))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(b.timeout(null).build().timeout()).isEmpty();
+        assertThat(b.timeout(Duration.ofSeconds(1)).build().timeout()).hasValue(Duration.ofSeconds(1));
+    }
 }

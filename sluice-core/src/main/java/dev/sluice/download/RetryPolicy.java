@@ -5,6 +5,7 @@ import dev.sluice.HttpStatusException;
 import dev.sluice.ProtocolViolationException;
 import dev.sluice.SluiceTimeoutException;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
 
@@ -36,12 +37,26 @@ public record RetryPolicy(int retries, Duration base, Duration maxDelay, DoubleS
     /** The longest Retry-After waited for; a longer one ends the job. */
     public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
 
+    /**
+     * Checks now what {@link #delayFor} would trip on later, in the middle of a run.
+     *
+     * @throws IllegalArgumentException when {@code retries}, {@code base} or {@code maxDelay} is
+     *                                  negative
+     * @throws NullPointerException     when {@code base}, {@code maxDelay} or {@code random} is null
+     */
     public RetryPolicy {
         if (retries < 0) {
             throw new IllegalArgumentException("retries must not be negative: " + retries);
         }
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(maxDelay, "maxDelay");
+        Objects.requireNonNull(random, "random");
+        if (base.isNegative() || maxDelay.isNegative()) {
+            throw new IllegalArgumentException("base and maxDelay must not be negative: " + base + ", " + maxDelay);
+        }
     }
 
+    /** {@code retries} retries with the default backoff: 0.5 s doubling, each wait at most 30 s. */
     public static RetryPolicy of(int retries) {
         return new RetryPolicy(retries, DEFAULT_BASE, DEFAULT_MAX_DELAY, Math::random);
     }

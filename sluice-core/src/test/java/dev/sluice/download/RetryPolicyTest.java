@@ -1,6 +1,7 @@
 package dev.sluice.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sluice.ConnectFailedException;
 import dev.sluice.HttpStatusException;
@@ -105,5 +106,20 @@ class RetryPolicyTest {
         assertThat(RetryAfter.parse("Fri, 27 Nov 2026 10:00:30 GMT", now)).contains(Duration.ofSeconds(30));
         assertThat(RetryAfter.parse("Fri, 27 Nov 2026 09:00:00 GMT", now)).contains(Duration.ZERO);
         assertThat(RetryAfter.parse("soon", now)).isEmpty();
+    }
+
+    @Test
+    void missingOrNegativePartsAreRefusedWhenThePolicyIsMade() {
+        // Accepted, they failed only in delayFor, in the middle of a run.
+        assertThatThrownBy(() -> new RetryPolicy(1, null, Duration.ofSeconds(1), Math::random))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new RetryPolicy(1, Duration.ofSeconds(1), null, Math::random))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1), null))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new RetryPolicy(1, Duration.ofSeconds(-1), Duration.ofSeconds(1), Math::random))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(new RetryPolicy(1, Duration.ZERO, Duration.ZERO, () -> 0.5).delayFor(1, Optional.empty()))
+                .isEqualTo(Duration.ZERO);
     }
 }
