@@ -26,9 +26,28 @@ import java.util.function.Consumer;
  *
  * <p>The publishers are {@code java.util.concurrent.Flow} publishers, so they adapt to other
  * reactive libraries with their own bridges: Reactor's {@code JdkFlowAdapter.flowPublisherToFlux(p)},
- * RxJava's {@code Flowable.fromPublisher(FlowAdapters.toPublisher(p))} (reactive-streams'
- * {@code FlowAdapters}), and Kotlin coroutines' {@code p.asFlow()} from
- * {@code kotlinx-coroutines-jdk9}.
+ * RxJava 3's {@code Flowable.fromPublisher(FlowAdapters.toPublisher(p))} (reactive-streams'
+ * {@code org.reactivestreams.FlowAdapters}), and Kotlin coroutines' {@code p.asFlow()}
+ * ({@code import kotlinx.coroutines.jdk9.asFlow}, artifact {@code kotlinx-coroutines-jdk9}).
+ * Two things to know when adapting:
+ * <ul>
+ * <li>A publisher is single-use, as the body is: Reactor's or RxJava's {@code retry()} and
+ *     {@code repeat()}, or collecting a Kotlin flow twice, subscribe again and get
+ *     {@code IllegalStateException}, not a new download. To try again, send the request again.
+ * <li>Backpressure is what the adapter requests. Operators that prefetch ({@code publishOn},
+ *     {@code flatMap}, {@code observeOn}: 256 or 128 items by default; a Kotlin flow's buffer: 64)
+ *     make the publisher read that many items ahead, each as large as one read for
+ *     {@link #publisher()} (up to 1 MiB once a body proves big).
+ *     Bound it with {@code limitRate(n)}, a smaller prefetch or {@code buffer(n)}, or with
+ *     fixed-size {@link #chunks(int)}.
+ * </ul>
+ *
+ * <pre>{@code
+ * Flux<ByteBuffer> body = JdkFlowAdapter.flowPublisherToFlux(r.body().async().publisher())
+ *         .limitRate(4); // at most 4 items read ahead
+ * }</pre>
+ *
+ * <p>{@code onNext} runs on the body's virtual thread, never on the caller's.
  *
  * <p>Items are owned by the subscriber: each is a fresh buffer it may keep. One subscriber per
  * publisher; a second one gets {@code onError(IllegalStateException)}. A body is read once, in

@@ -189,7 +189,8 @@ public final class Body implements AutoCloseable {
 
     /**
      * The body in pieces as they arrive (aiohttp's {@code iter_any}). Each buffer is a view
-     * valid until the next call to {@code next()}; copy what must outlive it.
+     * valid until the next call to {@code hasNext()} or {@code next()} on the iterator (to tell
+     * whether more comes, {@code hasNext()} reads it); copy what must outlive it.
      */
     public Iterable<ByteBuffer> any() {
         take();
@@ -198,7 +199,8 @@ public final class Body implements AutoCloseable {
 
     /**
      * The body in blocks of exactly {@code size} bytes, the last one shorter (requests'
-     * {@code iter_content(size)}). Each buffer is reused by the next call to {@code next()}.
+     * {@code iter_content(size)}). Each buffer is reused by the next call to {@code hasNext()}
+     * or {@code next()} on the iterator: copy what must outlive it.
      * Memory grows with what arrives, up to {@code size} (a size above the largest Java array,
      * {@code Integer.MAX_VALUE - 8}, gives blocks of that largest size).
      */

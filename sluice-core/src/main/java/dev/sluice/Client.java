@@ -442,8 +442,9 @@ public final class Client implements AutoCloseable {
 
     /**
      * Builds a {@link Client}. Defaults: connect timeout 10 s, read timeout 30 s, no total
-     * timeout, no pool timeout, redirects followed (at most 10), gzip/deflate decoded, 100 connections in total
-     * and per host, idle connections kept 30 s, the JDK's trusted CAs.
+     * timeout, no pool timeout, redirects followed (at most 10), gzip/deflate decoded (br and
+     * zstd too when their library is on the class path), 100 connections in total and per
+     * host, idle connections kept 30 s, the JDK's trusted CAs, User-Agent {@code sluice/0.1}.
      */
     public static final class Builder {
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -484,7 +485,7 @@ public final class Client implements AutoCloseable {
          * stalls): the read blocked then, or the next one, throws {@link TotalTimeoutException},
          * and a body publisher's subscriber gets {@code onError(TotalTimeoutException)}, with or
          * without demand. (The read timeout is different: it bounds the server's silence, and a
-         * consumer that does not read is not a silent server.)
+         * consumer that does not read is not a silent server.) Null for none.
          */
         public Builder totalTimeout(Duration d) {
             this.totalTimeout = d == null ? null : positive(d, "total timeout");
@@ -494,8 +495,10 @@ public final class Client implements AutoCloseable {
         /**
          * The longest a request waits for a free connection while the pool is at its limits
          * (the JDK client and OkHttp queue without limit; aiohttp counts it in its connect
-         * timeout). None by default, so that a thousand requests queued behind sixteen
-         * connections all get their turn; the total timeout still applies.
+         * timeout). None by default (null), so that a thousand requests queued behind sixteen
+         * connections all get their turn; the total timeout still applies. When it passes, the
+         * request fails with a {@link ConnectTimeoutException} whose {@code limit()} is this
+         * timeout.
          */
         public Builder poolTimeout(Duration d) {
             this.poolTimeout = d == null ? null : positive(d, "pool timeout");
@@ -512,11 +515,20 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether redirects are followed (on by default); when off, a 3xx response is returned
+         * as it is.
+         */
         public Builder followRedirects(boolean follow) {
             this.followRedirects = follow;
             return this;
         }
 
+        /**
+         * The most redirects followed for one request, 10 by default; one more fails with a
+         * {@link ProtocolViolationException}, so 0 makes every redirect a failure (as curl's
+         * {@code --max-redirs 0}). To get 3xx responses back, use {@link #followRedirects}.
+         */
         public Builder maxRedirects(int max) {
             if (max < 0) {
                 throw new IllegalArgumentException("max redirects must not be negative: " + max);
@@ -531,6 +543,7 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
+        /** The User-Agent sent when a request sets none; {@code sluice/0.1} by default. */
         public Builder userAgent(String userAgent) {
             this.userAgent = Objects.requireNonNull(userAgent);
             return this;
@@ -546,7 +559,7 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
-        /** The most header fields accepted in one response head. */
+        /** The most header fields accepted in one response head (and in one trailer section); 200 by default. */
         public Builder maxHeaderCount(int count) {
             this.limits = new Limits(limits.maxHeadBytes(), count, limits.maxChunkSizeDigits(), limits.maxTrailerBytes());
             return this;
@@ -570,24 +583,36 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
-        /** The TLS context (trust, key material); the JDK's default otherwise. */
+        /**
+         * The TLS context (trust, and key material for a client certificate); the JDK's default
+         * otherwise. Replaces an earlier {@link #trustCertificates}; {@link #insecure()} wins
+         * over it.
+         */
         public Builder sslContext(SSLContext context) {
             this.sslContext = Objects.requireNonNull(context);
             return this;
         }
 
-        /** Trusts exactly the CA certificates in a PEM file (curl's {@code --cacert}). */
+        /**
+         * Trusts exactly the CA certificates in a PEM file (curl's {@code --cacert}). Replaces an
+         * earlier {@link #sslContext}; {@link #insecure()} wins over it.
+         */
         public Builder trustCertificates(Path pemFile) throws IOException {
             this.sslContext = TlsContexts.trusting(pemFile);
             return this;
         }
 
-        /** Disables certificate and host name verification. For testing only. */
+        /**
+         * Disables certificate and host name verification. For testing only. It replaces any
+         * {@link #sslContext} or {@link #trustCertificates}, whatever the order of the calls: no
+         * client certificate is sent either.
+         */
         public Builder insecure() {
             this.insecure = true;
             return this;
         }
 
+        /** The client; the builder can go on to build others. */
         public Client build() {
             return new Client(this);
         }

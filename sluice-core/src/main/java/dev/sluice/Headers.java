@@ -27,6 +27,7 @@ public final class Headers {
         this.namesAndValues = namesAndValues;
     }
 
+    /** No fields. */
     public static Headers empty() {
         return EMPTY;
     }
@@ -53,10 +54,12 @@ public final class Headers {
         return namesAndValues.length / 2;
     }
 
+    /** The name of the field at {@code index} (0 to {@link #size()} - 1), as sent or received. */
     public String name(int index) {
         return namesAndValues[index * 2];
     }
 
+    /** The value of the field at {@code index} (0 to {@link #size()} - 1). */
     public String value(int index) {
         return namesAndValues[index * 2 + 1];
     }
@@ -85,6 +88,7 @@ public final class Headers {
         return values == null ? List.of() : Collections.unmodifiableList(values);
     }
 
+    /** Whether a field called {@code name} is present (names compare ignoring case). */
     public boolean contains(String name) {
         return first(name).isPresent();
     }
