@@ -140,6 +140,11 @@ public final class Client implements AutoCloseable {
      * @throws IllegalStateException  when this client is closed
      */
     public Response send(Request request) throws IOException {
+        return send(request, null);
+    }
+
+    /** {@link #send(Request)}, each exchange tracked by {@code cancellation} when not null. */
+    private Response send(Request request, Cancellation cancellation) throws IOException {
         Timeouts timeouts = Timeouts.startingNow(connectTimeout, readTimeout, request.timeout().orElse(totalTimeout),
                 poolTimeout, drainWait);
         List<Redirect> history = List.of();
@@ -147,7 +152,7 @@ public final class Client implements AutoCloseable {
         Map<String, Integer> visits = null;
         Request current = request;
         while (true) {
-            Exchange ex = execute(current, timeouts);
+            Exchange ex = execute(current, timeouts, cancellation);
             DecoderEvent.ResponseHead head = ex.head();
             Headers headers = toHeaders(head.headers());
             Request next;
@@ -203,9 +208,10 @@ public final class Client implements AutoCloseable {
     public CompletableFuture<Response> sendAsync(Request request) {
         Objects.requireNonNull(request, "request");
         CompletableFuture<Response> future = new CompletableFuture<>();
+        Cancellation cancellation = new Cancellation();
         Thread worker = Thread.ofVirtual().name("sluice-exchange").unstarted(() -> {
             try {
-                Response response = send(request);
+                Response response = send(request, cancellation);
                 if (!future.complete(response)) {
                     response.close(); // cancelled meanwhile: nobody will read it
                 }
@@ -215,7 +221,9 @@ public final class Client implements AutoCloseable {
         });
         future.whenComplete((r, e) -> {
             if (future.isCancelled()) {
-                // A virtual thread blocked on a socket closes it when interrupted.
+                // The close first: an interrupt wakes a virtual thread blocked on a socket or in
+                // the pool's queue, but not one inside the caller's body stream that ignores it.
+                cancellation.cancel();
                 worker.interrupt();
             }
         });
@@ -297,8 +305,37 @@ public final class Client implements AutoCloseable {
         return b.build();
     }
 
+    /**
+     * The exchange a {@link #sendAsync} call is running, so that cancelling its future closes
+     * the connection and frees the slot at once, wherever the worker is blocked; once cancelled,
+     * an exchange opened later (a redirect, a retry) is ended as soon as it is tracked.
+     */
+    private static final class Cancellation {
+        private Exchange current;
+        private boolean cancelled;
+
+        synchronized void track(Exchange ex) throws InterruptedIOException {
+            if (cancelled) {
+                ex.cancel();
+                throw new InterruptedIOException("the request was cancelled");
+            }
+            current = ex;
+        }
+
+        void cancel() {
+            Exchange ex;
+            synchronized (this) {
+                cancelled = true;
+                ex = current;
+            }
+            if (ex != null) {
+                ex.cancel();
+            }
+        }
+    }
+
     /** Runs one exchange up to the response head, with one retry on a stale pooled connection. */
-    private Exchange execute(Request request, Timeouts timeouts) throws IOException {
+    private Exchange execute(Request request, Timeouts timeouts, Cancellation cancellation) throws IOException {
         List<Field> fields = requestFields(request);
         String target = Request.targetOf(request.uri());
         // Encoding first: a request that cannot be sent fails before any connection is made.
@@ -316,6 +353,9 @@ public final class Client implements AutoCloseable {
             for (int attempt = 0; ; attempt++) {
                 Exchange ex = Exchange.open(pool, watchdog, request.uri(), attempt > 0 ? Reuse.NEW
                         : retryable ? Reuse.IDLE : Reuse.IDLE_CHECKED, timeouts, limits);
+                if (cancellation != null) {
+                    cancellation.track(ex);
+                }
                 try {
                     if (closes) {
                         ex.closeAfterResponse();

@@ -8,13 +8,16 @@ import dev.sluice.testkit.FullBacklog;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -109,6 +112,50 @@ class AsyncSendTest {
             try (Response r = one.send(Request.get(server.uri("/next")))) {
                 assertThat(r.body().text()).isEqualTo("after");
             }
+        }
+    }
+
+    @Test
+    void cancellingTheFutureWhileTheRequestBodyStreamIgnoresInterruptsClosesTheConnection() throws Exception {
+        // The worker sits in the caller's stream, which an interrupt does not wake (System.in
+        // behaves so): the cancel itself must close the connection and free the slot.
+        CountDownLatch reading = new CountDownLatch(1);
+        CountDownLatch end = new CountDownLatch(1);
+        InputStream deaf = new InputStream() {
+            @Override
+            public int read() {
+                return read(new byte[1], 0, 1);
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                reading.countDown();
+                while (true) {
+                    try {
+                        end.await();
+                        return -1;
+                    } catch (InterruptedException ignored) {
+                        // deaf to interrupts
+                    }
+                }
+            }
+        };
+        try (var server = ScriptedServer.start(s -> s
+                .onConnection(0, c -> c.expectRequestHead().awaitClientClose())
+                .onEveryConnection(c -> c.serveRequests())
+                .onEveryRequest((req, r) -> r.send(Responses.ok("after"))));
+             Client one = Client.builder().maxConnections(1).poolTimeout(WAIT).build()) {
+            CompletableFuture<Response> pending = one.sendAsync(Request.newBuilder(server.uri("/upload"))
+                    .method("POST", RequestBody.ofInputStream(deaf, OptionalLong.of(1000))).build());
+            assertThat(reading.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(pending.cancel(true)).isTrue();
+            server.awaitClientClose(0, WAIT);
+            assertThat(one.poolState()).contains("leased=0");
+            try (Response r = one.send(Request.get(server.uri("/next")))) {
+                assertThat(r.body().text()).isEqualTo("after");
+            }
+        } finally {
+            end.countDown();
         }
     }
 

@@ -134,6 +134,22 @@ class UploadAnsweredMidwayTest {
     }
 
     @Test
+    void aFinalAnswerAfterTheWaitForAHundredContinueGaveUpEndsTheUpload() throws IOException {
+        // The server stays silent past the client's wait for 100 Continue, so the body starts;
+        // then it refuses with a 401 and stops reading. That answer is the response, not a
+        // write blocked until the read timeout.
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead()
+                .stallUntil(pause(2)).send(Responses.status(401, "who are you")).stallUntil("never").close()))) {
+            try (Response r = client.send(Request.put(server.uri("/up").toString(), RequestBody.ofBytes(new byte[BODY])))) {
+                assertThat(r.status()).isEqualTo(401);
+                assertThat(r.body().text()).isEqualTo("who are you");
+            }
+            assertThat(server.awaitRequests(1, WAIT).getFirst().header("Expect")).isEqualTo("100-continue");
+            server.release("never");
+        }
+    }
+
+    @Test
     void anInterimAnswerDuringTheUploadIsNoFinalOne() throws IOException {
         // After its 100 Continue the server sends a 102 Processing midway and pauses before it
         // reads on: unread, that 102 is no answer that ends the upload.

@@ -79,8 +79,6 @@ public final class Exchange implements AutoCloseable {
     private boolean requestIncomplete;
     /** Whether the request carried {@code Connection: close}: the connection is not reused after it. */
     private boolean closeRequested;
-    /** Whether a 100 Continue came to the head of an {@code Expect: 100-continue} request before its body went. */
-    private boolean continued;
     /** Whether a final answer came to the head of an {@code Expect: 100-continue} request, its body not sent. */
     private boolean bodyWithheld;
     private boolean bodyDone;
@@ -221,9 +219,9 @@ public final class Exchange implements AutoCloseable {
                 if (finalAnswerBeforeBody()) {
                     return;
                 }
-                // After a 100 Continue, bytes that come are an answer; after the wait gave up,
-                // they may be a late 100 Continue, which no watch may take for one.
-                writer.writeBody(body, bodyFile, continued);
+                // Watched also after the wait gave up: a late 100 Continue is no final answer to
+                // the watch, but a late 401 or 413 from a server that stops reading is.
+                writer.writeBody(body, bodyFile, true);
             } else {
                 writer.write(headBytes, body, bodyFile);
             }
@@ -265,7 +263,6 @@ public final class Exchange implements AutoCloseable {
                     return true;
                 }
                 if (ev instanceof DecoderEvent.InformationalHead info && info.status() == 100) {
-                    continued = true;
                     return false;
                 }
                 if (!(ev instanceof DecoderEvent.InformationalHead)) {

@@ -63,9 +63,9 @@ final class RequestWriter {
      * Sends the body after a head sent on its own; {@code body} is not null. With
      * {@code watch}, an {@link UploadWatch} looks on meanwhile: when it has stopped the sending,
      * because the server answered and stopped taking the body, this fails with an
-     * {@link IOException} the exchange then takes for an early answer, which it reads. Not
-     * when bytes the server may yet send are no answer: a 100 Continue that may come after the
-     * wait for it gave up.
+     * {@link IOException} the exchange then takes for an early answer, which it reads. Interim
+     * (1xx) heads, a 100 Continue that comes after the wait for it gave up among them, are no
+     * such answer ({@link dev.sluice.net.Connection#hasFinalAnswerWaiting}).
      */
     void writeBody(RequestBody body, FileChannel bodyFile, boolean watch) throws IOException {
         writeWatched(body, bodyFile, watch ? UploadWatch.start(conn) : null);
