@@ -3,6 +3,7 @@ package dev.sluice;
 import dev.sluice.codec.BodyFraming;
 import dev.sluice.codec.DecoderEvent;
 import dev.sluice.codec.Field;
+import dev.sluice.codec.FieldLists;
 import dev.sluice.codec.Limits;
 import dev.sluice.codec.MediaTypes;
 import dev.sluice.codec.RequestEncoder;
@@ -408,6 +409,7 @@ public final class Client implements AutoCloseable {
     private List<Field> requestFields(Request request) {
         Headers user = request.headers();
         List<Field> fields = new ArrayList<>(user.size() + 6);
+        RequestBody body = request.body().orElse(null);
         fields.add(new Field("Host", user.first("Host").orElse(Origin.of(request.uri()).hostHeader())));
         String userInfo = Origin.rawUserInfo(request.uri());
         if (userInfo != null && !user.contains("Authorization")) {
@@ -433,9 +435,16 @@ public final class Client implements AutoCloseable {
                 // left out altogether (an empty Expect also turns the 100-continue wait off).
                 continue;
             }
+            if (body == null && name.equalsIgnoreCase("Expect") && user.value(i).strip().equalsIgnoreCase("100-continue")) {
+                continue; // RFC 9110 §10.1.1: no 100-continue expectation without content
+            }
             fields.add(new Field(name, user.value(i)));
         }
-        RequestBody body = request.body().orElse(null);
+        if (user.contains("TE") && !FieldLists.containsToken(fields, "Connection", "TE")) {
+            // RFC 9110 §10.1.4: TE is hop-by-hop, and its sender names it in Connection, so that
+            // an intermediary that does not know it drops it rather than forwards it.
+            fields.add(new Field("Connection", "TE"));
+        }
         if (body != null) {
             if (!user.contains("Content-Type")) {
                 body.contentType().ifPresent(t -> fields.add(new Field("Content-Type", t)));

@@ -299,15 +299,23 @@ public final class Request {
          * Sets the method and body. The method is upper-cased only when it is a standard one
          * written in lower case; others are sent as given.
          *
+         * A method that is not an RFC 9110 token (a space, a control character) is refused
+         * when the request is sent, before anything goes out.
+         *
          * @throws IllegalArgumentException for CONNECT, which asks a proxy for a tunnel: its
          *                                  target is an authority, not a path (RFC 9112 §3.2.3),
-         *                                  and its connection never carries HTTP again
+         *                                  and its connection never carries HTTP again; for a
+         *                                  TRACE with a body (RFC 9110 §9.3.8: a client must
+         *                                  not send one)
          */
         public Builder method(String method, RequestBody body) {
             Objects.requireNonNull(method, "method");
             String upper = method.toUpperCase(Locale.ROOT);
             if (upper.equals("CONNECT")) {
                 throw new IllegalArgumentException("CONNECT is not supported (it asks a proxy for a tunnel)");
+            }
+            if (upper.equals("TRACE") && body != null) {
+                throw new IllegalArgumentException("a TRACE request has no body (RFC 9110 §9.3.8)");
             }
             this.method = switch (upper) {
                 case "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE" -> upper;

@@ -358,4 +358,35 @@ class RequestBodyTest {
         assertThat(b.timeout(null).build().timeout()).isEmpty();
         assertThat(b.timeout(Duration.ofSeconds(1)).build().timeout()).hasValue(Duration.ofSeconds(1));
     }
+
+    @Test
+    void aHundredContinueExpectationWithoutABodyIsNotSent() throws IOException {
+        // RFC 9110 §10.1.1: a client must not send it without content; the server would wait
+        // for a body that never comes, or answer 100 for nothing.
+        RecordedRequest req = sendAndRecord(Request.newBuilder(server.uri("/get").toString())
+                .header("Expect", "100-continue").build());
+        assertThat(req.header("Expect")).isNull();
+    }
+
+    @Test
+    void aTeFieldIsNamedInConnection() throws IOException {
+        // RFC 9110 §10.1.4: TE is hop-by-hop; its sender lists it in Connection.
+        RecordedRequest req = sendAndRecord(Request.newBuilder(server.uri("/te").toString())
+                .header("TE", "trailers").build());
+        assertThat(req.header("TE")).isEqualTo("trailers");
+        assertThat(req.header("Connection")).isEqualToIgnoringCase("TE");
+        RecordedRequest named = sendAndRecord(Request.newBuilder(server.uri("/te").toString())
+                .header("TE", "trailers").header("Connection", "te").build());
+        assertThat(named.headerValues("Connection")).containsExactly("te");
+    }
+
+    @Test
+    void aTraceWithABodyIsRefusedWhenBuilt() {
+        // RFC 9110 §9.3.8: a client must not send content in a TRACE.
+        assertThatThrownBy(() -> Request.newBuilder(server.uri("/t").toString())
+                .method("TRACE", RequestBody.ofString("x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TRACE");
+        assertThat(Request.newBuilder(server.uri("/t").toString()).method("TRACE", null).build().method())
+                .isEqualTo("TRACE");
+    }
 }
