@@ -128,6 +128,9 @@ public final class Client implements AutoCloseable {
      * returned then, status 307 (or whichever came) with an empty {@link Response#history()},
      * and {@link Response#raiseForStatus()} does not flag it (it is no error status); check the
      * status, or send a replayable body (bytes, a string, a file) to the Location yourself.
+     * Unless the redirect answered the head alone, before any of the body was read: a stream
+     * over 1 MiB or of unknown length goes with {@code Expect: 100-continue}, and a server that
+     * redirects such a head (as object stores do) gets the stream, whole, at the Location.
      *
      * @throws SluiceException        typed: connect failure, timeout, protocol violation
      * @throws InterruptedIOException when the calling thread is interrupted while waiting
@@ -158,7 +161,7 @@ public final class Client implements AutoCloseable {
             Headers headers = toHeaders(head.headers());
             Request next;
             try {
-                next = followRedirects ? redirectFor(current, head.status(), headers) : null;
+                next = followRedirects ? redirectFor(current, head.status(), headers, ex.isBodyWithheld()) : null;
                 if (next == null) {
                     return newResponse(current, head, headers, history, ex);
                 }
@@ -256,8 +259,11 @@ public final class Client implements AutoCloseable {
         return new Response(request, head.status(), head.reason(), headers, history, ex, body);
     }
 
-    /** The request a redirect leads to, or null when it is not to be followed. */
-    private Request redirectFor(Request current, int status, Headers headers) throws SluiceException {
+    /**
+     * The request a redirect leads to, or null when it is not to be followed; {@code withheld}
+     * when the redirect answered the head alone (Expect: 100-continue), no byte of the body sent.
+     */
+    private Request redirectFor(Request current, int status, Headers headers, boolean withheld) throws SluiceException {
         if (!Redirects.isRedirect(status)) {
             return null;
         }
@@ -284,7 +290,7 @@ public final class Client implements AutoCloseable {
         String method = Redirects.nextMethod(current.method(), status);
         boolean keepBody = Redirects.keepsBody(current.method(), status);
         RequestBody body = current.body().orElse(null);
-        if (keepBody && body != null && !body.isReplayable()) {
+        if (keepBody && body != null && !body.isReplayable() && !withheld) {
             return null; // The body was consumed: the caller gets the redirect itself.
         }
         b.method(method, keepBody ? body : null);

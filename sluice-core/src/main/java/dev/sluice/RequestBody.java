@@ -99,7 +99,9 @@ public sealed interface RequestBody {
      * 301/302 of a PUT) is not followed, and {@link Client#send} returns the redirect response
      * itself (status 307, say, with an empty {@link Response#history()}), which
      * {@link Response#raiseForStatus()} does not flag. A 303, or a 301/302 of a POST, is
-     * followed: the next request is a GET without the body.
+     * followed: the next request is a GET without the body. A redirect that answered the head
+     * alone, before any byte of the stream was read (the head asked {@code Expect: 100-continue},
+     * as it does for a stream of unknown length or over 1 MiB), is followed with the stream.
      *
      * <pre>{@code
      * try (Response r = client.send(Request.put(url, RequestBody.ofInputStream(in, OptionalLong.empty())))) {

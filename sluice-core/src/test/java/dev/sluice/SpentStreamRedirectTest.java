@@ -44,6 +44,31 @@ class SpentStreamRedirectTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"PUT, 307", "POST, 308"})
+    void aRedirectOfTheHeadAloneTakesTheUnreadStreamAlong(String method, int status) throws IOException {
+        // A stream of unknown length goes with Expect: 100-continue; a server that redirects
+        // the head (as object stores send a 307 to another endpoint) has had no byte of it, so
+        // the stream is whole and goes to the Location.
+        try (Client client = Client.builder().readTimeout(WAIT).build();
+             var server = ScriptedServer.start(s -> s
+                     .onConnection(0, c -> c.expectRequestHead()
+                             .send(Responses.status(status, "moved", "Location: /target")).awaitClientClose())
+                     .onEveryConnection(c -> c.expectRequestAfterContinue().send(Responses.ok("reached")).close()));
+             Response r = client.send(Request.newBuilder(server.uri("/start").toString())
+                     .method(method, RequestBody.ofInputStream(
+                             new ByteArrayInputStream("once".getBytes(StandardCharsets.UTF_8)), OptionalLong.empty()))
+                     .build())) {
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body().text()).isEqualTo("reached");
+            assertThat(r.history()).hasSize(1);
+            var requests = server.awaitRequests(2, WAIT);
+            assertThat(requests.get(0).header("Expect")).isEqualTo("100-continue");
+            assertThat(requests.get(1).target()).isEqualTo("/target");
+            assertThat(requests.get(1).bodyText()).isEqualTo("once");
+        }
+    }
+
     @Test
     void ofPathOnAMissingFileFailsAtOnceNamingIt(@TempDir Path dir) {
         Path missing = dir.resolve("missing.bin");
