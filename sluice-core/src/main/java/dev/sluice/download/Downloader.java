@@ -111,6 +111,8 @@ public final class Downloader {
     private final Sleeper sleeper;
     /** Whether the caller's header fields make requests conditional, so that a 304 may answer them. */
     private final boolean conditional;
+    /** {@link #directory}, absolute and normalised, as {@link FileNames#staysInside} reads it. */
+    private final Path baseDirectory;
 
     /** The statuses the client follows when they have a Location (RFC 9110 §15.4). */
     private static final Set<Integer> FOLLOWED_REDIRECTS = Set.of(301, 302, 303, 307, 308);
@@ -199,6 +201,7 @@ public final class Downloader {
     private Downloader(Builder b) {
         this.client = b.client;
         this.directory = b.directory;
+        this.baseDirectory = b.directory.toAbsolutePath().normalize();
         this.concurrency = b.concurrency;
         this.perHost = b.perHost == 0 ? b.concurrency : b.perHost;
         this.retryPolicy = b.retryPolicy;
@@ -490,6 +493,18 @@ public final class Downloader {
             return true;
         }
         return PartFile.recordedUrlOf(PartFile.pathOf(p)).filter(u -> !u.equals(url)).isPresent();
+    }
+
+    /**
+     * Whether {@code p}, as written, is a name directly in the directory: its parent is the
+     * directory's absolute, normalised path and it has no {@code .} or {@code ..} in it. For
+     * such a path {@link FileNames#staysInside} can only say yes: the file itself is not
+     * followed, and the directory read through its links is the same directory whichever way
+     * it is read, so its two reads of the directory's real path are skipped for every file.
+     */
+    private boolean isDirectlyInDirectory(Path p) {
+        Path absolute = p.toAbsolutePath();
+        return baseDirectory.equals(absolute.getParent()) && absolute.normalize().equals(absolute);
     }
 
     /**
@@ -787,7 +802,7 @@ public final class Downloader {
          * would write wherever it points.
          */
         private PartFile openPart() throws IOException {
-            if (inDirectory && !FileNames.staysInside(directory, target)) {
+            if (inDirectory && !isDirectlyInDirectory(target) && !FileNames.staysInside(directory, target)) {
                 boolean textually = target.toAbsolutePath().normalize().startsWith(directory.toAbsolutePath().normalize());
                 throw new IOException(Request.hidePasswords(job.uri().toString()) + ": " + target + " leads out of the directory "
                         + directory.toAbsolutePath().normalize() + (textually ? " through a symbolic link" : ""));
@@ -798,12 +813,12 @@ public final class Downloader {
                 throw new IOException(Request.hidePasswords(job.uri().toString()) + ": " + target + " is a directory");
             }
             for (Path above = target.toAbsolutePath().getParent(); above != null; above = above.getParent()) {
-                if (Files.exists(above, LinkOption.NOFOLLOW_LINKS)) {
-                    if (!Files.isDirectory(above)) {
-                        throw new IOException(Request.hidePasswords(job.uri().toString()) + ": " + target
-                                + ": " + above + " is not a directory");
-                    }
+                if (Files.isDirectory(above)) {
                     break; // the nearest that exists is a directory: the rest can be made in it
+                }
+                if (Files.exists(above, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException(Request.hidePasswords(job.uri().toString()) + ": " + target
+                            + ": " + above + " is not a directory");
                 }
             }
             PartFile part = new PartFile(target);

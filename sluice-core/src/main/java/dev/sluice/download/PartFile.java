@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
@@ -17,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -155,7 +157,11 @@ final class PartFile {
      * would write or expose whatever it points to. The part is then made afresh as a regular file.
      */
     void removeSymbolicLink() throws IOException {
-        if (Files.isSymbolicLink(part)) {
+        // Asked without an exception for the usual answer, no file at all (Files.isSymbolicLink
+        // makes and throws one inside for every missing file).
+        BasicFileAttributes attributes = part.getFileSystem().provider()
+                .readAttributesIfExists(part, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (attributes != null && attributes.isSymbolicLink()) {
             Files.delete(part);
         }
     }
@@ -317,6 +323,18 @@ final class PartFile {
         return storeAttribute(name, value, StandardCharsets.ISO_8859_1);
     }
 
+    /** Removes an attribute known to be there, best effort (see {@link #storeAttribute}). */
+    private void removeAttribute(String name) {
+        try {
+            UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
+            if (view != null) {
+                view.delete(name);
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not stored in the first place (no extended attributes here): nothing to remove.
+        }
+    }
+
     private boolean storeAttribute(String name, String value, java.nio.charset.Charset charset) {
         try {
             UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
@@ -345,24 +363,19 @@ final class PartFile {
      */
     Result write(DownloadJob job, Response response, long from, OptionalLong end, Source source, RateLimiter limiter,
                  ProgressEvent.Listener listener) throws IOException, InterruptedException {
-        Path dir = part.toAbsolutePath().getParent();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-        }
         MessageDigest digest = job.checksum().map(Checksum::newDigest).orElse(null);
-        // A fresh start truncates on open; a resume keeps the first bytes and may hash them.
-        // Never through a symbolic link (see removeSymbolicLink): one made since fails the open.
-        var options = from == 0
-                ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS}
-                : new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                        LinkOption.NOFOLLOW_LINKS};
         long received = from;
-        try (FileChannel out = FileChannel.open(part, options)) {
-            // The segments record goes first: this part is no longer the segmented one it describes.
-            storeAttribute(SEGMENTS_ATTRIBUTE, null);
-            storeSource(source);
-            recordUrl(job);
+        // A part made afresh holds none of sluice's attributes: what it is of is stored only
+        // once bytes that are not the whole file go in (see describe), and none need removing.
+        FileChannel created = from == 0 ? createNew() : null;
+        Source described = null;
+        try (FileChannel out = created != null ? created : openExisting(from)) {
+            if (created == null) {
+                // The segments record goes first: this part is no longer the segmented one it describes.
+                storeAttribute(SEGMENTS_ATTRIBUTE, null);
+                storeSource(source);
+                recordUrl(job);
+            }
             if (from > 0) {
                 if (digest != null) {
                     hashExisting(out, from, digest);
@@ -378,6 +391,13 @@ final class PartFile {
                         deleteQuietly();
                         throw new ProtocolViolationException(job.uri(), "body runs past byte " + end.getAsLong()
                                 + " of the file, where its Content-Range or Content-Length ends", received, null);
+                    }
+                    if (created != null && described == null
+                            && !(end.isPresent() && received + n == end.getAsLong())) {
+                        // These bytes may stay in the part (the rest may never come): a later
+                        // run must find what they are of before they are there. Bytes that end
+                        // the file need no such record: the part is verified and renamed at once.
+                        described = describe(job, source);
                     }
                     if (digest != null) {
                         digest.update(view.duplicate());
@@ -400,7 +420,59 @@ final class PartFile {
             throw new ProtocolViolationException(job.uri(), "body ended at byte " + received + " of "
                     + end.getAsLong() + " announced by its Content-Range or Content-Length", received, null);
         }
+        if (created != null) {
+            return finishCreated(job, digest, received, described);
+        }
         return finish(job, digest, received);
+    }
+
+    /**
+     * Makes the part file afresh, or returns null when something is there already (a part an
+     * earlier attempt or run left, whose attributes must then be replaced). The directory is
+     * made when it is missing. Exclusive creation never follows a symbolic link.
+     */
+    private FileChannel createNew() throws IOException {
+        try {
+            return FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (FileAlreadyExistsException e) {
+            return null;
+        } catch (NoSuchFileException e) {
+            Files.createDirectories(part.toAbsolutePath().getParent());
+            try {
+                return FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException again) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Opens a part file that is there (or was, a moment ago): from byte 0 it is truncated; a
+     * resume keeps its first bytes and may hash them. Never through a symbolic link (see
+     * removeSymbolicLink): one made since fails the open.
+     */
+    private FileChannel openExisting(long from) throws IOException {
+        Path dir = part.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+        }
+        var options = from == 0
+                ? new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS}
+                : new OpenOption[] {StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS};
+        return FileChannel.open(part, options);
+    }
+
+    /**
+     * Stores what a part made afresh holds the start of, and the URL, as {@link #write} does for
+     * a part that was there; a new file has no attribute to remove. Returns what was stored.
+     */
+    private Source describe(DownloadJob job, Source source) {
+        source.validator().ifPresent(v -> storeAttribute(VALIDATOR_ATTRIBUTE, v));
+        source.length().ifPresent(l -> storeAttribute(LENGTH_ATTRIBUTE, Long.toString(l)));
+        recordUrl(job);
+        return source;
     }
 
     /** The part already holds the whole file (a 416 said so): verify and rename. */
@@ -444,12 +516,7 @@ final class PartFile {
     }
 
     private Result finish(DownloadJob job, MessageDigest digest, long size) throws IOException {
-        try {
-            verify(job, digest);
-        } catch (IntegrityException e) {
-            deleteQuietly(); // a corrupt part is no start to resume from
-            throw e;
-        }
+        verifyOrDelete(job, digest);
         // The rename would carry the attributes along: these describe a part, not a finished file.
         storeAttribute(SEGMENTS_ATTRIBUTE, null);
         storeSource(Source.UNKNOWN);
@@ -458,6 +525,36 @@ final class PartFile {
         keepPermissionsOfTarget();
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return new Result(size);
+    }
+
+    /**
+     * As {@link #finish}, for a part {@link #write} made afresh: it knows which attributes the
+     * part holds ({@code described}, or none but what it stored), so it removes those and
+     * stores the URL without listing them first. The renamed file ends as {@link #finish}
+     * leaves it: the URL, and no source or segments record.
+     */
+    private Result finishCreated(DownloadJob job, MessageDigest digest, long size, Source described)
+            throws IOException {
+        verifyOrDelete(job, digest);
+        if (described == null) {
+            recordUrl(job);
+        } else {
+            // describe() recorded the URL already.
+            described.validator().ifPresent(v -> removeAttribute(VALIDATOR_ATTRIBUTE));
+            described.length().ifPresent(l -> removeAttribute(LENGTH_ATTRIBUTE));
+        }
+        keepPermissionsOfTarget();
+        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return new Result(size);
+    }
+
+    private void verifyOrDelete(DownloadJob job, MessageDigest digest) throws IntegrityException {
+        try {
+            verify(job, digest);
+        } catch (IntegrityException e) {
+            deleteQuietly(); // a corrupt part is no start to resume from
+            throw e;
+        }
     }
 
     /**
