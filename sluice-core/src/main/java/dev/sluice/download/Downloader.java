@@ -809,7 +809,7 @@ public final class Downloader {
             }
             // Found now, before a request: the rename at the end would fail on a directory, after
             // the whole download. A symbolic link there is no directory: the rename replaces it.
-            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (PartFile.isDirectoryNotFollowed(target)) {
                 throw new IOException(Request.hidePasswords(job.uri().toString()) + ": " + target + " is a directory");
             }
             for (Path above = target.toAbsolutePath().getParent(); above != null; above = above.getParent()) {

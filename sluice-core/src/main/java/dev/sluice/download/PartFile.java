@@ -18,7 +18,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -157,13 +156,32 @@ final class PartFile {
      * would write or expose whatever it points to. The part is then made afresh as a regular file.
      */
     void removeSymbolicLink() throws IOException {
-        // Asked without an exception for the usual answer, no file at all (Files.isSymbolicLink
-        // makes and throws one inside for every missing file).
-        BasicFileAttributes attributes = part.getFileSystem().provider()
-                .readAttributesIfExists(part, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (attributes != null && attributes.isSymbolicLink()) {
-            Files.delete(part);
+        if (Files.exists(part)) {
+            // Something that leads somewhere is there: a file (kept) or a link (removed).
+            if (Files.isSymbolicLink(part)) {
+                Files.delete(part);
+            }
+        } else {
+            // Nothing is there (the usual answer), or a link that leads nowhere (dangling, or a
+            // loop), which goes: a file or a directory would have been found. Asked this way
+            // because Files.isSymbolicLink builds and throws an exception inside for every
+            // missing file, which cost more than the download of a small file's other checks.
+            Files.deleteIfExists(part);
         }
+    }
+
+    /**
+     * {@code Files.isRegularFile(p, NOFOLLOW_LINKS)}, answered for a missing path without the
+     * exception that call builds inside: a missing path, and a link that leads nowhere, are no
+     * regular file either way.
+     */
+    static boolean isRegularFileNotFollowed(Path p) {
+        return Files.exists(p) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** {@code Files.isDirectory(p, NOFOLLOW_LINKS)}, as {@link #isRegularFileNotFollowed} is answered. */
+    static boolean isDirectoryNotFollowed(Path p) {
+        return Files.exists(p) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
     }
 
     long existingBytes() throws IOException {
@@ -565,7 +583,7 @@ final class PartFile {
      */
     private void keepPermissionsOfTarget() throws IOException {
         try {
-            if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (isRegularFileNotFollowed(target)) {
                 Files.setPosixFilePermissions(part, Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS));
             }
         } catch (UnsupportedOperationException | NoSuchFileException e) {

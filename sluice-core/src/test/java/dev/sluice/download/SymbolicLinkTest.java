@@ -1,6 +1,7 @@
 package dev.sluice.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.sluice.Client;
 import dev.sluice.testkit.PatternBytes;
@@ -10,6 +11,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -169,6 +173,62 @@ class SymbolicLinkTest {
             assertThat(Files.isSymbolicLink(dir.resolve("x.bin"))).isFalse();
             assertThat(Files.readString(dir.resolve("x.bin"))).isEqualTo("downloaded");
             assertThat(Files.readAllBytes(victim)).asString(StandardCharsets.UTF_8).isEqualTo(PRECIOUS);
+        }
+    }
+
+    @Test
+    void aPartFileThatIsALinkToNothingIsReplaced() throws Exception {
+        Files.createSymbolicLink(dir.resolve("x.bin.part"), outside.resolve("not-there"));
+        Files.createSymbolicLink(dir.resolve("y.bin.part"), dir.resolve("y.bin.part")); // a loop
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("downloaded"))))) {
+            Report report = Downloader.builder(client).directory(dir).build()
+                    .run(List.of(DownloadJob.of(server.uri("/x.bin")), DownloadJob.of(server.uri("/y.bin"))));
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(Files.readString(dir.resolve("x.bin"))).isEqualTo("downloaded");
+            assertThat(Files.readString(dir.resolve("y.bin"))).isEqualTo("downloaded");
+            assertThat(filesIn(dir)).containsExactly("x.bin", "y.bin");
+            assertThat(filesIn(outside)).isEmpty();
+        }
+    }
+
+    @Test
+    void aLinkToADirectoryAtTheFinalPathIsReplacedNotTakenForTheDirectory() throws Exception {
+        Path victim = Files.createDirectory(outside.resolve("victim"));
+        Files.createSymbolicLink(dir.resolve("x.bin"), victim);
+        Files.createDirectory(dir.resolve("z.bin"));
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("downloaded"))))) {
+            Report report = Downloader.builder(client).directory(dir).build()
+                    .run(List.of(DownloadJob.of(server.uri("/x.bin")), DownloadJob.of(server.uri("/z.bin"))));
+
+            assertThat(report.items().get(0).ok()).as("%s", report.toJson()).isTrue();
+            assertThat(Files.isSymbolicLink(dir.resolve("x.bin"))).isFalse();
+            assertThat(Files.readString(dir.resolve("x.bin"))).isEqualTo("downloaded");
+            assertThat(filesIn(victim)).isEmpty();
+            // A directory itself is found before any request: the rename would fail on it.
+            assertThat(report.items().get(1).ok()).isFalse();
+            assertThat(report.items().get(1).error().message()).endsWith("z.bin is a directory");
+            assertThat(server.requests()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aFileReplacedThroughALinkTakesNotThePermissionsOfWhatTheLinkPointsTo() throws Exception {
+        Path victim = Files.writeString(outside.resolve("victim"), PRECIOUS);
+        assumeTrue(Files.getFileAttributeView(victim, PosixFileAttributeView.class) != null, "no POSIX permissions here");
+        Files.setPosixFilePermissions(victim, PosixFilePermissions.fromString("r--r-----"));
+        Files.createSymbolicLink(dir.resolve("x.bin"), victim);
+        Files.writeString(dir.resolve("y.bin"), "old");
+        Files.setPosixFilePermissions(dir.resolve("y.bin"), PosixFilePermissions.fromString("rw-------"));
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("downloaded"))))) {
+            Report report = Downloader.builder(client).directory(dir).build()
+                    .run(List.of(DownloadJob.of(server.uri("/x.bin")), DownloadJob.of(server.uri("/y.bin"))));
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(Files.getPosixFilePermissions(dir.resolve("x.bin"))).contains(PosixFilePermission.OWNER_WRITE);
+            // A regular file that is replaced lends its permissions, as before.
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("y.bin")))).isEqualTo("rw-------");
+            assertThat(Files.readString(dir.resolve("y.bin"))).isEqualTo("downloaded");
         }
     }
 }
