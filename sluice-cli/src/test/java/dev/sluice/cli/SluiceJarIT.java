@@ -151,6 +151,32 @@ class SluiceJarIT {
         }
     }
 
+    @Test
+    void commandsWithoutATimeOptionDoNotInitialiseBigDecimal() throws Exception {
+        // JDK 25's BigDecimal computes 5^65536 when it is initialised: 13 to 54 ms of start-up
+        // measured, for a class no option given here needs.
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("x"))))) {
+            List<String> get = new ArrayList<>(List.of(JAVA.toString(), "-Xlog:class+init=info", "-jar", JAR.toString(),
+                    "get", server.uri("/a").toString(), "-o", dir.resolve("a").toString()));
+            List<String> download = new ArrayList<>(List.of(JAVA.toString(), "-Xlog:class+init=info", "-jar", JAR.toString(),
+                    "download", server.uri("/b").toString(), "-d", dir.resolve("d").toString(), "-q"));
+            List<String> timed = new ArrayList<>(get);
+            timed.addAll(List.of("--timeout", "5"));
+
+            for (List<String> command : List.of(get, download)) {
+                ProcessRun run = ProcessRun.of(command, Map.of(), null, dir, PROCESS_TIMEOUT_SECONDS);
+                assertThat(run.exitCode()).as(run.stderr()).isZero();
+                assertThat(run.stdoutText()).as(String.join(" ", command))
+                        .contains("Initializing 'dev/sluice/cli/Main'")
+                        .doesNotContain("Initializing 'java/math/BigDecimal'");
+            }
+            // The log says so when it happens: a time option needs the class, and gets it.
+            ProcessRun run = ProcessRun.of(timed, Map.of(), null, dir, PROCESS_TIMEOUT_SECONDS);
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stdoutText()).contains("Initializing 'java/math/BigDecimal'");
+        }
+    }
+
     private ProcessRun sluice(Map<String, String> env, String... args) throws IOException, InterruptedException {
         return ProcessRun.of(command(args), env, null, dir, PROCESS_TIMEOUT_SECONDS);
     }
