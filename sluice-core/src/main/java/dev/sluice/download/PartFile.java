@@ -40,7 +40,10 @@ import java.util.OptionalLong;
  * <p>The source is kept in extended attributes of the part file, so that a later run can
  * resume with If-Range and only {@code NAME.part} is ever left behind. On a file system
  * without extended attributes a later run starts over; retries within one run still resume,
- * under the validator they remember.
+ * under the validator they remember. A part made afresh gets them before the first bytes that
+ * may stay in it, i.e. that are not the whole file: a body that arrives whole in one read is
+ * verified and renamed at once, and then only the URL is recorded (that is one attribute written
+ * per small file instead of three written, and listed and removed again, before the rename).
  *
  * <p>The URL of the download (its password hidden) is kept too, in {@value #URL_ATTRIBUTE}, and
  * stays on the file the part is renamed to: a name the server chose that hits a file or part
