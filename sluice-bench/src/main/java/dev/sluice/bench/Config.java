@@ -24,10 +24,11 @@ import java.nio.file.Path;
  * @param segPairs  pairs of {@code -s 4} and {@code -s 1} runs in workload g
  * @param startupRounds rounds of workload i
  * @param files     files fetched in workload f: all 1,000 that are served, 300 in the quick mode
+ * @param smallFileRounds rounds of workload j (every client once per round, order rotating)
  */
 record Config(String base, Path work, boolean quick, String python, String requestsPython, int pairs, int warmups,
               int smallPairs, int wrkSeconds, Path cli, String aiohttpScale, Path shm, int rounds, int segPairs,
-              int startupRounds, int concRounds, int files) {
+              int startupRounds, int concRounds, int files, int smallFileRounds) {
 
     static final long ONE_GIB = 1L << 30;
     static final long TEN_GIB = 10L << 30;
@@ -42,11 +43,12 @@ record Config(String base, Path work, boolean quick, String python, String reque
     static Config of(String base, Path work, boolean quick, String python, String requestsPython, Path cli,
                      String aiohttpScale, Path shm) {
         // The quick mode must finish in under three minutes, build included: 3 pairs, 2 s wrk
-        // runs, 300 files in (f), one pair in (g) (its -s 1 run alone lasts 8 s), 5 rounds in (i).
+        // runs, 300 files in (f), one pair in (g) (its -s 1 run alone lasts 8 s), 5 rounds in (i),
+        // 2 rounds of 3 in 10 of the files in (j).
         return quick
-                ? new Config(base, work, true, python, requestsPython, 3, 1, 3, 2, cli, aiohttpScale, shm, 3, 1, 5, 2, 300)
+                ? new Config(base, work, true, python, requestsPython, 3, 1, 3, 2, cli, aiohttpScale, shm, 3, 1, 5, 2, 300, 2)
                 : new Config(base, work, false, python, requestsPython, 9, 3, 7, 5, cli, aiohttpScale, shm, 5, 4, 20, 9,
-                        FILES);
+                        FILES, 5);
     }
 
     String url(String path) {

@@ -13,7 +13,7 @@ import java.util.Set;
  * <pre>
  * java -jar sluice-bench.jar run --base http://127.0.0.1:PORT --work DIR --out docs/benchmarks.md
  *      [--quick] [--python /usr/bin/python3] [--requests-python /usr/bin/python3]
- *      [--only a,b,c,d,e,f,g,h,i] [--nginx PATH]
+ *      [--only a,b,c,d,e,f,g,h,i,j] [--nginx PATH]
  *      [--cli DIR] [--aiohttp-scale aiohttp_scale.py] [--shm DIR]
  * java -Xmx64m -cp sluice-bench.jar dev.sluice.bench.Main stream URL
  * </pre>
@@ -49,7 +49,7 @@ public final class Main {
         String aiohttpScale = null;
         Path shm = Path.of("/dev/shm");
         boolean quick = false;
-        Set<String> only = new HashSet<>(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i"));
+        Set<String> only = new HashSet<>(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"));
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--base" -> base = args[++i];
@@ -107,6 +107,9 @@ public final class Main {
             if (only.contains("i")) {
                 attempt(report, "(i)", () -> report.startup = needsCli(cfg, new Startup(cfg)::run));
             }
+            if (only.contains("j")) {
+                attempt(report, "(j)", () -> report.smallFiles = needsCli(cfg, new SmallFiles(cfg)::run));
+            }
         } finally {
             Scratch.delete(cfg.shm());
         }
@@ -153,7 +156,7 @@ public final class Main {
 
     private static void usage() {
         System.err.println("usage: Main run --base URL --work DIR --out FILE [--quick] [--python PATH] "
-                + "[--requests-python PATH] [--nginx PATH] [--only a,...,i]\n"
+                + "[--requests-python PATH] [--nginx PATH] [--only a,...,j]\n"
                 + "       [--cli DIR] [--aiohttp-scale PATH] [--shm DIR]\n       Main stream URL");
         System.exit(2);
     }
