@@ -92,6 +92,27 @@ class LauncherIT {
         assertThat(level(list, flag)).isEqualTo("4");
     }
 
+    @Test
+    void aListFileWithoutHttpsUrlsKeepsCOneOnly() throws Exception {
+        // A long list of small plain downloads pays for C2's compiling and never gains from it.
+        int port = Ports.closedPort();
+        String flag = "TieredStopAtLevel";
+        Path plainList = Files.writeString(dir.resolve("plain.txt"), "http://127.0.0.1:" + port + "/a\n");
+        Path tlsList = Files.writeString(dir.resolve("tls.txt"),
+                "http://127.0.0.1:" + port + "/a\nHTTPS://127.0.0.1:" + port + "/b\n");
+        Map<String, String> env = Map.of("SLUICE_CDS", "0", "SLUICE_JAVA_OPTS", "-XX:+PrintFlagsFinal");
+        Path out = dir.resolve("out");
+        ProcessRun plain = launch(env, "download", "-q", "-d", out.toString(), "-i", plainList.toString());
+        ProcessRun joined = launch(env, "download", "-q", "-d", out.toString(), "-i" + plainList);
+        ProcessRun named = launch(env, "download", "-q", "-d", out.toString(), "--input-file=" + plainList);
+        ProcessRun tls = launch(env, "download", "-q", "-d", out.toString(), "-i", tlsList.toString());
+
+        assertThat(level(plain, flag)).isEqualTo("1");
+        assertThat(level(joined, flag)).isEqualTo("1");
+        assertThat(level(named, flag)).isEqualTo("1");
+        assertThat(level(tls, flag)).isEqualTo("4");
+    }
+
     /** The value of {@code flag} in a -XX:+PrintFlagsFinal listing (on stderr, as all the JVM's own output). */
     private static String level(ProcessRun run, String flag) {
         return run.stderr().lines().filter(l -> l.matches("\\s*intx\\s+" + flag + "\\s*=.*")).findFirst()
