@@ -10,7 +10,8 @@ import java.util.Locale;
  * streams (never by reading the file again).
  *
  * <pre>{@code
- * Checksum c = Checksum.parse("sha256=9f86d081884c7d65...");   // or "sha256:9f86..."
+ * // the SHA-256 of "test"; "sha256:9f86..." is read the same
+ * Checksum c = Checksum.parse("sha256=9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08");
  * }</pre>
  *
  * @param algorithm lower-case name as written: sha256, sha512, sha1, md5
@@ -35,7 +36,13 @@ public record Checksum(String algorithm, String hex) {
         }
     }
 
-    /** Parses {@code ALGO=HEX} or {@code ALGO:HEX}. */
+    /**
+     * Parses {@code ALGO=HEX} or {@code ALGO:HEX}; the algorithm is read without case or dashes
+     * ({@code SHA-256}).
+     *
+     * @throws IllegalArgumentException for another form, an unsupported algorithm, or a hex
+     *                                  digest of the wrong length
+     */
     public static Checksum parse(String text) {
         int sep = text.indexOf('=') >= 0 ? text.indexOf('=') : text.indexOf(':');
         if (sep <= 0) {
@@ -59,7 +66,10 @@ public record Checksum(String algorithm, String hex) {
         }
     }
 
-    /** Whether a finished digest matches; returns its hex for messages either way. */
+    /**
+     * The lower-case hex of a finished digest, to compare with {@link #hex()}. It completes
+     * {@code digest}, which is then reset: call it once per digest.
+     */
     public static String hexOf(MessageDigest digest) {
         return HexFormat.of().formatHex(digest.digest());
     }

@@ -1,5 +1,6 @@
 package dev.sluice.download;
 
+import dev.sluice.Request;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -13,16 +14,25 @@ import java.util.Optional;
  * }</pre>
  *
  * @param uri      where it comes from
- * @param target   the final path; the body streams to {@code target + ".part"} first. When
- *                 null, the name comes from the response (Content-Disposition) or the URL path,
- *                 inside the downloader's directory
+ * @param target   the final path, a relative one resolved against the downloader's directory;
+ *                 the body streams to {@code target + ".part"} first. When null, the name
+ *                 comes from the response (Content-Disposition) or the URL path, inside the
+ *                 downloader's directory
  * @param checksum the expected digest, if any
  */
 public record DownloadJob(URI uri, Path target, Optional<Checksum> checksum) {
 
+    /**
+     * Checks the URL as a request does: a job that could never be sent is refused now, not
+     * reported later as a failed download.
+     *
+     * @throws IllegalArgumentException when {@code uri} is not an absolute http or https URL a
+     *                                  request can carry (see {@link Request#newBuilder(String)})
+     */
     public DownloadJob {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(checksum, "checksum");
+        Request.newBuilder(uri);
     }
 
     /** A job whose file name comes from the response or the URL. */

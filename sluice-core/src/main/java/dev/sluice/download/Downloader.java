@@ -121,7 +121,7 @@ public final class Downloader {
 
     /** Waits between attempts; injected so tests need not sleep. */
     @FunctionalInterface
-    public interface Sleeper {
+    interface Sleeper {
         void sleep(Duration d) throws InterruptedException;
     }
 
@@ -1003,7 +1003,7 @@ public final class Downloader {
 
         /** Where files without an absolute target go; default the working directory. */
         public Builder directory(Path dir) {
-            this.directory = dir;
+            this.directory = Objects.requireNonNull(dir, "dir");
             return this;
         }
 
@@ -1099,23 +1099,35 @@ public final class Downloader {
             return this;
         }
 
-        /** An overall rate limit in bytes per second over all downloads; none by default. */
+        /**
+         * An overall rate limit in bytes per second over all downloads; 0, the default, for none.
+         *
+         * @throws IllegalArgumentException when negative
+         */
         public Builder rateLimit(long bytesPerSecond) {
+            if (bytesPerSecond < 0) {
+                throw new IllegalArgumentException("rate limit must not be negative: " + bytesPerSecond);
+            }
             this.bytesPerSecond = bytesPerSecond;
             return this;
         }
 
+        /**
+         * Who hears of each job's progress ({@link ProgressEvent}); called on the jobs' own
+         * threads, several at once, so it must be thread-safe and quick.
+         */
         public Builder listener(ProgressEvent.Listener listener) {
             this.listener = Objects.requireNonNull(listener);
             return this;
         }
 
         /** How waits between attempts are made; tests pass one that records and returns. */
-        public Builder sleeper(Sleeper sleeper) {
+        Builder sleeper(Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper);
             return this;
         }
 
+        /** The downloader; it can run several lists, one after another or at once. */
         public Downloader build() {
             return new Downloader(this);
         }

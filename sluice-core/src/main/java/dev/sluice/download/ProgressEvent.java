@@ -6,7 +6,19 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** What a {@link Downloader} tells its listener as jobs progress; one record per kind. */
+/**
+ * What a {@link Downloader} tells its listener as jobs progress; one record per kind.
+ *
+ * <pre>{@code
+ * Downloader d = Downloader.builder(client).listener(e -> {
+ *     switch (e) {
+ *         case ProgressEvent.Finished f -> System.out.println(f.path() + ": " + f.bytes() + " bytes");
+ *         case ProgressEvent.Failed f -> System.err.println(f.cause().getMessage());
+ *         default -> { }
+ *     }
+ * }).build();
+ * }</pre>
+ */
 public sealed interface ProgressEvent {
 
     /** The job this event is about. */
@@ -24,7 +36,7 @@ public sealed interface ProgressEvent {
     record Bytes(DownloadJob job, long bytes, OptionalLong totalBytes) implements ProgressEvent {
     }
 
-    /** An attempt failed and another follows after {@code delay}. */
+    /** Attempt number {@code attempt} (from 1) failed, and attempt {@code attempt + 1} follows after {@code delay}. */
     record Retry(DownloadJob job, int attempt, Exception cause, Duration delay) implements ProgressEvent {
     }
 

@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * second's worth. Callers take what they read after reading it, and wait when
  * the bucket runs dry; waiting parks a virtual thread, never holding the lock.
  */
-public final class RateLimiter {
+final class RateLimiter {
     /** Waits; injected so tests need not sleep. */
     @FunctionalInterface
     interface Sleeper {

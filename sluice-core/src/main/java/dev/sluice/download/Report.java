@@ -14,9 +14,15 @@ import java.util.Locale;
  * The outcome of a {@link Downloader} run: one item per job, in job order, and totals. Its
  * JSON form ({@link #toJson()}) is the report of {@code sluice download --report}.
  *
+ * <pre>{@code
+ * Report report = downloader.run(jobs);
+ * report.items().stream().filter(i -> !i.ok())
+ *         .forEach(i -> System.err.println(i.error().message())); // each names its URL
+ * }</pre>
+ *
  * @param items        one per job
  * @param totalBytes   the sum of the items' {@code bytes}
- * @param totalSeconds wall time of the run
+ * @param totalSeconds wall time of the run, in seconds (as in the JSON report)
  */
 public record Report(List<Item> items, long totalBytes, double totalSeconds) {
 

@@ -271,4 +271,22 @@ class DownloaderTest {
                     .isEqualTo("rw-------");
         }
     }
+
+    @Test
+    void badSettingsAndJobsAreRefusedWhenMadeNotMidRun() {
+        // Accepted, a negative rate meant no limit, a null directory failed inside run() with a
+        // NullPointerException, and an ftp URL was reported as a local I/O error.
+        try (Client client = Client.newClient()) {
+            assertThatThrownBy(() -> Downloader.builder(client).rateLimit(-5))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-5");
+            assertThatThrownBy(() -> Downloader.builder(client).directory(null))
+                    .isInstanceOf(NullPointerException.class);
+            assertThat(Downloader.builder(client).rateLimit(0).build()).isNotNull();
+        }
+        assertThatThrownBy(() -> DownloadJob.of(java.net.URI.create("ftp://127.0.0.1/a")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ftp://127.0.0.1/a");
+        assertThatThrownBy(() -> new DownloadJob(java.net.URI.create("relative/a"), null, Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(DownloadJob.of(java.net.URI.create("http://127.0.0.1:1/a")).target()).isNull();
+    }
 }
