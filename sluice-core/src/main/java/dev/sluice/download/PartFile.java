@@ -44,6 +44,8 @@ import java.util.OptionalLong;
  * may stay in it, i.e. that are not the whole file: a body that arrives whole in one read is
  * verified and renamed at once, and then only the URL is recorded (that is one attribute written
  * per small file instead of three written, and listed and removed again, before the rename).
+ * Not under a rate limit: its wait comes between the write and the rename, and a part left
+ * then must be resumable.
  *
  * <p>The URL of the download (its password hidden) is kept too, in {@value #URL_ATTRIBUTE}, and
  * stays on the file the part is renamed to: a name the server chose that hits a file or part
@@ -414,10 +416,12 @@ final class PartFile {
                                 + " of the file, where its Content-Range or Content-Length ends", received, null);
                     }
                     if (created != null && described == null
-                            && !(end.isPresent() && received + n == end.getAsLong())) {
+                            && (limiter != null || !(end.isPresent() && received + n == end.getAsLong()))) {
                         // These bytes may stay in the part (the rest may never come): a later
                         // run must find what they are of before they are there. Bytes that end
-                        // the file need no such record: the part is verified and renamed at once.
+                        // the file need no such record, as the part is verified and renamed at
+                        // once; unless a rate limit makes the download wait first, when an
+                        // interrupt would leave a whole part that no later run could resume.
                         described = describe(job, source);
                     }
                     if (digest != null) {

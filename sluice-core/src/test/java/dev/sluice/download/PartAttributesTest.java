@@ -254,4 +254,50 @@ class PartAttributesTest {
                     Map.entry("sluice.length", Integer.toString(LENGTH)), Map.entry(PartFile.URL_ATTRIBUTE, url(server)));
         }
     }
+
+    @Test
+    void aWholeBodyInterruptedWhileTheRateLimitWaitsIsResumed() throws Exception {
+        // The one read brought the whole body, then the rate limit made the download wait
+        // before the rename; an interrupt there leaves the part. It must be described, so that
+        // a later run resumes it (a 416: all there) instead of fetching it again.
+        int length = 2048;
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            if (req.header("Range") != null) {
+                r.send(Responses.head(416, "Content-Range: bytes */" + length, "ETag: \"v1\"", "Content-Length: 0"));
+            } else {
+                r.send(Responses.head(200, "Content-Length: " + length, "ETag: \"v1\"")).sendPattern(length);
+            }
+        }))) {
+            CountDownLatch whole = new CountDownLatch(1);
+            Downloader limited = Downloader.builder(client).directory(dir).rateLimit(1)
+                    .listener(e -> {
+                        if (e instanceof ProgressEvent.Bytes b && b.bytes() == length) {
+                            whole.countDown();
+                        }
+                    }).build();
+            DownloadJob job = new DownloadJob(server.uri("/file.bin"), Path.of("file.bin"), Optional.empty());
+            CompletableFuture<Void> ended = new CompletableFuture<>();
+            Thread t = Thread.ofPlatform().start(() -> {
+                try {
+                    limited.run(List.of(job));
+                } catch (DownloadInterruptedException expected) {
+                    // told to stop, as Ctrl-C does
+                } finally {
+                    ended.complete(null);
+                }
+            });
+            assertThat(whole.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            t.interrupt();
+            ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            Path part = dir.resolve("file.bin.part");
+            assertThat(part).hasSize(length);
+            assertThat(attributesOf(part)).containsEntry("sluice.validator", "\"v1\"")
+                    .containsEntry("sluice.length", Integer.toString(length));
+
+            Report again = Downloader.builder(client).directory(dir).resume(true).build().run(List.of(job));
+            assertThat(again.isOk()).isTrue();
+            assertThat(server.requests().get(1).header("Range")).isEqualTo("bytes=" + length + "-");
+            assertThat(Files.readAllBytes(dir.resolve("file.bin"))).isEqualTo(PatternBytes.bytes(0, length));
+        }
+    }
 }
