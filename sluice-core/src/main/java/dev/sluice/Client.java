@@ -448,8 +448,20 @@ public final class Client implements AutoCloseable {
         }
         if (user.contains("TE") && !FieldLists.containsToken(fields, "Connection", "TE")) {
             // RFC 9110 §10.1.4: TE is hop-by-hop, and its sender names it in Connection, so that
-            // an intermediary that does not know it drops it rather than forwards it.
-            fields.add(new Field("Connection", "TE"));
+            // an intermediary that does not know it drops it rather than forwards it. Joined to
+            // the caller's Connection when there is one: some read only one such line.
+            int at = -1;
+            for (int i = 0; i < fields.size() && at < 0; i++) {
+                if (fields.get(i).name().equalsIgnoreCase("Connection")) {
+                    at = i;
+                }
+            }
+            if (at < 0) {
+                fields.add(new Field("Connection", "TE"));
+            } else {
+                Field given = fields.get(at);
+                fields.set(at, new Field(given.name(), given.value() + ", TE"));
+            }
         }
         if (body != null) {
             if (!user.contains("Content-Type")) {

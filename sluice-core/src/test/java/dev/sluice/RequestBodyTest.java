@@ -378,6 +378,9 @@ class RequestBodyTest {
         RecordedRequest named = sendAndRecord(Request.newBuilder(server.uri("/te").toString())
                 .header("TE", "trailers").header("Connection", "te").build());
         assertThat(named.headerValues("Connection")).containsExactly("te");
+        RecordedRequest joined = sendAndRecord(Request.newBuilder(server.uri("/te").toString())
+                .header("TE", "trailers").header("Connection", "keep-alive").build());
+        assertThat(joined.headerValues("Connection")).containsExactly("keep-alive, TE");
     }
 
     @Test
