@@ -497,12 +497,20 @@ public final class Downloader {
 
     /**
      * Whether {@code p}, as written, is a name directly in the directory: its parent is the
-     * directory's absolute, normalised path and it has no {@code .} or {@code ..} in it. For
-     * such a path {@link FileNames#staysInside} can only say yes: the file itself is not
+     * directory as given (the default {@code .} included), or its absolute, normalised path
+     * with no {@code .} or {@code ..} in {@code p}; and its name is no {@code .} or {@code ..}.
+     * For such a path {@link FileNames#staysInside} can only say yes: the file itself is not
      * followed, and the directory read through its links is the same directory whichever way
      * it is read, so its two reads of the directory's real path are skipped for every file.
      */
     private boolean isDirectlyInDirectory(Path p) {
+        Path name = p.getFileName();
+        if (name == null || name.toString().equals(".") || name.toString().equals("..")) {
+            return false;
+        }
+        if (directory.equals(p.getParent())) {
+            return true;
+        }
         Path absolute = p.toAbsolutePath();
         return baseDirectory.equals(absolute.getParent()) && absolute.normalize().equals(absolute);
     }

@@ -221,7 +221,7 @@ public final class Exchange implements AutoCloseable {
                 }
                 // Watched also after the wait gave up: a late 100 Continue is no final answer to
                 // the watch, but a late 401 or 413 from a server that stops reading is.
-                writer.writeBody(body, bodyFile, true);
+                writer.writeBody(body, bodyFile);
             } else {
                 writer.write(headBytes, body, bodyFile);
             }

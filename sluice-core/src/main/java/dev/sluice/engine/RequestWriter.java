@@ -60,15 +60,15 @@ final class RequestWriter {
     }
 
     /**
-     * Sends the body after a head sent on its own; {@code body} is not null. With
-     * {@code watch}, an {@link UploadWatch} looks on meanwhile: when it has stopped the sending,
+     * Sends the body after a head sent on its own; {@code body} is not null. An
+     * {@link UploadWatch} looks on meanwhile (on plain connections): when it has stopped the sending,
      * because the server answered and stopped taking the body, this fails with an
      * {@link IOException} the exchange then takes for an early answer, which it reads. Interim
      * (1xx) heads, a 100 Continue that comes after the wait for it gave up among them, are no
      * such answer ({@link dev.sluice.net.Connection#hasFinalAnswerWaiting}).
      */
-    void writeBody(RequestBody body, FileChannel bodyFile, boolean watch) throws IOException {
-        writeWatched(body, bodyFile, watch ? UploadWatch.start(conn) : null);
+    void writeBody(RequestBody body, FileChannel bodyFile) throws IOException {
+        writeWatched(body, bodyFile, UploadWatch.start(conn));
     }
 
     private void writeWatched(RequestBody body, FileChannel bodyFile, UploadWatch watch) throws IOException {
@@ -229,7 +229,7 @@ final class RequestWriter {
             }
             default -> {
                 writeHead(headBytes);
-                writeBody(body, bodyFile, true); // no 1xx was asked for: bytes that come are an answer
+                writeBody(body, bodyFile);
             }
         }
     }
