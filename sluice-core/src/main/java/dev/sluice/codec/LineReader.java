@@ -56,6 +56,13 @@ final class LineReader {
                 return take(buf, start, i, i + 1);
             }
             if (b == '\r') {
+                if (i + 2 - start > maxBytes) {
+                    // A CR in the last byte the line may occupy: whatever follows, the line
+                    // cannot fit (CRLF needs one byte more, and a bare CR is an error anyway).
+                    // Waiting for that byte would ask a caller whose buffer holds exactly
+                    // maxBytes for more room than the limit promises it needs.
+                    throw new CodecException(tooLongMessage, lineOffset + maxBytes, state);
+                }
                 if (i + 1 == limit) {
                     scanned = i - start; // whether this CR ends the line depends on a byte not yet here
                     return 0;
@@ -63,9 +70,6 @@ final class LineReader {
                 if (buf.get(i + 1) != '\n') {
                     throw new CodecException("CR not followed by LF (followed by "
                             + CharClass.describe(buf.get(i + 1) & 0xFF) + ")", lineOffset + (i - start), state);
-                }
-                if (i + 2 - start > maxBytes) {
-                    throw new CodecException(tooLongMessage, lineOffset + maxBytes, state);
                 }
                 return take(buf, start, i, i + 2);
             }
