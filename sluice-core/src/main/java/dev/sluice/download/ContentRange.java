@@ -33,7 +33,8 @@ record ContentRange(long first, long last, OptionalLong completeLength) {
 
     /**
      * The value as a range, or empty when it is not {@code bytes FIRST-LAST/(COMPLETE|*)} with
-     * {@code FIRST <= LAST < COMPLETE}. The unit is case-insensitive (§14.1); numbers are plain digits.
+     * {@code FIRST <= LAST < COMPLETE} and a length that a long holds. The unit is case-insensitive (§14.1);
+     * numbers are plain digits.
      */
     static Optional<ContentRange> parse(String value) {
         String v = value.trim();
@@ -51,6 +52,8 @@ record ContentRange(long first, long last, OptionalLong completeLength) {
         OptionalLong complete = rest.equals("*") ? OptionalLong.empty() : digits(rest);
         if (first.isEmpty() || last.isEmpty() || (!rest.equals("*") && complete.isEmpty())
                 || first.getAsLong() > last.getAsLong()
+                // bytes 0-9223372036854775807/*: its length, 2^63, is no long, and length() would be negative.
+                || last.getAsLong() - first.getAsLong() == Long.MAX_VALUE
                 || (complete.isPresent() && last.getAsLong() >= complete.getAsLong())) {
             return Optional.empty();
         }
