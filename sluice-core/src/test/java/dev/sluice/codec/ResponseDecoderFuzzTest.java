@@ -59,19 +59,23 @@ class ResponseDecoderFuzzTest {
         }
         byte[] wire = Arrays.copyOfRange(input, CONFIG_BYTES, input.length);
 
-        String whole = transcript(limits, method, wire, new int[] {Math.max(1, wire.length)});
-        String byteByByte = transcript(limits, method, wire, new int[] {1});
-        String fuzzed = transcript(limits, method, wire, cuts);
+        String whole = transcript(limits, method, wire, new int[] {Math.max(1, wire.length)}, false);
+        String byteByByte = transcript(limits, method, wire, new int[] {1}, false);
+        String fuzzed = transcript(limits, method, wire, cuts, false);
+        String engineWay = transcript(limits, method, wire, cuts, true);
         assertThat(byteByByte).as("byte by byte vs whole").isEqualTo(whole);
         assertThat(fuzzed).as("fuzzer's split points vs whole").isEqualTo(whole);
+        assertThat(engineWay).as("fixed-length bodies taken by hand vs whole").isEqualTo(whole);
     }
 
     /**
      * Decodes {@code wire} as a connection would deliver it, in pieces of the sizes {@code cuts}
      * gives (cyclically; a size below 1 counts as 1), responses one after another while the
-     * connection may be reused, and returns what came out, body bytes joined.
+     * connection may be reused, and returns what came out, body bytes joined. With
+     * {@code fixedBodyByHand} a fixed-length body is taken as the engine takes it: straight
+     * from the buffer with {@code consumedDirectly}, ended by {@code endFixedBody}.
      */
-    static String transcript(Limits limits, String method, byte[] wire, int[] cuts) {
+    static String transcript(Limits limits, String method, byte[] wire, int[] cuts, boolean fixedBodyByHand) {
         StringBuilder out = new StringBuilder();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         ResponseDecoder decoder = new ResponseDecoder(limits);
@@ -85,7 +89,23 @@ class ResponseDecoderFuzzTest {
         decoder.reset(method);
         try {
             while (true) {
-                DecoderEvent event = decoder.decode(buf);
+                DecoderEvent event;
+                if (fixedBodyByHand && decoder.state() == ResponseDecoder.State.FIXED_BODY) {
+                    long left = decoder.directReadLimit();
+                    if (left == 0) {
+                        event = decoder.endFixedBody();
+                    } else if (!buf.hasRemaining()) {
+                        event = DecoderEvent.NEED_INPUT;
+                    } else {
+                        int n = (int) Math.min(left, buf.remaining());
+                        body.write(buf.array(), buf.position(), n);
+                        buf.position(buf.position() + n);
+                        decoder.consumedDirectly(n);
+                        continue;
+                    }
+                } else {
+                    event = decoder.decode(buf);
+                }
                 switch (event) {
                     case NeedInput n -> {
                         if (fed == wire.length) {

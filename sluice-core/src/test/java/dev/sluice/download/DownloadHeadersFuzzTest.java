@@ -70,7 +70,7 @@ class DownloadHeadersFuzzTest {
             // What parsed, written back as an IMF-fixdate, names the same instant.
             int year = instant.atOffset(ZoneOffset.UTC).getYear();
             if (year >= 0 && year <= 9999) {
-                String imf = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT)
+                String imf = DateTimeFormatter.ofPattern("EEE, dd MMM uuuu HH:mm:ss 'GMT'", Locale.ROOT)
                         .format(instant.atOffset(ZoneOffset.UTC));
                 assertThat(HttpDate.parse(imf, now)).as(imf).contains(instant);
             }
