@@ -441,8 +441,9 @@ public final class Client implements AutoCloseable {
                 // left out altogether (an empty Expect also turns the 100-continue wait off).
                 continue;
             }
-            if (body == null && name.equalsIgnoreCase("Expect") && user.value(i).strip().equalsIgnoreCase("100-continue")) {
-                continue; // RFC 9110 §10.1.1: no 100-continue expectation without content
+            if ((body == null || body.length().equals(OptionalLong.of(0))) && name.equalsIgnoreCase("Expect")
+                    && user.value(i).strip().equalsIgnoreCase("100-continue")) {
+                continue; // RFC 9110 §10.1.1: no 100-continue expectation without content (nor with none)
             }
             fields.add(new Field(name, user.value(i)));
         }

@@ -366,6 +366,9 @@ class RequestBodyTest {
         RecordedRequest req = sendAndRecord(Request.newBuilder(server.uri("/get").toString())
                 .header("Expect", "100-continue").build());
         assertThat(req.header("Expect")).isNull();
+        RecordedRequest empty = sendAndRecord(Request.newBuilder(server.uri("/empty").toString())
+                .header("Expect", "100-continue").method("POST", RequestBody.ofString("")).build());
+        assertThat(empty.header("Expect")).isNull();
     }
 
     @Test
