@@ -105,11 +105,13 @@ class LauncherIT {
         ProcessRun plain = launch(env, "download", "-q", "-d", out.toString(), "-i", plainList.toString());
         ProcessRun joined = launch(env, "download", "-q", "-d", out.toString(), "-i" + plainList);
         ProcessRun named = launch(env, "download", "-q", "-d", out.toString(), "--input-file=" + plainList);
+        ProcessRun equals = launch(env, "download", "-q", "-d", out.toString(), "-i=" + plainList);
         ProcessRun tls = launch(env, "download", "-q", "-d", out.toString(), "-i", tlsList.toString());
 
         assertThat(level(plain, flag)).isEqualTo("1");
         assertThat(level(joined, flag)).isEqualTo("1");
         assertThat(level(named, flag)).isEqualTo("1");
+        assertThat(level(equals, flag)).isEqualTo("1");
         assertThat(level(tls, flag)).isEqualTo("4");
     }
 
