@@ -317,20 +317,22 @@ final class DownloadCommand implements Callable<Integer> {
                 interrupted = true;
             }
             interrupted |= guard.downloadsEnded();
-            printer.finish(report);
-        }
-        int code = interrupted ? ExitCodes.INTERRUPTED : exitCode(report);
-        removeFailedFiles(report);
-        if (reportFile != null) {
-            try {
-                writeReport(report.toJson());
-            } catch (IOException e) {
-                // Named as given: the error may name the temporary file instead.
-                ErrorLine.print(stderr, "cannot write report " + reportFile + ": " + ErrorLine.reason(e), e);
-                return code == ExitCodes.OK ? ExitCodes.LOCAL_IO : code;
+            int code = interrupted ? ExitCodes.INTERRUPTED : exitCode(report);
+            removeFailedFiles(report);
+            // The report before the summary on stdout: a stdout nobody reads (a full pipe) blocks
+            // that write for good, and a signal then ended the run without a report.
+            if (reportFile != null) {
+                try {
+                    writeReport(report.toJson());
+                } catch (IOException e) {
+                    // Named as given: the error may name the temporary file instead.
+                    ErrorLine.print(stderr, "cannot write report " + reportFile + ": " + ErrorLine.reason(e), e);
+                    code = code == ExitCodes.OK ? ExitCodes.LOCAL_IO : code;
+                }
             }
+            printer.finish(report);
+            return code;
         }
-        return code;
     }
 
     /**

@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.testkit.Listing;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -111,6 +115,34 @@ class DownloadStatusesAndReportTest {
             assertThat(server.requests()).hasSize(4);
             assertThat(result.stderrLines()).containsExactly(
                     "sluice: " + server.uri("/data.txt") + ": HTTP 503 Service Unavailable");
+        }
+    }
+
+    @Test
+    void theReportIsWrittenBeforeTheSummaryGoesToStdout() throws Exception {
+        // A stdout nobody reads (a full pipe) blocks the summary's write for good; written
+        // after it, the report was never written, also when a signal then ended the run.
+        Path report = dir.resolve("r.json");
+        List<Boolean> reportThereAtWrite = new CopyOnWriteArrayList<>();
+        OutputStream stdout = new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                reportThereAtWrite.add(Files.exists(report));
+            }
+        };
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("body"))))) {
+            int code = Main.run(new String[] {"download", server.uri("/a.txt").toString(), server.uri("/b.txt").toString(),
+                    "-d", dir.toString(), "--progress", "lines", "--report", report.toString()},
+                    stdout, new PrintStream(OutputStream.nullOutputStream()));
+
+            assertThat(code).isZero();
+            assertThat(reportThereAtWrite).isNotEmpty();
+            assertThat(reportThereAtWrite.getLast()).as("the report was there when the summary was written").isTrue();
         }
     }
 }
