@@ -3,10 +3,10 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.sluice.testkit.PieceStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.Charset;
@@ -40,7 +40,7 @@ class LineSplitterFuzzTest {
         byte[] body = Arrays.copyOfRange(input, 2, input.length);
 
         List<String> expected = reference(body, declared);
-        LineSplitter splitter = new LineSplitter(new Pieces(body, piece), declared, maxChars, URL);
+        LineSplitter splitter = new LineSplitter(new PieceStream(body, piece), declared, maxChars, URL);
         List<String> lines = new ArrayList<>();
         try {
             for (String line; (line = splitter.next()) != null; ) {
@@ -74,36 +74,5 @@ class LineSplitterFuzzTest {
         BufferedReader reader = new BufferedReader(new InputStreamReader(
                 new ByteArrayInputStream(body, skip, body.length - skip), charset));
         return reader.lines().toList();
-    }
-
-    /** A source that returns at most {@code piece} bytes per read. */
-    private static final class Pieces extends InputStream {
-        private final byte[] data;
-        private final int piece;
-        private int pos;
-
-        Pieces(byte[] data, int piece) {
-            this.data = data;
-            this.piece = piece;
-        }
-
-        @Override
-        public int read() {
-            return pos < data.length ? data[pos++] & 0xFF : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (len == 0) {
-                return 0;
-            }
-            if (pos == data.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(len, piece), data.length - pos);
-            System.arraycopy(data, pos, b, off, n);
-            pos += n;
-            return n;
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.sluice.ProtocolViolationException;
+import dev.sluice.testkit.PieceStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -40,7 +41,7 @@ class InflatingInputStreamFuzzTest {
         int piece = 1 + ((input[0] >> 1) & 15) * 97;
         byte[] body = Arrays.copyOfRange(input, 1, input.length);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (InflatingInputStream in = new InflatingInputStream(new Pieces(body, piece), gzip, URL)) {
+        try (InflatingInputStream in = new InflatingInputStream(new PieceStream(body, piece), gzip, URL)) {
             byte[] buf = new byte[8192];
             long total = 0;
             for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) {
@@ -83,37 +84,6 @@ class InflatingInputStreamFuzzTest {
     private static byte[] jdkGunzip(byte[] body) throws IOException {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
             return in.readAllBytes();
-        }
-    }
-
-    /** A source that returns at most {@code piece} bytes per read, as a socket may. */
-    private static final class Pieces extends InputStream {
-        private final byte[] data;
-        private final int piece;
-        private int pos;
-
-        Pieces(byte[] data, int piece) {
-            this.data = data;
-            this.piece = piece;
-        }
-
-        @Override
-        public int read() {
-            return pos < data.length ? data[pos++] & 0xFF : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-            if (len == 0) {
-                return 0;
-            }
-            if (pos == data.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(len, piece), data.length - pos);
-            System.arraycopy(data, pos, b, off, n);
-            pos += n;
-            return n;
         }
     }
 }
