@@ -111,8 +111,8 @@ public final class Downloader {
     private final Sleeper sleeper;
     /** Whether the caller's header fields make requests conditional, so that a 304 may answer them. */
     private final boolean conditional;
-    /** {@link #directory}, absolute and normalised, as {@link FileNames#staysInside} reads it. */
-    private final Path baseDirectory;
+    /** {@link #directory}, absolute (not normalised: the same directory, read the same way). */
+    private final Path absoluteDirectory;
 
     /** The statuses the client follows when they have a Location (RFC 9110 §15.4). */
     private static final Set<Integer> FOLLOWED_REDIRECTS = Set.of(301, 302, 303, 307, 308);
@@ -201,7 +201,7 @@ public final class Downloader {
     private Downloader(Builder b) {
         this.client = b.client;
         this.directory = b.directory;
-        this.baseDirectory = b.directory.toAbsolutePath().normalize();
+        this.absoluteDirectory = b.directory.toAbsolutePath();
         this.concurrency = b.concurrency;
         this.perHost = b.perHost == 0 ? b.concurrency : b.perHost;
         this.retryPolicy = b.retryPolicy;
@@ -496,23 +496,17 @@ public final class Downloader {
     }
 
     /**
-     * Whether {@code p}, as written, is a name directly in the directory: its parent is the
-     * directory as given (the default {@code .} included), or its absolute, normalised path
-     * with no {@code .} or {@code ..} in {@code p}; and its name is no {@code .} or {@code ..}.
-     * For such a path {@link FileNames#staysInside} can only say yes: the file itself is not
-     * followed, and the directory read through its links is the same directory whichever way
-     * it is read, so its two reads of the directory's real path are skipped for every file.
+     * Whether {@code p}, as written, is a name directly in the directory: its parent, made
+     * absolute, is the directory made absolute, written the same way (the default {@code .} and
+     * the empty path included), and its name is no {@code .} or {@code ..}. For such a path
+     * {@link FileNames#staysInside} can only say yes: the file itself is not followed, and its
+     * parent read through its links is the directory read through its links, so its two reads
+     * of the directory's real path are skipped for every file.
      */
     private boolean isDirectlyInDirectory(Path p) {
         Path name = p.getFileName();
-        if (name == null || name.toString().equals(".") || name.toString().equals("..")) {
-            return false;
-        }
-        if (directory.equals(p.getParent())) {
-            return true;
-        }
-        Path absolute = p.toAbsolutePath();
-        return baseDirectory.equals(absolute.getParent()) && absolute.normalize().equals(absolute);
+        return name != null && !name.toString().equals(".") && !name.toString().equals("..")
+                && absoluteDirectory.equals(p.toAbsolutePath().getParent());
     }
 
     /**

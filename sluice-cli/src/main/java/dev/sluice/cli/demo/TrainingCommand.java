@@ -22,8 +22,9 @@ import picocli.CommandLine.Command;
  * 127.0.0.1 with neither latency nor a bandwidth cap: {@code get} to a file and to standard
  * output, {@code download} of many files with a report and with each progress style, of 2,000
  * files of 1 KiB (the many-small-files case, whose per-file path the cache's profiles then cover:
- * measured, 10,000 files of 1 KiB took 0.86 of the time), and a short {@code demo}. Everything goes to a temporary directory that is deleted afterwards; nothing is
- * printed unless a step fails.
+ * measured, 10,000 files of 1 KiB took 0.86 of the time), and a short {@code demo}. Everything
+ * goes to a temporary directory that is deleted afterwards; nothing is printed unless a step
+ * fails.
  *
  * <pre>{@code
  * java -XX:AOTCacheOutput=sluice.aot -jar sluice.jar aot-training
@@ -55,16 +56,9 @@ public final class TrainingCommand implements Callable<Integer> {
         Path dir = Files.createTempDirectory("sluice-aot-training");
         try (DemoServer server = DemoServer.start(new GeneratedFiles(FILES, SIZE), 0, UNCAPPED);
              DemoServer small = DemoServer.start(new GeneratedFiles(SMALL_FILES, SMALL_SIZE), 0, UNCAPPED)) {
-            List<String> urls = new ArrayList<>();
-            for (int i = 0; i < FILES; i++) {
-                urls.add(server.uriOf(i).toString());
-            }
+            List<String> urls = urlsOf(server, FILES);
             Path list = Files.write(dir.resolve("list.txt"), urls);
-            List<String> smallUrls = new ArrayList<>();
-            for (int i = 0; i < SMALL_FILES; i++) {
-                smallUrls.add(small.uriOf(i).toString());
-            }
-            Path smallList = Files.write(dir.resolve("small.txt"), smallUrls);
+            Path smallList = Files.write(dir.resolve("small.txt"), urlsOf(small, SMALL_FILES));
             String d = dir.toString();
             List<List<String>> steps = List.of(
                     List.of("get", "-o", dir.resolve("one.bin").toString(), urls.get(0)),
@@ -90,5 +84,14 @@ public final class TrainingCommand implements Callable<Integer> {
         } finally {
             DemoCommand.deleteRecursively(dir);
         }
+    }
+
+    /** The URLs of the first {@code count} files {@code server} serves. */
+    private static List<String> urlsOf(DemoServer server, int count) {
+        List<String> urls = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            urls.add(server.uriOf(i).toString());
+        }
+        return urls;
     }
 }
