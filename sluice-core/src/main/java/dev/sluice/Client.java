@@ -443,7 +443,7 @@ public final class Client implements AutoCloseable {
             }
             if ((body == null || body.length().equals(OptionalLong.of(0))) && name.equalsIgnoreCase("Expect")
                     && user.value(i).strip().equalsIgnoreCase("100-continue")) {
-                continue; // RFC 9110 §10.1.1: no 100-continue expectation without content (nor with none)
+                continue; // RFC 9110 §10.1.1: no 100-continue expectation without content (an empty body is none)
             }
             fields.add(new Field(name, user.value(i)));
         }
