@@ -2,6 +2,7 @@ package dev.sluice;
 
 import dev.sluice.codec.RequestEncoder;
 import dev.sluice.codec.ServerText;
+import dev.sluice.engine.Redirects;
 import dev.sluice.net.Origin;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -99,6 +100,10 @@ public final class Request {
      * is dropped with {@code Authorization} when a redirect leads to another origin, and every
      * message naming the URL shows it as {@code http://alice:***@example.org/}. A redirect
      * whose Location carries user information is not followed.
+     *
+     * <p>The path's {@code .} and {@code ..} segments are resolved (RFC 3986 §5.2.4), as curl,
+     * requests and OkHttp do: {@code http://example.org/a/../b} asks for {@code /b}, and that
+     * is the request's {@link Request#uri() uri()}.
      *
      * @throws IllegalArgumentException when the URL is not an absolute http or https URL, or
      *                                  holds what a request cannot carry: no host, a port out of
@@ -206,7 +211,34 @@ public final class Request {
         if (userInfo != null) {
             basicAuthorization(userInfo); // an escape that is not one fails now, not when sent
         }
-        return url;
+        return withoutDotSegments(url);
+    }
+
+    /**
+     * {@code url} with the {@code .} and {@code ..} segments of its path resolved (RFC 3986
+     * §5.2.4 and §6.2.2.3), as curl, requests, aiohttp and OkHttp send it, and as a redirect's
+     * Location is resolved: {@code /a/../b} is {@code /b}, and never above the root. So what
+     * the server is asked for, the URL in the response, a file name taken from it and the base
+     * of a relative redirect agree. Percent-encoded dots ({@code %2E}) are left as they are.
+     */
+    private static URI withoutDotSegments(URI url) {
+        String path = url.getRawPath();
+        if (path == null || path.indexOf('.') < 0) {
+            return url;
+        }
+        String clean = Redirects.removeDotSegments(path);
+        if (clean.equals(path)) {
+            return url;
+        }
+        StringBuilder s = new StringBuilder();
+        s.append(url.getScheme()).append("://").append(url.getRawAuthority()).append(clean);
+        if (url.getRawQuery() != null) {
+            s.append('?').append(url.getRawQuery());
+        }
+        if (url.getRawFragment() != null) {
+            s.append('#').append(url.getRawFragment());
+        }
+        return URI.create(s.toString());
     }
 
     /**

@@ -151,7 +151,7 @@ public final class Redirects {
     }
 
     /** RFC 3986 §5.2.4: {@code /a/b/../c/./d} is {@code /a/c/d}; never above the root. */
-    static String removeDotSegments(String path) {
+    public static String removeDotSegments(String path) {
         if (path.indexOf('.') < 0) {
             return path;
         }
