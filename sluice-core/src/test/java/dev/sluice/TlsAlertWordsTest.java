@@ -87,4 +87,34 @@ class TlsAlertWordsTest {
             server.join();
         }
     }
+    /**
+     * Under TLS 1.3 the client's side of the handshake is over before the server judges it: a
+     * server that requires a client certificate says so with an alert that comes to the first
+     * read. That was "connection failed while waiting for the response head" (a protocol
+     * error, the command line's exit 6) where TLS 1.2 gives a handshake failure (exit 4).
+     */
+    @Test
+    void aTls13ServerThatRequiresAClientCertificateRefusesTheHandshake() throws Exception {
+        try (SSLServerSocket listener = (SSLServerSocket) CERTS.serverContext().getServerSocketFactory().createServerSocket()) {
+            listener.setEnabledProtocols(new String[] {"TLSv1.3"});
+            listener.setNeedClientAuth(true);
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread server = Thread.ofVirtual().start(() -> {
+                try (SSLSocket socket = (SSLSocket) listener.accept()) {
+                    socket.getInputStream().read();
+                } catch (IOException expected) {
+                    // The server's side: no certificate came.
+                }
+            });
+            try (Client client = Client.builder().trustCertificates(CERTS.writeCaPem(dir)).build()) {
+                assertThatThrownBy(() -> client.send(Request.get("https://127.0.0.1:" + listener.getLocalPort() + "/")))
+                        .isInstanceOf(ConnectFailedException.class)
+                        .hasMessageEndingWith("TLS handshake with 127.0.0.1 port " + listener.getLocalPort()
+                                + " failed: the server refused the handshake (TLS alert certificate_required):"
+                                + " it requires a client certificate, which sluice does not send");
+                assertThat(client.poolState()).contains("leased=0", "idle=0");
+            }
+            server.join();
+        }
+    }
 }

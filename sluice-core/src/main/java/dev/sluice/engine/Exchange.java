@@ -1,5 +1,6 @@
 package dev.sluice.engine;
 
+import dev.sluice.ConnectFailedException;
 import dev.sluice.RequestBody;
 import dev.sluice.SluiceException;
 import dev.sluice.codec.BodyFraming;
@@ -237,7 +238,7 @@ public final class Exchange implements AutoCloseable {
                 return;
             }
             abort();
-            throw Failures.exchange(withExpiry(e), uri, timeouts, phase, 0);
+            throw failure(e, 0);
         }
         phase = "waiting for the response head";
     }
@@ -295,12 +296,15 @@ public final class Exchange implements AutoCloseable {
      * exchange's, and the connection is closed after its body, as the request was never sent
      * whole.
      */
-    private boolean hasEarlyResponse(IOException writeFailure) {
+    private boolean hasEarlyResponse(IOException writeFailure) throws ConnectFailedException {
         requestIncomplete = true;
         String sending = phase;
         try {
             readHead();
             return true;
+        } catch (ConnectFailedException e) {
+            // The server's TLS alert, read after the write broke: the handshake was refused.
+            throw e;
         } catch (IOException | RuntimeException e) {
             writeFailure.addSuppressed(e);
             phase = sending; // the failure to report is the write's
@@ -432,8 +436,23 @@ public final class Exchange implements AutoCloseable {
         } catch (CodecException e) {
             throw Failures.codec(e, uri);
         } catch (IOException e) {
-            throw Failures.exchange(withExpiry(e), uri, timeouts, phase, decoder.bodyBytesReceived());
+            throw failure(e, decoder.bodyBytesReceived());
         }
+    }
+
+    /**
+     * {@code e} as the public exception. Under TLS 1.3 the client's side of the handshake ends
+     * before the server has judged it (RFC 8446 §4.4.2: a server that requires a client
+     * certificate, or refuses the one it got, says so after the client's Finished): its fatal
+     * alert then reaches the first read, or the request's write, of a new connection. That is
+     * the handshake's failure, reported as under TLS 1.2 (could not connect), not a broken
+     * response.
+     */
+    private IOException failure(IOException e, long bodyBytes) {
+        if (!receivedAny && !lease.isReused() && TlsFailures.receivedAlert(e) != null) {
+            return Failures.tlsRefused(e, uri);
+        }
+        return Failures.exchange(withExpiry(e), uri, timeouts, phase, bodyBytes);
     }
 
     /** Reads more into the connection's buffer, grown first if it should be; -1 at the peer's close. */

@@ -116,6 +116,15 @@ public final class Failures {
                 + rootMessage(e), -1, e);
     }
 
+    /**
+     * The server's fatal TLS alert on a new connection before any response byte: the
+     * handshake refused, as {@link #connect} words it for an alert during the handshake.
+     */
+    static ConnectFailedException tlsRefused(IOException e, URI uri) {
+        return new ConnectFailedException(uri, "TLS handshake with " + hostPort(uri) + " failed: "
+                + TlsFailures.refused(TlsFailures.receivedAlert(e)), e);
+    }
+
     /** The server sent bytes that break HTTP. */
     public static ProtocolViolationException codec(CodecException e, URI uri) {
         return new ProtocolViolationException(uri, e.getMessage(), e.offset(), e);

@@ -80,13 +80,18 @@ final class TlsFailures {
         }
         String alert = receivedAlert(e);
         if (alert != null) {
-            return "the server refused the handshake (TLS alert " + alert + ")" + alertMeaning(alert);
+            return refused(alert);
         }
         String message = e.getMessage() == null ? "" : e.getMessage();
         if (message.startsWith("Unsupported or unrecognized SSL message")) {
             return "the server did not answer in TLS (plain HTTP on an https URL?)";
         }
         return Failures.rootMessage(e);
+    }
+
+    /** A handshake the server ended with the fatal alert {@code alert}, in words. */
+    static String refused(String alert) {
+        return "the server refused the handshake (TLS alert " + alert + ")" + alertMeaning(alert);
     }
 
     /**
