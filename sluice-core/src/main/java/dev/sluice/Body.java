@@ -43,7 +43,7 @@ import java.util.stream.StreamSupport;
  * try (Response r = client.send(Request.get(url))) {
  *     r.raiseForStatus();
  *     for (ByteBuffer chunk : r.body().chunks(8192)) {   // like iter_content(8192)
- *         out.write(chunk);
+ *         channel.write(chunk);                           // a WritableByteChannel
  *     }
  * }
  * }</pre>

@@ -156,7 +156,8 @@ final class DownloadCommand implements Callable<Integer> {
     private int segments;
 
     @Option(names = "--progress", paramLabel = "bar|lines|none", converter = ProgressMode.Converter.class,
-            description = "How to show progress (default: bar on a terminal, lines otherwise).")
+            description = "How to show progress (default: bar on a terminal, lines otherwise);"
+                    + " none shows nothing while it runs, then the per-file lines in list order and the total.")
     private ProgressMode progressMode;
 
     @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors.")

@@ -70,6 +70,7 @@ import picocli.CommandLine.Spec;
             "  6  protocol error: malformed, truncated or inconsistent response,",
             "     redirect loop, more redirects than allowed",
             "  8  local I/O error: a file (or standard output) cannot be written or read",
+            "  130  interrupted by Ctrl-C (SIGTERM: 143)",
             "",
             "Set SLUICE_DEBUG=1 to see the stack trace of an error."})
 final class GetCommand implements Callable<Integer> {
