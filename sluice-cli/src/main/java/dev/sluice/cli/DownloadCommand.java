@@ -11,6 +11,8 @@ import dev.sluice.download.FileNames;
 import dev.sluice.download.PathEntry;
 import dev.sluice.download.Report;
 import dev.sluice.download.RetryPolicy;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -324,7 +326,7 @@ final class DownloadCommand implements Callable<Integer> {
             // that write for good, and a signal then ended the run without a report.
             if (reportFile != null) {
                 try {
-                    writeReport(report.toJson());
+                    writeReport(report.toJson(), out);
                 } catch (IOException e) {
                     // Named as given: the error may name the temporary file instead.
                     ErrorLine.print(stderr, "cannot write report " + reportFile + ": " + ErrorLine.reason(e), e);
@@ -344,8 +346,9 @@ final class DownloadCommand implements Callable<Integer> {
      */
     private void removeFailedFiles(Report report) {
         for (Report.Item item : report.items()) {
-            // An item an interrupt stopped did not fail: a file it had not yet replaced stays.
-            if (item.ok() || item.path() == null || item.error().isInterruption()) {
+            // An item an interrupt stopped is failed too (kind io): the file an earlier run left
+            // at its path goes, as get -o removes FILE when stopped; its NAME.part stays.
+            if (item.ok() || item.path() == null) {
                 continue;
             }
             Path p = Path.of(item.path());
@@ -665,21 +668,51 @@ final class DownloadCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes the report: straight into a device, a pipe or a path in /proc or a link into it (as
-     * {@code get -o} does), else atomically (see {@link #writeAtomically}).
+     * Writes the report: straight into a device, a pipe or a path in /proc or a link into it,
+     * else atomically (see {@link #writeAtomically}).
      */
-    private void writeReport(String json) throws IOException {
+    private void writeReport(String json, PrintStream out) throws IOException {
         byte[] bytes = (json + "\n").getBytes(StandardCharsets.UTF_8);
-        if (reportDirect) {
+        FileDescriptor own = reportDirect ? ownDescriptor(reportFile) : null;
+        if (own != null) {
+            // --report /dev/stdout with stdout a file the shell opened with '>': opened anew, the
+            // file would be written at its end while the descriptor's own offset stayed behind,
+            // and this run's total line, or the shell's next command, would then overwrite the
+            // report. Through the descriptor itself, it comes in order with the other lines.
+            if (own == FileDescriptor.out) {
+                out.flush();
+                stdout.flush();
+            } else {
+                stderr.flush();
+            }
+            @SuppressWarnings("resource") // closing it would close the process's descriptor
+            FileOutputStream descriptor = new FileOutputStream(own);
+            descriptor.write(bytes);
+            descriptor.flush();
+        } else if (reportDirect) {
             // Appended, not truncated: /proc/self/fd/1 may be the file this run's own lines went
             // to (a shell's > or >>), and a device or a pipe has nothing to truncate.
-            try (OutputStream out = Files.newOutputStream(reportFile, StandardOpenOption.WRITE,
+            try (OutputStream device = Files.newOutputStream(reportFile, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
-                out.write(bytes);
+                device.write(bytes);
             }
         } else {
             writeAtomically(reportFile, bytes);
         }
+    }
+
+    /** {@link FileDescriptor#out} or {@link FileDescriptor#err} when {@code report} is that descriptor's file, else null. */
+    private static FileDescriptor ownDescriptor(Path report) {
+        for (int fd = 1; fd <= 2; fd++) {
+            try {
+                if (Files.isSameFile(report, Path.of("/proc/self/fd/" + fd))) {
+                    return fd == 1 ? FileDescriptor.out : FileDescriptor.err;
+                }
+            } catch (IOException | SecurityException e) {
+                // No such descriptor (closed), or no /proc: written as any other device.
+            }
+        }
+        return null;
     }
 
     /**

@@ -38,4 +38,31 @@ class DownloadInterruptedInProcessTest {
             assertThat(Files.readString(report)).contains("\"message\":\"" + server.uri("/big.bin") + ": interrupted before it finished\"");
         }
     }
+    /**
+     * An interrupted item is reported failed (kind io), so CONTRACT.md's rule holds for it: no
+     * file at its final path, not one an earlier run left there; only its NAME.part stays. The
+     * earlier file stayed, beside a report that called the item failed.
+     */
+    @Test
+    void anInterruptedItemLeavesNoEarlierFileAtItsPathOnlyItsPart() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) ->
+                r.send(Responses.head(200, "Content-Length: 100000")).sendPattern(1000).stallUntil("never")))) {
+            Path out = Files.createDirectories(dir.resolve("out"));
+            Path started = Files.writeString(out.resolve("big.bin"), "from an earlier run");
+            Path queued = Files.writeString(out.resolve("later.bin"), "from an earlier run");
+            CompletableFuture<Cli.Result> result = new CompletableFuture<>();
+            Thread runner = Thread.ofPlatform().start(() -> result.complete(Cli.run("download",
+                    server.uri("/big.bin").toString(), server.uri("/later.bin").toString(), "-j", "1",
+                    "-d", out.toString(), "--progress", "none")));
+            server.awaitRequests(1, Duration.ofSeconds(10));
+
+            runner.interrupt();
+
+            Cli.Result r = result.get(10, TimeUnit.SECONDS);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(started).doesNotExist();
+            assertThat(queued).doesNotExist();
+            assertThat(out.resolve("big.bin.part")).exists();
+        }
+    }
 }

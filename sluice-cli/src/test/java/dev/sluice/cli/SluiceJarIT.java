@@ -177,6 +177,28 @@ class SluiceJarIT {
         }
     }
 
+    /**
+     * {@code --report /dev/stdout > log}: the report was written through a new descriptor
+     * opened to append, at the file's end, while stdout's own offset stayed behind, so the
+     * total line written next overwrote the report's start. (This process's stdout is a file
+     * opened as a shell's '>' opens it: truncated, not to append.)
+     */
+    @Test
+    void aReportToStandardOutputThatIsAFileComesWholeAmongTheOtherLines() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("body"))))) {
+            ProcessRun run = sluice(Map.of(), "download", server.uri("/a.txt").toString(), "-d", dir.resolve("out").toString(),
+                    "--report", "/dev/stdout", "--progress", "lines");
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            // The file's line may come before or after the report; the total comes last.
+            List<String> lines = run.stdoutText().lines().toList();
+            assertThat(lines).hasSize(3);
+            assertThat(lines.subList(0, 2)).anySatisfy(l -> assertThat(l).startsWith(dir.resolve("out").resolve("a.txt") + "  4 bytes  "))
+                    .anySatisfy(l -> assertThat(l).startsWith("{\"items\":[{\"url\":\"" + server.uri("/a.txt") + "\"").endsWith("}"));
+            assertThat(lines.get(2)).startsWith("total ");
+        }
+    }
+
     private ProcessRun sluice(Map<String, String> env, String... args) throws IOException, InterruptedException {
         return ProcessRun.of(command(args), env, null, dir, PROCESS_TIMEOUT_SECONDS);
     }
