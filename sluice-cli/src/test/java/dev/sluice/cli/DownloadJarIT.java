@@ -95,6 +95,32 @@ class DownloadJarIT {
         }
     }
 
+    @Test
+    void aSizeThePartCannotBeMadeUnderTheFileSizeLimitIsFetchedInOneStream() throws Exception {
+        // The probe claims 64 MiB, more than the process may write (ulimit -f: 8 MiB): the part
+        // cannot be preallocated, and that is no local failure, as the file may well be smaller.
+        long claimed = 64L << 20;
+        int size = 100_000;
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            if ("bytes=0-0".equals(req.header("Range"))) {
+                r.send(Responses.head(206, "Content-Range: bytes 0-0/" + claimed, "Content-Length: 1", "ETag: \"v1\""))
+                        .sendPattern(0, 1);
+            } else {
+                r.send(Responses.head(200, "Content-Length: " + size, "ETag: \"v1\"")).sendPattern(size);
+            }
+        }))) {
+            Path out = dir.resolve("out");
+            List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -f 8192 && exec \"$@\"", "bash"));
+            command.addAll(command("download", server.uri("/f.bin").toString(), "-d", out.toString(), "-s", "4"));
+            ProcessRun run = ProcessRun.of(command, Map.of(), null, dir, PROCESS_TIMEOUT_SECONDS);
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(Files.readAllBytes(out.resolve("f.bin"))).isEqualTo(PatternBytes.bytes(0, size));
+            assertThat(Listing.filesIn(out)).containsExactly("f.bin");
+            assertThat(server.requests()).extracting(q -> q.header("Range")).containsExactly("bytes=0-0", null);
+        }
+    }
+
     private ProcessRun sluice(Path stdin, String... args) throws IOException, InterruptedException {
         return ProcessRun.of(command(args), Map.of(), stdin, dir, PROCESS_TIMEOUT_SECONDS);
     }

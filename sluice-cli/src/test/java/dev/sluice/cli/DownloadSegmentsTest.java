@@ -93,6 +93,50 @@ class DownloadSegmentsTest {
         }
     }
 
+    /**
+     * Answers the probe with byte 0 of a file of 2^63-1 bytes, and a request without Range with
+     * SIZE bytes under a Content-Length of {@code contentLength}, the connection closed there.
+     */
+    private static ScriptedServer claimingTheLargestLong(long contentLength) throws IOException {
+        return ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            if ("bytes=0-0".equals(req.header("Range"))) {
+                r.send(Responses.head(206, "Content-Range: bytes 0-0/" + Long.MAX_VALUE, "Content-Length: 1",
+                        "ETag: \"v1\"")).sendPattern(0, 1);
+            } else {
+                r.send(Responses.head(200, "Content-Length: " + contentLength, "ETag: \"v1\"")).sendPattern(SIZE).close();
+            }
+        }));
+    }
+
+    @Test
+    void aProbeClaimingAFileNoDiskHoldsIsAnsweredByOneStream() throws IOException {
+        try (var server = claimingTheLargestLong(SIZE)) {
+            Cli.Result result = Cli.run("download", server.uri("/big.bin").toString(), "-d", dir.toString(), "-s", "4");
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(Files.readAllBytes(dir.resolve("big.bin"))).isEqualTo(PatternBytes.bytes(0, SIZE));
+            assertThat(Listing.filesIn(dir)).containsExactly("big.bin");
+            assertThat(server.requests()).extracting(req -> req.header("Range")).containsExactly("bytes=0-0", null);
+        }
+    }
+
+    @Test
+    void aClaimedSizeThatTheBodyDoesNotReachIsAProtocolErrorNotALocalOne() throws IOException {
+        try (var server = claimingTheLargestLong(Long.MAX_VALUE)) {
+            String url = server.uri("/big.bin").toString();
+            Cli.Result result = Cli.run("download", url, "-d", dir.toString(), "-s", "4", "--retries", "0");
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(6);
+            assertThat(result.stderrLines()).singleElement().asString()
+                    .startsWith("sluice: " + url + ": body ended after " + SIZE + " of " + Long.MAX_VALUE + " bytes");
+            // What arrived stays for -c, as one stream's part: no record of segments claims more.
+            Path part = dir.resolve("big.bin.part");
+            assertThat(Files.readAllBytes(part)).isEqualTo(PatternBytes.bytes(0, SIZE));
+            UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
+            assertThat(view.list()).doesNotContain("sluice.segments");
+        }
+    }
+
     @Test
     @Tag("interop")
     void nginxServesAFileInRangesAndResumesAPartFile() throws IOException {

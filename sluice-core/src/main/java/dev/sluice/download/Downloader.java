@@ -660,16 +660,17 @@ public final class Downloader {
                         if (segmented.failedStatus() != 0) {
                             lastStatus = segmented.failedStatus();
                         }
-                        if (!segmented.rangesFailed() || cancelled.get()) {
+                        if (!(segmented.rangesFailed() || segmented.notPreallocated()) || cancelled.get()) {
                             // The failed segment's Retry-After: waited for, or over the limit, ends
                             // the job. Only with this failure: it says nothing of the one stream below.
                             retryAfter = segmented.retryAfter();
                             throw e;
                         }
                         // A server that answered the probe's range but not a segment's would do
-                        // so again after a new probe: the file comes whole, in this attempt (no
-                        // retry and no wait: nothing failed that asking for it whole would not
-                        // avoid), and in one stream in any later one. The segments' part is gone.
+                        // so again after a new probe (and a size the part could not be made would
+                        // be claimed again): the file comes whole, in this attempt (no retry and
+                        // no wait: nothing failed that asking for it whole would not avoid), and
+                        // in one stream in any later one. The segments' part is gone.
                         oneStream = true;
                     }
                 } else {

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -53,6 +54,12 @@ import java.util.function.Supplier;
 final class SegmentedDownload {
     /** Smaller segments are not worth a connection each. */
     static final long MIN_SEGMENT_BYTES = 1L << 20;
+    /**
+     * The largest file fetched in segments, 1 PiB: no file served over HTTP comes near it, and
+     * a probe that claims more (up to 2^63-1 bytes) is a broken or hostile server, whose file
+     * comes in one stream, written as it arrives, never preallocated to the claimed size.
+     */
+    static final long MAX_SEGMENTED_BYTES = 1L << 50;
     private static final String CONTROL_ATTRIBUTE = PartFile.SEGMENTS_ATTRIBUTE;
     /** The control record is rewritten after this many new bytes in a segment. */
     private static final long RECORD_EVERY_BYTES = 8L << 20;
@@ -77,6 +84,8 @@ final class SegmentedDownload {
     private volatile int failedStatus;
     /** See {@link #retryAfter}; set before the failure it goes with is thrown or published. */
     private volatile Optional<Duration> retryAfter = Optional.empty();
+    /** See {@link #notPreallocated}. */
+    private boolean notPreallocated;
 
     SegmentedDownload(Client client, DownloadJob job, Supplier<Request.Builder> requests, RetryPolicy retryPolicy,
                       Downloader.Attempts attempts, Downloader.Sleeper sleeper, RateLimiter limiter,
@@ -168,7 +177,7 @@ final class SegmentedDownload {
                 throw probeFailed(status, e.getMessage());
             }
             Optional<String> validator = PartFile.strongValidator(response.headers());
-            if (validator.isEmpty()) {
+            if (validator.isEmpty() || size > MAX_SEGMENTED_BYTES) {
                 return ProbeResult.ONE_STREAM;
             }
             // Read, so that the connection can serve again; one byte, whatever the framing says.
@@ -221,6 +230,17 @@ final class SegmentedDownload {
         return retryAfter;
     }
 
+    /**
+     * Whether the last {@link #run} failed because the part file could not be made the size the
+     * probe claimed (a file system whose largest file is smaller, such as ext4's 16 TiB, or a
+     * process limit on file sizes): that is a claim the server made, not yet a local failure,
+     * so the file is to be fetched in one stream, which writes only what arrives. The part and
+     * its record are gone by then.
+     */
+    boolean notPreallocated() {
+        return notPreallocated;
+    }
+
     /** How many segments a file of {@code size} gets when {@code wanted} are asked for. */
     static int segmentsFor(long size, int wanted) {
         return (int) Math.max(1, Math.min(wanted, size / MIN_SEGMENT_BYTES));
@@ -252,7 +272,17 @@ final class SegmentedDownload {
             if (file.size() != probe.size()) {
                 file.truncate(Math.min(file.size(), probe.size()));
                 // Preallocate so that segments write into a file of the final size.
-                file.write(ByteBuffer.wrap(new byte[1]), probe.size() - 1);
+                try {
+                    file.write(ByteBuffer.wrap(new byte[1]), probe.size() - 1);
+                } catch (ClosedChannelException e) {
+                    throw e; // interrupted: the run stops, and the part says what it holds
+                } catch (IOException e) {
+                    // No record may claim a file that cannot be here: it goes, the part with it.
+                    notPreallocated = true;
+                    part.storeAttribute(CONTROL_ATTRIBUTE, null);
+                    part.deleteQuietly();
+                    throw e;
+                }
             }
             if (recorded) {
                 part.storeSource(new PartFile.Source(Optional.of(probe.validator()), OptionalLong.of(probe.size())));
