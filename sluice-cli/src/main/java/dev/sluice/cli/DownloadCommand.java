@@ -20,6 +20,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
@@ -211,7 +212,7 @@ final class DownloadCommand implements Callable<Integer> {
                 }
             } catch (IOException e) {
                 return guard.interrupted() ? ExitCodes.INTERRUPTED
-                        : localError(ErrorLine.cannot("create directory", dir, e) + olderReportRemoved(), e);
+                        : localError(cannotCreate(dir, e) + olderReportRemoved(), e);
             }
             String reportProblem = reportFile == null ? null : reportProblem();
             if (reportProblem != null) {
@@ -622,6 +623,43 @@ final class DownloadCommand implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /**
+     * The error line for a DIR that could not be made. A symbolic link that leads nowhere, as
+     * DIR or above it, makes the JDK (and mkdir -p) say only "file exists", where nothing that
+     * looks like a file is: the line says what the link is, and where it leads.
+     */
+    private static String cannotCreate(Path dir, IOException e) {
+        if (e instanceof FileAlreadyExistsException exists && exists.getFile() != null) {
+            Path there = Path.of(exists.getFile());
+            if (Files.isSymbolicLink(there) && !Files.exists(there)) {
+                String which = there.equals(dir) ? "it" : there.toString();
+                String where;
+                try {
+                    there.toRealPath();
+                    where = null; // it leads somewhere after all, now: the JDK's words stand
+                } catch (NoSuchFileException missing) {
+                    where = readLink(there).map(target -> " is a symbolic link to the missing directory " + target)
+                            .orElse(" is a symbolic link to a missing directory");
+                } catch (IOException loop) {
+                    // ELOOP, the only other reason realpath(3) gives for a link that exists.
+                    where = " is a symbolic link in a loop of symbolic links";
+                }
+                if (where != null) {
+                    return "cannot create directory " + dir + ": " + which + where;
+                }
+            }
+        }
+        return ErrorLine.cannot("create directory", dir, e);
+    }
+
+    private static Optional<Path> readLink(Path link) {
+        try {
+            return Optional.of(Files.readSymbolicLink(link));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     /** DIR for messages: "." rather than the empty path. */

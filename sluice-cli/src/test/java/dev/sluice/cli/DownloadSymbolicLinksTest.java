@@ -88,4 +88,42 @@ class DownloadSymbolicLinksTest {
             assertThat(Listing.filesIn(dir)).containsExactly("x.bin");
         }
     }
+
+    @Test
+    void aDirectoryThatIsALinkToAMissingDirectoryIsALocalErrorSayingSo() throws IOException {
+        Path missing = tmp.resolve("gone").resolve("x");
+        Path out = Files.createSymbolicLink(tmp.resolve("out"), missing);
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("data"))))) {
+            Cli.Result result = Cli.run("download", server.uri("/a.bin").toString(), "-d", out.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+            assertThat(result.stderrLines()).containsExactly("sluice: cannot create directory " + out
+                    + ": it is a symbolic link to the missing directory " + missing);
+            assertThat(server.connectionCount()).isZero();
+            assertThat(tmp.resolve("gone")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aDirectoryBelowALinkToAMissingDirectoryNamesThatLink() throws IOException {
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), Path.of("gone"));
+        Path out = link.resolve("out");
+        Cli.Result result = Cli.run("download", "http://127.0.0.1:9/a.bin", "-d", out.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+        assertThat(result.stderrLines()).containsExactly("sluice: cannot create directory " + out + ": " + link
+                + " is a symbolic link to the missing directory gone");
+    }
+
+    @Test
+    void aDirectoryThatIsALoopOfLinksIsALocalErrorSayingSo() throws IOException {
+        Path one = tmp.resolve("one");
+        Files.createSymbolicLink(one, tmp.resolve("two"));
+        Files.createSymbolicLink(tmp.resolve("two"), one);
+        Cli.Result result = Cli.run("download", "http://127.0.0.1:9/a.bin", "-d", one.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+        assertThat(result.stderrLines()).containsExactly("sluice: cannot create directory " + one
+                + ": it is a symbolic link in a loop of symbolic links");
+    }
 }
