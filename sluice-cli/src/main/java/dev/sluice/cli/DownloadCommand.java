@@ -116,6 +116,8 @@ final class DownloadCommand implements Callable<Integer> {
     @Option(names = {"-d", "--dir"}, paramLabel = "DIR", defaultValue = ".",
             description = "Save files in DIR (default: the current directory); created if missing.")
     private Path directory;
+    /** See {@link #dir}. */
+    private Path normalizedDirectory;
 
     @Option(names = {"-j", "--jobs"}, paramLabel = "N", defaultValue = "8",
             description = "Download N files at once (default ${DEFAULT-VALUE}).")
@@ -494,7 +496,7 @@ final class DownloadCommand implements Callable<Integer> {
         Path target = null;
         if (name != null) {
             try {
-                Path base = dir().toAbsolutePath().normalize();
+                Path base = dir().toAbsolutePath();
                 // Relative to DIR like the names the library picks, so the report shows them alike.
                 target = base.relativize(FileNames.inside(base, name));
             } catch (IllegalArgumentException e) { // InvalidPathException included
@@ -667,9 +669,16 @@ final class DownloadCommand implements Callable<Integer> {
         return dir().toString().isEmpty() ? "." : dir().toString();
     }
 
-    /** DIR as given, normalised: the default "." becomes the empty path, so names read "a.bin", not "./a.bin". */
+    /**
+     * DIR as given, normalised as the file system reads it (see {@link FileNames#normalize}: a
+     * {@code ..} after a symbolic link stays): the default "." becomes the empty path, so names
+     * read "a.bin", not "./a.bin". Found once: it may ask the file system.
+     */
     private Path dir() {
-        return directory.normalize();
+        if (normalizedDirectory == null) {
+            normalizedDirectory = FileNames.normalize(directory);
+        }
+        return normalizedDirectory;
     }
 
     private Client newClient() throws IOException {

@@ -126,4 +126,54 @@ class DownloadSymbolicLinksTest {
         assertThat(result.stderrLines()).containsExactly("sluice: cannot create directory " + one
                 + ": it is a symbolic link in a loop of symbolic links");
     }
+
+    /** {@code tmp/lnk/../out} where lnk points to {@code tmp/a/b}: {@code tmp/a/out} to the file system. */
+    private Path throughLink() throws IOException {
+        Files.createDirectories(tmp.resolve("a/b"));
+        Files.createSymbolicLink(tmp.resolve("lnk"), Path.of("a/b"));
+        return tmp.resolve("lnk/../out");
+    }
+
+    @Test
+    void aDirectoryWithDotDotAfterALinkIsWhereTheFileSystemPutsIt() throws IOException {
+        Path out = throughLink();
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("data"))))) {
+            Cli.Result result = Cli.run("download", server.uri("/a.bin").toString(), "-d", out.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            // As mkdir -p, curl --create-dirs and wget -P would: lnk/.. is tmp/a, not tmp.
+            assertThat(tmp.resolve("a/out/a.bin")).hasContent("data");
+            assertThat(tmp.resolve("out")).doesNotExist();
+            assertThat(result.stdoutText()).startsWith(out.resolve("a.bin") + "  4 bytes  ");
+        }
+    }
+
+    @Test
+    void aListedNameThroughALinkOutOfADirectoryGivenWithDotDotIsAUsageError() throws IOException {
+        Path out = throughLink();
+        Files.createDirectories(tmp.resolve("a/out"));
+        Files.createSymbolicLink(tmp.resolve("a/out/esc"), outside);
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("evil"))))) {
+            Path list = list(server.uri("/evil.bin") + "\tesc/evil.bin");
+            Cli.Result result = Cli.run("download", "-i", list.toString(), "-d", out.toString());
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+            assertThat(result.stderrLines()).singleElement().asString()
+                    .startsWith("sluice: " + list + ":1: output name leaves the target directory " + out
+                            + " through a symbolic link: esc/evil.bin");
+            assertThat(server.connectionCount()).isZero();
+            assertThat(Listing.filesIn(outside)).isEmpty();
+        }
+    }
+
+    @Test
+    void aReportAtTheRealPathOfADownloadInADirectoryGivenWithDotDotIsAUsageError() throws IOException {
+        Path out = throughLink();
+        Path report = Files.createDirectories(tmp.resolve("a/out")).resolve("a.bin");
+        Cli.Result result = Cli.run("download", "http://127.0.0.1:9/a.bin", "-d", out.toString(), "--report", report.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderrLines()).singleElement().asString()
+                .contains("would be saved as " + out.resolve("a.bin") + ", which is --report " + report);
+    }
 }

@@ -808,7 +808,7 @@ public final class Downloader {
             if (inDirectory && !isDirectlyInDirectory(target) && !FileNames.staysInside(directory, target)) {
                 boolean textually = target.toAbsolutePath().normalize().startsWith(directory.toAbsolutePath().normalize());
                 throw new IOException(Request.hidePasswords(job.uri().toString()) + ": " + target + " leads out of the directory "
-                        + directory.toAbsolutePath().normalize() + (textually ? " through a symbolic link" : ""));
+                        + FileNames.normalize(directory.toAbsolutePath()) + (textually ? " through a symbolic link" : ""));
             }
             // Found now, before a request: the rename at the end would fail on a directory, after
             // the whole download. A symbolic link there is no directory: the rename replaces it.

@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -275,15 +277,76 @@ public final class FileNames {
 
     /**
      * {@code dir.resolve(name)}, checked to stay inside {@code dir} (relative names from an
-     * input list may hold sub-directories, never {@code ..} or an absolute path).
+     * input list may hold sub-directories, never {@code ..} or an absolute path). The name is
+     * normalised; {@code dir}, made absolute, too unless it holds a {@code ..}, which may follow
+     * a symbolic link (see {@link #normalize}): then it is kept as given, as the file system reads it.
      */
     public static Path inside(Path dir, String relative) {
-        Path base = dir.toAbsolutePath().normalize();
-        Path p = base.resolve(relative).normalize();
-        if (Path.of(relative).isAbsolute() || !p.startsWith(base) || p.equals(base)) {
+        Path name = Path.of(relative);
+        Path normal = name.normalize();
+        if (name.isAbsolute() || normal.toString().isEmpty() || normal.startsWith("..")) {
             throw new IllegalArgumentException("output name leaves the target directory: " + relative);
         }
+        Path base = dir.toAbsolutePath();
+        return hasDotDot(base) ? base.resolve(normal) : base.normalize().resolve(normal);
+    }
+
+    /**
+     * {@code p} as the file system reads it, written as short as that can be without following
+     * a link: its {@code .} segments dropped, and each {@code name/..} pair too where
+     * {@code name} is no symbolic link (a directory, or nothing yet, which {@code mkdir -p}
+     * would make). After a symbolic link, {@code ..} leads up from the link's target, which the
+     * text does not show, so such a pair is kept: {@code lnk/../out}, where {@code lnk} points
+     * to {@code /a/b}, is {@code /a/out} to the file system, not the {@code out} that
+     * {@link Path#normalize} makes of it. The file system is asked once for each pair, and not
+     * at all for a path without one.
+     *
+     * <pre>{@code
+     * FileNames.normalize(Path.of("./out/../mirror"))  // mirror
+     * FileNames.normalize(Path.of("lnk/../out"))       // lnk/../out, when lnk is a symbolic link
+     * }</pre>
+     */
+    public static Path normalize(Path p) {
+        if (!hasDotDot(p)) {
+            return p.normalize(); // only '.' to drop: the text says it all
+        }
+        Path root = p.getRoot();
+        List<String> names = new ArrayList<>();
+        for (Path element : p) {
+            String e = element.toString();
+            if (e.equals(".")) {
+                continue;
+            }
+            if (e.equals("..")) {
+                if (names.isEmpty() && root != null) {
+                    continue; // "/.." is "/"
+                }
+                if (!names.isEmpty() && !names.getLast().equals("..")
+                        && !Files.isSymbolicLink(joined(root, names))) {
+                    names.removeLast();
+                    continue;
+                }
+            }
+            names.add(e);
+        }
+        return joined(root, names);
+    }
+
+    private static Path joined(Path root, List<String> names) {
+        Path p = root != null ? root : Path.of("");
+        for (String n : names) {
+            p = p.resolve(n);
+        }
         return p;
+    }
+
+    private static boolean hasDotDot(Path p) {
+        for (Path element : p) {
+            if (element.toString().equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -299,18 +362,22 @@ public final class FileNames {
         return located(a).equals(located(b));
     }
 
-    /** {@code p} as {@link #sameEntry} compares it: absolute, normalised, its directory read through links. */
+    /**
+     * {@code p} as {@link #sameEntry} compares it: absolute, its directory read through links
+     * (as the file system reads it, {@code lnk/..} included), else {@linkplain #normalize normalised}.
+     */
     static Path located(Path p) {
-        Path absolute = p.toAbsolutePath().normalize();
+        Path absolute = p.toAbsolutePath();
         Path parent = absolute.getParent();
-        if (parent != null && absolute.getFileName() != null) {
+        Path name = absolute.getFileName();
+        if (parent != null && name != null && !name.toString().equals(".") && !name.toString().equals("..")) {
             try {
-                return parent.toRealPath().resolve(absolute.getFileName());
+                return parent.toRealPath().resolve(name);
             } catch (IOException e) {
                 // No such directory yet: its text is all there is to compare.
             }
         }
-        return absolute;
+        return normalize(absolute);
     }
 
     /**
@@ -332,17 +399,19 @@ public final class FileNames {
      * still redirect it.
      */
     public static boolean staysInside(Path dir, Path p) {
-        Path base = dir.toAbsolutePath().normalize();
+        Path given = dir.toAbsolutePath();
         Path absolute = p.toAbsolutePath();
         Path normal = absolute.normalize();
-        if (!normal.startsWith(base) || normal.equals(base)) {
+        // The text of p below dir's: both normalised alike, so this says only whether the rest
+        // of p climbs out. Where dir is, the file system says below, from the path as given.
+        if (!normal.startsWith(given.normalize()) || normal.equals(given.normalize())) {
             return false;
         }
-        if (!Files.isDirectory(base)) {
+        if (!Files.isDirectory(given)) {
             return true; // nothing inside it yet, so no link to leave through
         }
         try {
-            Path realBase = base.toRealPath();
+            Path realBase = given.toRealPath();
             // The path as given, not its normalised text: the file system resolves "link/.."
             // through the link, and so must this check.
             for (Path a = absolute.getParent(); a != null; a = a.getParent()) {

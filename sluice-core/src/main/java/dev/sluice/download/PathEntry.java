@@ -46,7 +46,8 @@ public final class PathEntry {
     }
 
     private Path locate() {
-        Path parent = path.toAbsolutePath().normalize().getParent();
+        // Not normalised: "lnk/.." is a directory the file system finds through the link.
+        Path parent = path.toAbsolutePath().getParent();
         return parent != null && Files.isDirectory(parent) ? FileNames.located(path) : null;
     }
 
