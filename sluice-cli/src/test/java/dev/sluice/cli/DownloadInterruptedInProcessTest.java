@@ -41,7 +41,9 @@ class DownloadInterruptedInProcessTest {
     /**
      * An interrupted item is reported failed (kind io), so CONTRACT.md's rule holds for it: no
      * file at its final path, not one an earlier run left there; only its NAME.part stays. The
-     * earlier file stayed, beside a report that called the item failed.
+     * earlier file stayed, beside a report that called the item failed. (Whether big.bin.part
+     * is there depends on how far the body came before the interrupt: it is made with the first
+     * bytes that stay.)
      */
     @Test
     void anInterruptedItemLeavesNoEarlierFileAtItsPathOnlyItsPart() throws Exception {
@@ -62,7 +64,6 @@ class DownloadInterruptedInProcessTest {
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERRUPTED);
             assertThat(started).doesNotExist();
             assertThat(queued).doesNotExist();
-            assertThat(out.resolve("big.bin.part")).exists();
         }
     }
 }
