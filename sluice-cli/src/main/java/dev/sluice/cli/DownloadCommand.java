@@ -181,6 +181,13 @@ final class DownloadCommand implements Callable<Integer> {
     private record Planned(DownloadJob job, String provisionalName) {
     }
 
+    /**
+     * The URL when the run has one: its run-level error lines (a DIR or report that cannot be
+     * made, a stdout that cannot be written) name it, as every error of get does. Null for
+     * several, or before a list is read.
+     */
+    private String onlyUrl;
+
     /** The -H fields, filled by {@link #checkOptions}. */
     private final List<HeaderField> headerFields = new ArrayList<>();
 
@@ -199,6 +206,7 @@ final class DownloadCommand implements Callable<Integer> {
             checkOptions();
             Path dir = dir();
             List<Planned> planned;
+            onlyUrl = inputFile == null && urls.size() == 1 ? urls.getFirst() : null;
             try {
                 planned = readJobs();
             } catch (IOException | UncheckedIOException e) {
@@ -208,6 +216,7 @@ final class DownloadCommand implements Callable<Integer> {
                 Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
                 return localError(String.valueOf(cause.getMessage()) + olderReportRemoved(), cause);
             }
+            onlyUrl = planned.size() == 1 ? planned.getFirst().job().uri().toString() : null;
             try {
                 if (!dir.toString().isEmpty()) {
                     Files.createDirectories(dir);
@@ -243,8 +252,8 @@ final class DownloadCommand implements Callable<Integer> {
                 // The files and the report are done; what was lost is their account on stdout,
                 // which a script reads: a run that could not give it did not fully succeed.
                 IOException cause = kept.failure();
-                ErrorLine.print(stderr, "cannot write to standard output"
-                        + (cause == null ? "" : ": " + ErrorLine.reason(cause)), null);
+                ErrorLine.print(stderr, named("cannot write to standard output"
+                        + (cause == null ? "" : ": " + ErrorLine.reason(cause))), null);
                 return code == ExitCodes.OK ? ExitCodes.LOCAL_IO : code;
             }
             return code;
@@ -332,7 +341,7 @@ final class DownloadCommand implements Callable<Integer> {
                     writeReport(report.toJson(), out);
                 } catch (IOException e) {
                     // Named as given: the error may name the temporary file instead.
-                    ErrorLine.print(stderr, "cannot write report " + reportFile + ": " + ErrorLine.reason(e), e);
+                    ErrorLine.print(stderr, named("cannot write report " + reportFile + ": " + ErrorLine.reason(e)), e);
                     code = code == ExitCodes.OK ? ExitCodes.LOCAL_IO : code;
                 }
             }
@@ -809,7 +818,12 @@ final class DownloadCommand implements Callable<Integer> {
     }
 
     private int localError(String message, Throwable cause) {
-        ErrorLine.print(stderr, message, cause);
+        ErrorLine.print(stderr, named(message), cause);
         return ExitCodes.LOCAL_IO;
+    }
+
+    /** {@code message}, after the run's URL when it has only one. */
+    private String named(String message) {
+        return onlyUrl == null ? message : ErrorLine.withUrl(onlyUrl, message);
     }
 }

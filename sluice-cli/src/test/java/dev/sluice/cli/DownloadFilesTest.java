@@ -140,7 +140,7 @@ class DownloadFilesTest {
                     "--report", dir.resolve("no/such/dir/report.json").toString());
 
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
-            assertThat(result.stderrLines()).singleElement().asString().startsWith("sluice: cannot write report ");
+            assertThat(result.stderrLines()).singleElement().asString().startsWith("sluice: " + server.uri("/1.bin") + ": cannot write report ");
             assertThat(server.requests()).isEmpty();
         }
     }

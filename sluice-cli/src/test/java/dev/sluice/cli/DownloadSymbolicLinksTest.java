@@ -97,7 +97,7 @@ class DownloadSymbolicLinksTest {
             Cli.Result result = Cli.run("download", server.uri("/a.bin").toString(), "-d", out.toString());
 
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
-            assertThat(result.stderrLines()).containsExactly("sluice: cannot create directory " + out
+            assertThat(result.stderrLines()).containsExactly("sluice: " + server.uri("/a.bin") + ": cannot create directory " + out
                     + ": it is a symbolic link to the missing directory " + missing);
             assertThat(server.connectionCount()).isZero();
             assertThat(tmp.resolve("gone")).doesNotExist();
@@ -111,7 +111,7 @@ class DownloadSymbolicLinksTest {
         Cli.Result result = Cli.run("download", "http://127.0.0.1:9/a.bin", "-d", out.toString());
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
-        assertThat(result.stderrLines()).containsExactly("sluice: cannot create directory " + out + ": " + link
+        assertThat(result.stderrLines()).containsExactly("sluice: http://127.0.0.1:9/a.bin: cannot create directory " + out + ": " + link
                 + " is a symbolic link to the missing directory gone");
     }
 
@@ -123,7 +123,7 @@ class DownloadSymbolicLinksTest {
         Cli.Result result = Cli.run("download", "http://127.0.0.1:9/a.bin", "-d", one.toString());
 
         assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
-        assertThat(result.stderrLines()).containsExactly("sluice: cannot create directory " + one
+        assertThat(result.stderrLines()).containsExactly("sluice: http://127.0.0.1:9/a.bin: cannot create directory " + one
                 + ": it is a symbolic link in a loop of symbolic links");
     }
 

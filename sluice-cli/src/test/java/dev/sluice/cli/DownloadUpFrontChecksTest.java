@@ -154,7 +154,7 @@ class DownloadUpFrontChecksTest {
 
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
             assertThat(result.stderrLines()).containsExactly(
-                    "sluice: cannot write report " + report + ": " + file + " is not a directory");
+                    "sluice: " + server.uri("/a.bin") + ": cannot write report " + report + ": " + file + " is not a directory");
             assertThat(server.connectionCount()).isZero();
         }
     }
