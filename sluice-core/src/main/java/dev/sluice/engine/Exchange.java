@@ -446,10 +446,12 @@ public final class Exchange implements AutoCloseable {
      * certificate, or refuses the one it got, says so after the client's Finished): its fatal
      * alert then reaches the first read, or the request's write, of a new connection. That is
      * the handshake's failure, reported as under TLS 1.2 (could not connect), not a broken
-     * response.
+     * response. Only an alert that refuses the client counts: another (internal_error) may
+     * come after the server took the request.
      */
     private IOException failure(IOException e, long bodyBytes) {
-        if (!receivedAny && !lease.isReused() && TlsFailures.receivedAlert(e) != null) {
+        String alert = receivedAny || lease.isReused() ? null : TlsFailures.receivedAlert(e);
+        if (alert != null && TlsFailures.refusesTheClient(alert)) {
             return Failures.tlsRefused(e, uri);
         }
         return Failures.exchange(withExpiry(e), uri, timeouts, phase, bodyBytes);

@@ -117,6 +117,21 @@ final class TlsFailures {
     }
 
     /**
+     * Whether {@code alert} is one a TLS 1.3 server sends when it refuses the client's side of
+     * the handshake (RFC 8446 §6.2, §4.4.2): its certificate missing, bad or not trusted, its
+     * Finished not verified, or the client not allowed. An alert such as internal_error says
+     * nothing of the handshake: the request may have been taken.
+     */
+    static boolean refusesTheClient(String alert) {
+        return switch (alert) {
+            case "handshake_failure", "bad_certificate", "unsupported_certificate", "certificate_revoked",
+                 "certificate_expired", "certificate_unknown", "unknown_ca", "access_denied", "decrypt_error",
+                 "insufficient_security", "certificate_required" -> true;
+            default -> false;
+        };
+    }
+
+    /**
      * What an alert means for this client, after ": "; empty where it could mean several things
      * (handshake_failure: no cipher suite in common, or a client certificate missing).
      */
