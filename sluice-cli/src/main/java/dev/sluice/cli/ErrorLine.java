@@ -84,14 +84,24 @@ public final class ErrorLine {
      * URL longer than a couple of thousand characters), or names it elsewhere without starting
      * with another URL ({@code invalid URL http://...: ...}). A message that starts with another
      * URL (where a redirect led) gets this one in front, even when that one begins like it
-     * ({@code /d} redirected to {@code /d/}).
+     * ({@code /d} redirected to {@code /d/}). The URL is named as requested: with the dot
+     * segments of its path resolved, as the library's messages name it.
      */
     static String withUrl(String url, String message) {
-        String shown = Request.hidePasswords(url);
+        String shown = Request.hidePasswords(asRequested(url));
         boolean named = message.startsWith(shown + ": ")
                 || (shown.length() > LIBRARY_URL_CHARS && message.startsWith(shown.substring(0, LIBRARY_URL_CHARS)))
                 || (!startsWithUrl(message) && message.contains(shown));
         return named ? message : shown + ": " + message;
+    }
+
+    /** {@code url} as a request goes out to it (see {@link Request#newBuilder(String)}); as given when it is none. */
+    private static String asRequested(String url) {
+        try {
+            return Request.newBuilder(url).build().uri().toString();
+        } catch (IllegalArgumentException e) {
+            return url;
+        }
     }
 
     private static final Pattern STARTS_WITH_URL = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");

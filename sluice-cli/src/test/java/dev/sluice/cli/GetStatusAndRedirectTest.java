@@ -26,6 +26,17 @@ class GetStatusAndRedirectTest {
     }
 
     @Test
+    void aFailureOfAUrlWithDotSegmentsNamesItOnceAsRequested() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.status(404, "<h1>no such page</h1>"))))) {
+            Cli.Result result = Cli.run("get", server.uri("/c/../x").toString());
+
+            assertThat(result.exitCode()).isEqualTo(ExitCodes.HTTP_STATUS);
+            assertThat(result.stderr()).isEqualTo("sluice: " + server.uri("/x") + ": HTTP 404 Not Found\n");
+        }
+    }
+
+    @Test
     void aFailureNamesAVeryLongUrlOnceShortened() throws IOException {
         // The library quotes a URL over 2,048 characters shortened; the line must not then
         // carry it whole in front as well.
