@@ -74,8 +74,9 @@ import picocli.CommandLine.Spec;
             "standard error gets one line per failed file. BYTES is the size of",
             "the file (a 304 to -H 'If-None-Match: ...' or 'If-Modified-Since: ...' keeps",
             "the file there as it is). Interrupted (Ctrl-C, SIGTERM), it still writes",
-            "--report, the unfinished files failed with kind io; their .part files stay",
-            "(interrupted before the downloads began, it removes an older --report).",
+            "--report, the unfinished files failed with kind io; their .part files stay,",
+            "and a file at the path of one whose request went out is removed (not after",
+            "a 304); interrupted before the downloads began, it removes an older --report.",
             "",
             "Exit codes:",
             "  0  every file downloaded",
@@ -143,8 +144,9 @@ final class DownloadCommand implements Callable<Integer> {
     private String checksum;
 
     @Option(names = "--report", paramLabel = "FILE.json",
-            description = {"Write a JSON report of every file to FILE.json (atomically; a device or",
-                "pipe, or a path in /proc or a link into it such as /dev/stdout, is appended to)."})
+            description = {"Write a JSON report of every file to FILE.json (atomically; /dev/stdout",
+                "and /dev/stderr are written through, in order with the other lines; another",
+                "device or pipe, or a path in /proc or a link into it, is appended to)."})
     private Path reportFile;
     /** Whether {@link #reportFile} is written straight into, never replaced nor removed (see {@link DirectOutput}). */
     private boolean reportDirect;
@@ -355,12 +357,18 @@ final class DownloadCommand implements Callable<Integer> {
      * as with {@code get -o}, a file present means that this run fetched it. Only
      * {@code NAME.part} stays, for --continue. Directories and devices are never removed, nor
      * anything outside DIR (a path through a symbolic link out of it).
+     *
+     * <p>An item an interrupt stopped is failed too (kind io), and once its request went out it
+     * is treated so, as get -o removes FILE when stopped. But one that never started (still
+     * queued) was never this run's to replace, and one the server answered 304 holds a copy
+     * it called current: the interrupt does not take those from the user.
      */
     private void removeFailedFiles(Report report) {
         for (Report.Item item : report.items()) {
-            // An item an interrupt stopped is failed too (kind io): the file an earlier run left
-            // at its path goes, as get -o removes FILE when stopped; its NAME.part stays.
             if (item.ok() || item.path() == null) {
+                continue;
+            }
+            if (item.error().isInterruption() && (item.attempts() == 0 || Integer.valueOf(304).equals(item.httpStatus()))) {
                 continue;
             }
             Path p = Path.of(item.path());

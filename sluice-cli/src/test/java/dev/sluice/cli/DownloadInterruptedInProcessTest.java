@@ -39,14 +39,14 @@ class DownloadInterruptedInProcessTest {
         }
     }
     /**
-     * An interrupted item is reported failed (kind io), so CONTRACT.md's rule holds for it: no
-     * file at its final path, not one an earlier run left there; only its NAME.part stays. The
-     * earlier file stayed, beside a report that called the item failed. (Whether big.bin.part
-     * is there depends on how far the body came before the interrupt: it is made with the first
-     * bytes that stay.)
+     * An interrupted item whose request went out is reported failed (kind io), so CONTRACT.md's
+     * rule holds for it: no file at its final path, not one an earlier run left there; only its
+     * NAME.part may stay (it is made with the first bytes that stay). The earlier file stayed,
+     * beside a report that called the item failed. An item still queued was never this run's
+     * to replace: its earlier file stays.
      */
     @Test
-    void anInterruptedItemLeavesNoEarlierFileAtItsPathOnlyItsPart() throws Exception {
+    void anInterruptedItemLeavesNoEarlierFileAtItsPathButAQueuedOneKeepsIt() throws Exception {
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) ->
                 r.send(Responses.head(200, "Content-Length: 100000")).sendPattern(1000).stallUntil("never")))) {
             Path out = Files.createDirectories(dir.resolve("out"));
@@ -63,7 +63,8 @@ class DownloadInterruptedInProcessTest {
             Cli.Result r = result.get(10, TimeUnit.SECONDS);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERRUPTED);
             assertThat(started).doesNotExist();
-            assertThat(queued).doesNotExist();
+            assertThat(queued).hasContent("from an earlier run");
+            assertThat(server.requests()).extracting(q -> q.target()).containsExactly("/big.bin");
         }
     }
 }
