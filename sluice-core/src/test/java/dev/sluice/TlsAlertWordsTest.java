@@ -95,6 +95,20 @@ class TlsAlertWordsTest {
      */
     @Test
     void aTls13ServerThatRequiresAClientCertificateRefusesTheHandshake() throws Exception {
+        assertRefusedAfterTheHandshake(null);
+    }
+
+    /**
+     * An upload over 1 MiB asks first (Expect: 100-continue), and the alert may come in the wait
+     * for the answer: it is the same refusal (ResetDuringContinueTest shows what that wait got
+     * wrong when the connection broke in it).
+     */
+    @Test
+    void aTls13ServerThatRequiresAClientCertificateRefusesTheHandshakeOfALargeUpload() throws Exception {
+        assertRefusedAfterTheHandshake(RequestBody.ofBytes(new byte[2 << 20]));
+    }
+
+    private void assertRefusedAfterTheHandshake(RequestBody upload) throws Exception {
         try (SSLServerSocket listener = (SSLServerSocket) CERTS.serverContext().getServerSocketFactory().createServerSocket()) {
             listener.setEnabledProtocols(new String[] {"TLSv1.3"});
             listener.setNeedClientAuth(true);
@@ -107,7 +121,9 @@ class TlsAlertWordsTest {
                 }
             });
             try (Client client = Client.builder().trustCertificates(CERTS.writeCaPem(dir)).build()) {
-                assertThatThrownBy(() -> client.send(Request.get("https://127.0.0.1:" + listener.getLocalPort() + "/")))
+                String url = "https://127.0.0.1:" + listener.getLocalPort() + "/";
+                Request request = upload == null ? Request.get(url) : Request.put(url, upload);
+                assertThatThrownBy(() -> client.send(request))
                         .isInstanceOf(ConnectFailedException.class)
                         .hasMessageEndingWith("TLS handshake with 127.0.0.1 port " + listener.getLocalPort()
                                 + " failed: the server refused the handshake (TLS alert certificate_required):"

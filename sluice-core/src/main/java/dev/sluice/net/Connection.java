@@ -394,8 +394,13 @@ public final class Connection {
         } catch (java.net.SocketTimeoutException e) {
             return false;
         } finally {
-            tls.setSoTimeout(0);
             b.flip();
+            try {
+                tls.setSoTimeout(0);
+            } catch (java.net.SocketException closed) {
+                // The socket is closed (the JDK closes it after a fatal TLS alert): what the read
+                // returned or threw stands, and nothing reads here again.
+            }
         }
     }
 
