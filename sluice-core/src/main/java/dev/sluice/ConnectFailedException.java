@@ -1,5 +1,6 @@
 package dev.sluice;
 
+import dev.sluice.engine.Failures;
 import java.net.URI;
 import java.security.cert.CertificateException;
 
@@ -16,9 +17,11 @@ public final class ConnectFailedException extends SluiceException {
 
     /**
      * Whether trying again cannot help: the server's certificate was rejected (not trusted,
-     * expired, or not valid for the host name), and the next attempt meets the same one. A
-     * refused or reset connection, an unknown host or a handshake cut short may be passing, and
-     * are not permanent. Retry policies skip permanent failures.
+     * expired, or not valid for the host name), or the server refused this client with a TLS
+     * alert (it requires a client certificate, or shares no TLS version with sluice), and the
+     * next attempt meets the same. A refused or reset connection, an unknown host or a
+     * handshake cut short may be passing, and are not permanent. Retry policies skip permanent
+     * failures.
      */
     public boolean isPermanent() {
         for (Throwable c = getCause(); c != null; c = c.getCause() == c ? null : c.getCause()) {
@@ -26,6 +29,6 @@ public final class ConnectFailedException extends SluiceException {
                 return true;
             }
         }
-        return false;
+        return getCause() != null && Failures.isRefusalAlert(getCause());
     }
 }

@@ -52,6 +52,18 @@ class TlsAlertWordsTest {
                 .hasCauseInstanceOf(SSLException.class);
     }
 
+    /**
+     * A refusal of this client is met again by the next attempt, so retry policies skip it
+     * (download retried certificate_required --retries times); another alert may be passing.
+     */
+    @Test
+    void aRefusalOfTheClientIsPermanentAnotherAlertIsNot() throws IOException {
+        assertThat(failureAgainstAlert(116).isPermanent()).as("certificate_required").isTrue();
+        assertThat(failureAgainstAlert(70).isPermanent()).as("protocol_version").isTrue();
+        assertThat(failureAgainstAlert(40).isPermanent()).as("handshake_failure").isTrue();
+        assertThat(failureAgainstAlert(80).isPermanent()).as("internal_error").isFalse();
+    }
+
     @Test
     void aServerThatWantsAClientCertificateIsSaidToBeOne() throws IOException {
         assertThat(failureAgainstAlert(116)).hasMessageEndingWith(

@@ -125,6 +125,16 @@ public final class Failures {
                 + TlsFailures.refused(TlsFailures.receivedAlert(e)), e);
     }
 
+    /**
+     * Whether {@code e} holds a fatal TLS alert by which the server refused this client, which
+     * the next attempt meets again: its certificate (none is sent) or its access, no TLS version
+     * in common (protocol_version), or no way to agree on the handshake.
+     */
+    public static boolean isRefusalAlert(Throwable e) {
+        String alert = TlsFailures.receivedAlert(e);
+        return alert != null && (alert.equals("protocol_version") || TlsFailures.refusesTheClient(alert));
+    }
+
     /** The server sent bytes that break HTTP. */
     public static ProtocolViolationException codec(CodecException e, URI uri) {
         return new ProtocolViolationException(uri, e.getMessage(), e.offset(), e);
