@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
@@ -134,6 +135,37 @@ class DownloadSegmentsTest {
             assertThat(Files.readAllBytes(part)).isEqualTo(PatternBytes.bytes(0, SIZE));
             UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
             assertThat(view.list()).doesNotContain("sluice.segments");
+        }
+    }
+
+    @Test
+    void aProbeClaimingMoreThanTheFileIsAnsweredByOneStreamWhenARangePastItsEndIsRefusedFirst() throws IOException {
+        long claimed = 4L * SIZE;
+        // Every range but the first starts past the real end: 416. The first range is answered
+        // (with the real, shorter length) only once the client has closed a 416's connection.
+        CountDownLatch refused = new CountDownLatch(1);
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            String range = req.header("Range");
+            if (range == null) {
+                r.send(Responses.head(200, "Content-Length: " + SIZE, "ETag: \"v1\"")).sendPattern(SIZE);
+            } else if (range.equals("bytes=0-0")) {
+                r.send(Responses.head(206, "Content-Range: bytes 0-0/" + claimed, "Content-Length: 1", "ETag: \"v1\"")
+                        + "x");
+            } else if (range.startsWith("bytes=0-")) {
+                r.stallUntil(refused).send(Responses.head(206, "Content-Range: bytes 0-" + (SIZE - 1) + "/" + SIZE,
+                        "Content-Length: " + SIZE, "ETag: \"v1\"")).awaitClientClose();
+            } else {
+                r.send(Responses.head(416, "Content-Range: bytes */" + SIZE, "Content-Length: 0", "ETag: \"v1\"",
+                        "Connection: close")).awaitClientClose().signal(refused);
+            }
+        }))) {
+            Cli.Result result = Cli.run("download", "-q", server.uri("/big.bin").toString(), "-d", dir.toString(),
+                    "-s", "4", "--retries", "1");
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            assertThat(Files.readAllBytes(dir.resolve("big.bin"))).isEqualTo(PatternBytes.bytes(0, SIZE));
+            assertThat(Listing.filesIn(dir)).containsExactly("big.bin");
+            assertThat(server.requests().getLast().header("Range")).isNull();
         }
     }
 

@@ -38,9 +38,10 @@ import java.util.function.Supplier;
  * <p>It applies only when a probe ({@code Range: bytes=0-0}) answers 206 with the full size
  * and a strong validator (see {@link PartFile#strongValidator}), and the file is at least
  * {@link #MIN_SEGMENT_BYTES} per segment; otherwise the caller downloads in one stream (and
- * a 200 to the probe is that stream already). A segment answered with another status than
- * 206, or another range than asked for, fails the download and deletes the part, and the caller
- * then asks for the file in one stream, in the same attempt ({@link #rangesFailed}). Without
+ * a 200 to the probe is that stream already). A segment answered with a success other than
+ * 206, with a 416 (bytes the probe's size promised that the server will not serve), or with
+ * another range than asked for, fails the download and deletes the part, and the caller then
+ * asks for the file in one stream, in the same attempt ({@link #rangesFailed}). Without
  * a validator, ranges fetched one after another could be of different versions of the file,
  * and nothing would tell. With one, every segment asks with If-Range, and a segment whose
  * answer names another version (its ETag or Last-Modified) ends the download: the part is
@@ -205,7 +206,8 @@ final class SegmentedDownload {
 
     /**
      * Whether the last {@link #run} failed because a segment was answered without its range (a
-     * server or proxy that stopped honouring ranges, or sent another range than asked): a new
+     * server or proxy that stopped honouring ranges, sent another range than asked, or refused
+     * with a 416 a range within the size its probe claimed): a new
      * probe would likely succeed again and the segments fail again, so the file is better
      * fetched in one stream.
      */
@@ -401,14 +403,24 @@ final class SegmentedDownload {
                     if (stopped.getAsBoolean()) {
                         return; // another segment failed while this one was being asked for
                     }
-                    try {
-                        response.raiseForStatus();
-                    } catch (HttpStatusException e) {
-                        answer.retryAfter = RetryAfter.of(response);
-                        throw e;
-                    }
                     String range = response.headers().first("Content-Range").orElse("");
                     try {
+                        if (response.status() == 416) {
+                            // The probe's 206 said these bytes exist: a server that now refuses
+                            // them (a file shorter than it claimed) would claim so after a new
+                            // probe too. Like a range of another length, whichever segment hears
+                            // it first: the file comes in one stream.
+                            rangesFailed = true;
+                            throw new ContentRange.Mismatch("416 Range Not Satisfiable to Range: bytes=" + pos + "-"
+                                    + segment[1] + " of the " + probe.size() + " bytes the probe's 206 claimed"
+                                    + (range.isEmpty() ? "" : " (Content-Range: " + range + ")"));
+                        }
+                        try {
+                            response.raiseForStatus();
+                        } catch (HttpStatusException e) {
+                            answer.retryAfter = RetryAfter.of(response);
+                            throw e;
+                        }
                         if (response.status() != 206) {
                             rangesFailed = true;
                             throw new ContentRange.Mismatch("expected 206 for bytes " + pos + "-" + segment[1]
