@@ -127,6 +127,65 @@ class DownloadSymbolicLinksTest {
                 + ": it is a symbolic link in a loop of symbolic links");
     }
 
+    @Test
+    void aDirectoryThatIsALinkThroughAFileIsNotADirectoryRatherThanALoop() throws IOException {
+        Files.writeString(tmp.resolve("plain"), "a file");
+        Path out = Files.createSymbolicLink(tmp.resolve("out"), Path.of("plain/x"));
+        Cli.Result result = Cli.run("download", "http://127.0.0.1:9/a.bin", "-d", out.toString());
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+        assertThat(result.stderrLines()).containsExactly("sluice: http://127.0.0.1:9/a.bin: cannot create directory " + out
+                + ": it is not a directory");
+    }
+
+    /**
+     * DIR {@code tmp/dang/../o3}, dang a link to a missing directory: mkdir -p fails and makes
+     * nothing; neither may a download make {@code tmp/o3}, which is that text normalised.
+     */
+    @Test
+    void aDirectoryWithDotDotAfterALinkToAMissingDirectoryCreatesNothingAndSaysSo() throws IOException {
+        Path missing = tmp.resolve("gone").resolve("x");
+        Path dang = Files.createSymbolicLink(tmp.resolve("dang"), missing);
+        String out = dang + "/../o3";
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("data"))))) {
+            Cli.Result result = Cli.run("download", server.uri("/f.txt").toString(), "-d", out);
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+            assertThat(result.stderrLines()).containsExactly("sluice: " + server.uri("/f.txt") + ": cannot create directory "
+                    + out + ": " + dang + " is a symbolic link to the missing directory " + missing);
+            assertThat(server.connectionCount()).isZero();
+            assertThat(tmp.resolve("o3")).doesNotExist();
+            assertThat(tmp.resolve("gone")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aDirectoryWithDotDotAfterALoopOfLinksNamesTheLinkAndDirectoryAsGiven() throws IOException {
+        Path one = tmp.resolve("one");
+        Files.createSymbolicLink(one, tmp.resolve("two"));
+        Files.createSymbolicLink(tmp.resolve("two"), one);
+        String out = one + "/../o4";
+        Cli.Result result = Cli.run("download", "http://127.0.0.1:9/a.bin", "-d", out);
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+        assertThat(result.stderrLines()).containsExactly("sluice: http://127.0.0.1:9/a.bin: cannot create directory " + out
+                + ": " + one + " is a symbolic link in a loop of symbolic links");
+        assertThat(tmp.resolve("o4")).doesNotExist();
+    }
+
+    @Test
+    void aDirectoryWithDotDotAfterALinkToAFileIsNotADirectory() throws IOException {
+        Files.writeString(tmp.resolve("plain"), "a file");
+        Path lnk = Files.createSymbolicLink(tmp.resolve("lnk"), Path.of("plain"));
+        String out = lnk + "/../o5";
+        Cli.Result result = Cli.run("download", "http://127.0.0.1:9/a.bin", "-d", out);
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+        assertThat(result.stderrLines()).containsExactly("sluice: http://127.0.0.1:9/a.bin: cannot create directory " + out
+                + ": " + lnk + " is not a directory");
+        assertThat(tmp.resolve("o5")).doesNotExist();
+    }
+
     /** {@code tmp/lnk/../out} where lnk points to {@code tmp/a/b}: {@code tmp/a/out} to the file system. */
     private Path throughLink() throws IOException {
         Files.createDirectories(tmp.resolve("a/b"));
