@@ -15,7 +15,9 @@ import java.util.function.Consumer;
 /**
  * A response body read without blocking the caller: as a {@link Flow.Publisher} that reads
  * only while there is demand (backpressure), or through futures. Each exchange runs on a
- * virtual thread; cancelling a subscription or a future closes the connection at once.
+ * virtual thread; cancelling a subscription or a future it returns closes the connection at
+ * once (a future derived from one, with {@code thenCompose} say, passes no cancel back: cancel
+ * the one this class returned, or close the response).
  *
  * <pre>{@code
  * client.sendAsync(Request.get(url))
