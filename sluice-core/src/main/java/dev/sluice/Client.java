@@ -534,7 +534,11 @@ public final class Client implements AutoCloseable {
         private Builder() {
         }
 
-        /** TCP connect plus TLS handshake; 10 s by default. */
+        /**
+         * Name lookup, TCP connect and TLS handshake together; 10 s by default. A lookup the
+         * system's resolver does not answer in time is given up (the resolver's own call may
+         * go on in the background) and the pool slot freed.
+         */
         public Builder connectTimeout(Duration d) {
             this.connectTimeout = positive(d, "connect timeout");
             return this;

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * Connecting (TCP and TLS) took longer than the connect timeout, or waiting for a free pooled
+ * Connecting (name lookup, TCP and TLS) took longer than the connect timeout, or waiting for a free pooled
  * connection took longer than the pool timeout.
  */
 public final class ConnectTimeoutException extends SluiceTimeoutException {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 final class ConnectionOptions {
 
     @Option(names = "--connect-timeout", paramLabel = "SEC", converter = SecondsConverter.class,
-            description = "Limit for TCP connect and TLS handshake (default 10; decimals allowed).")
+            description = "Limit for name lookup, TCP connect and TLS handshake (default 10; decimals allowed).")
     private Duration connectTimeout;
 
     @Option(names = "--read-timeout", paramLabel = "SEC", converter = SecondsConverter.class,

@@ -1,6 +1,7 @@
 package dev.sluice.net;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -8,7 +9,10 @@ import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -47,7 +51,7 @@ public final class SocketConnector implements Connector {
     @Override
     public Connection connect(Origin origin, long deadlineNanos) throws IOException {
         long start = System.nanoTime();
-        InetAddress[] addresses = InetAddress.getAllByName(origin.host());
+        InetAddress[] addresses = resolve(origin.host(), deadlineNanos);
         IOException failure = null;
         for (InetAddress address : addresses) {
             long remainingMillis = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
@@ -100,6 +104,48 @@ public final class SocketConnector implements Connector {
                     : new DeadlineExceededException(Deadline.CONNECT, "connect timed out");
         }
         throw failure;
+    }
+
+    /**
+     * The addresses of {@code host}, waited for until the connect deadline. The JDK's lookup
+     * (getaddrinfo) heeds neither a timeout nor an interrupt, and a resolver can take seconds:
+     * run on a virtual thread of its own, it may outlive a caller that gives up (its deadline
+     * passed, or a cancel), which then fails at once and frees its pool slot. An IP literal
+     * needs no lookup.
+     */
+    private static InetAddress[] resolve(String host, long deadlineNanos) throws IOException {
+        if (isIpLiteral(host)) {
+            return InetAddress.getAllByName(host);
+        }
+        CompletableFuture<InetAddress[]> lookup = new CompletableFuture<>();
+        Thread.ofVirtual().name("sluice-resolve " + host).start(() -> {
+            try {
+                lookup.complete(InetAddress.getAllByName(host));
+            } catch (Throwable t) {
+                lookup.completeExceptionally(t);
+            }
+        });
+        try {
+            return lookup.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            var timeout = new DeadlineExceededException(Deadline.CONNECT, "resolving " + host + " timed out");
+            timeout.initCause(e);
+            throw timeout;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            var interrupted = new InterruptedIOException("interrupted while resolving " + host);
+            interrupted.initCause(e);
+            throw interrupted;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException("resolving " + host + ": " + cause, cause);
+        }
     }
 
     private Connection handshake(SocketChannel channel, Origin origin, long deadlineNanos) throws IOException {

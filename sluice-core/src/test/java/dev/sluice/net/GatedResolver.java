@@ -1,0 +1,67 @@
+package dev.sluice.net;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.net.spi.InetAddressResolver;
+import java.net.spi.InetAddressResolverProvider;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * The test JVM's name resolver: the JDK's own for every name but those ending in
+ * {@code .gated.test}, whose lookup waits, deaf to interrupts as getaddrinfo is, until the test
+ * opens the gate, and then finds no such host. Installed for the whole test run through
+ * META-INF/services; other names resolve as without it.
+ */
+public final class GatedResolver extends InetAddressResolverProvider {
+    /** The suffix of the names whose lookup waits. */
+    public static final String SUFFIX = ".gated.test";
+    private static volatile CountDownLatch gate = new CountDownLatch(1);
+
+    /** Closes the gate again: lookups from now on wait for the next {@link #open}. */
+    public static void close() {
+        gate = new CountDownLatch(1);
+    }
+
+    /** Lets every waiting lookup end (with no such host). */
+    public static void open() {
+        gate.countDown();
+    }
+
+    @Override
+    public InetAddressResolver get(Configuration configuration) {
+        InetAddressResolver builtin = configuration.builtinResolver();
+        return new InetAddressResolver() {
+            @Override
+            public Stream<InetAddress> lookupByName(String host, LookupPolicy policy) throws UnknownHostException {
+                if (!host.endsWith(SUFFIX)) {
+                    return builtin.lookupByName(host, policy);
+                }
+                CountDownLatch waitFor = gate;
+                boolean interrupted = false;
+                while (true) {
+                    try {
+                        waitFor.await();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new UnknownHostException(host);
+            }
+
+            @Override
+            public String lookupByAddress(byte[] address) throws UnknownHostException {
+                return builtin.lookupByAddress(address);
+            }
+        };
+    }
+
+    @Override
+    public String name() {
+        return "gated test resolver";
+    }
+}
