@@ -298,9 +298,12 @@ final class ProgressPrinter implements AutoCloseable {
                     }
                 }
             }
-            if (interrupted > 0) {
-                ErrorLine.print(err, "interrupted: " + interrupted + " of " + report.items().size()
-                        + (report.items().size() == 1 ? " file" : " files") + " did not finish"
+            if (interrupted > 0 && report.items().size() == 1) {
+                // One URL: its line names it, as every other error line of such a run does.
+                ErrorLine.print(err, ErrorLine.withUrl(report.items().getFirst().url(), "interrupted before it"
+                        + " finished (run again with -c to resume what its NAME.part holds)"), null);
+            } else if (interrupted > 0) {
+                ErrorLine.print(err, "interrupted: " + interrupted + " of " + report.items().size() + " files did not finish"
                         + " (run again with -c to resume what their NAME.part files hold)", null);
             }
             if (quiet) {

@@ -36,6 +36,9 @@ class DownloadInterruptedInProcessTest {
             Cli.Result r = result.get(10, TimeUnit.SECONDS);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERRUPTED).isEqualTo(130);
             assertThat(Files.readString(report)).contains("\"message\":\"" + server.uri("/big.bin") + ": interrupted before it finished\"");
+            // One URL: the line names it (CONTRACT.md), as the run's other error lines do.
+            assertThat(r.stderrLines()).containsExactly("sluice: " + server.uri("/big.bin")
+                    + ": interrupted before it finished (run again with -c to resume what its NAME.part holds)");
         }
     }
     /**
