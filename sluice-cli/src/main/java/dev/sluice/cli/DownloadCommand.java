@@ -74,7 +74,7 @@ import picocli.CommandLine.Spec;
             "the file (a 304 to -H 'If-None-Match: ...' or 'If-Modified-Since: ...' keeps",
             "the file there as it is). Interrupted (Ctrl-C, SIGTERM), it still writes",
             "--report, the unfinished files failed with kind io; their .part files stay,",
-            "and a file at the path of one whose request went out is removed (not after",
+            "and a file at the path of one the server had answered is removed (not after",
             "a 304); interrupted before the downloads began, it removes an older --report.",
             "",
             "Exit codes:",
@@ -361,17 +361,18 @@ final class DownloadCommand implements Callable<Integer> {
      * {@code NAME.part} stays, for --continue. Directories and devices are never removed, nor
      * anything outside DIR (a path through a symbolic link out of it).
      *
-     * <p>An item an interrupt stopped is failed too (kind io), and once its request went out it
-     * is treated so, as get -o removes FILE when stopped. But one that never started (still
-     * queued) was never this run's to replace, and one the server answered 304 holds a copy
-     * it called current: the interrupt does not take those from the user.
+     * <p>An item an interrupt stopped is failed too (kind io), and once the server had answered
+     * it is treated so, as get -o removes FILE when stopped. But one without an answer (still
+     * queued, connecting, or waiting for the head) had not begun to replace the file, and one
+     * the server answered 304 holds a copy it called current: the interrupt does not take those
+     * from the user. (Attempts do not tell: a job counts its first as soon as it starts.)
      */
     private void removeFailedFiles(Report report) {
         for (Report.Item item : report.items()) {
             if (item.ok() || item.path() == null) {
                 continue;
             }
-            if (item.error().isInterruption() && (item.attempts() == 0 || Integer.valueOf(304).equals(item.httpStatus()))) {
+            if (item.error().isInterruption() && (item.httpStatus() == null || item.httpStatus() == 304)) {
                 continue;
             }
             Path p = Path.of(item.path());

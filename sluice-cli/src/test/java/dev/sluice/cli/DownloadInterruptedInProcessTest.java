@@ -42,9 +42,9 @@ class DownloadInterruptedInProcessTest {
         }
     }
     /**
-     * An interrupted item whose request went out is reported failed (kind io), so CONTRACT.md's
+     * An interrupted item the server had answered is reported failed (kind io), so CONTRACT.md's
      * rule holds for it: no file at its final path, not one an earlier run left there; only its
-     * NAME.part may stay (it is made with the first bytes that stay). The earlier file stayed,
+     * NAME.part stays. The earlier file stayed,
      * beside a report that called the item failed. An item still queued was never this run's
      * to replace: its earlier file stays.
      */
@@ -59,7 +59,13 @@ class DownloadInterruptedInProcessTest {
             Thread runner = Thread.ofPlatform().start(() -> result.complete(Cli.run("download",
                     server.uri("/big.bin").toString(), server.uri("/later.bin").toString(), "-j", "1",
                     "-d", out.toString(), "--progress", "none")));
-            server.awaitRequests(1, Duration.ofSeconds(10));
+            // Answered: the part is made with the first body bytes, after the head (no hook to
+            // wait on, so its path is polled, for at most 10 s).
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!Files.exists(out.resolve("big.bin.part"))) {
+                assertThat(System.nanoTime()).as("the first bytes arrived").isLessThan(end);
+                Thread.onSpinWait();
+            }
 
             runner.interrupt();
 
@@ -68,6 +74,28 @@ class DownloadInterruptedInProcessTest {
             assertThat(started).doesNotExist();
             assertThat(queued).hasContent("from an earlier run");
             assertThat(server.requests()).extracting(q -> q.target()).containsExactly("/big.bin");
+        }
+    }
+    /**
+     * A job counts its first attempt as soon as it starts: an item interrupted while its request
+     * waited for an answer (or was still connecting) had not begun to replace the file there,
+     * which stays. It was removed, as if the server had answered.
+     */
+    @Test
+    void anItemInterruptedBeforeAnyAnswerKeepsTheEarlierFile() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.stallUntil("never")))) {
+            Path out = Files.createDirectories(dir.resolve("out"));
+            Path earlier = Files.writeString(out.resolve("big.bin"), "from an earlier run");
+            CompletableFuture<Cli.Result> result = new CompletableFuture<>();
+            Thread runner = Thread.ofPlatform().start(() -> result.complete(Cli.run("download",
+                    server.uri("/big.bin").toString(), "-d", out.toString(), "--progress", "none")));
+            server.awaitRequests(1, Duration.ofSeconds(10));
+
+            runner.interrupt();
+
+            Cli.Result r = result.get(10, TimeUnit.SECONDS);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(earlier).hasContent("from an earlier run");
         }
     }
 }
