@@ -31,7 +31,10 @@ class ResetDuringContinueTest {
             assertThatThrownBy(() -> client.send(Request.put("https://localhost:" + server.port() + "/up",
                     RequestBody.ofBytes(new byte[2 << 20]))))
                     .isInstanceOf(ProtocolViolationException.class)
-                    .hasMessageEndingWith("connection failed while sending the request: Connection reset")
+                    .hasMessageNotContaining("Socket is closed")
+                    // The reset read in the wait for 100 Continue, or, on a machine so loaded that
+                    // the wait ended first, met by the body's write.
+                    .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("Connection reset", "Broken pipe"))
                     .satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
             assertThat(client.poolState()).contains("leased=0");
         }

@@ -54,13 +54,15 @@ class SlowNameResolutionTest {
 
             assertThat(f).failsWithin(WAIT).withThrowableOfType(ExecutionException.class)
                     .havingCause().isInstanceOf(TotalTimeoutException.class);
+            assertThat(client.poolState()).contains("leased=0");
         }
     }
 
     @Test
     void aRequestCancelledInAHangingLookupFreesItsSlotForTheNext() throws Exception {
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("next"))));
-             Client client = Client.builder().maxConnections(1).build()) {
+             // A connect timeout far beyond the wait below: only the cancel can free the slot in time.
+             Client client = Client.builder().maxConnections(1).connectTimeout(Duration.ofMinutes(5)).build()) {
             CompletableFuture<Response> lookingUp = client.sendAsync(Request.get(hanging));
             // Only once the lookup holds the one slot is the cancel a cancel of the lookup (the
             // pool has no hook to wait on: its state is polled, for at most WAIT).

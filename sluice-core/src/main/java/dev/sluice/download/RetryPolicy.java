@@ -17,7 +17,8 @@ import java.util.function.DoubleSupplier;
  * server will not have it soon, and the job fails rather than holding the run. Retried:
  * connect failures, timeouts, truncated or malformed responses, and the statuses 408, 429,
  * 500, 502, 503, 504, and those outside 100-599 (taken as a 500, RFC 9110 §15); not other 4xx, never a checksum mismatch, and never a failure the next
- * attempt would meet again: a certificate rejected ({@link ConnectFailedException#isPermanent()}),
+ * attempt would meet again: a certificate rejected or a TLS refusal of this client (no client
+ * certificate, no TLS version in common: {@link ConnectFailedException#isPermanent()}),
  * a redirect loop, too many redirects, a Location that cannot be followed
  * ({@link ProtocolViolationException#isPermanent()}).
  *
