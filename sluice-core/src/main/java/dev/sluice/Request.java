@@ -227,18 +227,8 @@ public final class Request {
             return url;
         }
         String clean = Redirects.removeDotSegments(path);
-        if (clean.equals(path)) {
-            return url;
-        }
-        StringBuilder s = new StringBuilder();
-        s.append(url.getScheme()).append("://").append(url.getRawAuthority()).append(clean);
-        if (url.getRawQuery() != null) {
-            s.append('?').append(url.getRawQuery());
-        }
-        if (url.getRawFragment() != null) {
-            s.append('#').append(url.getRawFragment());
-        }
-        return URI.create(s.toString());
+        return clean.equals(path) ? url
+                : Redirects.recompose(url.getScheme(), url.getRawAuthority(), clean, url.getRawQuery(), url.getRawFragment());
     }
 
     /**
@@ -404,14 +394,8 @@ public final class Request {
             String pair = encodeQuery(name) + "=" + encodeQuery(value);
             String raw = uri.getRawQuery();
             String query = raw == null || raw.isEmpty() ? pair : raw + "&" + pair;
-            StringBuilder s = new StringBuilder();
-            s.append(uri.getScheme()).append("://").append(uri.getRawAuthority());
-            s.append(uri.getRawPath() == null ? "" : uri.getRawPath());
-            s.append('?').append(query);
-            if (uri.getRawFragment() != null) {
-                s.append('#').append(uri.getRawFragment());
-            }
-            uri = URI.create(s.toString());
+            uri = Redirects.recompose(uri.getScheme(), uri.getRawAuthority(), uri.getRawPath() == null ? "" : uri.getRawPath(),
+                    query, uri.getRawFragment());
             return this;
         }
 

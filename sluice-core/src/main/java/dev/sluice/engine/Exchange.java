@@ -452,7 +452,7 @@ public final class Exchange implements AutoCloseable {
     private IOException failure(IOException e, long bodyBytes) {
         String alert = receivedAny || lease.isReused() ? null : TlsFailures.receivedAlert(e);
         if (alert != null && TlsFailures.refusesTheClient(alert)) {
-            return Failures.tlsRefused(e, uri);
+            return Failures.tlsRefused(e, uri, alert);
         }
         return Failures.exchange(withExpiry(e), uri, timeouts, phase, bodyBytes);
     }

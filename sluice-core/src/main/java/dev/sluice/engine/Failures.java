@@ -117,12 +117,13 @@ public final class Failures {
     }
 
     /**
-     * The server's fatal TLS alert on a new connection before any response byte: the
-     * handshake refused, as {@link #connect} words it for an alert during the handshake.
+     * The server's fatal TLS alert {@code alert}, found in {@code e} on a new connection before
+     * any response byte: the handshake refused, as {@link #connect} words it for an alert during
+     * the handshake.
      */
-    static ConnectFailedException tlsRefused(IOException e, URI uri) {
+    static ConnectFailedException tlsRefused(IOException e, URI uri, String alert) {
         return new ConnectFailedException(uri, "TLS handshake with " + hostPort(uri) + " failed: "
-                + TlsFailures.refused(TlsFailures.receivedAlert(e)), e);
+                + TlsFailures.refused(alert), e);
     }
 
     /**

@@ -84,9 +84,8 @@ public final class Redirects {
         if (userInfo != null && Origin.rawUserInfo(next) == null && sameOrigin(base, next)) {
             // An absolute Location back to the same origin (a trailing-slash redirect, say)
             // keeps the request's credentials, as a relative one does; curl does the same.
-            next = URI.create(next.getScheme() + "://" + userInfo + "@" + next.getRawAuthority()
-                    + orEmpty(next.getRawPath()) + (next.getRawQuery() == null ? "" : "?" + next.getRawQuery())
-                    + (next.getRawFragment() == null ? "" : "#" + next.getRawFragment()));
+            next = recompose(next.getScheme(), userInfo + "@" + next.getRawAuthority(), orEmpty(next.getRawPath()),
+                    next.getRawQuery(), next.getRawFragment());
         }
         return next;
     }
@@ -123,6 +122,14 @@ public final class Redirects {
                 }
             }
         }
+        return recompose(scheme, authority, path, query, ref.getRawFragment());
+    }
+
+    /**
+     * RFC 3986 §5.3: a URI from its raw (still escaped) components; authority, query and
+     * fragment null when absent, path never null.
+     */
+    public static URI recompose(String scheme, String authority, String path, String query, String fragment) {
         StringBuilder b = new StringBuilder().append(scheme).append(':');
         if (authority != null) {
             b.append("//").append(authority);
@@ -131,8 +138,8 @@ public final class Redirects {
         if (query != null) {
             b.append('?').append(query);
         }
-        if (ref.getRawFragment() != null) {
-            b.append('#').append(ref.getRawFragment());
+        if (fragment != null) {
+            b.append('#').append(fragment);
         }
         return URI.create(b.toString());
     }
