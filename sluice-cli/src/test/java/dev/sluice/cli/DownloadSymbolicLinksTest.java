@@ -186,6 +186,23 @@ class DownloadSymbolicLinksTest {
         assertThat(tmp.resolve("o5")).doesNotExist();
     }
 
+    /** DIR {@code tmp/plain/../o6}, plain a regular file: mkdir -p says "Not a directory", and makes nothing. */
+    @Test
+    void aDirectoryWithDotDotAfterAFileIsNotADirectoryAndCreatesNothing() throws IOException {
+        Path plain = Files.writeString(tmp.resolve("plain"), "a file");
+        String out = plain + "/../o6";
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.send(Responses.ok("data"))))) {
+            Cli.Result result = Cli.run("download", server.uri("/f.txt").toString(), "-d", out);
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.LOCAL_IO);
+            assertThat(result.stderrLines()).containsExactly("sluice: " + server.uri("/f.txt") + ": cannot create directory "
+                    + out + ": " + plain + " is not a directory");
+            assertThat(server.connectionCount()).isZero();
+            assertThat(tmp.resolve("o6")).doesNotExist();
+            assertThat(plain).hasContent("a file");
+        }
+    }
+
     /** {@code tmp/lnk/../out} where lnk points to {@code tmp/a/b}: {@code tmp/a/out} to the file system. */
     private Path throughLink() throws IOException {
         Files.createDirectories(tmp.resolve("a/b"));

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -294,12 +295,13 @@ public final class FileNames {
     /**
      * {@code p} as the file system reads it, written as short as that can be without following
      * a link: its {@code .} segments dropped, and each {@code name/..} pair too where
-     * {@code name} is no symbolic link (a directory, or nothing yet, which {@code mkdir -p}
-     * would make). After a symbolic link, {@code ..} leads up from the link's target, which the
-     * text does not show, so such a pair is kept: {@code lnk/../out}, where {@code lnk} points
-     * to {@code /a/b}, is {@code /a/out} to the file system, not the {@code out} that
-     * {@link Path#normalize} makes of it. The file system is asked once for each pair, and not
-     * at all for a path without one.
+     * {@code name} is a directory, or nothing yet, which {@code mkdir -p} would make. After a
+     * symbolic link, {@code ..} leads up from the link's target, which the text does not show,
+     * so such a pair is kept: {@code lnk/../out}, where {@code lnk} points to {@code /a/b}, is
+     * {@code /a/out} to the file system, not the {@code out} that {@link Path#normalize} makes
+     * of it. After a regular file it leads nowhere (ENOTDIR), and is kept too, for the path to
+     * fail as the file system fails it. The file system is asked once for each pair, and not at
+     * all for a path without one.
      *
      * <pre>{@code
      * FileNames.normalize(Path.of("./out/../mirror"))  // mirror
@@ -322,7 +324,7 @@ public final class FileNames {
                     continue; // "/.." is "/"
                 }
                 if (!names.isEmpty() && !names.getLast().equals("..")
-                        && !Files.isSymbolicLink(joined(root, names))) {
+                        && directoryOrNothing(joined(root, names))) {
                     names.removeLast();
                     continue;
                 }
@@ -330,6 +332,19 @@ public final class FileNames {
             names.add(e);
         }
         return joined(root, names);
+    }
+
+    /**
+     * Whether {@code name/..} is the directory above {@code name} to the file system: when
+     * {@code name} is a directory, or nothing yet (mkdir -p makes it). After a link it is the
+     * target's parent; after a regular file it is no path at all (ENOTDIR).
+     */
+    private static boolean directoryOrNothing(Path name) {
+        try {
+            return Files.readAttributes(name, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isDirectory();
+        } catch (IOException e) {
+            return true; // nothing there (or nothing this process may see): mkdir -p would make it
+        }
     }
 
     private static Path joined(Path root, List<String> names) {

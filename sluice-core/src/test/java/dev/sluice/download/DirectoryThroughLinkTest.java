@@ -52,11 +52,15 @@ class DirectoryThroughLinkTest {
     }
 
     @Test
-    void aDotDotAfterALinkIsKeptAndOtherDotSegmentsGo() {
+    void aDotDotAfterALinkOrAFileIsKeptAndOtherDotSegmentsGo() throws IOException {
         assertThat(FileNames.normalize(dir)).isEqualTo(dir);
         assertThat(FileNames.normalize(tmp.resolve("lnk/./../out/x/.."))).isEqualTo(dir);
         assertThat(FileNames.normalize(tmp.resolve("a/b/../out"))).isEqualTo(real);
         assertThat(FileNames.normalize(tmp.resolve("missing/../out"))).isEqualTo(tmp.resolve("out"));
+        assertThat(FileNames.normalize(tmp.resolve("lnk/../out/x/.."))).isEqualTo(dir);
+        Files.writeString(tmp.resolve("plain"), "a file");
+        assertThat(FileNames.normalize(tmp.resolve("plain/../out"))).isEqualTo(tmp.resolve("plain/../out"));
+        assertThat(FileNames.normalize(tmp.resolve("a/./b/../../out"))).isEqualTo(tmp.resolve("out"));
         assertThat(FileNames.normalize(Path.of("."))).isEqualTo(Path.of(""));
         assertThat(FileNames.normalize(Path.of("../x/../y"))).isEqualTo(Path.of("../y"));
         assertThat(FileNames.normalize(Path.of("/../x"))).isEqualTo(Path.of("/x"));
