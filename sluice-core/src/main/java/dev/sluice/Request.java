@@ -4,6 +4,7 @@ import dev.sluice.codec.RequestEncoder;
 import dev.sluice.codec.ServerText;
 import dev.sluice.engine.Redirects;
 import dev.sluice.net.Origin;
+import dev.sluice.net.PercentEncoding;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -239,37 +240,21 @@ public final class Request {
      * @throws IllegalArgumentException when a percent sign is not followed by two hex digits
      */
     static String basicAuthorization(String rawUserInfo) {
-        byte[] decoded = new byte[rawUserInfo.length() * 3 + 1];
-        int n = 0;
-        boolean colon = false;
-        for (int i = 0; i < rawUserInfo.length(); i++) {
-            char c = rawUserInfo.charAt(i);
-            if (c == '%') {
-                int hi = i + 2 < rawUserInfo.length() ? Character.digit(rawUserInfo.charAt(i + 1), 16) : -1;
-                int lo = hi < 0 ? -1 : Character.digit(rawUserInfo.charAt(i + 2), 16);
-                if (lo < 0) {
-                    throw new IllegalArgumentException("invalid percent-encoding in the URL's user information");
-                }
-                decoded[n++] = (byte) (hi << 4 | lo);
-                i += 2;
-            } else if (c < 0x80) {
-                // Only the first raw colon separates user and password (RFC 3986 §3.2.1); an
-                // escaped one (%3A) is part of the user name.
-                colon |= c == ':';
-                decoded[n++] = (byte) c;
-            } else {
-                // Raw non-ASCII (a URI made from parts): its UTF-8 bytes, as an escape would be.
-                int cp = rawUserInfo.codePointAt(i);
-                i += Character.charCount(cp) - 1;
-                for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
-                    decoded[n++] = b;
-                }
-            }
+        // Only the first raw colon separates user and password (RFC 3986 §3.2.1); an escaped
+        // one (%3A) is part of the user name.
+        int colon = rawUserInfo.indexOf(':');
+        byte[] user;
+        byte[] password;
+        try {
+            user = PercentEncoding.decode(colon < 0 ? rawUserInfo : rawUserInfo.substring(0, colon));
+            password = colon < 0 ? new byte[0] : PercentEncoding.decode(rawUserInfo.substring(colon + 1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid percent-encoding in the URL's user information");
         }
-        if (!colon) {
-            decoded[n++] = ':';
-        }
-        return "Basic " + Base64.getEncoder().encodeToString(Arrays.copyOf(decoded, n));
+        byte[] credentials = Arrays.copyOf(user, user.length + 1 + password.length);
+        credentials[user.length] = ':';
+        System.arraycopy(password, 0, credentials, user.length + 1, password.length);
+        return "Basic " + Base64.getEncoder().encodeToString(credentials);
     }
 
     /** The method, as sent in the request line. */

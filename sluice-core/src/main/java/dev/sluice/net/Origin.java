@@ -1,6 +1,10 @@
 package dev.sluice.net;
 
+import java.net.IDN;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -44,6 +48,11 @@ public record Origin(String scheme, String host, int port) {
         if (host != null) {
             if (host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
+                int zone = host.indexOf("%25");
+                if (zone >= 0) {
+                    // RFC 6874 §2: "%25" in a URI is the "%" before the zone (fe80::1%eth0).
+                    host = host.substring(0, zone) + "%" + host.substring(zone + 3);
+                }
             }
             port = uri.getPort();
         } else {
@@ -51,8 +60,11 @@ public record Origin(String scheme, String host, int port) {
             String hostPort = hostAndPort(uri.getRawAuthority());
             int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
             host = colon < 0 ? hostPort : hostPort.substring(0, colon);
-            if (!isRegName(host)) {
+            if (host == null || host.isEmpty()) {
                 throw new IllegalArgumentException("no host");
+            }
+            if (!isRegName(host)) {
+                host = asciiName(host);
             }
             port = colon < 0 ? -1 : parsePort(hostPort.substring(colon + 1));
         }
@@ -96,6 +108,49 @@ public record Origin(String scheme, String host, int port) {
             }
         }
         return true;
+    }
+
+    /**
+     * The name a resolver is asked for, of a host written percent-encoded (RFC 3986 §3.2.2:
+     * UTF-8 octets) or in letters beyond ASCII: its IDNA ASCII form ({@code bücher.example} is
+     * {@code xn--bcher-kva.example}), as curl, requests and browsers send it.
+     *
+     * @throws IllegalArgumentException when no such name can be made, or when IDNA 2003 (what
+     *                                  the JDK implements) and IDNA 2008 (what browsers and curl
+     *                                  use) would give two different names
+     */
+    private static String asciiName(String host) {
+        String name = host;
+        if (host.indexOf('%') >= 0) {
+            try {
+                name = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(PercentEncoding.decode(host))).toString();
+            } catch (IllegalArgumentException | CharacterCodingException e) {
+                throw new IllegalArgumentException("invalid host \"" + host + "\": not percent-encoded UTF-8");
+            }
+        }
+        if (isRegName(name)) {
+            return name;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '\u00df' || c == '\u03c2' || c == '\u200c' || c == '\u200d') {
+                // The IDNA "deviation" characters: IDNA 2003 maps them away (straße to strasse),
+                // IDNA 2008 keeps them (xn--strae-oqa): two hosts, maybe two owners.
+                throw new IllegalArgumentException("host \"" + name + "\" has a character (U+"
+                        + String.format(Locale.ROOT, "%04X", (int) c) + ") that international host name rules read"
+                        + " two ways; give the host in its ASCII (xn--) form");
+            }
+        }
+        String ascii;
+        try {
+            ascii = IDN.toASCII(name, IDN.USE_STD3_ASCII_RULES);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid host \"" + name + "\": not a host name (" + e.getMessage() + ")");
+        }
+        if (!isRegName(ascii) || ascii.startsWith(".") || ascii.contains("..")) {
+            throw new IllegalArgumentException("invalid host \"" + name + "\": not a host name");
+        }
+        return ascii;
     }
 
     /** An RFC 3986 port: digits, or empty for the scheme's default (-1). */

@@ -10,12 +10,15 @@ import java.util.stream.Stream;
 /**
  * The test JVM's name resolver: the JDK's own for every name but those ending in
  * {@code .gated.test}, whose lookup waits, deaf to interrupts as getaddrinfo is, until the test
- * opens the gate, and then finds no such host. Installed for the whole test run through
- * META-INF/services; other names resolve as without it.
+ * opens the gate, and then finds no such host, and those ending in {@code .loopback.test},
+ * which are 127.0.0.1 (a name to connect to that is not an IP literal). Installed for the whole
+ * test run through META-INF/services; other names resolve as without it.
  */
 public final class GatedResolver extends InetAddressResolverProvider {
     /** The suffix of the names whose lookup waits. */
     public static final String SUFFIX = ".gated.test";
+    /** The suffix of the names that are 127.0.0.1. */
+    public static final String LOOPBACK_SUFFIX = ".loopback.test";
     private static volatile CountDownLatch gate = new CountDownLatch(1);
 
     /** Closes the gate again: lookups from now on wait for the next {@link #open}. */
@@ -34,6 +37,9 @@ public final class GatedResolver extends InetAddressResolverProvider {
         return new InetAddressResolver() {
             @Override
             public Stream<InetAddress> lookupByName(String host, LookupPolicy policy) throws UnknownHostException {
+                if (host.endsWith(LOOPBACK_SUFFIX)) {
+                    return Stream.of(InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1}));
+                }
                 if (!host.endsWith(SUFFIX)) {
                     return builtin.lookupByName(host, policy);
                 }
