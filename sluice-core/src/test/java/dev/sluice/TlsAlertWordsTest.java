@@ -100,6 +100,38 @@ class TlsAlertWordsTest {
         }
     }
     /**
+     * A TLS 1.2 server that requires a client certificate sends its alert on the empty
+     * Certificate message and closes while the client still writes the rest of its side: the
+     * write fails on the reset before the JDK reads the alert. The words were the kernel's
+     * ("Connection reset by peer", "Broken pipe"), as a socket channel's failures are plain
+     * IOExceptions. (The alert itself is lost: the JDK closes the socket as it fails.)
+     */
+    @Test
+    void aTls12ServerThatRequiresAClientCertificateAndClosesIsSaidToHaveClosed() throws Exception {
+        try (SSLServerSocket listener = (SSLServerSocket) CERTS.serverContext().getServerSocketFactory().createServerSocket()) {
+            listener.setEnabledProtocols(new String[] {"TLSv1.2"});
+            listener.setNeedClientAuth(true);
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread server = Thread.ofVirtual().start(() -> {
+                try (SSLSocket socket = (SSLSocket) listener.accept()) {
+                    socket.startHandshake();
+                } catch (IOException expected) {
+                    // The server's side: no certificate came.
+                }
+            });
+            try (Client client = Client.builder().trustCertificates(CERTS.writeCaPem(dir)).build()) {
+                String url = "https://127.0.0.1:" + listener.getLocalPort() + "/";
+                assertThatThrownBy(() -> client.send(Request.get(url)))
+                        .isInstanceOf(ConnectFailedException.class)
+                        .message().matches(".*failed: the (connection was reset|server closed the connection) during the TLS"
+                                + " handshake|.*failed: the server refused the handshake \\(TLS alert [a-z_]+\\)");
+                assertThat(client.poolState()).contains("leased=0", "idle=0");
+            }
+            server.join();
+        }
+    }
+
+    /**
      * Under TLS 1.3 the client's side of the handshake is over before the server judges it: a
      * server that requires a client certificate says so with an alert that comes to the first
      * read. That was "connection failed while waiting for the response head" (a protocol

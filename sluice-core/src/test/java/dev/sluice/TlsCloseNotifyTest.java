@@ -55,6 +55,23 @@ class TlsCloseNotifyTest {
         }
     }
 
+    /**
+     * Closed without a close_notify before a byte of the response: nothing can have been cut
+     * short, so the words are those of a plain close (they said "what it sent may have been cut
+     * short" when nothing was sent). A new connection, so no retry hides it.
+     */
+    @Test
+    void aCloseWithoutCloseNotifyBeforeTheStatusLineIsAClose() throws IOException {
+        try (var server = ScriptedServer.startTls(CERTS.serverContext(), s -> s.onEveryConnection(c -> c.expectRequest()
+                .closeWithoutCloseNotify()));
+             Client client = newClient()) {
+            assertThatThrownBy(() -> client.send(Request.get(server.uri("/none"))))
+                    .isInstanceOf(ProtocolViolationException.class)
+                    .hasMessageStartingWith(server.uri("/none") + ": connection closed before the status line");
+            assertThat(client.poolState()).contains("leased=0", "idle=0");
+        }
+    }
+
     @Test
     void aCloseDelimitedBodyEndedWithCloseNotifyIsComplete() throws IOException {
         try (var server = ScriptedServer.startTls(CERTS.serverContext(), s -> s.onEveryConnection(c -> c.expectRequest()

@@ -450,6 +450,16 @@ public final class Exchange implements AutoCloseable {
      * come after the server took the request.
      */
     private IOException failure(IOException e, long bodyBytes) {
+        if (!receivedAny && e instanceof Connection.UnnotifiedCloseException
+                && decoder.state() == ResponseDecoder.State.STATUS_LINE) {
+            // Not a byte came: nothing can have been cut short, and a close_notify would say
+            // nothing more. The close is what it is, as without TLS.
+            try {
+                decoder.endOfInput();
+            } catch (CodecException closed) {
+                return Failures.codec(closed, uri);
+            }
+        }
         String alert = receivedAny || lease.isReused() ? null : TlsFailures.receivedAlert(e);
         if (alert != null && TlsFailures.refusesTheClient(alert)) {
             return Failures.tlsRefused(e, uri, alert);

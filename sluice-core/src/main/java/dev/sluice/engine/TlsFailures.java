@@ -1,7 +1,6 @@
 package dev.sluice.engine;
 
 import java.io.EOFException;
-import java.net.SocketException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.Certificate;
@@ -59,9 +58,14 @@ final class TlsFailures {
             if (c instanceof EOFException) {
                 return "the server closed the connection during the TLS handshake";
             }
-            if (c instanceof SocketException && c.getMessage() != null
-                    && c.getMessage().toLowerCase(Locale.ROOT).contains("reset")) {
+            // A socket channel's failed write or read is a plain IOException, a socket's a
+            // SocketException: both in the kernel's words (ECONNRESET, EPIPE).
+            String m = c instanceof SSLException || c.getMessage() == null ? "" : c.getMessage().toLowerCase(Locale.ROOT);
+            if (m.contains("connection reset")) {
                 return "the connection was reset during the TLS handshake";
+            }
+            if (m.contains("broken pipe")) {
+                return "the server closed the connection during the TLS handshake";
             }
         }
         if (validation != null) {

@@ -186,6 +186,15 @@ public final class Connection {
         return b;
     }
 
+    /** The server closed a TLS connection without a close_notify: what came before may be cut short. */
+    public static final class UnnotifiedCloseException extends SSLProtocolException {
+        private static final long serialVersionUID = 1L;
+
+        UnnotifiedCloseException() {
+            super("the server closed the connection without a TLS close_notify, so what it sent may have been cut short");
+        }
+    }
+
     /**
      * One read of the TLS socket into the (heap) buffer {@code b}, as a channel read would; -1
      * only after the server's close_notify. A TCP close without one fails with
@@ -204,8 +213,7 @@ public final class Connection {
         if (n > 0) {
             b.position(b.position() + n);
         } else if (n < 0 && tls.isInputShutdown()) {
-            throw new SSLProtocolException("the server closed the connection without a TLS close_notify,"
-                    + " so what it sent may have been cut short");
+            throw new UnnotifiedCloseException();
         }
         return n;
     }
