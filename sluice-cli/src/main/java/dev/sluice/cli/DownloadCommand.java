@@ -28,7 +28,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -471,8 +473,10 @@ final class DownloadCommand implements Callable<Integer> {
             }
         }
         List<Planned> planned = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
         for (String url : urls) {
             planned.add(plan(null, url, null, expected));
+            sources.add(ErrorLine.excerpt(url));
         }
         if (inputFile != null) {
             for (InputList.Line line : readInputFile()) {
@@ -481,13 +485,38 @@ final class DownloadCommand implements Callable<Integer> {
                 }
                 planned.add(plan(line.where(), line.url(), line.name(),
                         expected.or(() -> Optional.ofNullable(line.checksum()))));
+                sources.add(line.where());
             }
         }
+        checkNoNameBelowAnother(planned, sources);
         if (checksum != null && planned.size() != 1) {
             throw usage("--checksum applies to a single URL, but " + planned.size()
                     + " were given; put checksums in the third column of -i FILE");
         }
         return planned;
+    }
+
+    /**
+     * Refuses a name that lies below another item's ({@code f/g} and {@code f}): one of the two
+     * would fail after its whole download, which one depending on which ended first, the other's
+     * body left in its part file. {@code sources} say where each item comes from (FILE:LINE, or
+     * the URL on the command line).
+     */
+    private void checkNoNameBelowAnother(List<Planned> planned, List<String> sources) {
+        Map<Path, Integer> files = new HashMap<>();
+        for (int i = 0; i < planned.size(); i++) {
+            files.putIfAbsent(Path.of(planned.get(i).provisionalName()), i);
+        }
+        for (int i = 0; i < planned.size(); i++) {
+            Path path = Path.of(planned.get(i).provisionalName());
+            for (Path above = path.getParent(); above != null; above = above.getParent()) {
+                Integer other = files.get(above);
+                if (other != null) {
+                    throw usage(sources.get(i) + ": output name " + ErrorLine.excerpt(path.toString()) + " lies below "
+                            + above + ", the file of " + sources.get(other) + ": give one of them another name");
+                }
+            }
+        }
     }
 
     private List<InputList.Line> readInputFile() throws IOException {

@@ -123,6 +123,31 @@ class DownloadInputFileTest {
         assertThat(dir.resolve("out")).doesNotExist();
     }
 
+    /**
+     * Two items, one named below the other's file: one of them failed after its whole download,
+     * which one depending on which ended first (with -j 8 a complete body stayed in f.part).
+     * Refused before any request, naming both.
+     */
+    @Test
+    void aNameBelowAnotherItemsFileIsAUsageErrorNamingBoth() throws IOException {
+        Path out = dir.resolve("out");
+        Path list = list(UNUSED_URL + "/a\tf", UNUSED_URL + "/b\tf/g");
+        Path fromUrl = Files.writeString(dir.resolve("from-url.txt"), UNUSED_URL + "/b\tf.bin/g\n");
+
+        Cli.Result named = Cli.run("download", "-i", list.toString(), "-d", out.toString());
+        Cli.Result urlNamed = Cli.run("download", UNUSED_URL + "/f.bin", "-i", fromUrl.toString(), "-d", out.toString());
+
+        assertThat(named.exitCode()).as(named.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(named.stderrLines()).containsExactly("sluice: " + list + ":2: output name " + out.resolve("f/g")
+                + " lies below " + out.resolve("f") + ", the file of " + list + ":1: give one of them another name"
+                + " (see 'sluice download --help')");
+        assertThat(urlNamed.exitCode()).as(urlNamed.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(urlNamed.stderrLines()).containsExactly("sluice: " + fromUrl + ":1: output name " + out.resolve("f.bin/g")
+                + " lies below " + out.resolve("f.bin") + ", the file of " + UNUSED_URL + "/f.bin: give one of them another name"
+                + " (see 'sluice download --help')");
+        assertThat(out).doesNotExist();
+    }
+
     @Test
     void aMalformedLineIsAUsageErrorNamingTheLine() throws IOException {
         Path badUrl = list(UNUSED_URL, "ftp://example.org/file");
