@@ -885,7 +885,7 @@ public final class Downloader {
             // A 206 continues the part's source; anything else starts a new one from byte 0.
             // A body the client decodes (a server may compress though asked not to) gets no
             // validator: the part holds decoded bytes, while a Range would count encoded ones.
-            written = status == 206 ? new PartFile.Source(source.validator(), length)
+            written = status == 206 ? new PartFile.Source(source.validator(), length, source.coding())
                     : response.body().isDecoded() ? PartFile.Source.UNKNOWN
                     : PartFile.Source.of(response.headers(), length);
             listener.on(new ProgressEvent.Started(job, target, attempt, from, end));
@@ -941,9 +941,12 @@ public final class Downloader {
             if (offset == 0) {
                 throw new ProtocolViolationException(job.uri(), "206 Partial Content to a request without Range", -1, null);
             }
-            if (PartFile.isEncoded(response.headers())) {
-                throw discardPart(part, attempt, "206 Partial Content with a Content-Encoding: "
-                        + "its range counts encoded bytes, the part file holds the file's own");
+            String coding = PartFile.coding(response.headers());
+            if (!coding.equals(source.coding())) {
+                // A range counts the bytes in its coding; the part holds them in another.
+                throw discardPart(part, attempt, "206 Partial Content " + (coding.isEmpty() ? "in no content coding"
+                        : "in the content coding " + excerpt(coding)) + ", but the part file holds the bytes "
+                        + (source.coding().isEmpty() ? "in none" : "in " + excerpt(source.coding())));
             }
             // A server that ignores If-Range may still say which version it sends.
             Optional<String> changed = PartFile.validatorMismatch(source.validator().orElseThrow(), response.headers());

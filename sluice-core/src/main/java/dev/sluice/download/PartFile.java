@@ -22,6 +22,7 @@ import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -55,6 +56,8 @@ import java.util.OptionalLong;
 final class PartFile {
     private static final String VALIDATOR_ATTRIBUTE = "sluice.validator";
     private static final String LENGTH_ATTRIBUTE = "sluice.length";
+    /** The content coding the part's bytes are in, as served; absent for none. */
+    private static final String CODING_ATTRIBUTE = "sluice.coding";
     /** Written by {@link SegmentedDownload}: such a part is preallocated, so its size is not what it holds. */
     static final String SEGMENTS_ATTRIBUTE = "sluice.segments";
     /** The URL a part, and the file it became, was downloaded from (see {@link #recordedUrl}). */
@@ -71,14 +74,41 @@ final class PartFile {
      *
      * @param validator the strong validator for If-Range, empty when there is none
      * @param length    the complete length of the file, when known
+     * @param coding    the content coding the bytes are in, as served ({@link #coding}), empty
+     *                  for none: a range continues them only in the same coding
      */
-    record Source(Optional<String> validator, OptionalLong length) {
+    record Source(Optional<String> validator, OptionalLong length, String coding) {
         static final Source UNKNOWN = new Source(Optional.empty(), OptionalLong.empty());
 
-        /** The source a response announces: its strong validator, and {@code length} as the whole file's length. */
-        static Source of(Headers headers, OptionalLong length) {
-            return new Source(strongValidator(headers), length);
+        Source(Optional<String> validator, OptionalLong length) {
+            this(validator, length, "");
         }
+
+        /**
+         * The source a response announces, its bytes kept as served: its strong validator, its
+         * content coding, and {@code length} as the whole file's length.
+         */
+        static Source of(Headers headers, OptionalLong length) {
+            return new Source(strongValidator(headers), length, PartFile.coding(headers));
+        }
+    }
+
+    /**
+     * The content codings of a response other than identity, in order, lower case and joined by
+     * ", " ({@code "gzip"}); empty for none. A range counts the bytes in that coding (RFC 9110
+     * §14.1.2): it continues a part only when the part holds the bytes in the same one.
+     */
+    static String coding(Headers headers) {
+        StringBuilder codings = new StringBuilder();
+        for (String field : headers.all("Content-Encoding")) {
+            for (String coding : field.split(",")) {
+                String c = coding.strip().toLowerCase(Locale.ROOT);
+                if (!c.isEmpty() && !c.equals("identity")) {
+                    codings.append(codings.isEmpty() ? "" : ", ").append(c);
+                }
+            }
+        }
+        return codings.toString();
     }
 
     /**
@@ -87,15 +117,7 @@ final class PartFile {
      * range is not a piece of the file as the part or the other segments hold it.
      */
     static boolean isEncoded(Headers headers) {
-        for (String field : headers.all("Content-Encoding")) {
-            for (String coding : field.split(",")) {
-                String c = coding.strip();
-                if (!c.isEmpty() && !c.equalsIgnoreCase("identity")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return !coding(headers).isEmpty();
     }
 
     /**
@@ -267,7 +289,7 @@ final class PartFile {
         } catch (NumberFormatException e) {
             // Not written by sluice: the length is unknown.
         }
-        return new Source(validator, length);
+        return new Source(validator, length, attribute(CODING_ATTRIBUTE).orElse(""));
     }
 
     /**
@@ -294,6 +316,7 @@ final class PartFile {
     void storeSource(Source source) {
         storeAttribute(VALIDATOR_ATTRIBUTE, source.validator().orElse(null));
         storeAttribute(LENGTH_ATTRIBUTE, source.length().isPresent() ? Long.toString(source.length().getAsLong()) : null);
+        storeAttribute(CODING_ATTRIBUTE, source.coding().isEmpty() ? null : source.coding());
     }
 
     /**
@@ -496,6 +519,9 @@ final class PartFile {
     private Source describe(DownloadJob job, Source source) {
         source.validator().ifPresent(v -> storeAttribute(VALIDATOR_ATTRIBUTE, v));
         source.length().ifPresent(l -> storeAttribute(LENGTH_ATTRIBUTE, Long.toString(l)));
+        if (!source.coding().isEmpty()) {
+            storeAttribute(CODING_ATTRIBUTE, source.coding());
+        }
         recordUrl(job);
         return source;
     }
@@ -567,6 +593,9 @@ final class PartFile {
             // describe() recorded the URL already.
             described.validator().ifPresent(v -> removeAttribute(VALIDATOR_ATTRIBUTE));
             described.length().ifPresent(l -> removeAttribute(LENGTH_ATTRIBUTE));
+            if (!described.coding().isEmpty()) {
+                removeAttribute(CODING_ATTRIBUTE);
+            }
         }
         keepPermissionsOfTarget();
         Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

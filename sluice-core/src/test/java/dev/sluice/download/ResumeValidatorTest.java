@@ -10,6 +10,7 @@ import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -209,6 +210,45 @@ class ResumeValidatorTest {
             assertThat(server.requests()).hasSizeGreaterThan(1).extracting(q -> q.header("Range")).containsOnlyNulls();
             assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
             assertThat(Files.readAllBytes(dir.resolve("file.bin"))).isEqualTo(file);
+        }
+    }
+
+    /**
+     * Bytes kept as served (a client that does not decode, as the command line's): a file served
+     * in a coding (a .tar.gz with Content-Encoding: gzip) is resumed by a range in that same
+     * coding, which counts exactly the bytes the part holds (RFC 9110 §14.1.2), within a run and
+     * in the next one. A 206 in the coding was refused ("its range counts encoded bytes"): the
+     * retry failed and the part was deleted.
+     */
+    @Test
+    void bytesKeptAsServedInACodingAreResumedByARangeInTheSameCoding() throws Exception {
+        byte[] gzip = PatternBytes.bytes(7, LENGTH); // as served: the coding's bytes, whatever they hold
+        try (Client raw = Client.builder().decompress(false).readTimeout(Duration.ofSeconds(10)).build();
+             var server = ScriptedServer.start(s -> s
+                .onConnection(0, c -> c.expectRequest().send(Responses.head(200, "Content-Length: " + LENGTH,
+                        "Content-Encoding: gzip", "ETag: \"g\"")).send(Arrays.copyOf(gzip, CUT)).close())
+                .onConnection(1, c -> c.expectRequest().send(Responses.head(206, "Content-Length: " + (LENGTH - CUT),
+                        "Content-Encoding: gzip", "ETag: \"g\"", "Content-Range: bytes " + CUT + "-" + (LENGTH - 1) + "/" + LENGTH))
+                        .send(Arrays.copyOfRange(gzip, CUT, CUT + 1000)).close())
+                .onEveryRequest((req, r) -> {
+                    long from = Long.parseLong(req.header("Range").replaceAll("\\D", ""));
+                    r.send(Responses.head(206, "Content-Length: " + (LENGTH - from), "Content-Encoding: gzip",
+                            "ETag: \"g\"", "Content-Range: bytes " + from + "-" + (LENGTH - 1) + "/" + LENGTH))
+                            .send(Arrays.copyOfRange(gzip, (int) from, LENGTH));
+                }))) {
+            DownloadJob job = new DownloadJob(server.uri("/file.tar.gz"), Path.of("file.tar.gz"), Optional.empty());
+            Report first = Downloader.builder(raw).directory(dir).retryPolicy(RetryPolicy.of(0)).build().run(List.of(job));
+            assertThat(first.isOk()).isFalse();
+            assertThat(SegmentedIntegrityTest.attributesOf(dir.resolve("file.tar.gz.part")))
+                    .extractingByKey("sluice.coding").isEqualTo("gzip".getBytes(StandardCharsets.ISO_8859_1));
+
+            // The next run: the part's CUT bytes, then a cut at CUT + 1000 and a retry, both by range.
+            Report report = Downloader.builder(raw).directory(dir).resume(true).sleeper(d -> { }).build().run(List.of(job));
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(server.requests()).extracting(q -> q.header("Range"))
+                    .containsExactly(null, "bytes=" + CUT + "-", "bytes=" + (CUT + 1000) + "-");
+            assertThat(Files.readAllBytes(dir.resolve("file.tar.gz"))).isEqualTo(gzip);
         }
     }
 
