@@ -224,7 +224,8 @@ public final class Downloader {
      * Runs all jobs and returns when every one has finished or failed. Jobs start in list
      * order as places free up (with a concurrency of 1 they run one after the other, in
      * order); a job whose host is at its limit waits without holding a place, so that the
-     * jobs of other hosts after it start meanwhile.
+     * jobs of other hosts after it start meanwhile, and so does a job waiting to retry (it
+     * keeps its host's place, and takes the next free one when its wait is over).
      *
      * <p>Interrupted, it stops every job (a blocked read or a wait ends at once; their part
      * files stay), waits for them to stop, and throws a {@link DownloadInterruptedException}
@@ -287,7 +288,7 @@ public final class Downloader {
                 threads.add(Thread.ofVirtual().name("sluice-download-" + index).start(() -> {
                     JobRun run = null;
                     try {
-                        run = new JobRun(job, names, provisional[index], cancelled);
+                        run = new JobRun(job, names, provisional[index], cancelled, queue, index);
                         items[index] = run.execute();
                     } catch (InterruptedException e) {
                         items[index] = run != null ? run.interrupted() : notStarted(job, provisional[index]);
@@ -335,9 +336,14 @@ public final class Downloader {
         /** Guarded by lock. */
         private int running;
         private int left;
+        /** Guarded by lock: the jobs waiting to retry, which hold no place (see {@link #pause}). */
+        private final boolean[] paused;
+        /** Guarded by lock: the jobs back from their wait and waiting for a place, which they get first. */
+        private int resuming;
 
         JobQueue(List<DownloadJob> jobs) {
             hostOfJob = new String[jobs.size()];
+            paused = new boolean[jobs.size()];
             for (int i = 0; i < jobs.size(); i++) {
                 hostOfJob[i] = hostOf(jobs.get(i).uri());
                 waiting.computeIfAbsent(hostOfJob[i], h -> new ArrayDeque<>()).add(i);
@@ -352,7 +358,7 @@ public final class Downloader {
         int take() throws InterruptedException {
             lock.lock();
             try {
-                while (left > 0 && (running >= concurrency || startable.isEmpty())) {
+                while (left > 0 && (running >= concurrency || startable.isEmpty() || resuming > 0)) {
                     freed.await();
                 }
                 if (left == 0) {
@@ -384,8 +390,48 @@ public final class Downloader {
                 if (onHost == perHost - 1 && !q.isEmpty()) {
                     startable.add(q.peekFirst());
                 }
+                if (paused[index]) {
+                    paused[index] = false; // interrupted in its wait: it held no place
+                } else {
+                    running--;
+                }
+                freed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * The job {@code index} waits to retry (a Retry-After of minutes, perhaps): it downloads
+         * nothing meanwhile, so its place goes to the next job that may start, of another host.
+         * Its host's place it keeps: a server that asked to wait is not sent more requests.
+         */
+        void pause(int index) {
+            lock.lock();
+            try {
+                paused[index] = true;
                 running--;
-                freed.signal();
+                freed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The job {@code index} is back from its wait: it takes the next free place, before any job not yet started. */
+        void resume(int index) throws InterruptedException {
+            lock.lock();
+            try {
+                resuming++;
+                try {
+                    while (running >= concurrency) {
+                        freed.await();
+                    }
+                } finally {
+                    resuming--;
+                }
+                paused[index] = false;
+                running++;
+                freed.signalAll(); // take() may have waited for this job to go first
             } finally {
                 lock.unlock();
             }
@@ -561,7 +607,13 @@ public final class Downloader {
         private boolean finalAnswer;
         private final AtomicBoolean cancelled;
 
-        JobRun(DownloadJob job, OutputNames names, Path claimed, AtomicBoolean cancelled) {
+        /** Where the job's place comes from, and its index there: a wait to retry gives the place up. */
+        private final JobQueue queue;
+        private final int index;
+
+        JobRun(DownloadJob job, OutputNames names, Path claimed, AtomicBoolean cancelled, JobQueue queue, int index) {
+            this.queue = queue;
+            this.index = index;
             this.job = job;
             this.names = names;
             this.cancelled = cancelled;
@@ -614,7 +666,9 @@ public final class Downloader {
                     int failed = attempts.retry();
                     Duration delay = retryPolicy.delayFor(failed, retryAfter);
                     listener.on(new ProgressEvent.Retry(job, failed, cause, delay));
+                    queue.pause(index);
                     sleeper.sleep(delay);
+                    queue.resume(index);
                 }
             }
         }

@@ -60,6 +60,40 @@ class PerHostQueueTest {
         }
     }
 
+    /**
+     * A job waiting to retry downloads nothing: with one place, a job of another host runs in its
+     * wait (the wait ends only once that job was asked for; before, the job waiting held the
+     * place and the other never started). Its own host's place it keeps: a2, of the host that
+     * asked to wait, starts only after a1 ended.
+     */
+    @Test
+    void aJobWaitingToRetryLeavesItsPlaceToAnotherHostButKeepsItsHosts() throws Exception {
+        CountDownLatch b1Asked = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean waitedInVain = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger a1Asked = new java.util.concurrent.atomic.AtomicInteger();
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            if (req.target().equals("/a1") && a1Asked.getAndIncrement() == 0) {
+                r.send(Responses.head(503, "Retry-After: 1", "Content-Length: 0"));
+                return;
+            }
+            if (req.target().equals("/b1")) {
+                b1Asked.countDown();
+            }
+            r.send(Responses.ok(req.target()));
+        }))) {
+            Report report = Downloader.builder(client).directory(dir).concurrency(1).perHost(1)
+                    .retryPolicy(RetryPolicy.of(1))
+                    .sleeper(d -> waitedInVain.set(!b1Asked.await(10, java.util.concurrent.TimeUnit.SECONDS)))
+                    .build()
+                    .run(List.of(DownloadJob.of(server.uri("/a1")), DownloadJob.of(server.uri("/a2")),
+                            DownloadJob.of(viaLocalhost(server, "/b1"))));
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(waitedInVain).as("the wait to retry held the only place").isFalse();
+            assertThat(server.requests()).extracting(RecordedRequest::target).containsExactly("/a1", "/b1", "/a1", "/a2");
+        }
+    }
+
     @Test
     void theTotalLimitHoldsAcrossHostsBelowTheirOwnLimit() throws Exception {
         // Three hosts (one server under three names), each below --per-host: -j 2 still allows
