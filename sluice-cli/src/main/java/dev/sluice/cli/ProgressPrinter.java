@@ -285,6 +285,7 @@ final class ProgressPrinter implements AutoCloseable {
             // A job interrupted before it ended has no event; its report item still counts. The
             // jobs an interrupt stopped get one line: there may be thousands of them.
             int interrupted = 0;
+            int withParts = 0;
             List<Integer> unannounced = new ArrayList<>();
             for (int i = 0; i < report.items().size(); i++) {
                 Report.Item item = report.items().get(i);
@@ -293,18 +294,22 @@ final class ProgressPrinter implements AutoCloseable {
                     unannounced.add(i);
                     if (item.error().isInterruption()) {
                         interrupted++;
+                        // A failed item's bytes are what its part file holds.
+                        withParts += item.bytes() > 0 ? 1 : 0;
                     } else {
                         ErrorLine.print(err, ErrorLine.withUrl(item.url(), item.error().message()), null);
                     }
                 }
             }
             if (interrupted > 0 && report.items().size() == 1) {
-                // One URL: its line names it, as every other error line of such a run does.
-                ErrorLine.print(err, ErrorLine.withUrl(report.items().getFirst().url(), "interrupted before it"
-                        + " finished (run again with -c to resume what its NAME.part holds)"), null);
+                // One URL: its line names it, as every other error line of such a run does; the
+                // hint only when there is a part to resume.
+                Report.Item item = report.items().getFirst();
+                ErrorLine.print(err, ErrorLine.withUrl(item.url(), "interrupted before it finished"
+                        + (withParts > 0 ? " (run again with -c to resume what " + item.path() + ".part holds)" : "")), null);
             } else if (interrupted > 0) {
                 ErrorLine.print(err, "interrupted: " + interrupted + " of " + report.items().size() + " files did not finish"
-                        + " (run again with -c to resume what their NAME.part files hold)", null);
+                        + (withParts > 0 ? " (run again with -c to resume what their NAME.part files hold)" : ""), null);
             }
             if (quiet) {
                 return;

@@ -30,15 +30,45 @@ class DownloadInterruptedInProcessTest {
                     server.uri("/big.bin").toString(), "-d", dir.resolve("out").toString(), "--report", report.toString(),
                     "--progress", "none")));
             server.awaitRequests(1, Duration.ofSeconds(10));
+            Path part = dir.resolve("out/big.bin.part");
+            awaitSize(part, 1000);
 
             runner.interrupt();
 
             Cli.Result r = result.get(10, TimeUnit.SECONDS);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERRUPTED).isEqualTo(130);
             assertThat(Files.readString(report)).contains("\"message\":\"" + server.uri("/big.bin") + ": interrupted before it finished\"");
-            // One URL: the line names it (CONTRACT.md), as the run's other error lines do.
+            // One URL: the line names it (CONTRACT.md), as the run's other error lines do, and the part to resume.
             assertThat(r.stderrLines()).containsExactly("sluice: " + server.uri("/big.bin")
-                    + ": interrupted before it finished (run again with -c to resume what its NAME.part holds)");
+                    + ": interrupted before it finished (run again with -c to resume what " + dir.resolve("out/big.bin") + ".part holds)");
+        }
+    }
+
+    /** Nothing to resume: no hint to run again with -c (it printed one, naming "NAME.part", for every interrupt). */
+    @Test
+    void anInterruptBeforeAnyByteGivesNoHintToResume() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r.stallUntil("never")))) {
+            CompletableFuture<Cli.Result> result = new CompletableFuture<>();
+            Thread runner = Thread.ofPlatform().start(() -> result.complete(Cli.run("download",
+                    server.uri("/big.bin").toString(), "-d", dir.resolve("out").toString(), "--progress", "none")));
+            server.awaitRequests(1, Duration.ofSeconds(10));
+
+            runner.interrupt();
+
+            Cli.Result r = result.get(10, TimeUnit.SECONDS);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERRUPTED);
+            assertThat(r.stderrLines()).containsExactly("sluice: " + server.uri("/big.bin") + ": interrupted before it finished");
+        }
+    }
+
+    /** Waits, bounded, until {@code file} holds {@code size} bytes: the state the test needs, not a time. */
+    private static void awaitSize(Path file, long size) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!(Files.exists(file) && Files.size(file) >= size)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(file + " never held " + size + " bytes");
+            }
+            Thread.sleep(5);
         }
     }
     /**
@@ -64,7 +94,6 @@ class DownloadInterruptedInProcessTest {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!Files.exists(out.resolve("big.bin.part"))) {
                 assertThat(System.nanoTime()).as("the first bytes arrived").isLessThan(end);
-                Thread.onSpinWait();
             }
 
             runner.interrupt();

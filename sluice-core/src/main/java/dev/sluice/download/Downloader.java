@@ -606,6 +606,8 @@ public final class Downloader {
         /** Whether the last failure is the server's final answer, not to be asked again (a 3xx that is not the file). */
         private boolean finalAnswer;
         private final AtomicBoolean cancelled;
+        /** Whether the job waits before a retry (the next attempt is counted, not yet made); its own thread's. */
+        private boolean waitingToRetry;
 
         /** Where the job's place comes from, and its index there: a wait to retry gives the place up. */
         private final JobQueue queue;
@@ -667,8 +669,10 @@ public final class Downloader {
                     Duration delay = retryPolicy.delayFor(failed, retryAfter);
                     listener.on(new ProgressEvent.Retry(job, failed, cause, delay));
                     queue.pause(index);
+                    waitingToRetry = true;
                     sleeper.sleep(delay);
                     queue.resume(index);
+                    waitingToRetry = false;
                 }
             }
         }
@@ -1032,8 +1036,10 @@ public final class Downloader {
 
         /** {@code bytes}: the size of the file when {@code ok}, else what its part file holds. */
         private Report.Item item(boolean ok, long bytes, Report.Error error) {
+            // Stopped in the wait before a retry, the attempt counted for it was never made.
+            int made = waitingToRetry ? attempts.current() - 1 : attempts.current();
             return new Report.Item(Request.hidePasswords(job.uri().toString()), target.toString(), ok, lastStatus,
-                    bytes, elapsed().toNanos() / 1e9, attempts.current(), error);
+                    bytes, elapsed().toNanos() / 1e9, made, error);
         }
 
         /** The item of this job when its run was interrupted before it ended. */

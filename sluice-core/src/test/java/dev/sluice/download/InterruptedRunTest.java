@@ -31,6 +31,42 @@ class InterruptedRunTest {
         client.close();
     }
 
+    /**
+     * Stopped in its wait before a retry, a job made one attempt, not two: the second was counted
+     * when the wait began (the report said "attempts":2 with one request at the server).
+     */
+    @Test
+    void aJobStoppedInItsWaitToRetryCountsOnlyTheAttemptsMade() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) ->
+                r.send(Responses.head(503, "Retry-After: 30", "Content-Length: 0"))))) {
+            CountDownLatch waiting = new CountDownLatch(1);
+            Downloader downloader = Downloader.builder(client).directory(dir).sleeper(d -> {
+                waiting.countDown();
+                Thread.sleep(d);
+            }).build();
+            CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+            Thread runner = Thread.ofPlatform().start(() -> {
+                try {
+                    downloader.run(List.of(DownloadJob.of(server.uri("/later.bin"))));
+                    thrown.complete(null);
+                } catch (Throwable t) {
+                    thrown.complete(t);
+                }
+            });
+            assertThat(waiting.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("the job waits to retry").isTrue();
+
+            runner.interrupt();
+
+            Throwable t = thrown.get(WAIT_SECONDS, TimeUnit.SECONDS);
+            assertThat(t).isInstanceOf(DownloadInterruptedException.class);
+            Report.Item item = ((DownloadInterruptedException) t).report().items().getFirst();
+            assertThat(item.error().isInterruption()).isTrue();
+            assertThat(item.attempts()).isEqualTo(1);
+            assertThat(item.httpStatus()).isEqualTo(503);
+            assertThat(server.requests()).hasSize(1);
+        }
+    }
+
     @Test
     void anInterruptedRunReportsTheFinishedTheStoppedAndTheNotStarted() throws Exception {
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
