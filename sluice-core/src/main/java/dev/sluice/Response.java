@@ -52,7 +52,10 @@ public final class Response implements AutoCloseable {
         return status;
     }
 
-    /** The reason phrase as the server sent it; may be empty. */
+    /**
+     * The reason phrase as the server sent it; may be empty. Octets beyond ASCII are read as
+     * UTF-8 when they are UTF-8, else as ISO-8859-1.
+     */
     public String reason() {
         return reason;
     }

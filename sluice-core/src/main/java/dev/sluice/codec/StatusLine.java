@@ -1,5 +1,8 @@
 package dev.sluice.codec;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -42,14 +45,32 @@ record StatusLine(int minorVersion, int status, String reason) {
                     + CharClass.quote(line, length), lineOffset + MIN_LENGTH, state);
         }
         int reasonStart = Math.min(length, MIN_LENGTH + 1);
+        boolean obsText = false;
         for (int i = reasonStart; i < length; i++) {
             int c = line[i] & 0xFF;
             if (!CharClass.isFieldValueOctet(c)) {
                 throw new CodecException("reason phrase contains " + CharClass.describe(c), lineOffset + i, state);
             }
+            obsText |= c >= 0x80;
         }
-        String reason = new String(line, reasonStart, length - reasonStart, StandardCharsets.ISO_8859_1);
+        String reason = obsText ? text(line, reasonStart, length - reasonStart)
+                : new String(line, reasonStart, length - reasonStart, StandardCharsets.ISO_8859_1);
         return new StatusLine(line[7] - '0', status, reason);
+    }
+
+    /**
+     * A reason phrase with octets beyond ASCII (RFC 9112 §4's obs-text), as its sender most
+     * likely meant it: UTF-8 when the octets are UTF-8 ("Datei nicht gefunden: über", as
+     * servers that localise their reasons send it), else ISO-8859-1, one character per octet.
+     */
+    private static String text(byte[] line, int from, int length) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(line, from, length)).toString();
+        } catch (CharacterCodingException notUtf8) {
+            return new String(line, from, length, StandardCharsets.ISO_8859_1);
+        }
     }
 
     private static boolean startsWithHttpSlash(byte[] line) {

@@ -38,6 +38,15 @@ class StatusLineTest {
         assertThat(head.reason()).isEqualTo("Pas\tde page tr\u00e8s loin");
     }
 
+    /** A localised reason in UTF-8 reads as its sender wrote it (it was shown as "Ã¼ber"). */
+    @Test
+    void aReasonPhraseInUtf8IsReadAsUtf8() {
+        // The test's text goes in as ISO-8859-1, one octet per character: these are the UTF-8 octets of "über".
+        var head = decode("HTTP/1.1 404 Datei nicht gefunden: \u00c3\u00bcber\r\nContent-Length: 0\r\n\r\n").head();
+
+        assertThat(head.reason()).isEqualTo("Datei nicht gefunden: \u00fcber");
+    }
+
     @Test
     void emptyReasonAfterTheSpaceIsAccepted() {
         var head = decode("HTTP/1.1 204 \r\n\r\n").head();
