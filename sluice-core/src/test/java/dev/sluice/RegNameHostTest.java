@@ -28,7 +28,8 @@ class RegNameHostTest {
         "https://my_host/x,           https, my_host,     443,  my_host",
         "http://u:p@db_1.local:81/,   http,  db_1.local,  81,   db_1.local:81",
         "http://my_host:/x,           http,  my_host,     80,   my_host",
-        "http://example.org:/x,       http,  example.org, 80,   example.org"})
+        "http://example.org:/x,       http,  example.org, 80,   example.org",
+        "http://%41_b/x,              http,  a_b,         80,   a_b"})
     void theOriginOfAUrlWhoseHostJavaNetUriLeavesUnparsed(String url, String scheme, String host, int port, String hostHeader) {
         Origin origin = Origin.of(URI.create(url));
         assertThat(origin).isEqualTo(new Origin(scheme, host, port));
@@ -37,7 +38,7 @@ class RegNameHostTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http://my_host:8o/x", "http://my_host:99999/x", "http://my_host:0/", "http://my host/",
-        "http://%41_b/"})
+        "http://%2F_b/"})
     void aBadPortOrHostIsStillRefused(String url) {
         assertThatThrownBy(() -> Request.get(url)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("invalid URL");
