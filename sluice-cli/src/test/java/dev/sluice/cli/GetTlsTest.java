@@ -7,8 +7,13 @@ import dev.sluice.testkit.ScriptedServer;
 import dev.sluice.testkit.TestCertificates;
 import dev.sluice.testkit.TestCertificates.ServerCertificate;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,6 +69,45 @@ class GetTlsTest {
 
             assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.CONNECT);
             assertThat(server.requests()).isEmpty();
+        }
+    }
+
+    /**
+     * A TLS 1.2 server that requires a client certificate closes on its alert while sluice still
+     * writes its side of the handshake. The failed write was a reset, retried --retries times
+     * against a refusal that comes back every time; the alert is named and the refusal exit 4.
+     */
+    @Test
+    void aTls12ServerThatRequiresAClientCertificateIsAskedOnce() throws Exception {
+        Path ca = CERTS.writeCaPem(dir);
+        AtomicInteger handshakes = new AtomicInteger();
+        try (SSLServerSocket listener = (SSLServerSocket) CERTS.serverContext().getServerSocketFactory().createServerSocket()) {
+            listener.setEnabledProtocols(new String[] {"TLSv1.2"});
+            listener.setNeedClientAuth(true);
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread server = Thread.ofVirtual().start(() -> {
+                while (true) {
+                    try (SSLSocket socket = (SSLSocket) listener.accept()) {
+                        handshakes.incrementAndGet();
+                        socket.startHandshake();
+                    } catch (IOException e) {
+                        if (listener.isClosed()) {
+                            return;
+                        }
+                    }
+                }
+            });
+            String url = "https://127.0.0.1:" + listener.getLocalPort() + "/f";
+            Cli.Result result = Cli.run("download", url, "-d", dir.resolve("out").toString(), "--cacert", ca.toString(),
+                    "--retries", "3");
+            listener.close();
+            server.join();
+
+            assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.CONNECT);
+            assertThat(result.stderr()).contains(url + ": TLS handshake with 127.0.0.1 port " + listener.getLocalPort()
+                    + " failed: the server refused the handshake (TLS alert handshake_failure)");
+            assertThat(handshakes).hasValue(1);
+            assertThat(dir.resolve("out/f")).doesNotExist();
         }
     }
 

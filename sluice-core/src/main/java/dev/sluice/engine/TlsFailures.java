@@ -35,6 +35,9 @@ final class TlsFailures {
 
     /** The cause of the failed handshake with {@code host}, as a phrase. */
     static String reason(SSLException e, String host) {
+        // An alert the server sent tells more than the broken pipe it may wrap (the connector
+        // names an alert the JDK missed as it failed on a write).
+        String alert = receivedAlert(e);
         CertPathValidatorException validation = null;
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof CertPathValidatorException v) {
@@ -54,6 +57,9 @@ final class TlsFailures {
             }
             if (c instanceof CertificateException && c.getClass() == CertificateException.class && isNameMismatch(c)) {
                 return "certificate not valid for host " + host;
+            }
+            if (alert != null) {
+                continue;
             }
             if (c instanceof EOFException) {
                 return "the server closed the connection during the TLS handshake";
@@ -82,7 +88,6 @@ final class TlsFailures {
                 return "certificate uses an algorithm or key size the JDK refuses: " + validation.getMessage();
             }
         }
-        String alert = receivedAlert(e);
         if (alert != null) {
             return refused(alert);
         }

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import java.util.List;
@@ -154,8 +155,9 @@ public final class SocketConnector implements Connector {
             ctx = sslContext.get();
             context = ctx;
         }
+        HandshakeSocket plain = new HandshakeSocket(channel);
         SSLSocket tls = (SSLSocket) ctx.getSocketFactory()
-                .createSocket(channel.socket(), origin.host(), origin.port(), true);
+                .createSocket(plain, origin.host(), origin.port(), true);
         SSLParameters params = tls.getSSLParameters();
         params.setProtocols(PROTOCOLS);
         if (verifyHostname) {
@@ -176,16 +178,36 @@ public final class SocketConnector implements Connector {
             tls.startHandshake();
         } catch (IOException e) {
             c.close();
+            plain.handshakeDone();
             if (c.guard().fired() != null) {
                 var timeout = new DeadlineExceededException(Deadline.CONNECT, "TLS handshake timed out");
                 timeout.initCause(e);
                 throw timeout;
             }
-            throw e;
+            throw withAlert(e, plain.fatalAlert());
         } finally {
             c.guard().disarm();
         }
+        plain.handshakeDone();
         return c;
+    }
+
+    /**
+     * The handshake failure, told by the fatal alert the server sent when the JDK did not get
+     * to read it (a write failing first on the server's close: see {@link HandshakeSocket}).
+     */
+    private static IOException withAlert(IOException e, int alert) {
+        if (alert < 0) {
+            return e;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Received fatal alert")) {
+                return e;
+            }
+        }
+        var told = new SSLHandshakeException("Received fatal alert: " + HandshakeSocket.alertName(alert));
+        told.initCause(e);
+        return told;
     }
 
     private static boolean isIpLiteral(String host) {
