@@ -146,12 +146,10 @@ final class GetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         checkOptions();
-        if (isStdout()) {
-            return fetch();
-        }
-        // Ctrl-C or kill ends the JVM without unwinding this thread; the hook keeps the promise
-        // that an unfinished run leaves neither FILE nor a temporary file beside it.
-        Thread onKill = Thread.ofPlatform().name("sluice-get-cleanup").unstarted(this::removeUnfinishedOutput);
+        // Ctrl-C or kill ends the JVM without unwinding this thread; the hook says so, as every
+        // other end of a run is said, and keeps the promise that an unfinished run leaves
+        // neither FILE nor a temporary file beside it.
+        Thread onKill = Thread.ofPlatform().name("sluice-get-cleanup").unstarted(this::onInterrupt);
         Runtime.getRuntime().addShutdownHook(onKill);
         try {
             return fetch();
@@ -423,8 +421,19 @@ final class GetCommand implements Callable<Integer> {
         return code;
     }
 
+    /** The shutdown hook: an unfinished run is said to be interrupted, and leaves no file. */
+    private void onInterrupt() {
+        if (finished) {
+            return;
+        }
+        ErrorLine.print(stderr, ErrorLine.withUrl(url, "interrupted before it finished"), null);
+        if (!isStdout()) {
+            removeUnfinishedOutput();
+        }
+    }
+
     /**
-     * The shutdown hook: removes the temporary file of an interrupted transfer and FILE.
+     * Removes the temporary file of an interrupted transfer and FILE.
      * {@link Body#transferTo(Path)} names its temporary file {@code .FILE.RANDOM.part} beside
      * FILE ({@link Body#temporaryPrefix}) and does not expose it, so it is found by that pattern.
      */

@@ -144,10 +144,34 @@ class SluiceJarIT {
             process.destroy(); // SIGTERM, as kill or a closing terminal sends
             assertThat(process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
-            assertThat(process.exitValue()).isNotZero();
+            assertThat(process.exitValue()).isEqualTo(143);
             try (Stream<Path> left = Files.list(outDir)) {
                 assertThat(left).isEmpty();
             }
+            // Said as download says it: the run did not end in silence.
+            assertThat(Files.readString(dir.resolve("stderr")))
+                    .isEqualTo("sluice: " + server.uri("/big") + ": interrupted before it finished\n");
+        }
+    }
+
+    @Test
+    void aGetToStandardOutputStoppedByCtrlCSaysSo() throws Exception {
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest()
+                .send(Responses.head(200, "Content-Length: 1000000")).sendPattern(1000).stallUntil("never")))) {
+            Path stderr = dir.resolve("stderr");
+            Process process = new ProcessBuilder(command("get", server.uri("/big").toString()))
+                    .redirectError(stderr.toFile())
+                    .start();
+            try (InputStream out = process.getInputStream()) {
+                // The body has started to arrive: the run is under way.
+                assertThat(out.readNBytes(1000)).isEqualTo(PatternBytes.bytes(0, 1000));
+                Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+                assertThat(kill.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+                assertThat(process.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            }
+
+            assertThat(process.exitValue()).isEqualTo(130);
+            assertThat(Files.readString(stderr)).isEqualTo("sluice: " + server.uri("/big") + ": interrupted before it finished\n");
         }
     }
 
