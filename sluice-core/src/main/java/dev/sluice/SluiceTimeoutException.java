@@ -20,7 +20,16 @@ public abstract sealed class SluiceTimeoutException extends SluiceException
         return limit;
     }
 
+    /** {@code 30 s}, {@code 0.5 s}, {@code 0.0005 s}: exact, so a limit under a millisecond is not "0 s". */
     static String seconds(Duration d) {
-        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
+        if (d.getNano() == 0) {
+            return d.getSeconds() + " s";
+        }
+        String nanos = Integer.toString(1_000_000_000 + d.getNano()).substring(1);
+        int end = nanos.length();
+        while (nanos.charAt(end - 1) == '0') {
+            end--;
+        }
+        return d.getSeconds() + "." + nanos.substring(0, end) + " s";
     }
 }
