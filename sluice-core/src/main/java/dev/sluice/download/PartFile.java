@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The {@code NAME.part} file of one download: where the body streams, what it is a part of
@@ -428,6 +429,7 @@ final class PartFile {
                 }
                 out.truncate(from).position(from);
             }
+            BooleanSupplier ended = limiter == null ? null : RateLimiter.endOf(response.body());
             try {
                 for (ByteBuffer view : response.body().any()) {
                     int n = view.remaining();
@@ -456,7 +458,7 @@ final class PartFile {
                     received += n;
                     listener.on(new ProgressEvent.Bytes(job, received, end));
                     if (limiter != null) {
-                        limiter.acquire(n);
+                        limiter.acquire(n, ended);
                     }
                 }
             } catch (UncheckedIOException e) {

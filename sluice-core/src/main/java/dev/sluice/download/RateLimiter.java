@@ -1,19 +1,37 @@
 package dev.sluice.download;
 
+import dev.sluice.Body;
+import dev.sluice.engine.BodyExchange;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
  * A token bucket shared by all downloads: at most {@code bytesPerSecond} on average. It starts
  * empty, so the rate holds from the first byte; time spent not reading fills it up to one
  * second's worth. Callers take what they read after reading it, and wait when
- * the bucket runs dry; waiting parks a virtual thread, never holding the lock.
+ * the bucket runs dry; waiting parks a virtual thread, never holding the lock. A wait ends
+ * early when the caller's exchange does (its total timeout): at a low rate the debt of one read
+ * is minutes, and the attempt must end at its deadline, not after them.
  */
 final class RateLimiter {
     /** Waits; injected so tests need not sleep. */
     @FunctionalInterface
     interface Sleeper {
-        void sleepNanos(long nanos) throws InterruptedException;
+        /** Waits {@code nanos}, or less once {@code ended} is true (its setter unparks the thread). */
+        void sleepNanos(long nanos, BooleanSupplier ended) throws InterruptedException;
+    }
+
+    private static void park(long nanos, BooleanSupplier ended) throws InterruptedException {
+        long until = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0 && !ended.getAsBoolean(); left = until - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        }
     }
 
     private final long bytesPerSecond;
@@ -26,7 +44,7 @@ final class RateLimiter {
     private long lastNanos;
 
     public RateLimiter(long bytesPerSecond) {
-        this(bytesPerSecond, System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)));
+        this(bytesPerSecond, System::nanoTime, RateLimiter::park);
     }
 
     RateLimiter(long bytesPerSecond, LongSupplier clock, Sleeper sleeper) {
@@ -44,6 +62,14 @@ final class RateLimiter {
 
     /** Accounts for {@code bytes} just read, sleeping as long as the average rate requires. */
     public void acquire(long bytes) throws InterruptedException {
+        acquire(bytes, () -> false);
+    }
+
+    /**
+     * {@link #acquire(long)}, but the wait ends as soon as {@code ended} is true; whoever sets
+     * it unparks the waiting thread. The bytes stay owed: the next caller waits them off.
+     */
+    void acquire(long bytes, BooleanSupplier ended) throws InterruptedException {
         long waitNanos;
         lock.lock();
         try {
@@ -56,8 +82,22 @@ final class RateLimiter {
             lock.unlock();
         }
         if (waitNanos > 0) {
-            sleeper.sleepNanos(waitNanos);
+            sleeper.sleepNanos(waitNanos, ended);
         }
+    }
+
+    /**
+     * What ends a wait of the thread reading {@code body}: its exchange's total timeout, which
+     * then unparks that thread. To be called on that thread.
+     */
+    static BooleanSupplier endOf(Body body) {
+        Thread reader = Thread.currentThread();
+        AtomicBoolean ended = new AtomicBoolean();
+        BodyExchange.of(body).onTotalTimeout(() -> {
+            ended.set(true);
+            LockSupport.unpark(reader);
+        });
+        return ended::get;
     }
 
     public long bytesPerSecond() {

@@ -450,6 +450,7 @@ final class SegmentedDownload {
                         throw new RangeLost(new ProtocolViolationException(job.uri(), e.getMessage(), -1, null));
                     }
                     long sinceRecord = 0;
+                    BooleanSupplier ended = limiter == null ? null : RateLimiter.endOf(response.body());
                     try {
                         for (ByteBuffer view : response.body().any()) {
                             if (stopped.getAsBoolean()) {
@@ -466,7 +467,7 @@ final class SegmentedDownload {
                             segment[2] += n;
                             listener.on(new ProgressEvent.Bytes(job, received.addAndGet(n), total));
                             if (limiter != null) {
-                                limiter.acquire(n);
+                                limiter.acquire(n, ended);
                             }
                             sinceRecord += n;
                             if (sinceRecord >= recordEvery) {
