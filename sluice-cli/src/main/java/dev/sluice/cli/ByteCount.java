@@ -35,7 +35,7 @@ public record ByteCount(String kind, String per, String examples, long max) {
         BigDecimal bytes;
         try {
             // BigDecimal also takes "1e3": unusual but unambiguous.
-            bytes = new BigDecimal(number).multiply(BigDecimal.valueOf(1L << shift));
+            bytes = new BigDecimal(Main.ascii(number)).multiply(BigDecimal.valueOf(1L << shift));
         } catch (NumberFormatException e) {
             throw new TypeConversionException("'" + value + "' is not a " + kind + ": expected bytes" + per
                     + ", e.g. " + examples);

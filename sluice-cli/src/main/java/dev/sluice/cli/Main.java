@@ -56,6 +56,30 @@ public final class Main implements Callable<Integer> {
      * reports a Ctrl-C); the process itself, stopped by a signal, ends with the JVM's status
      * for that signal (130 for SIGINT, 143 for SIGTERM).
      */
+    /**
+     * {@code value} when it is an integer in ASCII digits (a sign allowed), for
+     * {@link Integer#valueOf}; else the usage error picocli itself gives.
+     */
+    static String asciiNumber(String value, String kind) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c >= '0' && c <= '9') && !(i == 0 && (c == '+' || c == '-') && value.length() > 1)) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not " + kind);
+            }
+        }
+        return value;
+    }
+
+    /** {@code text}, or a NumberFormatException when it holds other than ASCII (see above). */
+    static String ascii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) > 127) {
+                throw new NumberFormatException("not ASCII: " + text);
+            }
+        }
+        return text;
+    }
+
     public static int run(String[] args, OutputStream out, PrintStream err) {
         PrintWriter outText = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errText = new PrintWriter(err, true);
@@ -67,6 +91,12 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new CommandLine.HelpCommand());
         // Settings after the subcommands so that they apply to the whole tree.
         cl.setExpandAtFiles(false); // "-d @file" is ours: picocli must not read the file as arguments.
+        // Java reads any Unicode digit as a digit (an Arabic-Indic zero as --retries was 0
+        // retries; a fullwidth 2 was 2 seconds): a number on this command line is ASCII.
+        cl.registerConverter(Integer.class, v -> Integer.valueOf(asciiNumber(v, "an int")));
+        cl.registerConverter(int.class, v -> Integer.valueOf(asciiNumber(v, "an int")));
+        cl.registerConverter(Long.class, v -> Long.valueOf(asciiNumber(v, "a long")));
+        cl.registerConverter(long.class, v -> Long.valueOf(asciiNumber(v, "a long")));
         cl.setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF));
         cl.setOut(outText);
         cl.setErr(errText);

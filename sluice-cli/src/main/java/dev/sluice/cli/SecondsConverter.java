@@ -24,7 +24,7 @@ final class SecondsConverter implements ITypeConverter<Duration> {
     public Duration convert(String value) {
         BigDecimal seconds;
         try {
-            seconds = new BigDecimal(value.trim());
+            seconds = new BigDecimal(Main.ascii(value.trim()));
         } catch (NumberFormatException e) {
             throw new TypeConversionException("'" + value + "' is not a number of seconds");
         }

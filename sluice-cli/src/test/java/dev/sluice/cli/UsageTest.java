@@ -175,6 +175,29 @@ class UsageTest {
         assertThat(result.stderrLines()).singleElement().asString().contains("--chunk-size");
     }
 
+    /**
+     * Java reads any Unicode digit as one: a fullwidth 2 was a read timeout of 2 s, an
+     * Arabic-Indic zero no retries. A number here is in ASCII digits, as curl requires.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"get|--read-timeout|\uFF12", "get|--timeout|\u0663", "get|--max-redirects|\uFF15",
+        "get|--chunk-size|\u0661\u0660\u0662\u0664", "download|--retries|\u0660", "download|-j|\uFF14",
+        "download|--limit-rate|\uFF11K", "download|--per-host|\u0967"})
+    void aNumberInOtherThanAsciiDigitsIsAUsageError(String line) {
+        String[] parts = line.split("\\|");
+        Cli.Result result = Cli.run(parts[0], UNUSED_URL, parts[1], parts[2]);
+
+        assertThat(result.exitCode()).as(line + ": " + result).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderrLines()).first().asString().contains(parts[1]).contains("'" + parts[2] + "'");
+    }
+
+    @Test
+    void aNumberMayHaveASign() {
+        Cli.Result result = Cli.run("get", UNUSED_URL, "--max-redirects", "+3", "--connect-timeout", "+5");
+
+        assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.CONNECT);
+    }
+
     @Test
     void negativeMaxRedirectsIsAUsageError() {
         Cli.Result result = Cli.run("get", UNUSED_URL, "--max-redirects", "-1");
