@@ -115,6 +115,37 @@ class TimeoutsAndConnectFailuresTest {
         }
     }
 
+    /**
+     * A port that takes the connection but never speaks TLS: the TCP connect succeeded, so the
+     * words name the handshake (they said "connecting to", which points at the network).
+     */
+    @Test
+    void aHandshakeThatHangsIsAConnectTimeoutNamingTheHandshake() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.stallUntil("never")));
+             Client client = Client.builder().connectTimeout(Duration.ofMillis(300)).build()) {
+            String url = "https://127.0.0.1:" + server.port() + "/x";
+            assertThatThrownBy(() -> client.send(Request.get(url)))
+                    .isInstanceOf(ConnectTimeoutException.class)
+                    .hasMessage(url + ": TLS handshake with 127.0.0.1 port " + server.port()
+                            + " (connect timeout) took longer than 0.3 s");
+            assertThat(client.poolState()).contains("leased=0", "waiting=0");
+        }
+    }
+
+    /** A server that takes none of the request: the silence is the server's, not the data's. */
+    @Test
+    void anUploadTheServerStopsTakingIsAReadTimeoutThatSaysSo() throws IOException {
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.stallUntil("never")));
+             Client client = Client.builder().readTimeout(Duration.ofMillis(300)).build()) {
+            // Far more than the socket buffers of both sides hold.
+            Request upload = Request.put(server.uri("/up"), RequestBody.ofBytes(new byte[64 << 20]));
+            assertThatThrownBy(() -> client.send(upload))
+                    .isInstanceOf(ReadTimeoutException.class)
+                    .hasMessage(server.uri("/up") + ": the server took no data for 0.3 s (read timeout) while sending the request");
+            assertThat(client.poolState()).contains("leased=0", "waiting=0");
+        }
+    }
+
     @Test
     void refusedConnectionIsAConnectFailure() throws IOException {
         int port;

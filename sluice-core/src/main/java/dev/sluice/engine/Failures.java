@@ -143,7 +143,10 @@ public final class Failures {
 
     static SluiceException deadline(DeadlineExceededException d, URI uri, Timeouts t, String phase) {
         return switch (d.deadline()) {
-            case CONNECT -> new ConnectTimeoutException(uri, "connecting to " + hostPort(uri) + " (connect timeout)", t.connect(), d);
+            // The TCP connect succeeded when the handshake is what ran out of time: said so, as
+            // that points at the server's TLS (or a port that does not speak it), not the network.
+            case CONNECT -> new ConnectTimeoutException(uri, (d.getMessage().startsWith("TLS handshake")
+                    ? "TLS handshake with " : "connecting to ") + hostPort(uri) + " (connect timeout)", t.connect(), d);
             case POOL -> new ConnectTimeoutException(uri, "waiting for a free connection (pool timeout)", t.pool(), d);
             case READ -> new ReadTimeoutException(uri, phase, t.read(), d);
             case TOTAL -> new TotalTimeoutException(uri, d.getMessage().startsWith("no connection")
