@@ -33,6 +33,12 @@ public final class Connection {
      * moves while a large request body goes out (a call per MiB costs nothing measurable).
      */
     private static final int WRITE_SLICE = 1 << 20;
+    /**
+     * The most written under one silence deadline: a blocking write of more may take longer
+     * than the read timeout on a slow link while bytes move all along (at 30 s, 256 KiB is a
+     * link of 8.7 kB/s).
+     */
+    public static final int PROGRESS_SLICE = 256 << 10;
 
     private final Origin origin;
     private final SocketChannel channel;
@@ -287,7 +293,7 @@ public final class Connection {
                 guard.arm(deadline, kind);
                 writing = true;
                 try {
-                    long n = file.transferTo(position, Math.min(end - position, WRITE_SLICE), channel);
+                    long n = file.transferTo(position, Math.min(end - position, PROGRESS_SLICE), channel);
                     if (n <= 0) {
                         throw new BodyFileException("request body file ended early at byte " + position, null);
                     }
