@@ -398,28 +398,24 @@ public final class ConnectionPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        // On the watchdog's thread: a TLS close_notify that could not go out (a peer that left
-        // bytes of ours unread) would stop every deadline of the client, so no close_notify.
-        // A plain connection still ends with a FIN, which does not block: a reset would tell
-        // the server something went wrong when the connection merely idled out.
-        closeAll(toClose, false);
+        // On the watchdog's thread, which must not block: a plain connection ends with a FIN,
+        // which does not (a reset would tell the server something went wrong when the
+        // connection merely idled out). A TLS one sends its close_notify (RFC 9112 §9.8: a
+        // client MUST) from a thread of its own, as one that cannot go out (a peer that left
+        // bytes of ours unread) would stop every deadline of the client; Connection.close
+        // bounds that wait by a deadline of the watchdog.
+        List<Connection> tls = new ArrayList<>();
+        toClose.removeIf(conn -> conn.isTls() && tls.add(conn));
+        closeAll(toClose);
+        if (!tls.isEmpty()) {
+            Thread.ofVirtual().name("sluice-idle-close").start(() -> closeAll(tls));
+        }
     }
 
+    /** Closes, with a TLS close_notify, and recycles the buffers. */
     private static void closeAll(List<Connection> connections) {
-        closeAll(connections, true);
-    }
-
-    /**
-     * Closes, with a TLS close_notify when {@code graceful}, and recycles the buffers; a plain
-     * connection is closed normally either way, a TLS one otherwise aborted (a reset).
-     */
-    private static void closeAll(List<Connection> connections, boolean graceful) {
         for (Connection c : connections) {
-            if (graceful || !c.isTls()) {
-                c.close();
-            } else {
-                c.abort();
-            }
+            c.close();
             c.recycleBuffer();
             if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
                 LOG.log(System.Logger.Level.DEBUG, "closed " + c);
