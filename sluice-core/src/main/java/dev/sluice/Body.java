@@ -1,7 +1,6 @@
 package dev.sluice;
 
 import dev.sluice.codec.MediaTypes;
-import dev.sluice.engine.BodyExchange;
 import dev.sluice.engine.ContentDecoding;
 import dev.sluice.engine.Exchange;
 import dev.sluice.engine.ExchangeInputStream;
@@ -54,10 +53,6 @@ import java.util.stream.StreamSupport;
  * cannot throw checked exceptions, wrap them in {@link UncheckedIOException}.
  */
 public final class Body implements AutoCloseable {
-    static {
-        BodyExchange.register(Body::exchange);
-    }
-
     private static final int TRANSFER_BUFFER = 64 * 1024;
     /** The cap of {@link #bytes()} and {@link #text()}. */
     public static final long DEFAULT_MAX_BYTES = 64L << 20;

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -491,6 +492,21 @@ public final class Client implements AutoCloseable {
             nv[i++] = f.value();
         }
         return Headers.ofTrusted(nv);
+    }
+
+    /**
+     * The total timeout of each request that sets none itself ({@link Request.Builder#timeout}),
+     * as {@link Builder#totalTimeout} set it; empty for none. For a caller whose own waits
+     * between reads must end when the exchange does:
+     *
+     * <pre>{@code
+     * long sent = System.nanoTime();
+     * Response r = client.send(request);
+     * Optional<Duration> left = client.totalTimeout().map(t -> t.minusNanos(System.nanoTime() - sent));
+     * }</pre>
+     */
+    public Optional<Duration> totalTimeout() {
+        return Optional.ofNullable(totalTimeout);
     }
 
     /** Connections open (idle ones included) and waiting, for diagnostics: {@code ConnectionPool[leased=1 idle=2 waiting=0 hosts=1]}. */

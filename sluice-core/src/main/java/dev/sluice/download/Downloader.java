@@ -682,6 +682,7 @@ public final class Downloader {
             PartFile part = openPart();
             // A 200 to the probe: the whole file, as a plain GET would have it, body unread.
             Response pending = null;
+            long pendingSent = 0;
             if (segments > 1 && !oneStream) {
                 var segmented = new SegmentedDownload(client, job, () -> newRequest(job), retryPolicy, attempts,
                         sleeper, rateLimiter, listener);
@@ -706,7 +707,7 @@ public final class Downloader {
                         // Left by a run that fell back to one stream (or ran without -s): its
                         // bytes are the start of this very version, which splitting would throw away.
                         oneStream = true;
-                        return attemptInOneStream(part, attempts.current(), null);
+                        return attemptInOneStream(part, attempts.current(), null, 0);
                     }
                     // A record this run wrote is continued by its next attempt; one an earlier run
                     // left, only with --continue (a failed probe is no reason to take it up).
@@ -736,11 +737,12 @@ public final class Downloader {
                     // file): a retry would only ask it again, and for a 200 open the whole file twice.
                     oneStream = true;
                     pending = probed.unread();
+                    pendingSent = probed.sentNanos();
                 }
             }
             try {
                 // Read now: segments that ran before a fall-back to one stream may have taken retries.
-                return attemptInOneStream(part, attempts.current(), pending);
+                return attemptInOneStream(part, attempts.current(), pending, pendingSent);
             } finally {
                 if (pending != null) {
                     pending.close(); // harmless when it was used: closed already
@@ -767,9 +769,10 @@ public final class Downloader {
         /**
          * One attempt in one stream: resumes what the part holds when it can, else asks for the
          * whole file; {@code pending}, when not null, is the answer to such a request already
-         * (a 200 to the probe), used when there is nothing to resume.
+         * (a 200 to the probe), used when there is nothing to resume; {@code pendingSent} is
+         * when it was sent ({@code System.nanoTime()}), where its total timeout began.
          */
-        private PartFile.Result attemptInOneStream(PartFile part, int attempt, Response pending)
+        private PartFile.Result attemptInOneStream(PartFile part, int attempt, Response pending, long pendingSent)
                 throws IOException, InterruptedException {
             boolean startedOver = false;
             while (true) {
@@ -782,6 +785,7 @@ public final class Downloader {
                     rb.setHeader("If-Range", source.validator().orElseThrow());
                 }
                 Response answer;
+                long sent = pendingSent;
                 boolean probeAnswer = pending != null && offset == 0;
                 if (probeAnswer) {
                     answer = pending;
@@ -789,6 +793,7 @@ public final class Downloader {
                     if (pending != null) {
                         pending.close();
                     }
+                    sent = System.nanoTime();
                     answer = client.send(rb.build());
                 }
                 pending = null;
@@ -812,7 +817,7 @@ public final class Downloader {
                             continue;
                         }
                     }
-                    return receive(response, status, part, attempt, offset, source);
+                    return receive(response, status, part, attempt, offset, source, sent);
                 }
             }
         }
@@ -906,7 +911,7 @@ public final class Downloader {
          * the part. {@code status} is the response's, but 200 for the probe's 206 of the whole file.
          */
         private PartFile.Result receive(Response response, int status, PartFile part, int attempt, long offset,
-                                        PartFile.Source source) throws IOException, InterruptedException {
+                                        PartFile.Source source, long sentNanos) throws IOException, InterruptedException {
             if (status >= 300 && status < 400) {
                 return notTheBody(response);
             }
@@ -947,7 +952,8 @@ public final class Downloader {
                     : response.body().isDecoded() ? PartFile.Source.UNKNOWN
                     : PartFile.Source.of(response.headers(), length);
             listener.on(new ProgressEvent.Started(job, target, attempt, from, end));
-            return part.write(job, response, from, end, written, rateLimiter, listener);
+            return part.write(job, response, from, end, written, rateLimiter,
+                    RateLimiter.deadline(client, sentNanos), listener);
         }
 
         /**

@@ -1,7 +1,6 @@
 package dev.sluice.download;
 
 import java.io.IOException;
-import dev.sluice.net.PercentEncoding;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -156,11 +155,29 @@ public final class FileNames {
         if (encoded.indexOf('%') < 0) {
             return Optional.of(encoded);
         }
-        try {
-            return decodeStrictly(PercentEncoding.decode(encoded), charset);
-        } catch (IllegalArgumentException malformed) {
-            return Optional.empty();
+        // Not net.PercentEncoding: this package uses only the public API (its own copy of the
+        // few lines keeps it so).
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%') {
+                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
+                int lo = hi < 0 ? -1 : Character.digit(encoded.charAt(i + 2), 16);
+                if (lo < 0) {
+                    return Optional.empty();
+                }
+                bytes.write(hi << 4 | lo);
+                i += 2;
+            } else {
+                // A raw path may hold other characters than ASCII (java.net.URI allows them):
+                // they stand for their UTF-8 bytes.
+                int cp = encoded.codePointAt(i);
+                byte[] utf8 = Character.toString(cp).getBytes(StandardCharsets.UTF_8);
+                bytes.write(utf8, 0, utf8.length);
+                i += Character.charCount(cp) - 1;
+            }
         }
+        return decodeStrictly(bytes.toByteArray(), charset);
     }
 
     /** {@code bytes} as text in {@code charset}, or empty when they are not valid in it. */

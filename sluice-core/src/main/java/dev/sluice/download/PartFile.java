@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.function.BooleanSupplier;
 
 /**
  * The {@code NAME.part} file of one download: where the body streams, what it is a part of
@@ -409,7 +408,7 @@ final class PartFile {
      * error and nothing is renamed.
      */
     Result write(DownloadJob job, Response response, long from, OptionalLong end, Source source, RateLimiter limiter,
-                 ProgressEvent.Listener listener) throws IOException, InterruptedException {
+                 OptionalLong deadline, ProgressEvent.Listener listener) throws IOException, InterruptedException {
         MessageDigest digest = job.checksum().map(Checksum::newDigest).orElse(null);
         long received = from;
         // A part made afresh holds none of sluice's attributes: what it is of is stored only
@@ -429,7 +428,6 @@ final class PartFile {
                 }
                 out.truncate(from).position(from);
             }
-            BooleanSupplier ended = limiter == null ? null : RateLimiter.endOf(response.body());
             try {
                 for (ByteBuffer view : response.body().any()) {
                     int n = view.remaining();
@@ -458,7 +456,7 @@ final class PartFile {
                     received += n;
                     listener.on(new ProgressEvent.Bytes(job, received, end));
                     if (limiter != null) {
-                        limiter.acquire(n, ended);
+                        limiter.acquire(n, deadline);
                     }
                 }
             } catch (UncheckedIOException e) {

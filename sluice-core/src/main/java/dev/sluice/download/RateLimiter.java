@@ -1,11 +1,9 @@
 package dev.sluice.download;
 
-import dev.sluice.Body;
-import dev.sluice.engine.BodyExchange;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
+import dev.sluice.Client;
+import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -13,25 +11,14 @@ import java.util.function.LongSupplier;
  * empty, so the rate holds from the first byte; time spent not reading fills it up to one
  * second's worth. Callers take what they read after reading it, and wait when
  * the bucket runs dry; waiting parks a virtual thread, never holding the lock. A wait ends
- * early when the caller's exchange does (its total timeout): at a low rate the debt of one read
- * is minutes, and the attempt must end at its deadline, not after them.
+ * no later than the caller's exchange does (its total timeout): at a low rate the debt of one
+ * read is minutes, and the attempt must end at its deadline, not after them.
  */
 final class RateLimiter {
     /** Waits; injected so tests need not sleep. */
     @FunctionalInterface
     interface Sleeper {
-        /** Waits {@code nanos}, or less once {@code ended} is true (its setter unparks the thread). */
-        void sleepNanos(long nanos, BooleanSupplier ended) throws InterruptedException;
-    }
-
-    private static void park(long nanos, BooleanSupplier ended) throws InterruptedException {
-        long until = System.nanoTime() + nanos;
-        for (long left = nanos; left > 0 && !ended.getAsBoolean(); left = until - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-            if (Thread.interrupted()) {
-                throw new InterruptedException();
-            }
-        }
+        void sleepNanos(long nanos) throws InterruptedException;
     }
 
     private final long bytesPerSecond;
@@ -44,7 +31,7 @@ final class RateLimiter {
     private long lastNanos;
 
     public RateLimiter(long bytesPerSecond) {
-        this(bytesPerSecond, System::nanoTime, RateLimiter::park);
+        this(bytesPerSecond, System::nanoTime, nanos -> Thread.sleep(Duration.ofNanos(nanos)));
     }
 
     RateLimiter(long bytesPerSecond, LongSupplier clock, Sleeper sleeper) {
@@ -60,20 +47,41 @@ final class RateLimiter {
         this.lastNanos = clock.getAsLong();
     }
 
+    /**
+     * The {@code System.nanoTime()} at which an exchange {@code client} sent at {@code sentNanos}
+     * ends by its total timeout; empty when it has none (or one of centuries). The download's
+     * requests set no timeout of their own, so the client's is theirs.
+     */
+    static OptionalLong deadline(Client client, long sentNanos) {
+        long nanos = client.totalTimeout().map(RateLimiter::nanosOrMax).orElse(Long.MAX_VALUE);
+        // Past half the range nanoTime differences overflow; such a deadline never comes anyway.
+        return nanos >= Long.MAX_VALUE / 2 ? OptionalLong.empty() : OptionalLong.of(sentNanos + nanos);
+    }
+
+    private static long nanosOrMax(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /** Accounts for {@code bytes} just read, sleeping as long as the average rate requires. */
     public void acquire(long bytes) throws InterruptedException {
-        acquire(bytes, () -> false);
+        acquire(bytes, OptionalLong.empty());
     }
 
     /**
-     * {@link #acquire(long)}, but the wait ends as soon as {@code ended} is true; whoever sets
-     * it unparks the waiting thread. The bytes stay owed: the next caller waits them off.
+     * {@link #acquire(long)}, but the wait goes no further than {@code deadline} (a time of this
+     * limiter's clock, {@code System.nanoTime()}) when there is one: the read after it then
+     * fails with the total timeout. The bytes stay owed: the next caller waits them off.
      */
-    void acquire(long bytes, BooleanSupplier ended) throws InterruptedException {
+    void acquire(long bytes, OptionalLong deadline) throws InterruptedException {
         long waitNanos;
+        long now;
         lock.lock();
         try {
-            long now = clock.getAsLong();
+            now = clock.getAsLong();
             tokens = Math.min(bytesPerSecond, tokens + (now - lastNanos) * (double) bytesPerSecond / 1e9);
             lastNanos = now;
             tokens -= bytes;
@@ -81,23 +89,12 @@ final class RateLimiter {
         } finally {
             lock.unlock();
         }
-        if (waitNanos > 0) {
-            sleeper.sleepNanos(waitNanos, ended);
+        if (deadline.isPresent()) {
+            waitNanos = Math.min(waitNanos, Math.max(0, deadline.getAsLong() - now));
         }
-    }
-
-    /**
-     * What ends a wait of the thread reading {@code body}: its exchange's total timeout, which
-     * then unparks that thread. To be called on that thread.
-     */
-    static BooleanSupplier endOf(Body body) {
-        Thread reader = Thread.currentThread();
-        AtomicBoolean ended = new AtomicBoolean();
-        BodyExchange.of(body).onTotalTimeout(() -> {
-            ended.set(true);
-            LockSupport.unpark(reader);
-        });
-        return ended::get;
+        if (waitNanos > 0) {
+            sleeper.sleepNanos(waitNanos);
+        }
     }
 
     public long bytesPerSecond() {

@@ -116,8 +116,8 @@ final class SegmentedDownload {
      * unread 206 is one whose Content-Range is the whole file, {@code bytes 0-(N-1)/N} (a server
      * that sends more than the byte asked for), to be saved as a 200 would be.
      */
-    record ProbeResult(Probe probe, Response unread) {
-        static final ProbeResult ONE_STREAM = new ProbeResult(null, null);
+    record ProbeResult(Probe probe, Response unread, long sentNanos) {
+        static final ProbeResult ONE_STREAM = new ProbeResult(null, null, 0);
     }
 
     /**
@@ -133,6 +133,7 @@ final class SegmentedDownload {
      */
     ProbeResult probe() throws IOException {
         Request r = requests.get().setHeader("Range", "bytes=0-0").build();
+        long sent = System.nanoTime();
         Response response = client.send(r);
         boolean handedOver = false;
         try {
@@ -149,7 +150,7 @@ final class SegmentedDownload {
             if (status != 206) {
                 // Not a range: the answer to a plain GET, whose body the caller may as well read.
                 handedOver = true;
-                return new ProbeResult(null, response);
+                return new ProbeResult(null, response, sent);
             }
             String value = response.headers().first("Content-Range").orElse("");
             Optional<ContentRange> range = ContentRange.parse(value).filter(cr -> cr.completeLength().isPresent());
@@ -164,7 +165,7 @@ final class SegmentedDownload {
                     // More than asked for, but all of it: the download, as a 200 would be.
                     ContentRange.checkExact(value, 0, size - 1, size, contentLength);
                     handedOver = true;
-                    return new ProbeResult(null, response);
+                    return new ProbeResult(null, response, sent);
                 }
                 if (range.get().first() == 0 && range.get().last() > 0) {
                     // More than asked for, from byte 0 (a server with a least range it sends):
@@ -190,7 +191,7 @@ final class SegmentedDownload {
                 }
             }
             return new ProbeResult(new Probe(size, validator.get(),
-                    response.headers().first("Content-Disposition").orElse(null), response.uri()), null);
+                    response.headers().first("Content-Disposition").orElse(null), response.uri()), null, sent);
         } finally {
             if (!handedOver) {
                 response.close();
@@ -397,6 +398,7 @@ final class SegmentedDownload {
             try {
                 Request.Builder rb = requests.get().setHeader("Range", "bytes=" + pos + "-" + segment[1])
                         .setHeader("If-Range", probe.validator());
+                long sent = System.nanoTime();
                 try (Response response = client.send(rb.build())) {
                     reading.add(response);
                     answer.status = response.status();
@@ -450,7 +452,7 @@ final class SegmentedDownload {
                         throw new RangeLost(new ProtocolViolationException(job.uri(), e.getMessage(), -1, null));
                     }
                     long sinceRecord = 0;
-                    BooleanSupplier ended = limiter == null ? null : RateLimiter.endOf(response.body());
+                    OptionalLong deadline = RateLimiter.deadline(client, sent);
                     try {
                         for (ByteBuffer view : response.body().any()) {
                             if (stopped.getAsBoolean()) {
@@ -467,7 +469,7 @@ final class SegmentedDownload {
                             segment[2] += n;
                             listener.on(new ProgressEvent.Bytes(job, received.addAndGet(n), total));
                             if (limiter != null) {
-                                limiter.acquire(n, ended);
+                                limiter.acquire(n, deadline);
                             }
                             sinceRecord += n;
                             if (sinceRecord >= recordEvery) {

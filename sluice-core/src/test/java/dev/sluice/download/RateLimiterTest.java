@@ -12,7 +12,7 @@ class RateLimiterTest {
 
     private RateLimiter limiter(long rate) {
         // The fake clock moves forward by exactly what the limiter asks to sleep.
-        return new RateLimiter(rate, () -> now, (nanos, ended) -> {
+        return new RateLimiter(rate, () -> now, nanos -> {
             slept.add(nanos);
             now += nanos;
         });
@@ -44,7 +44,7 @@ class RateLimiterTest {
         // Three jobs' reads come at once, before any of them waited: together they owe 3000
         // bytes, so the last waits three seconds and none gets ahead on the others' wait.
         List<Long> waits = new ArrayList<>();
-        RateLimiter r = new RateLimiter(1000, () -> now, (nanos, ended) -> waits.add(nanos));
+        RateLimiter r = new RateLimiter(1000, () -> now, waits::add);
         r.acquire(1000);
         r.acquire(1000);
         r.acquire(1000);
