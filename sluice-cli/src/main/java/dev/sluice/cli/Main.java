@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import dev.sluice.cli.demo.DemoCommand;
 import dev.sluice.cli.demo.TrainingCommand;
 import picocli.CommandLine;
@@ -56,30 +57,6 @@ public final class Main implements Callable<Integer> {
      * reports a Ctrl-C); the process itself, stopped by a signal, ends with the JVM's status
      * for that signal (130 for SIGINT, 143 for SIGTERM).
      */
-    /**
-     * {@code value} when it is an integer in ASCII digits (a sign allowed), for
-     * {@link Integer#valueOf}; else the usage error picocli itself gives.
-     */
-    static String asciiNumber(String value, String kind) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (!(c >= '0' && c <= '9') && !(i == 0 && (c == '+' || c == '-') && value.length() > 1)) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not " + kind);
-            }
-        }
-        return value;
-    }
-
-    /** {@code text}, or a NumberFormatException when it holds other than ASCII (see above). */
-    static String ascii(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) > 127) {
-                throw new NumberFormatException("not ASCII: " + text);
-            }
-        }
-        return text;
-    }
-
     public static int run(String[] args, OutputStream out, PrintStream err) {
         PrintWriter outText = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errText = new PrintWriter(err, true);
@@ -91,12 +68,11 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new CommandLine.HelpCommand());
         // Settings after the subcommands so that they apply to the whole tree.
         cl.setExpandAtFiles(false); // "-d @file" is ours: picocli must not read the file as arguments.
-        // Java reads any Unicode digit as a digit (an Arabic-Indic zero as --retries was 0
-        // retries; a fullwidth 2 was 2 seconds): a number on this command line is ASCII.
-        cl.registerConverter(Integer.class, v -> Integer.valueOf(asciiNumber(v, "an int")));
-        cl.registerConverter(int.class, v -> Integer.valueOf(asciiNumber(v, "an int")));
-        cl.registerConverter(Long.class, v -> Long.valueOf(asciiNumber(v, "a long")));
-        cl.registerConverter(long.class, v -> Long.valueOf(asciiNumber(v, "a long")));
+        // A number on this command line is ASCII (see ascii).
+        cl.registerConverter(Integer.class, v -> number(v, "an int", Integer::valueOf));
+        cl.registerConverter(int.class, v -> number(v, "an int", Integer::valueOf));
+        cl.registerConverter(Long.class, v -> number(v, "a long", Long::valueOf));
+        cl.registerConverter(long.class, v -> number(v, "a long", Long::valueOf));
         cl.setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF));
         cl.setOut(outText);
         cl.setErr(errText);
@@ -115,6 +91,33 @@ public final class Main implements Callable<Integer> {
             outText.flush();
             errText.flush();
         }
+    }
+
+    /**
+     * {@code value} read by {@code parse} ({@link Integer#valueOf} and the like) when it is a
+     * number in ASCII: else (other digits, an empty value, one out of range) the usage error
+     * picocli gives for a value that is not {@code kind}.
+     */
+    static <T> T number(String value, String kind, Function<String, T> parse) {
+        try {
+            return parse.apply(ascii(value));
+        } catch (NumberFormatException e) {
+            throw new CommandLine.TypeConversionException("'" + value + "' is not " + kind);
+        }
+    }
+
+    /**
+     * {@code text}, or a NumberFormatException when it holds other than ASCII: Java reads any
+     * Unicode digit as a digit (an Arabic-Indic zero as --retries was 0 retries; a fullwidth 2
+     * was 2 seconds), and a number on this command line is ASCII.
+     */
+    static String ascii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) > 127) {
+                throw new NumberFormatException("not ASCII: " + text);
+            }
+        }
+        return text;
     }
 
     /** {@code sluice} without a command: the usage, as an error. */

@@ -191,6 +191,22 @@ class UsageTest {
         assertThat(result.stderrLines()).first().asString().contains(parts[1]).contains("'" + parts[2] + "'");
     }
 
+    /**
+     * A number out of range or empty is a usage error that says what the value should be, as
+     * for a word: it said "cannot convert" and gave Java's NumberFormatException.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"get|--max-redirects|99999999999|an int", "get|--max-redirects||an int",
+        "download|--retries|-99999999999|an int", "download|-j|+|an int"})
+    void aNumberOutOfRangeOrEmptyIsAUsageErrorSayingWhatItShouldBe(String line) {
+        String[] parts = line.split("\\|", -1);
+        Cli.Result result = Cli.run(parts[0], UNUSED_URL, parts[1], parts[2]);
+
+        assertThat(result.exitCode()).as(line + ": " + result).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.stderrLines()).singleElement().asString().contains(parts[1])
+                .contains("'" + parts[2] + "' is not " + parts[3]).doesNotContain("NumberFormatException");
+    }
+
     @Test
     void aNumberMayHaveASign() {
         Cli.Result result = Cli.run("get", UNUSED_URL, "--max-redirects", "+3", "--connect-timeout", "+5");
