@@ -560,7 +560,11 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
-        /** The longest silence allowed while reading the response (or sending the request). */
+        /**
+         * The longest wait on the server: for the next bytes of the response, or while sending
+         * the request, for the connection to take the next 64 KiB of it (the kernel takes them
+         * as its send buffer drains, which may be in larger steps).
+         */
         public Builder readTimeout(Duration d) {
             this.readTimeout = positive(d, "read timeout");
             return this;

@@ -15,7 +15,7 @@ final class ConnectionOptions {
     private Duration connectTimeout;
 
     @Option(names = "--read-timeout", paramLabel = "SEC", converter = SecondsConverter.class,
-            description = "Longest silence between two reads, or while sending, between two writes the server takes (default 30).")
+            description = "Longest wait on the server: for the next bytes of the response, or while sending, for the connection to take the next 64 KiB (default 30).")
     private Duration readTimeout;
 
     @Option(names = "--timeout", paramLabel = "SEC", converter = SecondsConverter.class,

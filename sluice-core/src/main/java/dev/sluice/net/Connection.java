@@ -35,10 +35,11 @@ public final class Connection {
     private static final int WRITE_SLICE = 1 << 20;
     /**
      * The most written under one silence deadline: a blocking write of more may take longer
-     * than the read timeout on a slow link while bytes move all along (at 30 s, 256 KiB is a
-     * link of 8.7 kB/s).
+     * than the read timeout on a slow link while bytes move all along. At 64 KiB a link must
+     * fall below 2.2 kB/s to fail a read timeout of 30 s, and below 33 kB/s for one of 2 s;
+     * smaller slices would only add calls (a TLS record is 16 KiB, the copy buffer 64 KiB).
      */
-    public static final int PROGRESS_SLICE = 256 << 10;
+    public static final int PROGRESS_SLICE = 64 << 10;
 
     private final Origin origin;
     private final SocketChannel channel;
