@@ -92,6 +92,22 @@ class ServerTextInErrorsTest {
         }
     }
 
+    @Test
+    void bidiOverridesAndLineSeparatorsInAUtf8ReasonPhraseAreEscapedInTheMessage() throws IOException {
+        // The response goes out one octet per character: these are the UTF-8 octets of
+        // "Not Found", a right-to-left override, "gnp.exe", a line separator and "x".
+        String utf8Reason = "Not Found\u00e2\u0080\u00aegnp.exe\u00e2\u0080\u00a8x";
+        String response = "HTTP/1.1 404 " + utf8Reason + "\r\nContent-Length: 0\r\n\r\n";
+        try (var server = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequest().send(response).close()));
+             Response r = client.send(Request.get(server.uri("/rlo")))) {
+
+            HttpStatusException e = catchThrowableOfType(HttpStatusException.class, r::raiseForStatus);
+
+            assertThat(e.getMessage()).isEqualTo(server.uri("/rlo") + ": HTTP 404 Not Found\\u202egnp.exe\\u2028x");
+            assertThat(e.reason()).isEqualTo("Not Found\u202Egnp.exe\u2028x");
+        }
+    }
+
     static Stream<Arguments> hostileRedirects() {
         return Stream.of(
                 Arguments.of("Location: ftp://h/" + LONG, "redirect to a non-http URL"),

@@ -2,8 +2,9 @@ package dev.sluice.codec;
 
 /**
  * Text a server chose (a reason phrase, a Location, a URL it redirected to), as an error
- * message may show it: the start of it, with control characters escaped, so that a message
- * stays one short line whatever the server sent (up to a whole 64 KiB head).
+ * message may show it: the start of it, with control and format characters escaped, so that a
+ * message stays one short line, in the order it was written, whatever the server sent (up to a
+ * whole 64 KiB head).
  *
  * <pre>{@code
  * String shown = ServerText.excerpt(reason, 80);   // "Nooooo...", or a tab shown escaped
@@ -73,24 +74,55 @@ public final class ServerText {
     }
 
     /**
-     * At most {@code maxChars} characters of {@code value} (each escaped control character
-     * counts as the six it takes), followed by {@code ...} when there was more; C0 controls,
-     * DEL and C1 controls (a line break to some terminals) become a backslash, {@code u} and
-     * four hex digits, as in a Java string literal.
+     * At most {@code maxChars} characters of {@code value}, followed by {@code ...} when there
+     * was more. Characters that would change how the line looks rather than show as themselves
+     * become a backslash, {@code u} and four hex digits, as in a Java string literal: C0
+     * controls, DEL and C1 controls (a line break to some terminals), format characters (bidi
+     * overrides and isolates, which reorder the rest of the line, zero-width characters, the
+     * byte order mark), the line and paragraph separators, and halves of surrogate pairs that
+     * have no other half. A format character outside the Basic Multilingual Plane is written
+     * as its two UTF-16 halves, each escaped. Anything else (Latin, CJK, emoji) shows as itself.
+     *
+     * <p>A character is shown whole or not at all: the last one, begun before {@code maxChars},
+     * is kept whole even where it crosses the limit, by up to five characters for an escape,
+     * eleven for an escaped pair, one for an emoji. A cut never splits an escape or a pair.
      */
     public static String excerpt(Object value, int maxChars) {
         String s = String.valueOf(value);
         StringBuilder b = new StringBuilder(Math.min(s.length(), maxChars) + 3);
         int i = 0;
-        for (; i < s.length() && b.length() < maxChars; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || (c >= 0x7F && c < 0xA0)) {
-                b.append("\\u").append(Character.forDigit(c >> 12, 16)).append(Character.forDigit((c >> 8) & 0xF, 16))
-                        .append(Character.forDigit((c >> 4) & 0xF, 16)).append(Character.forDigit(c & 0xF, 16));
+        while (i < s.length() && b.length() < maxChars) {
+            // A lone half of a pair comes back as itself, of type SURROGATE, and one char long.
+            int cp = s.codePointAt(i);
+            int n = Character.charCount(cp);
+            if (shownEscaped(cp)) {
+                for (int k = i; k < i + n; k++) {
+                    appendEscape(b, s.charAt(k));
+                }
             } else {
-                b.append(c);
+                b.append(s, i, i + n);
             }
+            i += n;
         }
         return i < s.length() ? b.append("...").toString() : b.toString();
+    }
+
+    /**
+     * Whether a terminal would act on {@code cp} instead of showing it: a control character
+     * moves the cursor or starts an escape sequence, a format character can turn the rest of a
+     * line right to left or hide text, the separators break the line, and a lone surrogate is
+     * not text at all (it would reach the terminal as a replacement character or broken bytes).
+     */
+    private static boolean shownEscaped(int cp) {
+        return switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
+                    Character.SURROGATE -> true;
+            default -> false;
+        };
+    }
+
+    private static void appendEscape(StringBuilder b, char c) {
+        b.append("\\u").append(Character.forDigit(c >> 12, 16)).append(Character.forDigit((c >> 8) & 0xF, 16))
+                .append(Character.forDigit((c >> 4) & 0xF, 16)).append(Character.forDigit(c & 0xF, 16));
     }
 }
