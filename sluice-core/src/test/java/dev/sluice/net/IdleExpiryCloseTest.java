@@ -91,14 +91,18 @@ class IdleExpiryCloseTest {
         }
     }
 
-    /** Copies {@code from}'s input to {@code to}'s output until the end or a reset, counting. */
+    /**
+     * Copies {@code from}'s input to {@code to}'s output until the end or a reset, counting each
+     * read before passing it on: once the client has its answer, the count holds all of its
+     * request (counted after the write, the last bytes could still be missing from it).
+     */
     private static void pump(Socket from, Socket to, AtomicLong count) {
         byte[] buffer = new byte[16 << 10];
         try {
             InputStream in = from.getInputStream();
             for (int n; (n = in.read(buffer)) >= 0; ) {
-                to.getOutputStream().write(buffer, 0, n);
                 count.addAndGet(n);
+                to.getOutputStream().write(buffer, 0, n);
             }
             to.shutdownOutput();
         } catch (IOException e) {
