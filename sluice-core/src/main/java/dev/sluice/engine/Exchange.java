@@ -72,7 +72,7 @@ public final class Exchange implements AutoCloseable {
     private final ResponseDecoder decoder;
     private final Limits limits;
     private final long startNanos;
-    private String phase = "sending the request";
+    private Phase phase = Phase.SENDING;
     private DecoderEvent.ResponseHead head;
     private List<Field> trailers = List.of();
     private boolean receivedAny;
@@ -240,7 +240,7 @@ public final class Exchange implements AutoCloseable {
             abort();
             throw failure(e, 0);
         }
-        phase = "waiting for the response head";
+        phase = Phase.WAITING_FOR_HEAD;
     }
 
     /**
@@ -250,8 +250,8 @@ public final class Exchange implements AutoCloseable {
      * exchange's head; the connection is closed after it, as the body was never sent.
      */
     private boolean finalAnswerBeforeBody() throws IOException {
-        String sending = phase;
-        phase = "waiting for 100 Continue";
+        Phase sending = phase;
+        phase = Phase.WAITING_FOR_CONTINUE;
         // Not past the total deadline: the body's first write then fails as a total timeout.
         long until = Math.min(System.nanoTime() + EXPECT_CONTINUE_WAIT_NANOS, timeouts.totalDeadlineNanos());
         try {
@@ -298,7 +298,7 @@ public final class Exchange implements AutoCloseable {
      */
     private boolean hasEarlyResponse(IOException writeFailure) throws ConnectFailedException {
         requestIncomplete = true;
-        String sending = phase;
+        Phase sending = phase;
         try {
             readHead();
             return true;
@@ -317,7 +317,7 @@ public final class Exchange implements AutoCloseable {
         if (head != null) {
             return head; // read already, as an answer that came before the request was sent whole
         }
-        phase = "waiting for the response head";
+        phase = Phase.WAITING_FOR_HEAD;
         try {
             while (true) {
                 DecoderEvent ev = next();
@@ -338,7 +338,7 @@ public final class Exchange implements AutoCloseable {
     private void acceptHead(DecoderEvent.ResponseHead h) throws IOException {
         head = h;
         headNanos = System.nanoTime();
-        phase = "reading the body";
+        phase = Phase.READING_BODY;
         if (h.framing().isEmpty()) {
             // The decoder still reports the (empty) body's end; take it now so the
             // connection goes back to the pool at once, closed response or not.
@@ -589,7 +589,7 @@ public final class Exchange implements AutoCloseable {
             // Read under the lock that expire() takes after setting it: either this sees it,
             // or expire() sees the thread.
             if (totalExpired) {
-                throw new DeadlineExceededException(Deadline.TOTAL, "total deadline passed");
+                throw new DeadlineExceededException(Deadline.TOTAL, DeadlineExceededException.Stage.EXCHANGE, "total deadline passed");
             }
             streamBodyThread = Thread.currentThread();
         } finally {
@@ -670,7 +670,7 @@ public final class Exchange implements AutoCloseable {
         if (!totalExpired || e instanceof DeadlineExceededException) {
             return e;
         }
-        var timeout = new DeadlineExceededException(Deadline.TOTAL, "total deadline passed");
+        var timeout = new DeadlineExceededException(Deadline.TOTAL, DeadlineExceededException.Stage.EXCHANGE, "total deadline passed");
         timeout.initCause(e);
         return timeout;
     }

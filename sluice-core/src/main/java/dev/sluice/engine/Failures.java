@@ -68,7 +68,7 @@ public final class Failures {
             if (d.deadline() == Deadline.CONNECT && totalBound) {
                 return new TotalTimeoutException(uri, "connecting to " + hostPort(uri), t.total(), d);
             }
-            return deadline(d, uri, t, "connecting");
+            return deadline(d, uri, t, "connecting", false);
         }
         if (isInterrupt(e)) {
             return interrupted(e, uri, phase);
@@ -98,15 +98,15 @@ public final class Failures {
      * {@link SluiceException}; an {@link InterruptedIOException} when the thread was
      * interrupted; a plain {@link IOException} for a local limit ({@link ReadBufferFullException}).
      */
-    public static IOException exchange(IOException e, URI uri, Timeouts t, String phase, long bodyBytes) {
+    static IOException exchange(IOException e, URI uri, Timeouts t, Phase phase, long bodyBytes) {
         if (e instanceof SluiceException s) {
             return s;
         }
         if (e instanceof DeadlineExceededException d) {
-            return deadline(d, uri, t, phase);
+            return deadline(d, uri, t, phase.toString(), phase.sending());
         }
         if (isInterrupt(e)) {
-            return interrupted(e, uri, phase);
+            return interrupted(e, uri, phase.toString());
         }
         if (e instanceof ReadBufferFullException) {
             return new IOException(ServerText.url(uri) + ": " + e.getMessage() + " (" + phase + ")", e);
@@ -141,15 +141,16 @@ public final class Failures {
         return new ProtocolViolationException(uri, e.getMessage(), e.offset(), e);
     }
 
-    static SluiceException deadline(DeadlineExceededException d, URI uri, Timeouts t, String phase) {
+    static SluiceException deadline(DeadlineExceededException d, URI uri, Timeouts t, String phase, boolean sending) {
         return switch (d.deadline()) {
             // The TCP connect succeeded when the handshake is what ran out of time: said so, as
             // that points at the server's TLS (or a port that does not speak it), not the network.
-            case CONNECT -> new ConnectTimeoutException(uri, (d.getMessage().startsWith("TLS handshake")
+            case CONNECT -> new ConnectTimeoutException(uri, (d.stage() == DeadlineExceededException.Stage.TLS_HANDSHAKE
                     ? "TLS handshake with " : "connecting to ") + hostPort(uri) + " (connect timeout)", t.connect(), d);
             case POOL -> new ConnectTimeoutException(uri, "waiting for a free connection (pool timeout)", t.pool(), d);
-            case READ -> new ReadTimeoutException(uri, phase, t.read(), d);
-            case TOTAL -> new TotalTimeoutException(uri, d.getMessage().startsWith("no connection")
+            case READ -> sending ? ReadTimeoutException.whileSending(uri, t.read(), d)
+                    : new ReadTimeoutException(uri, phase, t.read(), d);
+            case TOTAL -> new TotalTimeoutException(uri, d.stage() == DeadlineExceededException.Stage.POOL_WAIT
                     ? "waiting for a free connection" : phase, t.total(), d);
             case IDLE -> new ProtocolViolationException(uri, "connection closed while idle", -1, d);
         };

@@ -214,7 +214,7 @@ final class RequestWriter {
     }
 
     private static DeadlineExceededException totalDeadlinePassed(Exception cause) {
-        var timeout = new DeadlineExceededException(Deadline.TOTAL, "total deadline passed");
+        var timeout = new DeadlineExceededException(Deadline.TOTAL, DeadlineExceededException.Stage.EXCHANGE, "total deadline passed");
         timeout.initCause(cause);
         return timeout;
     }

@@ -326,7 +326,7 @@ public final class Connection {
     private IOException translate(IOException e) {
         Deadline fired = guard.fired();
         if (fired != null && fired != Deadline.IDLE) {
-            var timeout = new DeadlineExceededException(fired, fired.name().toLowerCase() + " deadline passed");
+            var timeout = new DeadlineExceededException(fired, DeadlineExceededException.Stage.EXCHANGE, fired.name().toLowerCase() + " deadline passed");
             timeout.initCause(e);
             return timeout;
         }

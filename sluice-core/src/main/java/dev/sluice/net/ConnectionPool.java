@@ -117,7 +117,7 @@ public final class ConnectionPool implements AutoCloseable {
                 long wait = timed ? deadlineNanos - System.nanoTime() : Long.MAX_VALUE;
                 if (wait <= 0) {
                     leaveQueue(w);
-                    throw new DeadlineExceededException(waitKind,
+                    throw new DeadlineExceededException(waitKind, DeadlineExceededException.Stage.POOL_WAIT,
                             "no connection to " + origin + " became free in time (" + this + ")");
                 }
                 if (w.granted == null) {

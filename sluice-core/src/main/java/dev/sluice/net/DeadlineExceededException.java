@@ -6,14 +6,31 @@ import java.io.IOException;
 public final class DeadlineExceededException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    private final Deadline deadline;
+    /** What was under way when the deadline passed, for the words of the error. */
+    public enum Stage {
+        /** Resolving the name or the TCP connect. */
+        CONNECT,
+        TLS_HANDSHAKE,
+        /** Waiting in the pool for a connection to become free. */
+        POOL_WAIT,
+        /** Sending the request or reading the response. */
+        EXCHANGE
+    }
 
-    public DeadlineExceededException(Deadline deadline, String message) {
+    private final Deadline deadline;
+    private final Stage stage;
+
+    public DeadlineExceededException(Deadline deadline, Stage stage, String message) {
         super(message);
         this.deadline = deadline;
+        this.stage = stage;
     }
 
     public Deadline deadline() {
         return deadline;
+    }
+
+    public Stage stage() {
+        return stage;
     }
 }

@@ -78,7 +78,7 @@ public final class SocketConnector implements Connector {
                 return c;
             } catch (SocketTimeoutException e) {
                 closeQuietly(channel);
-                var timeout = new DeadlineExceededException(Deadline.CONNECT,
+                var timeout = new DeadlineExceededException(Deadline.CONNECT, DeadlineExceededException.Stage.CONNECT,
                         "connect to " + address.getHostAddress() + " port " + origin.port() + " timed out");
                 timeout.initCause(e);
                 failure = timeout;
@@ -102,7 +102,7 @@ public final class SocketConnector implements Connector {
         if (failure == null) {
             failure = addresses.length == 0
                     ? new UnknownHostException(origin.host())
-                    : new DeadlineExceededException(Deadline.CONNECT, "connect timed out");
+                    : new DeadlineExceededException(Deadline.CONNECT, DeadlineExceededException.Stage.CONNECT, "connect timed out");
         }
         throw failure;
     }
@@ -129,7 +129,7 @@ public final class SocketConnector implements Connector {
         try {
             return lookup.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            var timeout = new DeadlineExceededException(Deadline.CONNECT, "resolving " + host + " timed out");
+            var timeout = new DeadlineExceededException(Deadline.CONNECT, DeadlineExceededException.Stage.CONNECT, "resolving " + host + " timed out");
             timeout.initCause(e);
             throw timeout;
         } catch (InterruptedException e) {
@@ -180,7 +180,8 @@ public final class SocketConnector implements Connector {
             c.close();
             plain.handshakeDone();
             if (c.guard().fired() != null) {
-                var timeout = new DeadlineExceededException(Deadline.CONNECT, "TLS handshake timed out");
+                var timeout = new DeadlineExceededException(Deadline.CONNECT, DeadlineExceededException.Stage.TLS_HANDSHAKE,
+                        "TLS handshake timed out");
                 timeout.initCause(e);
                 throw timeout;
             }
