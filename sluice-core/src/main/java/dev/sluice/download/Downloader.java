@@ -455,7 +455,9 @@ public final class Downloader {
     /**
      * The host a job's URL names, the key of the per-host limit. java.net.URI leaves a name
      * such as {@code my_host} unparsed (the client takes it all the same): it is then read
-     * from the raw authority, so that such hosts do not all share one key.
+     * from the raw authority, so that such hosts do not all share one key. An international
+     * name counts as its ASCII form, whichever way the URL wrote it ({@code bücher.example},
+     * {@code b%C3%BCcher.example}, {@code xn--bcher-kva.example}): one server, one limit.
      */
     static String hostOf(URI uri) {
         String host = uri.getHost();
@@ -464,6 +466,12 @@ public final class Downloader {
             authority = authority.substring(authority.lastIndexOf('@') + 1);
             int colon = authority.lastIndexOf(':');
             host = colon < 0 ? authority : authority.substring(0, colon);
+            host = FileNames.percentDecode(host, java.nio.charset.StandardCharsets.UTF_8).orElse(host);
+            try {
+                host = java.net.IDN.toASCII(host);
+            } catch (IllegalArgumentException notAName) {
+                // Kept as written: the request fails on it with its own error.
+            }
         }
         return host.toLowerCase(java.util.Locale.ROOT);
     }

@@ -115,9 +115,13 @@ public record Origin(String scheme, String host, int port) {
      * UTF-8 octets) or in letters beyond ASCII: its IDNA ASCII form ({@code bücher.example} is
      * {@code xn--bcher-kva.example}), as curl, requests and browsers send it.
      *
-     * @throws IllegalArgumentException when no such name can be made, or when IDNA 2003 (what
-     *                                  the JDK implements) and IDNA 2008 (what browsers and curl
-     *                                  use) would give two different names
+     * @throws IllegalArgumentException when no such name can be made, or when the name holds
+     *                                  one of the four characters IDNA 2003 (what the JDK
+     *                                  implements) maps away and IDNA 2008 (what browsers and
+     *                                  curl use) keeps: ß, final sigma, the zero-width joiner
+     *                                  and non-joiner. Other differences remain: a symbol
+     *                                  IDNA 2008 refuses (♥) is still mapped, and a letter newer
+     *                                  than Unicode 3.2 is refused
      */
     private static String asciiName(String host) {
         String name = host;

@@ -47,4 +47,11 @@ class DownloadCredentialsTest {
         assertThat(Downloader.hostOf(URI.create("http://u:p@Other_Host/x"))).isEqualTo("other_host");
         assertThat(Downloader.hostOf(URI.create("http://Example.org:81/x"))).isEqualTo("example.org");
     }
+
+    @Test
+    void anInternationalHostIsOneKeyOfThePerHostLimitHoweverItIsWritten() {
+        assertThat(Downloader.hostOf(URI.create("http://b\u00fccher.example/x"))).isEqualTo("xn--bcher-kva.example");
+        assertThat(Downloader.hostOf(URI.create("http://B%C3%BCcher.example:8080/x"))).isEqualTo("xn--bcher-kva.example");
+        assertThat(Downloader.hostOf(URI.create("http://XN--bcher-kva.example/x"))).isEqualTo("xn--bcher-kva.example");
+    }
 }
