@@ -86,13 +86,7 @@ class TlsAlertWordsTest {
             listener.setEnabledProtocols(new String[] {"TLSv1.2"});
             listener.setEnabledCipherSuites(new String[] {"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"});
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            Thread server = Thread.ofVirtual().start(() -> {
-                try (SSLSocket socket = (SSLSocket) listener.accept()) {
-                    socket.startHandshake();
-                } catch (IOException expected) {
-                    // The server's side of the failed handshake.
-                }
-            });
+            Thread server = handshakeOnce(listener);
             try (Client client = Client.builder().trustCertificates(CERTS.writeCaPem(dir)).build()) {
                 assertThatThrownBy(() -> client.send(Request.get("https://127.0.0.1:" + listener.getLocalPort() + "/")))
                         .isInstanceOf(ConnectFailedException.class)
@@ -116,13 +110,7 @@ class TlsAlertWordsTest {
             listener.setEnabledProtocols(new String[] {"TLSv1.2"});
             listener.setNeedClientAuth(true);
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            Thread server = Thread.ofVirtual().start(() -> {
-                try (SSLSocket socket = (SSLSocket) listener.accept()) {
-                    socket.startHandshake();
-                } catch (IOException expected) {
-                    // The server's side: no certificate came.
-                }
-            });
+            Thread server = handshakeOnce(listener);
             try (Client client = Client.builder().trustCertificates(CERTS.writeCaPem(dir)).build()) {
                 String url = "https://127.0.0.1:" + listener.getLocalPort() + "/";
                 ConnectFailedException e = catchThrowableOfType(ConnectFailedException.class,
@@ -181,5 +169,16 @@ class TlsAlertWordsTest {
             }
             server.join();
         }
+    }
+
+    /** Accepts one connection and runs the server's side of its handshake, which is to fail. */
+    private static Thread handshakeOnce(SSLServerSocket listener) {
+        return Thread.ofVirtual().start(() -> {
+            try (SSLSocket socket = (SSLSocket) listener.accept()) {
+                socket.startHandshake();
+            } catch (IOException expected) {
+                // The server's side of the refused handshake.
+            }
+        });
     }
 }
