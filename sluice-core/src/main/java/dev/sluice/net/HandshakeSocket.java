@@ -12,6 +12,8 @@ import java.net.SocketImpl;
 import java.net.SocketOption;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The plain socket under a TLS one, which watches the TLS records the server sends during the
@@ -26,6 +28,13 @@ import java.util.Set;
  * alert for the connector to report ({@link #fatalAlert()}). After the handshake the records
  * are passed on untouched and unwatched.
  *
+ * <p>A close is how other threads wake a blocked read, so it never waits: not behind a read
+ * (the channel lets one read at a time, and the close's own look at what is waiting would
+ * queue behind a blocked one), nor behind another close. It looks only when no read is in
+ * progress (a reader in progress sees those bytes itself), and reads no more than is there;
+ * a read that begins once the close has begun fails as on a closed socket. No monitors: a
+ * virtual thread blocked while holding one would pin its carrier (JDK 21).
+ *
  * <p>Everything else is the wrapped socket's: every method is passed to it.
  */
 final class HandshakeSocket extends Socket {
@@ -35,6 +44,8 @@ final class HandshakeSocket extends Socket {
     private volatile int fatalAlert = -1;
     /** Whether the handshake is over: the records are no longer watched. */
     private volatile boolean done;
+    /** Whether close() has begun; the first to set it looks at what is waiting. */
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     HandshakeSocket(SocketChannel channel) throws IOException {
         super((SocketImpl) null);
@@ -98,6 +109,13 @@ final class HandshakeSocket extends Socket {
         private int fragmentLeft;
         private boolean alertRecord;
         private int alertLevel = -1;
+        /**
+         * The reads and skips in progress. With {@link #closing} it keeps a read and the close's
+         * look at what is waiting apart, without a lock: a read counts itself, then checks
+         * closing; the close sets closing, then checks the count. Of the two, at least one
+         * sees the other.
+         */
+        private final AtomicInteger readsInProgress = new AtomicInteger();
 
         WatchingInputStream(InputStream in) {
             super(in);
@@ -105,31 +123,63 @@ final class HandshakeSocket extends Socket {
 
         @Override
         public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0 && !done) {
-                watch(new byte[] {(byte) b}, 0, 1);
+            beginRead();
+            try {
+                int b = in.read();
+                if (b >= 0 && !done) {
+                    watch(new byte[] {(byte) b}, 0, 1);
+                }
+                return b;
+            } finally {
+                readsInProgress.decrementAndGet();
             }
-            return b;
         }
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            int n = in.read(b, off, len);
-            if (n > 0 && !done) {
-                watch(b, off, n);
+            beginRead();
+            try {
+                int n = in.read(b, off, len);
+                if (n > 0 && !done) {
+                    watch(b, off, n);
+                }
+                return n;
+            } finally {
+                readsInProgress.decrementAndGet();
             }
-            return n;
         }
 
         /** A skip (the JDK discarding what is left as it closes) reads the bytes, to watch them. */
         @Override
         public long skip(long n) throws IOException {
+            if (n <= 0) {
+                return 0;
+            }
             if (done) {
-                return in.skip(n);
+                beginRead();
+                try {
+                    return in.skip(n);
+                } finally {
+                    readsInProgress.decrementAndGet();
+                }
             }
             byte[] b = new byte[(int) Math.min(n, 8192)];
             int r = read(b, 0, b.length);
             return Math.max(r, 0);
+        }
+
+        /** Counts a read in; the caller counts it out. Once the close has begun, it fails. */
+        private void beginRead() throws SocketException {
+            readsInProgress.incrementAndGet();
+            if (closing.get()) {
+                readsInProgress.decrementAndGet();
+                throw new SocketException("Socket closed");
+            }
+        }
+
+        /** Whether a read or skip is in progress. */
+        boolean reading() {
+            return readsInProgress.get() > 0;
         }
 
         private void watch(byte[] b, int off, int len) {
@@ -156,7 +206,12 @@ final class HandshakeSocket extends Socket {
             }
         }
 
-        /** What is already there when the socket is closed, watched before it goes. */
+        /**
+         * What is already there when the socket is closed, watched before it goes. Called only
+         * once closing is set and no read is in progress, so no reader of this stream takes the
+         * bytes counted as available and the reads here do not block. (Should something past
+         * this stream hold the channel's read lock, a second close ends the wait.)
+         */
         void drainAvailable() {
             try {
                 byte[] b = new byte[512];
@@ -173,9 +228,14 @@ final class HandshakeSocket extends Socket {
         }
     }
 
+    /**
+     * Closes the wrapped socket, first watching what is already waiting if the handshake is
+     * still on and no read is in progress. A second close, or one while the first still
+     * looks, closes the socket at once (closing a socket twice is harmless).
+     */
     @Override
-    public synchronized void close() throws IOException {
-        if (!done && fatalAlert < 0) {
+    public void close() throws IOException {
+        if (closing.compareAndSet(false, true) && !done && fatalAlert < 0 && !in.reading()) {
             in.drainAvailable();
         }
         socket.close();
