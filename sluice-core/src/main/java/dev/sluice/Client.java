@@ -145,11 +145,15 @@ public final class Client implements AutoCloseable {
      * @throws IllegalStateException  when this client is closed
      */
     public Response send(Request request) throws IOException {
-        return send(request, null);
+        return send(request, null, pool.ticket());
     }
 
-    /** {@link #send(Request)}, each exchange tracked by {@code cancellation} when not null. */
-    private Response send(Request request, Cancellation cancellation) throws IOException {
+    /**
+     * {@link #send(Request)}, each exchange tracked by {@code cancellation} when not null; it
+     * waits for a connection at the place of {@code ticket} in the pool's line (its redirects
+     * and retries too: one request, one place).
+     */
+    private Response send(Request request, Cancellation cancellation, long ticket) throws IOException {
         Timeouts timeouts = Timeouts.startingNow(connectTimeout, readTimeout, request.timeout().orElse(totalTimeout),
                 poolTimeout, drainWait);
         List<Redirect> history = List.of();
@@ -157,7 +161,7 @@ public final class Client implements AutoCloseable {
         Map<String, Integer> visits = null;
         Request current = request;
         while (true) {
-            Exchange ex = execute(current, timeouts, cancellation);
+            Exchange ex = execute(current, timeouts, cancellation, ticket);
             DecoderEvent.ResponseHead head = ex.head();
             Headers headers = toHeaders(head.headers());
             Request next;
@@ -199,7 +203,9 @@ public final class Client implements AutoCloseable {
      * has arrived. Nothing blocks the calling thread: waiting for a pooled connection, name
      * resolution, connect, TLS and reading all happen on the virtual thread. Failures complete
      * the future exceptionally with the same types as {@link #send}. Cancelling the future
-     * closes the connection at once and frees its pool slot. Redirects are followed as
+     * closes the connection at once and frees its pool slot. When the connection limits are
+     * reached, requests wait for a connection in the order of their {@code sendAsync} calls
+     * (a request's redirects and retries keep its place). Redirects are followed as
      * {@link #send} follows them: one that would repeat a body read from a stream completes the
      * future with the redirect response itself (status 307, say, empty history), which
      * {@link Response#raiseForStatus()} does not flag.
@@ -214,9 +220,12 @@ public final class Client implements AutoCloseable {
         Objects.requireNonNull(request, "request");
         CompletableFuture<Response> future = new CompletableFuture<>();
         Cancellation cancellation = new Cancellation();
+        // The place in line is taken here, on the caller's thread: the workers of a burst of
+        // calls reach the pool in whatever order the scheduler runs them.
+        long ticket = pool.ticket();
         Thread worker = Thread.ofVirtual().name("sluice-exchange").unstarted(() -> {
             try {
-                Response response = send(request, cancellation);
+                Response response = send(request, cancellation, ticket);
                 if (!future.complete(response)) {
                     response.close(); // cancelled meanwhile: nobody will read it
                 }
@@ -343,7 +352,8 @@ public final class Client implements AutoCloseable {
     }
 
     /** Runs one exchange up to the response head, with one retry on a stale pooled connection. */
-    private Exchange execute(Request request, Timeouts timeouts, Cancellation cancellation) throws IOException {
+    private Exchange execute(Request request, Timeouts timeouts, Cancellation cancellation, long ticket)
+            throws IOException {
         List<Field> fields = requestFields(request);
         String target = Request.targetOf(request.uri());
         // Encoding first: a request that cannot be sent fails before any connection is made.
@@ -360,7 +370,7 @@ public final class Client implements AutoCloseable {
         try (FileChannel bodyFile = Exchange.openBodyFile(request.uri(), body)) {
             for (int attempt = 0; ; attempt++) {
                 Exchange ex = Exchange.open(pool, watchdog, request.uri(), attempt > 0 ? Reuse.NEW
-                        : retryable ? Reuse.IDLE : Reuse.IDLE_CHECKED, timeouts, limits);
+                        : retryable ? Reuse.IDLE : Reuse.IDLE_CHECKED, ticket, timeouts, limits);
                 if (cancellation != null) {
                     cancellation.track(ex);
                 }
@@ -657,7 +667,11 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
-        /** Connections open at once over all hosts (aiohttp's {@code limit}). */
+        /**
+         * Connections open at once over all hosts (aiohttp's {@code limit}). Requests beyond the
+         * limits wait, in the order they were made: of the {@code send} calls, or of the
+         * {@code sendAsync} calls, whatever thread runs them.
+         */
         public Builder maxConnections(int max) {
             this.maxConnections = atLeastOne(max, "max connections");
             return this;

@@ -138,13 +138,23 @@ public final class Exchange implements AutoCloseable {
      */
     public static Exchange open(ConnectionPool pool, Watchdog watchdog, URI uri, Reuse reuse, Timeouts timeouts,
                                 Limits limits) throws IOException {
+        return open(pool, watchdog, uri, reuse, pool.ticket(), timeouts, limits);
+    }
+
+    /**
+     * {@link #open(ConnectionPool, Watchdog, URI, Reuse, Timeouts, Limits)} in the pool's line
+     * at the place of {@code ticket} ({@link ConnectionPool#ticket()}), taken when the request
+     * was made.
+     */
+    public static Exchange open(ConnectionPool pool, Watchdog watchdog, URI uri, Reuse reuse, long ticket,
+                                Timeouts timeouts, Limits limits) throws IOException {
         long start = System.nanoTime();
         // The connect deadline the pool asked for, if it connected: whether it was the total
         // timeout's (the tighter one) says which limit a connect that outlived it broke.
         long[] connectDeadline = {0};
         try {
             long waitDeadline = timeouts.poolDeadlineNanos();
-            Lease lease = pool.acquire(Origin.of(uri), reuse, waitDeadline,
+            Lease lease = pool.acquire(Origin.of(uri), reuse, ticket, waitDeadline,
                     waitDeadline == timeouts.totalDeadlineNanos() ? Deadline.TOTAL : Deadline.POOL,
                     () -> connectDeadline[0] = timeouts.connectDeadlineNanos());
             return new Exchange(uri, lease, timeouts, limits, start, watchdog);
