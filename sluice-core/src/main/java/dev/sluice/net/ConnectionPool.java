@@ -17,13 +17,14 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Theory of operation: every caller of {@link #acquire} joins the queue of its origin, in
  * the order of its ticket ({@link #ticket()}), and one function, {@link #dispatch}, run under
- * the lock after every change, grants what can be granted: idle connections to the first
- * waiters of their origin, then slots for new connections to the oldest waiter (the lowest
- * ticket) across origins whose host is below its limit (closing an idle connection of another
- * origin when the total limit is reached). A waiter whose host is at its limit does not block
- * the waiters of other hosts. The work per change grows with the number of origins waiting, not with the number of waiters, so a
- * thousand requests queued behind sixteen connections cost little. Connecting and closing
- * happen outside the lock; the lock guards only counts and queues.
+ * the lock after every change, grants what can be granted, lowest ticket first among the
+ * first waiters of each origin: an idle connection of its origin to a waiter that takes a
+ * reused one, else a slot for a new connection when its host is below its limit (closing an
+ * idle connection, of another origin if need be, when the total limit is reached). A waiter
+ * that cannot be served now (its host at its limit) does not block the waiters of other
+ * hosts. The work per change grows with the number of origins waiting, not with the number of
+ * waiters, so a thousand requests queued behind sixteen connections cost little. Connecting
+ * and closing happen outside the lock; the lock guards only counts and queues.
  *
  * <p>Why tickets: an asynchronous request reaches {@code acquire} on a virtual thread of its
  * own, and the scheduler starts those threads in no promised order (a burst of 5,000 came
@@ -217,68 +218,55 @@ public final class ConnectionPool implements AutoCloseable {
         }
     }
 
-    /** Grants what can be granted, oldest waiters first. Call with the lock held. */
+    /**
+     * Grants what can be granted, lowest ticket first: each round takes, of the first waiters
+     * of every origin, the one with the lowest ticket that can be served now, and gives it an
+     * idle connection of its origin (when it takes a reused one) or a slot for a new one. A
+     * waiter that cannot be served (its host at its limit, no idle connection it may use) lets
+     * the others pass; within an origin the line is kept. An idle connection thus goes to the
+     * oldest waiter: one of its own origin, or, at the total limit, one of another origin, for
+     * whom it is closed. Call with the lock held.
+     */
     private void dispatch(List<Connection> toClose) {
-        if (waitingCount == 0) {
-            return;
-        }
-        if (idleCount > 0) {
-            handOutIdle(toClose);
-        }
         while (waitingCount > 0) {
-            Waiter oldest = null;
+            Waiter next = null;
             for (ArrayDeque<Waiter> q : waiting.values()) {
                 Waiter head = q.peekFirst();
-                if ((oldest == null || head.ticket < oldest.ticket) && mayOpen(head.origin.host())) {
-                    oldest = head;
+                if ((next == null || head.ticket < next.ticket) && (mayReuse(head) || mayOpen(head.origin.host()))) {
+                    next = head;
                 }
             }
-            if (oldest == null) {
+            if (next == null) {
                 return;
             }
-            String host = oldest.origin.host();
-            if (perHost.getOrDefault(host, 0) >= maxPerHost) {
-                // Idle connections to this host that the waiter cannot use (another scheme or
-                // port, or it wants a fresh one) give way.
-                closeIdleOf(host, toClose);
+            if (mayReuse(next)) {
+                Connection c = pollIdle(next.origin, next.reuse == Reuse.IDLE_CHECKED, toClose);
+                if (c == null) {
+                    continue; // every idle one failed its check and was dropped: look again
+                }
+                next.connection = c;
+            } else {
+                String host = next.origin.host();
+                if (perHost.getOrDefault(host, 0) >= maxPerHost) {
+                    // Idle connections to this host that the waiter cannot use (another scheme or
+                    // port, or it wants a fresh one) give way.
+                    closeIdleOf(host, toClose);
+                }
+                if (total >= maxTotal) {
+                    closeOldestIdle(toClose);
+                }
+                total++;
+                perHost.merge(host, 1, Integer::sum);
+                next.slot = true;
             }
-            if (total >= maxTotal) {
-                closeOldestIdle(toClose);
-            }
-            total++;
-            perHost.merge(host, 1, Integer::sum);
-            oldest.slot = true;
-            leaveQueue(oldest);
-            signal(oldest);
+            leaveQueue(next);
+            signal(next);
         }
     }
 
-    /** Gives idle connections to the first waiters of their origin that accept a reused one. */
-    private void handOutIdle(List<Connection> toClose) {
-        for (var entries = waiting.entrySet().iterator(); entries.hasNext(); ) {
-            var entry = entries.next();
-            if (!idle.containsKey(entry.getKey())) {
-                continue;
-            }
-            ArrayDeque<Waiter> q = entry.getValue();
-            for (var it = q.iterator(); it.hasNext(); ) {
-                Waiter w = it.next();
-                if (w.reuse == Reuse.NEW) {
-                    continue;
-                }
-                Connection c = pollIdle(w.origin, w.reuse == Reuse.IDLE_CHECKED, toClose);
-                if (c == null) {
-                    break;
-                }
-                w.connection = c;
-                it.remove();
-                waitingCount--;
-                signal(w);
-            }
-            if (q.isEmpty()) {
-                entries.remove();
-            }
-        }
+    /** Whether {@code w} takes a reused connection and one of its origin is idle. */
+    private boolean mayReuse(Waiter w) {
+        return w.reuse != Reuse.NEW && idle.containsKey(w.origin);
     }
 
     /** Whether a new connection to {@code host} can be granted now, closing idle ones if need be. */

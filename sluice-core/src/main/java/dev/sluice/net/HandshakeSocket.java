@@ -31,16 +31,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A close is how other threads wake a blocked read, so it never waits: not behind a read
  * (the channel lets one read at a time, and the close's own look at what is waiting would
  * queue behind a blocked one), nor behind another close. It looks only when no read is in
- * progress (a reader in progress sees those bytes itself), and reads no more than is there;
- * a read that begins once the close has begun fails as on a closed socket. No monitors: a
- * virtual thread blocked while holding one would pin its carrier (JDK 21).
+ * progress, and reads no more than is there; a read that begins once the close has begun
+ * fails as on a closed socket. So an alert still waiting when a close ends another thread's
+ * read is not seen: the JDK's own close does its reads before it closes this socket, and other
+ * threads close only idle connections or abort a connect (which closes the channel, not this
+ * socket), so that does not happen here. No monitors: a virtual thread blocked while holding
+ * one would pin its carrier (JDK 21).
  *
  * <p>Everything else is the wrapped socket's: every method is passed to it.
  */
 final class HandshakeSocket extends Socket {
     private final Socket socket;
     private final WatchingInputStream in;
-    /** The description of the fatal alert seen; -1 for none. Written and read under the JDK's handshake. */
+    /** The description of the fatal alert seen; -1 for none. Written by the JDK's reads and by the close's look. */
     private volatile int fatalAlert = -1;
     /** Whether the handshake is over: the records are no longer watched. */
     private volatile boolean done;

@@ -40,7 +40,7 @@ class WaitingOrderTest {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!client.poolState().contains("waiting=" + count + " ")) {
             assertThat(System.nanoTime() - deadline).as("pool: %s", client.poolState()).isNegative();
-            Thread.onSpinWait();
+            Thread.yield(); // the pool's lock is wanted by the waiters this waits for
         }
     }
 
@@ -76,47 +76,124 @@ class WaitingOrderTest {
 
     @Test
     void aTicketTakenEarlierIsServedFirstWhateverOrderTheWaitersArriveIn() throws Exception {
-        try (var server = server();
-             var watchdog = new Watchdog();
-             var pool = new ConnectionPool(new SocketConnector(() -> null, true, watchdog, new BufferPool()),
-                     1, 1, WAIT.toNanos())) {
-            // Tickets 0..n-1 taken in order; the waiters join the line in reverse.
-            URI uri = server.uri("/");
-            Origin origin = Origin.of(uri);
-            long[] tickets = new long[5];
-            for (int i = 0; i < tickets.length; i++) {
-                tickets[i] = pool.ticket();
-            }
-            Lease held = pool.acquire(origin, Reuse.IDLE, pool.ticket(), Long.MAX_VALUE, Deadline.POOL, () -> Long.MAX_VALUE);
-            List<Integer> served = Collections.synchronizedList(new ArrayList<>());
-            List<Thread> waiters = new ArrayList<>();
-            for (int i = tickets.length - 1; i >= 0; i--) {
-                int index = i;
-                waiters.add(Thread.ofVirtual().start(() -> {
-                    try {
-                        Lease lease = pool.acquire(origin, Reuse.IDLE, tickets[index], Long.MAX_VALUE, Deadline.POOL,
-                                () -> Long.MAX_VALUE);
-                        served.add(index);
-                        lease.release(true);
-                    } catch (IOException | InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }));
-                awaitPoolWaiting(pool, tickets.length - i);
-            }
-            held.release(true);
-            for (Thread t : waiters) {
-                assertThat(t.join(WAIT)).isTrue();
-            }
-            assertThat(served).containsExactly(0, 1, 2, 3, 4);
+        try (var server = server()) {
+            Origin origin = Origin.of(server.uri("/"));
+            // Tickets taken in order 0..4; the waiters join the line in reverse.
+            List<String> served = serve(origin, List.of(
+                    new Waiting("4", origin, Reuse.IDLE, 4), new Waiting("3", origin, Reuse.IDLE, 3),
+                    new Waiting("2", origin, Reuse.IDLE, 2), new Waiting("1", origin, Reuse.IDLE, 1),
+                    new Waiting("0", origin, Reuse.IDLE, 0)));
+            assertThat(served).containsExactly("0", "1", "2", "3", "4");
         }
     }
 
+    @Test
+    void anEarlierWaiterForANewConnectionIsNotPassedByLaterOnesThatTakeTheIdleOne() throws Exception {
+        // A retry asks for a new connection; the idle one must not go past it to later requests.
+        try (var server = server()) {
+            Origin origin = Origin.of(server.uri("/"));
+            List<String> served = serve(origin, List.of(
+                    new Waiting("retry", origin, Reuse.NEW, 0), new Waiting("later1", origin, Reuse.IDLE, 1),
+                    new Waiting("later2", origin, Reuse.IDLE, 2)));
+            assertThat(served).containsExactly("retry", "later1", "later2");
+        }
+    }
+
+    @Test
+    void atTheTotalLimitAnEarlierWaiterOfAnotherOriginIsNotPassedByLaterOnesOfTheIdleConnectionsOrigin()
+            throws Exception {
+        try (var a = server(); var b = server()) {
+            Origin oa = Origin.of(a.uri("/"));
+            Origin ob = Origin.of(b.uri("/"));
+            List<String> served = serve(oa, List.of(
+                    new Waiting("b", ob, Reuse.IDLE, 0), new Waiting("a1", oa, Reuse.IDLE, 1),
+                    new Waiting("a2", oa, Reuse.IDLE, 2)));
+            assertThat(served).containsExactly("b", "a1", "a2");
+        }
+    }
+
+    @Test
+    void aWaiterWhoseHostIsAtItsLimitLetsALaterOneOfAnotherHostPass() throws Exception {
+        // Two connections in all, one per host: "first" holds its host's only one; "same" (ticket
+        // 0) waits for it; "other" (ticket 1) goes to another name of the same server, a host of its own.
+        try (var server = server();
+             var watchdog = new Watchdog();
+             var pool = new ConnectionPool(new SocketConnector(() -> null, true, watchdog, new BufferPool()),
+                     2, 1, WAIT.toNanos())) {
+            Origin ip = Origin.of(server.uri("/"));
+            Origin name = Origin.of(URI.create("http://other" + GatedResolver.LOOPBACK_SUFFIX + ":" + server.port() + "/"));
+            long sameTicket = pool.ticket();
+            long otherTicket = pool.ticket();
+            Lease first = pool.acquire(ip, Reuse.IDLE, pool.ticket(), Long.MAX_VALUE, Deadline.POOL, () -> Long.MAX_VALUE);
+            CompletableFuture<Lease> same = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> acquireInto(pool, ip, Reuse.IDLE, sameTicket, same));
+            awaitPoolWaiting(pool, 1);
+            Lease other = pool.acquire(name, Reuse.IDLE, otherTicket, Long.MAX_VALUE, Deadline.POOL, () -> Long.MAX_VALUE);
+            assertThat(same).isNotDone();
+            other.release(true);
+            first.release(true);
+            same.get(WAIT.toSeconds(), TimeUnit.SECONDS).release(true);
+        }
+    }
+
+    /** A waiter to line up: its name, origin, what it takes, and the index of its ticket. */
+    private record Waiting(String name, Origin origin, Reuse reuse, int ticketIndex) {}
+
+    /**
+     * With one connection in all (and per host), leased to {@code held}'s origin: takes one ticket
+     * per waiter (in index order), lines the waiters up in the order given, each in line before
+     * the next comes, frees the connection, and returns the order in which they were served.
+     */
+    private static List<String> serve(Origin held, List<Waiting> waiting) throws Exception {
+        try (var watchdog = new Watchdog();
+             var pool = new ConnectionPool(new SocketConnector(() -> null, true, watchdog, new BufferPool()),
+                     1, 1, WAIT.toNanos())) {
+            long[] tickets = new long[waiting.size()];
+            for (int i = 0; i < tickets.length; i++) {
+                tickets[i] = pool.ticket();
+            }
+            Lease lease = pool.acquire(held, Reuse.IDLE, pool.ticket(), Long.MAX_VALUE, Deadline.POOL, () -> Long.MAX_VALUE);
+            List<String> served = Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (Waiting w : waiting) {
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                done.add(f);
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Lease l = pool.acquire(w.origin(), w.reuse(), tickets[w.ticketIndex()], Long.MAX_VALUE,
+                                Deadline.POOL, () -> Long.MAX_VALUE);
+                        served.add(w.name());
+                        l.release(true);
+                        f.complete(null);
+                    } catch (Throwable e) {
+                        f.completeExceptionally(e);
+                    }
+                });
+                awaitPoolWaiting(pool, done.size());
+            }
+            lease.release(true);
+            for (CompletableFuture<Void> f : done) {
+                f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            return served;
+        }
+    }
+
+    private static void acquireInto(ConnectionPool pool, Origin origin, Reuse reuse, long ticket,
+                                    CompletableFuture<Lease> into) {
+        try {
+            into.complete(pool.acquire(origin, reuse, ticket, Long.MAX_VALUE, Deadline.POOL, () -> Long.MAX_VALUE));
+        } catch (Throwable e) {
+            into.completeExceptionally(e);
+        }
+    }
+
+    /** Waits until the pool's line holds {@code count} waiters (a hang guard, not a measure of time). */
     private static void awaitPoolWaiting(ConnectionPool pool, int count) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (!pool.toString().contains("waiting=" + count + " ")) {
             assertThat(System.nanoTime() - deadline).as("pool: %s", pool).isNegative();
-            Thread.onSpinWait();
+            Thread.yield();
         }
     }
 }
