@@ -207,8 +207,9 @@ public final class Client implements AutoCloseable {
      * reached, requests wait for a connection in the order of their {@code sendAsync} calls:
      * one whose host is at its {@link Builder#maxConnectionsPerHost per-host limit} lets
      * requests to other hosts pass, and a request's redirects and retries wait again at its
-     * place in that order (the connection it leaves goes to the first in line). Redirects are
-     * followed as
+     * place in that order (the connection it leaves goes to the first in line). A free
+     * connection is not held back for an earlier call whose thread has not reached the line
+     * yet. Redirects are followed as
      * {@link #send} follows them: one that would repeat a body read from a stream completes the
      * future with the redirect response itself (status 307, say, empty history), which
      * {@link Response#raiseForStatus()} does not flag.

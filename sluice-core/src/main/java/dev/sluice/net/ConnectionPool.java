@@ -19,12 +19,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * the order of its ticket ({@link #ticket()}), and one function, {@link #dispatch}, run under
  * the lock after every change, grants what can be granted, lowest ticket first among the
  * first waiters of each origin: an idle connection of its origin to a waiter that takes a
- * reused one, else a slot for a new connection when its host is below its limit (closing an
- * idle connection, of another origin if need be, when the total limit is reached). A waiter
- * that cannot be served now (its host at its limit) does not block the waiters of other
- * hosts. The work per change grows with the number of origins waiting, not with the number of
- * waiters, so a thousand requests queued behind sixteen connections cost little. Connecting
- * and closing happen outside the lock; the lock guards only counts and queues.
+ * reused one, else a slot for a new connection when its host has room (below its limit, or at
+ * it with an idle connection the waiter cannot use, which is closed), closing the oldest idle
+ * connection when the total limit is reached. A waiter that cannot be served now (its host at
+ * its limit with nothing idle to close) does not block the waiters of other hosts. The work
+ * per change grows with the number of origins waiting (times the origins idle, for a waiter
+ * whose host is at its limit), not with the number of waiters, so a thousand requests queued
+ * behind sixteen connections cost little. Connecting and closing happen outside the lock; the
+ * lock guards only counts and queues.
  *
  * <p>Why tickets: an asynchronous request reaches {@code acquire} on a virtual thread of its
  * own, and the scheduler starts those threads in no promised order (a burst of 5,000 came
@@ -200,7 +202,9 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     private void giveBack(Waiter w, List<Connection> toClose) {
-        if (w.connection != null) {
+        if (w.connection != null && closed) {
+            forget(w.connection, toClose); // a closed pool keeps nothing idle
+        } else if (w.connection != null) {
             parkIdle(w.connection);
         } else {
             forgetSlot(w.origin.host());
@@ -222,10 +226,12 @@ public final class ConnectionPool implements AutoCloseable {
      * Grants what can be granted, lowest ticket first: each round takes, of the first waiters
      * of every origin, the one with the lowest ticket that can be served now, and gives it an
      * idle connection of its origin (when it takes a reused one) or a slot for a new one. A
-     * waiter that cannot be served (its host at its limit, no idle connection it may use) lets
-     * the others pass; within an origin the line is kept. An idle connection thus goes to the
-     * oldest waiter: one of its own origin, or, at the total limit, one of another origin, for
-     * whom it is closed. Call with the lock held.
+     * waiter that cannot be served (its host at its limit with no idle connection to close)
+     * lets the others pass; within an origin the line is kept. So no waiter is passed by a
+     * later one for want of a connection that is idle: one of its origin is handed over, and
+     * one it cannot use is closed to make room (one of its host at the per-host limit, the
+     * oldest at the total limit). Each round grants or drops an idle connection that failed
+     * its check, so the loop ends. Call with the lock held.
      */
     private void dispatch(List<Connection> toClose) {
         while (waitingCount > 0) {

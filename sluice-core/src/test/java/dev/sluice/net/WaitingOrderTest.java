@@ -128,7 +128,9 @@ class WaitingOrderTest {
             CompletableFuture<Lease> same = new CompletableFuture<>();
             Thread.ofVirtual().start(() -> acquireInto(pool, ip, Reuse.IDLE, sameTicket, same));
             awaitPoolWaiting(pool, 1);
-            Lease other = pool.acquire(name, Reuse.IDLE, otherTicket, Long.MAX_VALUE, Deadline.POOL, () -> Long.MAX_VALUE);
+            // With a deadline: were "other" held back behind "same", this fails instead of hanging.
+            Lease other = pool.acquire(name, Reuse.IDLE, otherTicket, System.nanoTime() + WAIT.toNanos(), Deadline.POOL,
+                    () -> Long.MAX_VALUE);
             assertThat(same).isNotDone();
             other.release(true);
             first.release(true);
