@@ -75,6 +75,36 @@ class WaitingOrderTest {
     }
 
     @Test
+    void aRedirectWaitsAgainAtThePlaceOfItsRequestAheadOfRequestsMadeLater() throws Exception {
+        // One connection. /r (made first) is answered with a redirect once /l1, /l2 and /l3 wait;
+        // the connection it leaves goes to /l1, the first in line, whose answer waits until the
+        // redirect's second step is in line too: that step then comes before /l2 and /l3.
+        try (var server = ScriptedServer.start(s -> s
+                .onRequest(0, r -> r.stallUntil("redirect").send(Responses.head(302, "Location: /r2", "Content-Length: 0")))
+                .onRequest(1, r -> r.stallUntil("go").send(Responses.ok("/l1")))
+                .onEveryRequest((req, r) -> r.send(Responses.ok(req.target()))));
+             Client client = Client.builder().maxConnections(1).poolTimeout(WAIT).readTimeout(WAIT).build()) {
+            CompletableFuture<String> redirected = client.sendAsync(Request.get(server.uri("/r")))
+                    .thenCompose(r -> r.body().async().text());
+            server.awaitRequests(1, WAIT);
+            List<CompletableFuture<String>> later = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                later.add(client.sendAsync(Request.get(server.uri("/l" + i))).thenCompose(r -> r.body().async().text()));
+            }
+            awaitWaiting(client, 3);
+            server.release("redirect");
+            server.awaitRequests(2, WAIT); // /l1 has the connection, so it has left the line
+            awaitWaiting(client, 3);       // /r2, /l2 and /l3
+            server.release("go");
+            assertThat(redirected.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("/r2");
+            for (int i = 1; i <= 3; i++) {
+                assertThat(later.get(i - 1).get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("/l" + i);
+            }
+            assertThat(targets(server, 5)).containsExactly("/r", "/l1", "/r2", "/l2", "/l3");
+        }
+    }
+
+    @Test
     void aTicketTakenEarlierIsServedFirstWhateverOrderTheWaitersArriveIn() throws Exception {
         try (var server = server()) {
             Origin origin = Origin.of(server.uri("/"));
