@@ -204,12 +204,10 @@ public final class Client implements AutoCloseable {
      * resolution, connect, TLS and reading all happen on the virtual thread. Failures complete
      * the future exceptionally with the same types as {@link #send}. Cancelling the future
      * closes the connection at once and frees its pool slot. When the connection limits are
-     * reached, requests wait for a connection in the order of their {@code sendAsync} calls:
-     * one whose host is at its {@link Builder#maxConnectionsPerHost per-host limit} lets
-     * requests to other hosts pass, and a request's redirects and retries wait again at its
-     * place in that order (the connection it leaves goes to the first in line). A free
-     * connection is not held back for an earlier call whose thread has not reached the line
-     * yet. Redirects are followed as
+     * reached, requests wait for a connection in the order of their {@code sendAsync} calls,
+     * as {@link Builder#maxConnections} says, and a request's redirects and retries wait again
+     * at its place in that order. A free connection is not held back for an earlier call whose
+     * thread has not reached the line yet. Redirects are followed as
      * {@link #send} follows them: one that would repeat a body read from a stream completes the
      * future with the redirect response itself (status 307, say, empty history), which
      * {@link Response#raiseForStatus()} does not flag.
@@ -672,10 +670,14 @@ public final class Client implements AutoCloseable {
         }
 
         /**
-         * Connections open at once over all hosts (aiohttp's {@code limit}). Requests beyond the
-         * limits wait in the order they were made (of the {@code send} calls, or of the
-         * {@code sendAsync} calls, whatever thread runs them), except that one whose host is at
-         * its {@link #maxConnectionsPerHost per-host limit} lets requests to other hosts pass.
+         * Connections open at once over all hosts, idle ones included (aiohttp's {@code limit}).
+         * Requests beyond the limits wait in the order they were made (of the {@code send}
+         * calls, or of the {@code sendAsync} calls, whatever thread runs them), with two
+         * allowances that keep connections alive: a connection that frees goes to the next
+         * request for its own origin (scheme, host and port), so a request to another origin
+         * waits for its own origin's connections to free, or, when its origin has none in use,
+         * for an idle one to be closed for it; and a request whose host is at its
+         * {@link #maxConnectionsPerHost per-host limit} lets requests to other hosts pass.
          */
         public Builder maxConnections(int max) {
             this.maxConnections = atLeastOne(max, "max connections");

@@ -17,16 +17,18 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Theory of operation: every caller of {@link #acquire} joins the queue of its origin, in
  * the order of its ticket ({@link #ticket()}), and one function, {@link #dispatch}, run under
- * the lock after every change, grants what can be granted, lowest ticket first among the
- * first waiters of each origin: an idle connection of its origin to a waiter that takes a
- * reused one, else a slot for a new connection when its host has room (below its limit, or at
- * it with an idle connection the waiter cannot use, which is closed), closing the oldest idle
- * connection when the total limit is reached. A waiter that cannot be served now (its host at
- * its limit with nothing idle to close) does not block the waiters of other hosts. The work
- * per change grows with the number of origins waiting (times the origins idle, for a waiter
- * whose host is at its limit), not with the number of waiters, so a thousand requests queued
- * behind sixteen connections cost little. Connecting and closing happen outside the lock; the
- * lock guards only counts and queues.
+ * the lock after every change, grants what can be granted: idle connections to the first
+ * waiters of their origin, then slots for new connections to the first waiter with the lowest
+ * ticket, across origins, whose host has room (closing idle connections nobody in line takes
+ * when a limit is reached). A waiter whose host is at its limit does not block the waiters of
+ * other hosts. A connection that frees thus serves its own origin's line first: handing it to
+ * an earlier waiter of another origin would close it and open another, for almost every
+ * request when two busy origins share the total limit. That waiter is served by its own
+ * origin's connections as they free; one whose origin has none in use would wait for ever, so
+ * it is served before any idle connection is handed over (see {@link #dispatch}). The work per
+ * change grows with the number of origins waiting, not with the number of waiters, so a
+ * thousand requests queued behind sixteen connections cost little. Connecting and closing
+ * happen outside the lock; the lock guards only counts and queues.
  *
  * <p>Why tickets: an asynchronous request reaches {@code acquire} on a virtual thread of its
  * own, and the scheduler starts those threads in no promised order (a burst of 5,000 came
@@ -52,6 +54,8 @@ public final class ConnectionPool implements AutoCloseable {
     private final Map<Origin, ArrayDeque<Connection>> idle = new HashMap<>();
     /** Guarded by lock: open or opening connections per host (idle ones included). */
     private final Map<String, Integer> perHost = new HashMap<>();
+    /** Guarded by lock: open or opening connections per origin (idle ones included). */
+    private final Map<Origin, Integer> perOrigin = new HashMap<>();
     /** Guarded by lock: waiters per origin, each queue in ticket order. */
     private final Map<Origin, ArrayDeque<Waiter>> waiting = new HashMap<>();
     /** Guarded by lock. */
@@ -177,7 +181,7 @@ public final class ConnectionPool implements AutoCloseable {
         try {
             c = connector.connect(origin, connectDeadline.getAsLong());
         } catch (IOException | RuntimeException e) {
-            releaseSlot(origin.host());
+            releaseSlot(origin);
             throw e;
         }
         return new Lease(this, c, false);
@@ -207,7 +211,7 @@ public final class ConnectionPool implements AutoCloseable {
         } else if (w.connection != null) {
             parkIdle(w.connection);
         } else {
-            forgetSlot(w.origin.host());
+            forgetSlot(w.origin);
         }
         dispatch(toClose);
     }
@@ -223,56 +227,102 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     /**
-     * Grants what can be granted, lowest ticket first: each round takes, of the first waiters
-     * of every origin, the one with the lowest ticket that can be served now, and gives it an
-     * idle connection of its origin (when it takes a reused one) or a slot for a new one. A
-     * waiter that cannot be served (its host at its limit with no idle connection to close)
-     * lets the others pass; within an origin the line is kept. So no waiter is passed by a
-     * later one for want of a connection that is idle: one of its origin is handed over, and
-     * one it cannot use is closed to make room (one of its host at the per-host limit, the
-     * oldest at the total limit). Each round grants or drops an idle connection that failed
-     * its check, so the loop ends. Call with the lock held.
+     * Grants what can be granted. First idle connections, each to the first waiter of its own
+     * origin (so that kept-alive connections are reused rather than closed for someone else),
+     * then slots for new connections, lowest ticket first across origins, to waiters whose host
+     * has room (closing idle connections that no first waiter takes to make it). Two rules keep
+     * the order honest: within an origin the line is kept (a first waiter that wants a new
+     * connection, a retry, is not passed by those behind it who would take an idle one: it gets
+     * a slot, for which an idle connection of its host is closed if need be); and at the total
+     * limit an idle connection is not handed over while an earlier first waiter's origin has
+     * no connection in use ({@link #starvingTicket}), since none would ever come back to that
+     * line: that waiter gets the slot, the idle connection is closed. Each round grants or
+     * returns, so the loop ends. Call with the lock held.
      */
     private void dispatch(List<Connection> toClose) {
         while (waitingCount > 0) {
-            Waiter next = null;
+            if (idleCount > 0) {
+                handOutIdle(toClose);
+            }
+            Waiter oldest = null;
             for (ArrayDeque<Waiter> q : waiting.values()) {
                 Waiter head = q.peekFirst();
-                if ((next == null || head.ticket < next.ticket) && (mayReuse(head) || mayOpen(head.origin.host()))) {
-                    next = head;
+                if ((oldest == null || head.ticket < oldest.ticket) && mayOpen(head.origin.host())) {
+                    oldest = head;
                 }
             }
-            if (next == null) {
+            if (oldest == null) {
                 return;
             }
-            if (mayReuse(next)) {
-                Connection c = pollIdle(next.origin, next.reuse == Reuse.IDLE_CHECKED, toClose);
-                if (c == null) {
-                    continue; // every idle one failed its check and was dropped: look again
-                }
-                next.connection = c;
-            } else {
-                String host = next.origin.host();
-                if (perHost.getOrDefault(host, 0) >= maxPerHost) {
-                    // Idle connections to this host that the waiter cannot use (another scheme or
-                    // port, or it wants a fresh one) give way.
-                    closeIdleOf(host, toClose);
-                }
-                if (total >= maxTotal) {
-                    closeOldestIdle(toClose);
-                }
-                total++;
-                perHost.merge(host, 1, Integer::sum);
-                next.slot = true;
+            String host = oldest.origin.host();
+            if (perHost.getOrDefault(host, 0) >= maxPerHost) {
+                // Idle connections to this host that the waiter cannot use (another scheme or
+                // port, or it wants a fresh one) give way.
+                closeIdleOf(host, toClose);
             }
-            leaveQueue(next);
-            signal(next);
+            if (total >= maxTotal) {
+                closeOldestIdle(toClose);
+            }
+            total++;
+            perHost.merge(host, 1, Integer::sum);
+            perOrigin.merge(oldest.origin, 1, Integer::sum);
+            oldest.slot = true;
+            leaveQueue(oldest);
+            signal(oldest);
         }
     }
 
-    /** Whether {@code w} takes a reused connection and one of its origin is idle. */
-    private boolean mayReuse(Waiter w) {
-        return w.reuse != Reuse.NEW && idle.containsKey(w.origin);
+    /**
+     * Gives idle connections to the first waiters of their origin, in line, while the first one
+     * takes a reused connection and came before {@link #starvingTicket}.
+     */
+    private void handOutIdle(List<Connection> toClose) {
+        long starving = starvingTicket();
+        for (var entries = waiting.entrySet().iterator(); entries.hasNext(); ) {
+            var entry = entries.next();
+            if (!idle.containsKey(entry.getKey())) {
+                continue;
+            }
+            ArrayDeque<Waiter> q = entry.getValue();
+            Waiter w;
+            while ((w = q.peekFirst()) != null && w.reuse != Reuse.NEW && w.ticket < starving) {
+                Connection c = pollIdle(w.origin, w.reuse == Reuse.IDLE_CHECKED, toClose);
+                if (c == null) {
+                    break;
+                }
+                w.connection = c;
+                q.pollFirst();
+                waitingCount--;
+                signal(w);
+            }
+            if (q.isEmpty()) {
+                entries.remove();
+            }
+        }
+    }
+
+    /**
+     * At the total limit, the lowest ticket of a first waiter whose origin has no connection in
+     * use (none open, or all idle and of no use to it: it wants a new one) and who could have a
+     * slot by closing an idle connection: nothing will come back to its line, so one must be
+     * closed for it; Long.MAX_VALUE for none.
+     */
+    private long starvingTicket() {
+        if (total < maxTotal) {
+            return Long.MAX_VALUE;
+        }
+        long lowest = Long.MAX_VALUE;
+        for (ArrayDeque<Waiter> q : waiting.values()) {
+            Waiter head = q.peekFirst();
+            if (head.ticket < lowest) {
+                ArrayDeque<Connection> idleOfOrigin = idle.get(head.origin);
+                int inUse = perOrigin.getOrDefault(head.origin, 0) - (idleOfOrigin == null ? 0 : idleOfOrigin.size());
+                if (inUse == 0 && (idleOfOrigin == null || head.reuse == Reuse.NEW) && mayOpen(head.origin.host())) {
+                    lowest = head.ticket;
+                }
+            }
+        }
+        return lowest;
     }
 
     /** Whether a new connection to {@code host} can be granted now, closing idle ones if need be. */
@@ -366,20 +416,21 @@ public final class ConnectionPool implements AutoCloseable {
 
     /** Drops a connection from the counts and queues it for closing outside the lock. */
     private void forget(Connection c, List<Connection> toClose) {
-        forgetSlot(c.origin().host());
+        forgetSlot(c.origin());
         toClose.add(c);
     }
 
-    private void forgetSlot(String host) {
+    private void forgetSlot(Origin origin) {
         total--;
-        perHost.computeIfPresent(host, (h, n) -> n <= 1 ? null : n - 1);
+        perHost.computeIfPresent(origin.host(), (h, n) -> n <= 1 ? null : n - 1);
+        perOrigin.computeIfPresent(origin, (o, n) -> n <= 1 ? null : n - 1);
     }
 
-    private void releaseSlot(String host) {
+    private void releaseSlot(Origin origin) {
         List<Connection> toClose = new ArrayList<>();
         lock.lock();
         try {
-            forgetSlot(host);
+            forgetSlot(origin);
             dispatch(toClose);
         } finally {
             lock.unlock();
