@@ -670,13 +670,14 @@ public final class Client implements AutoCloseable {
         }
 
         /**
-         * Connections open at once over all hosts, idle ones included (aiohttp's {@code limit}).
+         * Connections open at once over all hosts, idle ones included (the role of aiohttp's
+         * {@code limit}, which counts only connections in use).
          * Requests beyond the limits wait in the order they were made (of the {@code send}
          * calls, or of the {@code sendAsync} calls, whatever thread runs them), with two
          * allowances that keep connections alive: a connection that frees goes to the next
-         * request for its own origin (scheme, host and port), so a request to another origin
-         * waits for its own origin's connections to free, or, when its origin has none in use,
-         * for an idle one to be closed for it; and a request whose host is at its
+         * request for its own origin (scheme, host and port), unless an earlier request's
+         * origin has fewer connections in use (or none), when it is closed to make room for that
+         * one, so busy origins end up with even shares; and a request whose host is at its
          * {@link #maxConnectionsPerHost per-host limit} lets requests to other hosts pass.
          */
         public Builder maxConnections(int max) {

@@ -24,8 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * other hosts. A connection that frees thus serves its own origin's line first: handing it to
  * an earlier waiter of another origin would close it and open another, for almost every
  * request when two busy origins share the total limit. That waiter is served by its own
- * origin's connections as they free; one whose origin has none in use would wait for ever, so
- * it is served before any idle connection is handed over (see {@link #dispatch}). The work per
+ * origin's connections as they free, unless its origin has fewer in use than the freed
+ * connection's (or none: nothing would come back to its line), when the freed one is closed
+ * for it; so the shares of busy origins even out and then stay (see {@link #yieldsTo}). The work per
  * change grows with the number of origins waiting, not with the number of waiters, so a
  * thousand requests queued behind sixteen connections cost little. Connecting and closing
  * happen outside the lock; the lock guards only counts and queues.
@@ -234,10 +235,9 @@ public final class ConnectionPool implements AutoCloseable {
      * the order honest: within an origin the line is kept (a first waiter that wants a new
      * connection, a retry, is not passed by those behind it who would take an idle one: it gets
      * a slot, for which an idle connection of its host is closed if need be); and at the total
-     * limit an idle connection is not handed over while an earlier first waiter's origin has
-     * no connection in use ({@link #starvingTicket}), since none would ever come back to that
-     * line: that waiter gets the slot, the idle connection is closed. Each round grants or
-     * returns, so the loop ends. Call with the lock held.
+     * limit an idle connection goes to an earlier waiter of another origin whose share of
+     * connections in use is smaller, or nil ({@link #yieldsTo}): closed, for a slot of that
+     * waiter's. Each round grants or returns, so the loop ends. Call with the lock held.
      */
     private void dispatch(List<Connection> toClose) {
         while (waitingCount > 0) {
@@ -274,10 +274,9 @@ public final class ConnectionPool implements AutoCloseable {
 
     /**
      * Gives idle connections to the first waiters of their origin, in line, while the first one
-     * takes a reused connection and came before {@link #starvingTicket}.
+     * takes a reused connection and no other origin has a better claim ({@link #yieldsTo}).
      */
     private void handOutIdle(List<Connection> toClose) {
-        long starving = starvingTicket();
         for (var entries = waiting.entrySet().iterator(); entries.hasNext(); ) {
             var entry = entries.next();
             if (!idle.containsKey(entry.getKey())) {
@@ -285,7 +284,7 @@ public final class ConnectionPool implements AutoCloseable {
             }
             ArrayDeque<Waiter> q = entry.getValue();
             Waiter w;
-            while ((w = q.peekFirst()) != null && w.reuse != Reuse.NEW && w.ticket < starving) {
+            while ((w = q.peekFirst()) != null && w.reuse != Reuse.NEW && !yieldsTo(w)) {
                 Connection c = pollIdle(w.origin, w.reuse == Reuse.IDLE_CHECKED, toClose);
                 if (c == null) {
                     break;
@@ -302,27 +301,37 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     /**
-     * At the total limit, the lowest ticket of a first waiter whose origin has no connection in
-     * use (none open, or all idle and of no use to it: it wants a new one) and who could have a
-     * slot by closing an idle connection: nothing will come back to its line, so one must be
-     * closed for it; Long.MAX_VALUE for none.
+     * Whether {@code w}, first in its origin's line, should leave the idle connection of its
+     * origin to be closed for an earlier first waiter of another origin: at the total limit,
+     * one who cannot reuse a connection, could have a slot by the closing of an idle one, and
+     * whose origin has fewer connections in use than {@code w}'s, or none. The shares of busy
+     * origins so even out, one connection at a time, and then stay: an origin that has as many
+     * in use keeps its freed connections (closing one to open another gains nothing), and one
+     * with none in use, whose line nothing would ever come back to, is never passed.
      */
-    private long starvingTicket() {
+    private boolean yieldsTo(Waiter w) {
         if (total < maxTotal) {
-            return Long.MAX_VALUE;
+            return false; // an earlier waiter gets a slot of its own
         }
-        long lowest = Long.MAX_VALUE;
+        int mine = inUse(w.origin);
         for (ArrayDeque<Waiter> q : waiting.values()) {
             Waiter head = q.peekFirst();
-            if (head.ticket < lowest) {
-                ArrayDeque<Connection> idleOfOrigin = idle.get(head.origin);
-                int inUse = perOrigin.getOrDefault(head.origin, 0) - (idleOfOrigin == null ? 0 : idleOfOrigin.size());
-                if (inUse == 0 && (idleOfOrigin == null || head.reuse == Reuse.NEW) && mayOpen(head.origin.host())) {
-                    lowest = head.ticket;
+            if (head.ticket < w.ticket && !head.origin.equals(w.origin)
+                    && (head.reuse == Reuse.NEW || !idle.containsKey(head.origin))
+                    && mayOpen(head.origin.host())) {
+                int theirs = inUse(head.origin);
+                if (theirs == 0 || theirs < mine) {
+                    return true;
                 }
             }
         }
-        return lowest;
+        return false;
+    }
+
+    /** Connections of {@code origin} open or opening and not idle. */
+    private int inUse(Origin origin) {
+        ArrayDeque<Connection> idleOfOrigin = idle.get(origin);
+        return perOrigin.getOrDefault(origin, 0) - (idleOfOrigin == null ? 0 : idleOfOrigin.size());
     }
 
     /** Whether a new connection to {@code host} can be granted now, closing idle ones if need be. */

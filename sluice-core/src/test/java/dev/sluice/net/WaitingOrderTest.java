@@ -127,6 +127,53 @@ class WaitingOrderTest {
     }
 
     @Test
+    void anOriginWithFewerConnectionsInUseIsGivenTheNextOneThatFreesAtTheTotalLimit() throws Exception {
+        // Four connections in all: a long stream from B holds one, three slow answers from A the
+        // others. Then B's second request, then many to A, whose answers wait until the end.
+        // When A's first answer ends, B has one connection in use and A two: the freed one is
+        // closed and B's second request gets a connection of its own. Were it left to A's line,
+        // A's later requests would take every connection and B's second request would wait for
+        // its stream.
+        try (var a = ScriptedServer.start(s -> s
+                .onRequest(0, r -> r.stallUntil("a").send(Responses.ok("a0")))
+                .onRequest(1, r -> r.stallUntil("a").send(Responses.ok("a1")))
+                .onRequest(2, r -> r.stallUntil("a").send(Responses.ok("a2")))
+                .onEveryRequest((req, r) -> r.stallUntil("end").send(Responses.ok("a"))));
+             var b = ScriptedServer.start(s -> s
+                .onRequest(0, r -> r.send(Responses.head(200, "Content-Length: 2") + "b").stallUntil("b").send("b"))
+                .onEveryRequest((req, r) -> r.send(Responses.ok("second"))));
+             Client client = Client.builder().maxConnections(4).poolTimeout(WAIT).readTimeout(WAIT).build()) {
+            Response stream = client.send(Request.get(b.uri("/stream")));
+            List<CompletableFuture<String>> slow = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                slow.add(client.sendAsync(Request.get(a.uri("/slow" + i))).thenCompose(r -> r.body().async().text()));
+            }
+            a.awaitRequests(3, WAIT);
+            CompletableFuture<String> second = client.sendAsync(Request.get(b.uri("/second")))
+                    .thenCompose(r -> r.body().async().text());
+            List<CompletableFuture<String>> more = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                more.add(client.sendAsync(Request.get(a.uri("/more" + i))).thenCompose(r -> r.body().async().text()));
+            }
+            awaitWaiting(client, 21);
+            a.release("a");
+            // Before the stream and A's later answers are let go: had the second request waited
+            // for them, this would fail.
+            assertThat(second.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("second");
+            a.release("end");
+            b.release("b");
+            assertThat(stream.body().text()).isEqualTo("bb");
+            stream.close();
+            for (CompletableFuture<String> f : slow) {
+                assertThat(f.get(WAIT.toSeconds(), TimeUnit.SECONDS)).startsWith("a");
+            }
+            for (CompletableFuture<String> f : more) {
+                assertThat(f.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("a");
+            }
+        }
+    }
+
+    @Test
     void aTicketTakenEarlierIsServedFirstWhateverOrderTheWaitersArriveIn() throws Exception {
         try (var server = server()) {
             Origin origin = Origin.of(server.uri("/"));
