@@ -676,9 +676,10 @@ public final class Client implements AutoCloseable {
          * calls, or of the {@code sendAsync} calls, whatever thread runs them), with two
          * allowances that keep connections alive: a connection that frees goes to the next
          * request for its own origin (scheme, host and port), unless an earlier request's
-         * origin has fewer connections in use (or none), when it is closed to make room for that
-         * one, so busy origins end up with even shares; and a request whose host is at its
-         * {@link #maxConnectionsPerHost per-host limit} lets requests to other hosts pass.
+         * origin has fewer connections in use (or none), when an idle connection is closed to
+         * make room for that one, so busy origins end up with even shares; and a request whose
+         * host is at its {@link #maxConnectionsPerHost per-host limit} lets requests to other
+         * hosts pass.
          */
         public Builder maxConnections(int max) {
             this.maxConnections = atLeastOne(max, "max connections");

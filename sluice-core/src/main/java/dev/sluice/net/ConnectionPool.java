@@ -25,10 +25,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * an earlier waiter of another origin would close it and open another, for almost every
  * request when two busy origins share the total limit. That waiter is served by its own
  * origin's connections as they free, unless its origin has fewer in use than the freed
- * connection's (or none: nothing would come back to its line), when the freed one is closed
- * for it; so the shares of busy origins even out and then stay (see {@link #yieldsTo}). The work per
- * change grows with the number of origins waiting, not with the number of waiters, so a
- * thousand requests queued behind sixteen connections cost little. Connecting and closing
+ * connection's (or none: nothing would come back to its line), when an idle connection is
+ * closed to make room for it; so the shares of busy origins even out and then stay (see
+ * {@link #yieldsTo}). The work per change grows with the square of the number of origins
+ * waiting, not with the number of waiters, so a thousand requests queued behind sixteen
+ * connections cost little. Connecting and closing
  * happen outside the lock; the lock guards only counts and queues.
  *
  * <p>Why tickets: an asynchronous request reaches {@code acquire} on a virtual thread of its
@@ -181,7 +182,9 @@ public final class ConnectionPool implements AutoCloseable {
         Connection c;
         try {
             c = connector.connect(origin, connectDeadline.getAsLong());
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Errors too (no direct memory left for the read buffer): a slot that outlived its
+            // failed connect would be lost for good.
             releaseSlot(origin);
             throw e;
         }
@@ -302,27 +305,39 @@ public final class ConnectionPool implements AutoCloseable {
 
     /**
      * Whether {@code w}, first in its origin's line, should leave the idle connection of its
-     * origin to be closed for an earlier first waiter of another origin: at the total limit,
-     * one who cannot reuse a connection, could have a slot by the closing of an idle one, and
-     * whose origin has fewer connections in use than {@code w}'s, or none. The shares of busy
-     * origins so even out, one connection at a time, and then stay: an origin that has as many
-     * in use keeps its freed connections (closing one to open another gains nothing), and one
-     * with none in use, whose line nothing would ever come back to, is never passed.
+     * origin to be closed for an earlier first waiter of another origin: one who cannot reuse a
+     * connection, has no room to open one unless an idle connection is closed (the total limit,
+     * or the limit of its host, which must then be {@code w}'s host), and whose origin has fewer
+     * connections in use than {@code w}'s, or none. The shares of busy origins so even out, one
+     * connection at a time, and then stay: an origin that has as many in use keeps its freed
+     * connections (closing one to open another gains nothing), and one with none in use, whose
+     * line nothing would ever come back to, is never passed.
      */
     private boolean yieldsTo(Waiter w) {
-        if (total < maxTotal) {
-            return false; // an earlier waiter gets a slot of its own
-        }
-        int mine = inUse(w.origin);
+        int mine = -1;
         for (ArrayDeque<Waiter> q : waiting.values()) {
             Waiter head = q.peekFirst();
-            if (head.ticket < w.ticket && !head.origin.equals(w.origin)
-                    && (head.reuse == Reuse.NEW || !idle.containsKey(head.origin))
-                    && mayOpen(head.origin.host())) {
-                int theirs = inUse(head.origin);
-                if (theirs == 0 || theirs < mine) {
-                    return true;
-                }
+            if (head.ticket > w.ticket || head.origin.equals(w.origin)
+                    || (head.reuse != Reuse.NEW && idle.containsKey(head.origin))) {
+                continue;
+            }
+            String host = head.origin.host();
+            boolean hostFull = perHost.getOrDefault(host, 0) >= maxPerHost;
+            if (!hostFull && total < maxTotal) {
+                continue; // it gets a slot of its own
+            }
+            if (hostFull && !host.equals(w.origin.host())) {
+                continue; // closing w's connection would not make room on its host
+            }
+            if (!mayOpen(host)) {
+                continue;
+            }
+            if (mine < 0) {
+                mine = inUse(w.origin);
+            }
+            int theirs = inUse(head.origin);
+            if (theirs == 0 || theirs < mine) {
+                return true;
             }
         }
         return false;

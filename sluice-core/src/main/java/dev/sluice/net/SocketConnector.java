@@ -97,6 +97,11 @@ public final class SocketConnector implements Connector {
                 if (io instanceof ClosedByInterruptException || Thread.currentThread().isInterrupted()) {
                     throw io; // the caller gave up: no other address is wanted
                 }
+            } catch (Error e) {
+                // An OutOfMemoryError for the connection's direct read buffer, say: the socket
+                // must not outlive it.
+                closeQuietly(channel);
+                throw e;
             }
         }
         if (failure == null) {

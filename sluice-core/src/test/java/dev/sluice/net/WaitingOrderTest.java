@@ -237,6 +237,48 @@ class WaitingOrderTest {
         }
     }
 
+    @Test
+    void atItsHostsLimitAnEarlierWaiterOfAnotherPortWithNothingInUseIsNotPassedByTheBusyPortsLine()
+            throws Exception {
+        // Room for ten connections in all but one per host; both servers are on 127.0.0.1. The
+        // freed connection to port A is closed for the earlier waiter for port B, who has none.
+        try (var a = server(); var b = server();
+             var watchdog = new Watchdog();
+             var pool = new ConnectionPool(new SocketConnector(() -> null, true, watchdog, new BufferPool()),
+                     10, 1, WAIT.toNanos())) {
+            Origin oa = Origin.of(a.uri("/"));
+            Origin ob = Origin.of(b.uri("/"));
+            long[] tickets = {pool.ticket(), pool.ticket(), pool.ticket()};
+            Lease held = pool.acquire(oa, Reuse.IDLE, pool.ticket(), Long.MAX_VALUE, Deadline.POOL, () -> Long.MAX_VALUE);
+            List<String> served = Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            String[] names = {"b", "a1", "a2"};
+            Origin[] origins = {ob, oa, oa};
+            for (int i = 0; i < 3; i++) {
+                int k = i;
+                CompletableFuture<Void> f = new CompletableFuture<>();
+                done.add(f);
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Lease l = pool.acquire(origins[k], Reuse.IDLE, tickets[k], System.nanoTime() + WAIT.toNanos(),
+                                Deadline.POOL, () -> Long.MAX_VALUE);
+                        served.add(names[k]);
+                        l.release(true);
+                        f.complete(null);
+                    } catch (Throwable e) {
+                        f.completeExceptionally(e);
+                    }
+                });
+                awaitPoolWaiting(pool, i + 1);
+            }
+            held.release(true);
+            for (CompletableFuture<Void> f : done) {
+                f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            assertThat(served).containsExactly("b", "a1", "a2");
+        }
+    }
+
     /** A waiter to line up: its name, origin, what it takes, and the index of its ticket. */
     private record Waiting(String name, Origin origin, Reuse reuse, int ticketIndex) {}
 
