@@ -242,39 +242,12 @@ class WaitingOrderTest {
             throws Exception {
         // Room for ten connections in all but one per host; both servers are on 127.0.0.1. The
         // freed connection to port A is closed for the earlier waiter for port B, who has none.
-        try (var a = server(); var b = server();
-             var watchdog = new Watchdog();
-             var pool = new ConnectionPool(new SocketConnector(() -> null, true, watchdog, new BufferPool()),
-                     10, 1, WAIT.toNanos())) {
+        try (var a = server(); var b = server()) {
             Origin oa = Origin.of(a.uri("/"));
             Origin ob = Origin.of(b.uri("/"));
-            long[] tickets = {pool.ticket(), pool.ticket(), pool.ticket()};
-            Lease held = pool.acquire(oa, Reuse.IDLE, pool.ticket(), Long.MAX_VALUE, Deadline.POOL, () -> Long.MAX_VALUE);
-            List<String> served = Collections.synchronizedList(new ArrayList<>());
-            List<CompletableFuture<Void>> done = new ArrayList<>();
-            String[] names = {"b", "a1", "a2"};
-            Origin[] origins = {ob, oa, oa};
-            for (int i = 0; i < 3; i++) {
-                int k = i;
-                CompletableFuture<Void> f = new CompletableFuture<>();
-                done.add(f);
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        Lease l = pool.acquire(origins[k], Reuse.IDLE, tickets[k], System.nanoTime() + WAIT.toNanos(),
-                                Deadline.POOL, () -> Long.MAX_VALUE);
-                        served.add(names[k]);
-                        l.release(true);
-                        f.complete(null);
-                    } catch (Throwable e) {
-                        f.completeExceptionally(e);
-                    }
-                });
-                awaitPoolWaiting(pool, i + 1);
-            }
-            held.release(true);
-            for (CompletableFuture<Void> f : done) {
-                f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            }
+            List<String> served = serve(10, 1, oa, List.of(
+                    new Waiting("b", ob, Reuse.IDLE, 0), new Waiting("a1", oa, Reuse.IDLE, 1),
+                    new Waiting("a2", oa, Reuse.IDLE, 2)));
             assertThat(served).containsExactly("b", "a1", "a2");
         }
     }
@@ -282,15 +255,22 @@ class WaitingOrderTest {
     /** A waiter to line up: its name, origin, what it takes, and the index of its ticket. */
     private record Waiting(String name, Origin origin, Reuse reuse, int ticketIndex) {}
 
-    /**
-     * With one connection in all (and per host), leased to {@code held}'s origin: takes one ticket
-     * per waiter (in index order), lines the waiters up in the order given, each in line before
-     * the next comes, frees the connection, and returns the order in which they were served.
-     */
+    /** {@link #serve(int, int, Origin, List)} with one connection in all. */
     private static List<String> serve(Origin held, List<Waiting> waiting) throws Exception {
+        return serve(1, 1, held, waiting);
+    }
+
+    /**
+     * With a pool of these limits and one connection leased to {@code held}'s origin: takes one
+     * ticket per waiter (in index order), lines the waiters up in the order given, each in line
+     * before the next comes, frees the connection, and returns the order in which they were
+     * served. Each waits with a deadline, so a waiter left behind fails the test.
+     */
+    private static List<String> serve(int maxTotal, int maxPerHost, Origin held, List<Waiting> waiting)
+            throws Exception {
         try (var watchdog = new Watchdog();
              var pool = new ConnectionPool(new SocketConnector(() -> null, true, watchdog, new BufferPool()),
-                     1, 1, WAIT.toNanos())) {
+                     maxTotal, maxPerHost, WAIT.toNanos())) {
             long[] tickets = new long[waiting.size()];
             for (int i = 0; i < tickets.length; i++) {
                 tickets[i] = pool.ticket();
@@ -303,8 +283,8 @@ class WaitingOrderTest {
                 done.add(f);
                 Thread.ofVirtual().start(() -> {
                     try {
-                        Lease l = pool.acquire(w.origin(), w.reuse(), tickets[w.ticketIndex()], Long.MAX_VALUE,
-                                Deadline.POOL, () -> Long.MAX_VALUE);
+                        Lease l = pool.acquire(w.origin(), w.reuse(), tickets[w.ticketIndex()],
+                                System.nanoTime() + WAIT.toNanos(), Deadline.POOL, () -> Long.MAX_VALUE);
                         served.add(w.name());
                         l.release(true);
                         f.complete(null);
