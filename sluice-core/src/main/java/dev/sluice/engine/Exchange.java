@@ -129,22 +129,14 @@ public final class Exchange implements AutoCloseable {
     }
 
     /**
-     * Leases a connection to the URI's origin, a pooled one as {@code reuse} allows. With a
-     * total timeout, {@code watchdog} ends the exchange when it passes.
+     * Leases a connection to the URI's origin, a pooled one as {@code reuse} allows, waiting
+     * in the pool's line at the place of {@code ticket} ({@link ConnectionPool#ticket()}, taken
+     * when the request was made). With a total timeout, {@code watchdog} ends the exchange when
+     * it passes.
      *
      * @throws SluiceException typed: connect failure or connect timeout
      * @throws java.io.InterruptedIOException when the thread was interrupted while connecting
      * @throws IllegalStateException when the client is closed
-     */
-    public static Exchange open(ConnectionPool pool, Watchdog watchdog, URI uri, Reuse reuse, Timeouts timeouts,
-                                Limits limits) throws IOException {
-        return open(pool, watchdog, uri, reuse, pool.ticket(), timeouts, limits);
-    }
-
-    /**
-     * {@link #open(ConnectionPool, Watchdog, URI, Reuse, Timeouts, Limits)} in the pool's line
-     * at the place of {@code ticket} ({@link ConnectionPool#ticket()}), taken when the request
-     * was made.
      */
     public static Exchange open(ConnectionPool pool, Watchdog watchdog, URI uri, Reuse reuse, long ticket,
                                 Timeouts timeouts, Limits limits) throws IOException {

@@ -29,8 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * closed to make room for it; so the shares of busy origins even out and then stay (see
  * {@link #yieldsTo}). The work per change grows with the square of the number of origins
  * waiting, not with the number of waiters, so a thousand requests queued behind sixteen
- * connections cost little. Connecting and closing
- * happen outside the lock; the lock guards only counts and queues.
+ * connections cost little. Connecting and closing happen outside the lock; the lock guards
+ * only counts and queues.
  *
  * <p>Why tickets: an asynchronous request reaches {@code acquire} on a virtual thread of its
  * own, and the scheduler starts those threads in no promised order (a burst of 5,000 came
@@ -111,12 +111,6 @@ public final class ConnectionPool implements AutoCloseable {
      */
     public long ticket() {
         return tickets.getAndIncrement();
-    }
-
-    /** {@link #acquire(Origin, Reuse, long, long, Deadline, LongSupplier)} with a ticket taken now. */
-    public Lease acquire(Origin origin, Reuse reuse, long deadlineNanos, Deadline waitKind,
-                         LongSupplier connectDeadline) throws IOException, InterruptedException {
-        return acquire(origin, reuse, ticket(), deadlineNanos, waitKind, connectDeadline);
     }
 
     /**
@@ -210,12 +204,12 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     private void giveBack(Waiter w, List<Connection> toClose) {
-        if (w.connection != null && closed) {
-            forget(w.connection, toClose); // a closed pool keeps nothing idle
-        } else if (w.connection != null) {
-            parkIdle(w.connection);
-        } else {
+        if (w.connection == null) {
             forgetSlot(w.origin);
+        } else if (closed) {
+            forget(w.connection, toClose); // a closed pool keeps nothing idle
+        } else {
+            parkIdle(w.connection);
         }
         dispatch(toClose);
     }

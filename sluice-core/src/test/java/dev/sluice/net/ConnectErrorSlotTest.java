@@ -21,8 +21,8 @@ class ConnectErrorSlotTest {
         try (var pool = new ConnectionPool(failing, 1, 1, Duration.ofMinutes(1).toNanos())) {
             Origin origin = Origin.of(URI.create("http://127.0.0.1:9/"));
             for (int i = 0; i < 2; i++) {
-                assertThatThrownBy(() -> pool.acquire(origin, Reuse.IDLE, System.nanoTime() + Duration.ofSeconds(10).toNanos(),
-                        Deadline.POOL, () -> Long.MAX_VALUE))
+                assertThatThrownBy(() -> pool.acquire(origin, Reuse.IDLE, pool.ticket(),
+                        System.nanoTime() + Duration.ofSeconds(10).toNanos(), Deadline.POOL, () -> Long.MAX_VALUE))
                         .as("attempt %d finds the only slot free", i)
                         .isInstanceOf(OutOfMemoryError.class);
             }

@@ -45,7 +45,7 @@ class ReadBufferLimitTest {
                      new BufferPool(BufferPool.SMALL)), 4, 4, WAIT.toNanos())) {
             URI uri = server.uri("/big-head");
             Timeouts timeouts = Timeouts.startingNow(WAIT, WAIT, WAIT, WAIT);
-            Exchange ex = Exchange.open(pool, watchdog, uri, Reuse.IDLE, timeouts, Limits.DEFAULT);
+            Exchange ex = Exchange.open(pool, watchdog, uri, Reuse.IDLE, pool.ticket(), timeouts, Limits.DEFAULT);
             byte[] head = RequestEncoder.encodeHead("GET", "/big-head", List.of(new Field("Host", "127.0.0.1")));
             ex.writeRequest("GET", head, null, null, false);
 
