@@ -49,7 +49,7 @@ class DownloadInterruptIT {
             }
         }));
              WatchService watch = FileSystems.getDefault().newWatchService()) {
-            out.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            out.register(watch, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
             List<String> command = new ArrayList<>(List.of(JAVA.toString(), "-jar", JAR.toString(), "download", "-j", "1",
                     server.uri("/done.txt").toString(), server.uri("/big.bin").toString(), "-d", out.toString(),
                     "--report", report.toString()));
@@ -60,6 +60,9 @@ class DownloadInterruptIT {
             // With -j 1 the second file starts after the first is done: its part file is the sign.
             awaitFile(watch, "big.bin.part");
             server.awaitRequests(2, java.time.Duration.ofSeconds(TIMEOUT_SECONDS));
+            // The part holds what the server sent before it stalled, so the run has a part to
+            // resume and says so; signalled before the bytes were written, it rightly would not.
+            awaitSize(watch, out.resolve("big.bin.part"), 1000);
 
             Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
             assertThat(kill.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -176,9 +179,20 @@ class DownloadInterruptIT {
             assertThat(key).as(name + " appears").isNotNull();
             for (var event : key.pollEvents()) {
                 if (event.context().toString().equals(name)) {
+                    key.reset();
                     return;
                 }
             }
+            key.reset();
+        }
+    }
+
+    /** Waits until {@code file} holds {@code bytes} or more: each write is an event of its directory. */
+    private static void awaitSize(WatchService watch, Path file, long bytes) throws InterruptedException, IOException {
+        while (Files.size(file) < bytes) {
+            var key = watch.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            assertThat(key).as(file + " grows to " + bytes + " bytes").isNotNull();
+            key.pollEvents();
             key.reset();
         }
     }
