@@ -171,11 +171,16 @@ final class GetCommand implements Callable<Integer> {
                 if (!noFail) {
                     response.raiseForStatus();
                 }
-                checkDecodable(request, response);
+                ProtocolViolationException undecodable = undecodable(request, response);
+                if (undecodable != null && response.body().contentLength().isPresent()) {
+                    throw undecodable;
+                }
                 if (response.status() == 304 && !isStdout()) {
                     // Not Modified (RFC 9110 §15.4.5): the copy the caller holds is current. It
                     // has no body to write, and FILE, there or not, is left as it is, as curl does.
                     response.body().close();
+                } else if (undecodable != null) {
+                    writeOnlyIfEmpty(response.body(), undecodable);
                 } else {
                     writeBody(response.body());
                 }
@@ -190,15 +195,17 @@ final class GetCommand implements Callable<Integer> {
     /**
      * A body in a content coding this build cannot undo would be written as sent, though the
      * user asked for the content (decoding is on): a file that is not what it claims, with exit
-     * 0. curl fails there too. {@code --raw} keeps such bytes; a 206 is written as sent anyway,
-     * and a response without content has nothing to decode.
+     * 0. curl fails there too. Returns that failure, or null when there is none: {@code --raw}
+     * keeps such bytes, a 206 is written as sent anyway, and a response without content has
+     * nothing to decode. Whether a body of unknown length has content, only its first byte
+     * tells ({@link #writeOnlyIfEmpty}).
      */
-    private void checkDecodable(Request request, Response response) throws ProtocolViolationException {
+    private ProtocolViolationException undecodable(Request request, Response response) {
         Body body = response.body();
         int status = response.status();
         if (raw || body.isDecoded() || status == 206 || status == 204 || status == 304
                 || request.method().equals("HEAD") || body.contentLength().orElse(-1) == 0) {
-            return;
+            return null;
         }
         List<String> codings = new ArrayList<>();
         for (String value : response.headers().all("Content-Encoding")) {
@@ -209,10 +216,62 @@ final class GetCommand implements Callable<Integer> {
                 }
             }
         }
-        if (!codings.isEmpty()) {
-            throw new ProtocolViolationException(response.uri(), "the body is in a content coding sluice cannot"
-                    + " decode here (Content-Encoding: " + ErrorLine.excerpt(String.join(", ", codings))
-                    + "); --raw keeps the bytes as sent", -1, null);
+        if (codings.isEmpty()) {
+            return null;
+        }
+        return new ProtocolViolationException(response.uri(), "the body is in a content coding sluice cannot"
+                + " decode here (Content-Encoding: " + ErrorLine.excerpt(String.join(", ", codings))
+                + "); --raw keeps the bytes as sent", -1, null);
+    }
+
+    /**
+     * A chunked or close-delimited body in a coding that cannot be undone: an empty one has no
+     * content to decode (RFC 9110 §8.4.1), so it is written (nothing, or an empty FILE), as
+     * with {@code Content-Length: 0}; its first byte is {@code undecodable}, before any is written.
+     */
+    private void writeOnlyIfEmpty(Body body, ProtocolViolationException undecodable) throws IOException {
+        if (body.any().iterator().hasNext()) {
+            throw undecodable;
+        }
+        String target = isStdout() ? "standard output" : output.toString();
+        try {
+            if (isStdout()) {
+                stdout.flush();
+            } else if (outputDirect) {
+                Files.newOutputStream(output, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING).close();
+            } else {
+                writeEmptyFile(output.toAbsolutePath());
+            }
+        } catch (IOException e) {
+            throw local("cannot write " + target, e);
+        }
+    }
+
+    /**
+     * Puts an empty file at {@code target} as {@link Body#transferTo(Path)} puts a body there:
+     * through a temporary file beside it (named as the interrupt's cleanup looks for it),
+     * renamed over it, a file it replaces keeping its permissions.
+     */
+    private static void writeEmptyFile(Path target) throws IOException {
+        Path tmp = target.resolveSibling(Body.temporaryPrefix(target) + Long.toString(
+                java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1, 36) + ".part");
+        boolean done = false;
+        try {
+            Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+            if (Files.isRegularFile(target)) {
+                try {
+                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+                } catch (UnsupportedOperationException | java.nio.file.NoSuchFileException e) {
+                    // No POSIX permissions here, or the old file went meanwhile.
+                }
+            }
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(tmp);
+            }
         }
     }
 

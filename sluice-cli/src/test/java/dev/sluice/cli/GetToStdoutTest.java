@@ -7,6 +7,7 @@ import dev.sluice.testkit.PatternBytes;
 import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,45 @@ class GetToStdoutTest {
             assertThat(file).doesNotExist();
             assertThat(raw.exitCode()).as(raw.toString()).isZero();
             assertThat(raw.stdout()).isEqualTo(coded);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"chunked", "until close"})
+    void anEmptyBodyOfUnknownLengthNeedsNoDecodingButOneByteIsUndecodable(String framing) throws IOException {
+        boolean chunked = framing.equals("chunked");
+        String[] fields = chunked ? new String[] {"Content-Encoding: br", "Transfer-Encoding: chunked"}
+                : new String[] {"Content-Encoding: br", "Connection: close"};
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            r.send(Responses.head(200, fields));
+            if (req.target().equals("/full")) {
+                r.send(chunked ? "1\r\nx\r\n0\r\n\r\n" : "x");
+            } else if (chunked) {
+                r.send("0\r\n\r\n");
+            }
+            if (!chunked) {
+                r.close();
+            }
+        }))) {
+            Path file = dir.resolve("out.bin");
+            Files.writeString(file, "an earlier body");
+            Cli.Result toStdout = Cli.run("get", server.uri("/empty").toString());
+            Cli.Result toFile = Cli.run("get", server.uri("/empty").toString(), "-o", file.toString());
+
+            assertThat(toStdout.exitCode()).as(toStdout.toString()).isZero();
+            assertThat(toStdout.stdout()).isEmpty();
+            assertThat(toFile.exitCode()).as(toFile.toString()).isZero();
+            assertThat(file).isEmptyFile();
+            assertThat(dir).isDirectoryNotContaining("glob:**.part");
+
+            Cli.Result full = Cli.run("get", server.uri("/full").toString(), "-o", file.toString());
+            assertThat(full.exitCode()).as(full.toString()).isEqualTo(ExitCodes.PROTOCOL);
+            assertThat(full.stderrLines()).containsExactly("sluice: " + server.uri("/full") + ": the body is in a"
+                    + " content coding sluice cannot decode here (Content-Encoding: br); --raw keeps the bytes as sent");
+            assertThat(file).doesNotExist();
+            Cli.Result fullToStdout = Cli.run("get", server.uri("/full").toString());
+            assertThat(fullToStdout.exitCode()).as(fullToStdout.toString()).isEqualTo(ExitCodes.PROTOCOL);
+            assertThat(fullToStdout.stdout()).isEmpty();
         }
     }
 
