@@ -34,9 +34,17 @@ public final class ErrorLine {
     /** Most characters of a URL, name or server text a message quotes: an input line may be 64 KiB, a Location as long. */
     static final int MAX_QUOTED_CHARS = 200;
 
+    /** Most characters of a field's value a message quotes, as the library quotes one. */
+    static final int MAX_QUOTED_FIELD_CHARS = 80;
+
     /** At most {@link #MAX_QUOTED_CHARS} of {@code text}, marked where it was cut. */
     static String excerpt(String text) {
-        return text.length() <= MAX_QUOTED_CHARS ? text : text.substring(0, MAX_QUOTED_CHARS) + "...";
+        return excerpt(text, MAX_QUOTED_CHARS);
+    }
+
+    /** At most {@code maxChars} of {@code text}, marked where it was cut. */
+    static String excerpt(String text, int maxChars) {
+        return text.length() <= maxChars ? text : text.substring(0, maxChars) + "...";
     }
 
     /** {@code text} with CR, LF, TAB and every other control character written as {@code \xNN}. */

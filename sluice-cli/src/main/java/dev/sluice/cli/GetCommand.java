@@ -220,7 +220,7 @@ final class GetCommand implements Callable<Integer> {
             return null;
         }
         return new ProtocolViolationException(response.uri(), "the body is in a content coding sluice cannot"
-                + " decode here (Content-Encoding: " + ErrorLine.excerpt(String.join(", ", codings))
+                + " decode here (Content-Encoding: " + ErrorLine.excerpt(String.join(", ", codings), ErrorLine.MAX_QUOTED_FIELD_CHARS)
                 + "); --raw keeps the bytes as sent", -1, null);
     }
 

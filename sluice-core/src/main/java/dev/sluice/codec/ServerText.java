@@ -16,6 +16,8 @@ public final class ServerText {
      * head may be (64 KiB), and every later message of the exchange names it.
      */
     public static final int MAX_URL_CHARS = 2048;
+    /** Most characters of a field's value (a coding, a length) or a reason phrase a message quotes. */
+    public static final int MAX_FIELD_CHARS = 80;
 
     private ServerText() {
     }

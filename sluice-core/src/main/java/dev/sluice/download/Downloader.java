@@ -116,8 +116,10 @@ public final class Downloader {
 
     /** The statuses the client follows when they have a Location (RFC 9110 §15.4). */
     private static final Set<Integer> FOLLOWED_REDIRECTS = Set.of(301, 302, 303, 307, 308);
-    /** Most characters of a server's text (a reason phrase, a Location) that an error message quotes. */
-    private static final int MAX_QUOTED_CHARS = 120;
+    /** Most characters of a Location an error message quotes. */
+    private static final int MAX_QUOTED_CHARS = 200;
+    /** Most characters of a field's value or a reason phrase an error message quotes. */
+    private static final int MAX_QUOTED_FIELD_CHARS = 80;
 
     /** Waits between attempts; injected so tests need not sleep. */
     @FunctionalInterface
@@ -485,9 +487,14 @@ public final class Downloader {
                 + RetryPolicy.MAX_RETRY_AFTER.toMinutes() + "-minute limit";
     }
 
-    /** At most {@link #MAX_QUOTED_CHARS} of a server's text, marked where it was cut. */
+    /** At most {@link #MAX_QUOTED_CHARS} of a Location, marked where it was cut. */
     private static String excerpt(String text) {
-        return text.length() <= MAX_QUOTED_CHARS ? text : text.substring(0, MAX_QUOTED_CHARS) + "...";
+        return excerpt(text, MAX_QUOTED_CHARS);
+    }
+
+    /** At most {@code maxChars} of a server's text, marked where it was cut. */
+    private static String excerpt(String text, int maxChars) {
+        return text.length() <= maxChars ? text : text.substring(0, maxChars) + "...";
     }
 
     /** Waits for every thread to end, an interrupt meanwhile kept for after. */
@@ -1000,7 +1007,7 @@ public final class Downloader {
             }
             finalAnswer = true;
             throw new ProtocolViolationException(response.uri(), "HTTP " + status
-                    + (response.reason().isEmpty() ? "" : " " + excerpt(response.reason()))
+                    + (response.reason().isEmpty() ? "" : " " + excerpt(response.reason(), MAX_QUOTED_FIELD_CHARS))
                     + " is not the file: " + why, -1, null);
         }
 
@@ -1017,8 +1024,8 @@ public final class Downloader {
             if (!coding.equals(source.coding())) {
                 // A range counts the bytes in its coding; the part holds them in another.
                 throw discardPart(part, attempt, "206 Partial Content " + (coding.isEmpty() ? "in no content coding"
-                        : "in the content coding " + excerpt(coding)) + ", but the part file holds the bytes "
-                        + (source.coding().isEmpty() ? "in none" : "in " + excerpt(source.coding())));
+                        : "in the content coding " + excerpt(coding, MAX_QUOTED_FIELD_CHARS)) + ", but the part file holds the bytes "
+                        + (source.coding().isEmpty() ? "in none" : "in " + excerpt(source.coding(), MAX_QUOTED_FIELD_CHARS)));
             }
             // A server that ignores If-Range may still say which version it sends.
             Optional<String> changed = PartFile.validatorMismatch(source.validator().orElseThrow(), response.headers());

@@ -2,6 +2,7 @@ package dev.sluice.engine;
 
 import dev.sluice.ProtocolViolationException;
 import dev.sluice.SluiceException;
+import dev.sluice.codec.ServerText;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -93,7 +94,8 @@ public final class ContentDecoding {
         codings.removeIf(c -> c.equals("identity"));
         for (String c : codings) {
             if (!c.equals("gzip") && !c.equals("x-gzip") && !c.equals("deflate")) {
-                throw new IllegalArgumentException("the body is in a transfer coding that cannot be undone: " + c
+                throw new IllegalArgumentException("the body is in a transfer coding that cannot be undone: "
+                        + ServerText.excerpt(c, ServerText.MAX_FIELD_CHARS)
                         + (c.equals("chunked") ? " (not the final coding)" : ""));
             }
         }

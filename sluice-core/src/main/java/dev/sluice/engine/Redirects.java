@@ -67,13 +67,13 @@ public final class Redirects {
         URI next = resolveReference(base, ref);
         String scheme = next.getScheme() == null ? "" : next.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw new IllegalArgumentException("redirect to a non-http URL: " + excerpt(location));
+            // The caller quotes the Location itself: the reason alone here.
+            throw new IllegalArgumentException("redirect to a non-http URL");
         }
         try {
             Origin.of(next); // the host as a request will use it: my_host too
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("redirect to a URL without a usable host (" + e.getMessage() + "): "
-                    + excerpt(location), e);
+            throw new IllegalArgumentException("redirect to a URL without a usable host (" + e.getMessage() + ")", e);
         }
         if (next.getRawFragment() == null && base.getRawFragment() != null) {
             next = URI.create(next + "#" + base.getRawFragment());
