@@ -77,6 +77,20 @@ class UploadAnsweredMidwayTest {
     }
 
     @Test
+    void theAnswerIsTheResponseUnderAReadTimeoutShorterThanTheWatchsUsualWait() throws IOException {
+        // The watch waits 2 s of stalled sending before it takes the answer; under a shorter
+        // read timeout it waits a third of it, or the blocked write's own deadline would end
+        // the exchange first, as a timeout, the answer that had come thrown away.
+        try (Client quick = Client.builder().readTimeout(Duration.ofMillis(1500)).build();
+             var server = refusingMidway(true);
+             Response r = quick.send(Request.put(server.uri("/up").toString(), RequestBody.ofBytes(new byte[BODY])))) {
+            assertThat(r.status()).isEqualTo(413);
+            assertThat(r.body().text()).isEqualTo("too large");
+            server.release("never");
+        }
+    }
+
+    @Test
     void aFourThirteenAfterAHundredContinueEndsAFileUpload() throws IOException {
         Path file = PatternBytes.writeFile(dir.resolve("upload.bin"), BODY);
         try (var server = refusingMidway(true)) {

@@ -14,6 +14,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 
 /**
  * Writes one request, head and body, to a connection, each write bounded by the exchange's
@@ -68,7 +69,7 @@ final class RequestWriter {
      * such answer ({@link dev.sluice.net.Connection#hasFinalAnswerWaiting}).
      */
     void writeBody(RequestBody body, FileChannel bodyFile) throws IOException {
-        writeWatched(body, bodyFile, UploadWatch.start(conn));
+        writeWatched(body, bodyFile, UploadWatch.start(conn, timeouts.read()));
     }
 
     private void writeWatched(RequestBody body, FileChannel bodyFile, UploadWatch watch) throws IOException {
@@ -105,9 +106,10 @@ final class RequestWriter {
      * own. A server that has answered and stopped taking the body (a 413 halfway through an
      * upload, its connection left open) would leave the write blocked until the read timeout;
      * RFC 9112 §9.5 has a client watch for an answer while it sends. When an answer waits
-     * unread and a write has been blocked for {@link #STALL_NANOS} without a byte going out,
-     * the watch shuts the connection's sending side: the blocked write fails, and the exchange
-     * reads the answer. Time spent reading the caller's stream does not count, and a server
+     * unread and a write has been blocked for {@link #STALL_NANOS} without a byte going out
+     * (a third of the read timeout when that is shorter: the blocked write's own deadline would
+     * otherwise end the exchange first, as a timeout, the answer unread), the watch shuts the
+     * connection's sending side: the blocked write fails, and the exchange reads the answer. Time spent reading the caller's stream does not count, and a server
      * that answers early and goes on reading (full duplex) gets the whole body. Not on
      * TLS: a TLS socket cannot stop sending and still read (a failed write closes it), so there
      * the read timeout ends such an upload.
@@ -120,19 +122,23 @@ final class RequestWriter {
         private static final int STOPPED = 2;
 
         private final Connection conn;
+        private final long stallNanos;
+        private final long pollNanos;
         private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
         private Thread thread;
 
-        private UploadWatch(Connection conn) {
+        private UploadWatch(Connection conn, Duration readTimeout) {
             this.conn = conn;
+            this.stallNanos = Math.max(1, Math.min(STALL_NANOS, readTimeout.toNanos() / 3));
+            this.pollNanos = Math.max(1, Math.min(POLL_NANOS, stallNanos / 4));
         }
 
-        /** A watch over {@code conn}'s upload, or null on TLS. */
-        static UploadWatch start(Connection conn) {
+        /** A watch over {@code conn}'s upload under {@code readTimeout}, or null on TLS. */
+        static UploadWatch start(Connection conn, Duration readTimeout) {
             if (conn.isTls()) {
                 return null;
             }
-            UploadWatch w = new UploadWatch(conn);
+            UploadWatch w = new UploadWatch(conn, readTimeout);
             w.thread = Thread.ofVirtual().name("sluice-upload-watch-" + conn.id()).start(w::watch);
             return w;
         }
@@ -141,13 +147,13 @@ final class RequestWriter {
             long sent = conn.bytesSent();
             long stalledSince = System.nanoTime();
             while (state.get() == WATCHING) {
-                java.util.concurrent.locks.LockSupport.parkNanos(POLL_NANOS);
+                java.util.concurrent.locks.LockSupport.parkNanos(pollNanos);
                 long now = System.nanoTime();
                 long nowSent = conn.bytesSent();
                 if (nowSent != sent || !conn.isWriting() || !conn.hasFinalAnswerWaiting()) {
                     sent = nowSent;
                     stalledSince = now;
-                } else if (now - stalledSince >= STALL_NANOS && state.compareAndSet(WATCHING, STOPPED)) {
+                } else if (now - stalledSince >= stallNanos && state.compareAndSet(WATCHING, STOPPED)) {
                     conn.stopSending();
                     return;
                 }
