@@ -402,8 +402,9 @@ public final class Body implements AutoCloseable {
 
     /**
      * Streams the body into {@code file}: into a temporary file beside it, renamed over it once
-     * the body has arrived whole. On any failure nothing is left at {@code file} and the
-     * temporary file is deleted. A file it replaces keeps its POSIX permissions (as curl and
+     * the body has arrived whole. On any failure {@code file} is left as it was (a file there
+     * before keeps its bytes, none appears where there was none) and the temporary file is
+     * deleted. A file it replaces keeps its POSIX permissions (as curl and
      * wget, which write over it in place); a new one gets the umask's. Returns the bytes written.
      */
     public long transferTo(Path file) throws IOException {

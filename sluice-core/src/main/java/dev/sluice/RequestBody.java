@@ -88,7 +88,10 @@ public sealed interface RequestBody {
     }
 
     /**
-     * A stream read once; {@code length} may be empty, and then the body is sent chunked. A
+     * A stream read once; {@code length} may be empty, and then the body is sent chunked. With
+     * a {@code length}, exactly that many bytes are read and sent, and what the stream holds
+     * after them is left unread (it may be a socket or a pipe that stays open, where looking
+     * for more would block); a stream that ends before them fails the request. A
      * total timeout bounds its reads too: at the deadline the thread reading it is interrupted,
      * so a stream that heeds interrupts ({@code Channels.newInputStream} of a
      * {@code FileChannel.open} or of a {@code Pipe}'s source, a {@code PipedInputStream}) fails

@@ -154,6 +154,16 @@ class RequestBodyTest {
     }
 
     @Test
+    void aStreamLongerThanItsDeclaredLengthGivesThatManyBytesAndKeepsTheRest() throws IOException {
+        ByteArrayInputStream in = new ByteArrayInputStream("sent|kept".getBytes(StandardCharsets.US_ASCII));
+        RecordedRequest req = sendAndRecord(Request.post(server.uri("/longer").toString(),
+                RequestBody.ofInputStream(in, OptionalLong.of(4))));
+        assertThat(req.header("Content-Length")).isEqualTo("4");
+        assertThat(req.bodyText()).isEqualTo("sent");
+        assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("|kept");
+    }
+
+    @Test
     void aStreamShorterThanItsDeclaredLengthIsALocalError() throws IOException {
         // Its own server: the cut request is what this test makes, not a failure of the server.
         try (var cutServer = ScriptedServer.start(s -> s.onEveryConnection(c -> c.expectRequestHead().stallUntil("never")))) {
