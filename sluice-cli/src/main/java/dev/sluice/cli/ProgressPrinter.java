@@ -3,6 +3,7 @@ package dev.sluice.cli;
 import dev.sluice.download.Report;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -38,7 +39,13 @@ final class ProgressPrinter implements AutoCloseable {
     /** More active downloads than this are summed up in one line, so the view fits a terminal. */
     static final int MAX_ACTIVE_LINES = 10;
     private static final int DEFAULT_COLUMNS = 80;
-    private static final int MIN_COLUMNS = 40;
+    /**
+     * On a narrow terminal a line drops its numbers, one at a time, before its name (or the
+     * aggregate line's file count) gets fewer columns than this: a name cut shorter says too
+     * little to be worth the numbers beside it.
+     */
+    private static final int MIN_HEAD_COLUMNS = 10;
+    private static final String ELLIPSIS = "...";
     /** Speeds are smoothed over about this long, so that the numbers can be read. */
     private static final double SPEED_SMOOTHING_SECONDS = 1.0;
     private static final String ERASE_TO_END_OF_SCREEN = "\u001b[J";
@@ -64,13 +71,16 @@ final class ProgressPrinter implements AutoCloseable {
         this.progress = progress;
         this.out = out;
         this.err = err;
-        this.columns = Math.max(MIN_COLUMNS, columns);
+        // Not raised to some minimum: lines wider than the terminal wrap, and the redraw, which
+        // goes up one row per line, would leave the wrapped halves on the screen.
+        this.columns = Math.max(1, columns);
     }
 
-    /** The terminal width from {@code COLUMNS} when the shell exports it, else 80. */
+    /** The terminal width from {@code COLUMNS} when the shell exports it (a positive number), else 80. */
     static int terminalColumns() {
         try {
-            return Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "").trim());
+            int columns = Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "").trim());
+            return columns > 0 ? columns : DEFAULT_COLUMNS;
         } catch (NumberFormatException e) {
             return DEFAULT_COLUMNS;
         }
@@ -184,7 +194,7 @@ final class ProgressPrinter implements AutoCloseable {
             }
         }
         if (active > MAX_ACTIVE_LINES) {
-            lines.add("  ... and " + (active - MAX_ACTIVE_LINES) + " more");
+            lines.add(fit("  ... and " + (active - MAX_ACTIVE_LINES) + " more"));
         }
         long transferred = progress.transferredBytes();
         if (weight > 0) {
@@ -195,45 +205,100 @@ final class ProgressPrinter implements AutoCloseable {
         return lines;
     }
 
+    /**
+     * {@code  NAME  BYTES / TOTAL  PERCENT  SPEED}, or {@code  NAME  BYTES  SPEED} while the size
+     * is unknown, or {@code  NAME  retrying in WAIT (attempt N)}. A narrow terminal drops the byte
+     * counts first (the percent says how far it is), then the speed; without a size, the speed
+     * before the count; of a retry, the attempt, then the wait.
+     */
     private String activeLine(DownloadProgress.Slot s, DownloadProgress.Phase phase, long bytes, long total,
                               long nowNanos) {
         String name = ErrorLine.oneLine(s.name);
-        int maxName = columns / 2;
-        if (DisplayWidth.of(name) > maxName) {
-            name = DisplayWidth.cut(name, maxName - 3) + "...";
-        }
+        int maxName = Math.max(MIN_HEAD_COLUMNS, columns / 2);
         if (phase == DownloadProgress.Phase.RETRYING) {
             // Whole seconds left, rounded up: "in 1s" until the attempt is due, not "in 0s".
             long wait = Math.max(0, Math.ceilDiv(s.retryAtNanos - nowNanos, 1_000_000_000L));
-            return "  " + name + "  retrying" + (wait > 0 ? " in " + Units.eta(wait) : "") + " (attempt " + s.attempt + ")";
+            List<Part> parts = new ArrayList<>();
+            parts.add(new Part("  retrying", 2));
+            if (wait > 0) {
+                parts.add(new Part(" in " + Units.eta(wait), 1));
+            }
+            parts.add(new Part(" (attempt " + s.attempt + ")", 0));
+            return layout("  ", name, maxName, parts);
         }
-        String size = total >= 0
-                ? Units.bytes(bytes) + " / " + Units.bytes(total) + "  " + percent(bytes, total)
-                : Units.bytes(bytes);
-        return "  " + name + "  " + size + "  " + Units.rate(s.bytesPerSecond);
+        if (total >= 0) {
+            return layout("  ", name, maxName, List.of(
+                    new Part("  " + Units.bytes(bytes) + " / " + Units.bytes(total), 0),
+                    new Part("  " + percent(bytes, total), 2),
+                    new Part("  " + Units.rate(s.bytesPerSecond), 1)));
+        }
+        return layout("  ", name, maxName, List.of(
+                new Part("  " + Units.bytes(bytes), 1),
+                new Part("  " + Units.rate(s.bytesPerSecond), 0)));
     }
 
+    /**
+     * {@code DONE/ALL files (N failed)  BYTES  SPEED  ETA TIME}. A narrow terminal drops the
+     * bytes first, then the speed, the failures (each has its error line above the view), the
+     * ETA, and last the word "files".
+     */
     private String aggregateLine(int done, long allBytes, long doneBytes, long remainingKnown, int remainingUnknown) {
-        StringBuilder b = new StringBuilder();
-        b.append(done).append('/').append(progress.size()).append(" files");
+        List<Part> parts = new ArrayList<>();
         int failed = progress.ended() - done;
         if (failed > 0) {
-            b.append(" (").append(failed).append(" failed)");
+            parts.add(new Part(" (" + failed + " failed)", 2));
         }
-        b.append("  ").append(Units.bytes(allBytes));
-        b.append("  ").append(Units.rate(bytesPerSecond));
+        parts.add(new Part("  " + Units.bytes(allBytes), 0));
+        parts.add(new Part("  " + Units.rate(bytesPerSecond), 1));
         // Files whose size is unknown yet are assumed to be as large as the finished ones on average.
         long remaining = remainingKnown;
         if (remainingUnknown > 0) {
             remaining = done == 0 ? -1 : remainingKnown + doneBytes / done * remainingUnknown;
         }
-        b.append("  ETA ");
-        if (remaining < 0 || bytesPerSecond < 1) {
-            b.append("--");
-        } else {
-            b.append(Units.eta(Math.round(remaining / bytesPerSecond)));
+        String eta = remaining < 0 || bytesPerSecond < 1 ? "--" : Units.eta(Math.round(remaining / bytesPerSecond));
+        parts.add(new Part("  ETA " + eta, 3));
+        // The head is the count alone: "0/5 files" cut to a few columns would read "0/...".
+        parts.addFirst(new Part(" files", 4));
+        return layout("", done + "/" + progress.size(), Integer.MAX_VALUE, parts);
+    }
+
+    /**
+     * What follows a line's head, with its own leading spaces; the lower its rank, the sooner a
+     * narrow terminal drops it.
+     */
+    private record Part(String text, int rank) {
+    }
+
+    /**
+     * {@code indent}, {@code head} and the parts in their order, in fewer columns than the
+     * terminal has. While they do not fit with at least {@link #MIN_HEAD_COLUMNS} of the head,
+     * the part of lowest rank is dropped; then the head is cut, ending in "..." where there is
+     * room for it, and never to more than {@code maxHead} columns. The indent goes when the
+     * terminal has no room for it and that much of a head, on every line alike.
+     */
+    private String layout(String indent, String head, int maxHead, List<Part> parts) {
+        int room = columns - 1;
+        if (room < DisplayWidth.of(indent) + MIN_HEAD_COLUMNS) {
+            indent = "";
         }
+        List<Part> kept = new ArrayList<>(parts);
+        int minHead = Math.min(DisplayWidth.of(head), MIN_HEAD_COLUMNS);
+        while (!kept.isEmpty() && DisplayWidth.of(indent) + minHead + width(kept) > room) {
+            kept.remove(kept.stream().min(Comparator.comparingInt(Part::rank)).orElseThrow());
+        }
+        int headRoom = Math.max(0, Math.min(maxHead, room - DisplayWidth.of(indent) - width(kept)));
+        if (DisplayWidth.of(head) > headRoom) {
+            head = headRoom > ELLIPSIS.length()
+                    ? DisplayWidth.cut(head, headRoom - ELLIPSIS.length()) + ELLIPSIS
+                    : DisplayWidth.cut(head, headRoom);
+        }
+        StringBuilder b = new StringBuilder(indent).append(head);
+        kept.forEach(p -> b.append(p.text()));
         return b.toString();
+    }
+
+    private static int width(List<Part> parts) {
+        return parts.stream().mapToInt(p -> DisplayWidth.of(p.text())).sum();
     }
 
     private static String percent(long bytes, long total) {
@@ -241,7 +306,11 @@ final class ProgressPrinter implements AutoCloseable {
         return p + "%";
     }
 
-    /** Cuts a line so that it never wraps (in terminal columns): a wrapped line would break the redraw. */
+    /**
+     * Cuts a line so that it never wraps (in terminal columns): a wrapped line would break the
+     * redraw. The last column stays empty, as a terminal without deferred wrapping moves to the
+     * next row once it is written.
+     */
     private String fit(String line) {
         return DisplayWidth.of(line) < columns ? line : DisplayWidth.cut(line, columns - 1);
     }
