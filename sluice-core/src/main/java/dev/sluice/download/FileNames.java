@@ -70,9 +70,11 @@ public final class FileNames {
 
     /**
      * The name a Content-Disposition value gives, or empty when it gives none or is invalid.
-     * {@code filename*} (RFC 8187) wins over {@code filename}, but only when it decodes: a
-     * charset other than UTF-8 or ISO-8859-1, or bytes that are not text in its charset, make
-     * it fall back to {@code filename} (RFC 6266 §4.3). A quoted {@code filename} holding raw
+     * {@code filename*} (RFC 8187) wins over {@code filename}, but only when it is valid and
+     * decodes: a value outside the grammar of RFC 8187 §3.2.1 (a space, {@code (}, {@code ,} or
+     * {@code /} not percent-encoded, a bad escape, no language quotes), a charset other than
+     * UTF-8 or ISO-8859-1, or bytes that are not text in its charset, make it fall back to
+     * {@code filename} (RFC 6266 §4.3). A quoted {@code filename} holding raw
      * bytes is read as UTF-8 when they are UTF-8, else as ISO-8859-1 (RFC 9110 §5.5 leaves
      * them opaque; curl and wget keep the bytes, which are UTF-8 nearly always). A value with a
      * parameter twice or a quote left open is invalid (RFC 6266 §4.1): no name comes from it.
@@ -133,18 +135,87 @@ public final class FileNames {
         return decodeStrictly(latin1.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8).orElse(latin1);
     }
 
-    /** RFC 8187: {@code charset'language'percent-encoded}; null when invalid or not decodable. */
+    /**
+     * RFC 8187 §3.2.1: {@code charset "'" [ language ] "'" value-chars}; null when {@code v} is
+     * not in that grammar or not decodable. A character that is neither attr-char nor a
+     * {@code %XX} escape makes the whole value invalid, not one to guess at: the {@code filename}
+     * beside it is there for readers that cannot use it (RFC 6266 §4.3).
+     */
     private static String decodeExtended(String v) {
         int a = v.indexOf('\'');
         int b = a < 0 ? -1 : v.indexOf('\'', a + 1);
         if (b < 0) {
             return null;
         }
-        String charset = v.substring(0, a).trim();
+        String charset = v.substring(0, a);
         // The two charsets RFC 8187 §3.2.1 requires; any other is not understood, so ignored.
         Charset cs = charset.equalsIgnoreCase("UTF-8") ? StandardCharsets.UTF_8
                 : charset.equalsIgnoreCase("ISO-8859-1") ? StandardCharsets.ISO_8859_1 : null;
-        return cs == null ? null : percentDecode(v.substring(b + 1), cs).orElse(null);
+        String value = v.substring(b + 1);
+        if (cs == null || !isLanguage(v.substring(a + 1, b)) || !isValueChars(value)) {
+            return null;
+        }
+        return percentDecode(value, cs).orElse(null);
+    }
+
+    /**
+     * Whether {@code s} may be the language of an ext-value: empty, or subtags of one to eight
+     * letters and digits joined by '-', the first of letters only. That is the shape of every
+     * RFC 5646 Language-Tag (grandfathered ones too). The registry's finer rules are not
+     * checked: the language does not change the name, so a tag of the right shape is enough.
+     */
+    private static boolean isLanguage(String s) {
+        if (s.isEmpty()) {
+            return true;
+        }
+        String[] subtags = s.split("-", -1);
+        for (int i = 0; i < subtags.length; i++) {
+            String t = subtags[i];
+            if (t.isEmpty() || t.length() > 8) {
+                return false;
+            }
+            for (int j = 0; j < t.length(); j++) {
+                char c = t.charAt(j);
+                if (!(isAsciiLetter(c) || i > 0 && isAsciiDigit(c))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code s} is value-chars: {@code *( pct-encoded / attr-char )} (RFC 8187 §3.2.1). */
+    private static boolean isValueChars(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= s.length() || !isHexDigit(s.charAt(i + 1)) || !isHexDigit(s.charAt(i + 2))) {
+                    return false;
+                }
+                i += 2;
+            } else if (!isAttrChar(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** attr-char of RFC 8187 §3.2.1: ASCII letters, digits and {@code !#$&+-.^_`|~}. */
+    private static boolean isAttrChar(char c) {
+        return isAsciiLetter(c) || isAsciiDigit(c) || "!#$&+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    // ASCII only: Character.isLetter and Character.digit take other scripts' letters and digits.
+    private static boolean isAsciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isHexDigit(char c) {
+        return isAsciiDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
     /**

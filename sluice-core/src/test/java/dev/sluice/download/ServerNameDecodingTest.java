@@ -44,6 +44,45 @@ class ServerNameDecodingTest {
     }
 
     @Test
+    void aFilenameStarWithACharacterOutsideAttrCharFallsBackToFilename() {
+        // RFC 8187 section 3.2.1: value-chars are pct-encoded or attr-char; anything else makes
+        // the value invalid, however it would decode.
+        for (String c : new String[] {" ", "(", ")", ",", "/", "'", "*", "=", "?", "@", "[", "\\", "{", "<", ":",
+                "\u00e9", "\t"}) {
+            String value = "UTF-8''sp" + c + "ace.txt";
+            assertThat(FileNames.choose(URL, "attachment; filename*=" + value + "; filename=fb.txt"))
+                    .as(value).isEqualTo("fb.txt");
+            assertThat(FileNames.choose(URL, "attachment; filename*=" + value)).as(value).isEqualTo("fallback.bin");
+        }
+        assertThat(FileNames.choose(URL, "attachment; filename*=\"UTF-8''a.txt\"; filename=fb.txt")).isEqualTo("fb.txt");
+    }
+
+    @Test
+    void aFilenameStarMustBeCharsetQuoteLanguageQuoteValue() {
+        for (String value : new String[] {"UTF-8'sp.txt", "sp.txt", "''sp.txt", "UTF-8 ''sp.txt", "UTF-8' ''sp.txt",
+                "UTF8''sp.txt", "UTF-8'e n'sp.txt", "UTF-8'en_US'sp.txt", "UTF-8'-en'sp.txt", "UTF-8'en-'sp.txt",
+                "UTF-8'en--US'sp.txt", "UTF-8'abcdefghi'sp.txt", "UTF-8'1en'sp.txt", "UTF-8'en'US'sp.txt",
+                "UTF-8''sp%2.txt", "UTF-8''sp%G0.txt", "UTF-8''sp%\uFF11\uFF10.txt"}) {
+            assertThat(FileNames.choose(URL, "attachment; filename*=" + value + "; filename=fb.txt"))
+                    .as(value).isEqualTo("fb.txt");
+        }
+    }
+
+    @Test
+    void aFilenameStarInTheGrammarIsStillTaken() {
+        // Every attr-char, raw: only '|' is changed, by the sanitising every name gets.
+        assertThat(FileNames.choose(URL, "attachment; filename*=UTF-8''aZ09!#$&+-.^_`|~.txt; filename=fb.txt"))
+                .isEqualTo("aZ09!#$&+-.^_`_~.txt");
+        assertThat(FileNames.choose(URL, "attachment; filename*=UTF-8''sp%20ace%28%2C%29.txt; filename=fb.txt"))
+                .isEqualTo("sp ace(,).txt");
+        assertThat(FileNames.choose(URL, "attachment; filename*=Utf-8'en'%e2%82%ac.txt")).isEqualTo("\u20ac.txt");
+        assertThat(FileNames.choose(URL, "attachment; filename*=ISO-8859-1'de-CH-1996'caf%E9.txt")).isEqualTo("caf\u00e9.txt");
+        assertThat(FileNames.choose(URL, "attachment; filename*=UTF-8'x-private'a.txt")).isEqualTo("a.txt");
+        // Spaces around the parameter are the header's (RFC 6266 section 4.1), not the value's.
+        assertThat(FileNames.choose(URL, "attachment;filename*= UTF-8''a.txt ; filename=fb.txt")).isEqualTo("a.txt");
+    }
+
+    @Test
     void aPathSegmentThatIsNotUtf8KeepsItsPercentEncodedForm() {
         assertThat(FileNames.choose(URI.create("http://h/%FF.bin"), null)).isEqualTo("%FF.bin");
         assertThat(FileNames.choose(URI.create("http://h/%FE.bin"), null)).isEqualTo("%FE.bin");
