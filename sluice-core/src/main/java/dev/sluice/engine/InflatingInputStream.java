@@ -77,6 +77,12 @@ final class InflatingInputStream extends InputStream {
     private boolean closed;
     /** The failure a read threw, thrown again by every later read. */
     private IOException failure;
+    /**
+     * Where deflate data read as zlib-wrapped began in {@link #buf}, while it is all still
+     * there (no refill since) and nothing was decoded: raw data may begin with two bytes that
+     * read as a zlib header, and is then inflated again as raw. -1 otherwise.
+     */
+    private int rawRetryFrom = -1;
 
     /**
      * @param source the coded bytes, whose end is the body's end
@@ -159,6 +165,15 @@ final class InflatingInputStream extends InputStream {
         try {
             n = inflater.inflate(b, off, len);
         } catch (DataFormatException e) {
+            if (rawRetryFrom >= 0 && decoded == 0) {
+                // A raw stream whose first two bytes happen to form a zlib header (a stored
+                // block's header and length can): read it again as raw, as curl and browsers do.
+                inflater.end();
+                inflater = new Inflater(true);
+                pos = rawRetryFrom;
+                rawRetryFrom = -1;
+                return 0;
+            }
             throw corrupt("invalid compressed data (" + e.getMessage() + ")", e);
         }
         if (n > 0) {
@@ -189,6 +204,7 @@ final class InflatingInputStream extends InputStream {
      * @return the bytes read, or -1 at the source's end
      */
     private int fill() throws IOException {
+        rawRetryFrom = -1; // what it began with is overwritten
         int n;
         do {
             n = source.read(buf, 0, buf.length);
@@ -334,6 +350,7 @@ final class InflatingInputStream extends InputStream {
         boolean zlib = lim - pos >= 2 && (buf[pos] & 0x0f) == CM_DEFLATE
                 && (((buf[pos] & 0xff) << 8) | (buf[pos + 1] & 0xff)) % 31 == 0;
         inflater = new Inflater(!zlib);
+        rawRetryFrom = zlib ? pos : -1;
         state = State.DATA;
     }
 

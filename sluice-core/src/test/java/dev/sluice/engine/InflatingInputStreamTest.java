@@ -42,4 +42,23 @@ class InflatingInputStreamTest {
             assertThat(in.read(new byte[8])).isEqualTo(-1);
         }
     }
+
+    @Test
+    void rawDeflateWhoseFirstBytesReadAsAZlibHeaderIsDecodedAsRaw() throws IOException {
+        // A stored block (0x78: not final, stored; LEN 1, NLEN 0xFFFE, "A") and an empty final
+        // fixed block: valid raw deflate, though 0x78 0x01 is also a valid zlib header.
+        byte[] raw = {0x78, 0x01, 0x00, (byte) 0xfe, (byte) 0xff, 0x41, 0x03, 0x00};
+        try (InputStream in = new InflatingInputStream(new ByteArrayInputStream(raw), false, URL)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("A");
+        }
+    }
+
+    @Test
+    void corruptZlibDataIsStillCorruptWhenItIsNotRawDeflateEither() throws IOException {
+        byte[] zlib = {0x78, (byte) 0x9c, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+        try (InputStream in = new InflatingInputStream(new ByteArrayInputStream(zlib), false, URL)) {
+            assertThatThrownBy(in::readAllBytes).isInstanceOf(ProtocolViolationException.class)
+                    .hasMessageContaining("invalid compressed data");
+        }
+    }
 }
