@@ -169,8 +169,12 @@ public final class SocketConnector implements Connector {
             params.setEndpointIdentificationAlgorithm("HTTPS");
         }
         if (!isIpLiteral(origin.host())) {
+            // RFC 6066 §3: the name goes without a trailing dot (localhost. is localhost's
+            // fully qualified form); SNIHostName refuses one, and the JDK would send no name.
+            String host = origin.host();
+            String sniName = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
             try {
-                params.setServerNames(List.of(new SNIHostName(origin.host())));
+                params.setServerNames(List.of(new SNIHostName(sniName)));
             } catch (IllegalArgumentException e) {
                 // Not a DNS host name SNI can carry (my_host: an underscore); sent without, as
                 // the JDK itself does for such a name.
