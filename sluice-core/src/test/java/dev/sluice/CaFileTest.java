@@ -81,6 +81,23 @@ class CaFileTest {
     }
 
     @Test
+    void aFileThatBundlesAPrivateKeyWithTheCertificatesIsTrustedForItsCertificates() throws IOException {
+        // A key before and after the CA, and a block of another kind: curl skips them too.
+        String key = Files.readString(CERTS.writeServerPem(dir).privateKey());
+        String bundle = key + CERTS.caPem() + key
+                + "-----BEGIN X509 CRL-----\nbm90IGEgY3Js\n-----END X509 CRL-----\n";
+        Path pem = Files.writeString(dir.resolve("ca+key.pem"), bundle, StandardCharsets.US_ASCII);
+        assertFetches(pem);
+    }
+
+    @Test
+    void aFileOfOnlyAPrivateKeyHasNoCertificateInIt() throws IOException {
+        Path key = CERTS.writeServerPem(dir).privateKey();
+        assertThat(failureOf(key)).isNotNull()
+                .hasMessage("cannot read CA certificates from " + key + ": no certificate in it");
+    }
+
+    @Test
     void aPipeHoldingTheCertificatesIsReadAsAFileIs() throws Exception {
         // As a shell's --cacert <(...) hands one over.
         Path fifo = dir.resolve("ca.fifo");

@@ -56,7 +56,7 @@ public final class TlsContexts {
         if (Files.isDirectory(pemFile)) {
             throw new IOException("cannot read CA certificates from " + pemFile + ": is a directory");
         }
-        byte[] pem = readPem(pemFile);
+        byte[] pem = withoutOtherPemBlocks(readPem(pemFile));
         try {
             Collection<? extends Certificate> certs;
             try {
@@ -100,6 +100,41 @@ public final class TlsContexts {
                     + (MAX_PEM_BYTES >> 20) + " MiB, so not a PEM file of CA certificates");
         }
         return pem;
+    }
+
+    /** A PEM block with its label: BEGIN and END must name the same one. */
+    private static final java.util.regex.Pattern PEM_BLOCK = java.util.regex.Pattern.compile(
+            "-----BEGIN ([A-Z0-9 ]+)-----.*?-----END \\1-----", java.util.regex.Pattern.DOTALL);
+    private static final java.util.Set<String> CERTIFICATE_LABELS =
+            java.util.Set.of("CERTIFICATE", "X509 CERTIFICATE", "TRUSTED CERTIFICATE");
+
+    /**
+     * The PEM text without its blocks of other kinds (a PRIVATE KEY, a CRL, EC PARAMETERS): a
+     * file that bundles a key with its certificates is a PEM file of certificates all the same,
+     * as curl reads it, where the JDK's parser stops at the first other block. Bytes that hold
+     * no PEM block (DER) are returned as they are.
+     */
+    static byte[] withoutOtherPemBlocks(byte[] pem) {
+        String text = new String(pem, java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.regex.Matcher m = PEM_BLOCK.matcher(text);
+        StringBuilder kept = null;
+        int from = 0;
+        while (m.find()) {
+            if (CERTIFICATE_LABELS.contains(m.group(1))) {
+                continue;
+            }
+            if (kept == null) {
+                kept = new StringBuilder(text.length());
+            }
+            kept.append(text, from, m.start());
+            from = m.end();
+        }
+        if (kept == null) {
+            return pem;
+        }
+        String rest = kept.append(text, from, text.length()).toString();
+        // Nothing but other blocks: no certificate in it, which an empty file says.
+        return rest.contains("-----BEGIN") ? rest.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1) : new byte[0];
     }
 
     /** A context that accepts any certificate: for --insecure only. */
