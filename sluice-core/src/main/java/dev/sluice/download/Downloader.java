@@ -698,7 +698,10 @@ public final class Downloader {
             // A 200 to the probe: the whole file, as a plain GET would have it, body unread.
             Response pending = null;
             long pendingSent = 0;
-            if (segments > 1 && !oneStream) {
+            // A part an interrupted -s run left is continued in its segments, -s given again or
+            // not: in one stream its record would count none of its bytes.
+            int wanted = segments > 1 ? segments : resume || segmentsWritten ? recordedSegments(part) : 1;
+            if (wanted > 1 && !oneStream) {
                 var segmented = new SegmentedDownload(client, job, () -> newRequest(job), retryPolicy, attempts,
                         sleeper, rateLimiter, listener);
                 SegmentedDownload.ProbeResult probed;
@@ -712,7 +715,7 @@ public final class Downloader {
                     throw e;
                 }
                 SegmentedDownload.Probe probe = probed.probe();
-                int count = probe == null ? 1 : SegmentedDownload.segmentsFor(probe.size(), segments);
+                int count = probe == null ? 1 : SegmentedDownload.segmentsFor(probe.size(), wanted);
                 if (count > 1) {
                     lastStatus = 206;
                     if (takeNameFrom(probe.uri(), probe.contentDisposition())) {
@@ -763,6 +766,18 @@ public final class Downloader {
                     pending.close(); // harmless when it was used: closed already
                 }
             }
+        }
+
+        /**
+         * How many segments the record of an earlier -s run on {@code part} holds while some are
+         * unfinished; 1 for none (a complete one is finished in one stream, by a 416).
+         */
+        private int recordedSegments(PartFile part) {
+            if (part.isOfAnotherUrl(job)) {
+                return 1;
+            }
+            return part.attribute(PartFile.SEGMENTS_ATTRIBUTE).flatMap(SegmentRecord::parse)
+                    .filter(r -> !r.isComplete()).map(r -> r.segments().length).orElse(1);
         }
 
         /**

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SegmentedDownloadTest {
     private static final long SIZE = 6L << 20;
@@ -65,9 +67,11 @@ class SegmentedDownloadTest {
         }
     }
 
-    @Test
+    @ParameterizedTest(name = "-s {0}")
+    @ValueSource(ints = {2, 1})
     @Tag("interop")
-    void aRestartResumesEverySegmentFromItsRecord() throws Exception {
+    void aRestartResumesEverySegmentFromItsRecordWithOrWithoutSegmentsGivenAgain(int segments) throws Exception {
+        // 1: -c without -s; the part's record says how it was split, and its bytes are kept.
         assumeTrue(Nginx.isAvailable(), "nginx not installed; run scripts/ensure-nginx.sh");
         try (Nginx nginx = Nginx.start()) {
             PatternBytes.writeFile(nginx.root().resolve("big.bin"), SIZE);
@@ -90,15 +94,17 @@ class SegmentedDownloadTest {
             view.write("sluice.segments", ByteBuffer.wrap(record.getBytes(StandardCharsets.ISO_8859_1)));
             view.write("sluice.validator", ByteBuffer.wrap(etag.getBytes(StandardCharsets.ISO_8859_1)));
 
-            Report report = Downloader.builder(client).directory(dir).segments(2).resume(true).build()
+            Report report = Downloader.builder(client).directory(dir).segments(segments).resume(true).build()
                     .run(List.of(new DownloadJob(nginx.uri("/big.bin"), Path.of("big.bin"), Optional.empty())));
             assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
             // The size of the file, not what this run fetched (half - half / 2 bytes).
             assertThat(report.totalBytes()).isEqualTo(SIZE);
             byte[] got = Files.readAllBytes(dir.resolve("big.bin"));
             PatternBytes.verify(got, 0, got.length, 0);
-            assertThat(nginx.awaitAccessLog(2, Duration.ofSeconds(10))).extracting(Nginx.AccessLogEntry::request)
-                    .anyMatch(r -> r.startsWith("GET /big.bin"));
+            List<Nginx.AccessLogEntry> log = nginx.awaitAccessLog(2, Duration.ofSeconds(10));
+            assertThat(log).extracting(Nginx.AccessLogEntry::request).anyMatch(r -> r.startsWith("GET /big.bin"));
+            assertThat(log).filteredOn(e -> e.request().startsWith("GET"))
+                    .as("ranges only: the whole file is not asked for again").allMatch(e -> e.status() == 206);
         }
     }
 
