@@ -113,7 +113,22 @@ public final class Failures {
         }
         String where = bodyBytes > 0 ? " after " + bodyBytes + " body bytes" : "";
         return new ProtocolViolationException(uri, "connection failed while " + phase + where + ": "
-                + rootMessage(e), -1, e);
+                + (isInvalidTlsData(e) ? "the server's TLS data is invalid (" + rootMessage(e) + ")" : rootMessage(e)),
+                -1, e);
+    }
+
+    /**
+     * Whether TLS failed on what the server sent after the handshake (a record that fails its
+     * integrity check, "Tag mismatch"; a record too large, "Illegal packet size"): the JDK's
+     * words alone name its internals. An alert the server sent is named as such already.
+     */
+    private static boolean isInvalidTlsData(IOException e) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof javax.net.ssl.SSLException) {
+                return TlsFailures.receivedAlert(e) == null;
+            }
+        }
+        return false;
     }
 
     /**
