@@ -122,6 +122,38 @@ class TlsTest {
         }
     }
 
+    /** Whether a GET of https://HOST/ succeeds against a CA-signed certificate for exactly {@code names}. */
+    private boolean fetches(String host, String... names) throws IOException {
+        try (var server = ScriptedServer.startTls(CERTS.serverContextFor(names), s -> s
+                .onEveryRequest((req, r) -> r.send(Responses.ok("ok"))));
+             Client client = trustingClient();
+             Response r = client.send(Request.get(URI.create("https://" + host + ":" + server.port() + "/")))) {
+            return r.body().text().equals("ok");
+        } catch (ConnectFailedException e) {
+            assertThat(e.getMessage()).contains("certificate not valid for host " + host);
+            return false;
+        }
+    }
+
+    @Test
+    void aHostWithAnUnderscoreIsCheckedAgainstItsCertificate() throws IOException {
+        // The JDK's own check refuses such a name whatever the certificate says.
+        assertThat(fetches("my_service.loopback.test", "my_service.loopback.test")).isTrue();
+        assertThat(fetches("my_service.loopback.test", "*.loopback.test")).isTrue();
+        assertThat(fetches("my_service.loopback.test", "other.loopback.test")).isFalse();
+    }
+
+    @Test
+    void aWildcardCountsOnlyAsTheWholeLeftMostLabelOverTwoLabelsAtLeast() throws IOException {
+        // RFC 9525 §6.3, as curl checks; the JDK accepts the last three from a CA not public.
+        assertThat(fetches("ab.loopback.test", "*.loopback.test")).isTrue();
+        assertThat(fetches("x.ab.loopback.test", "*.loopback.test")).isFalse();
+        assertThat(fetches("ab.loopback.test", "a*.loopback.test")).isFalse();
+        assertThat(fetches("ab.loopback.test", "*b.loopback.test")).isFalse();
+        assertThat(fetches("ab.sluice-loopback", "*.sluice-loopback")).isFalse();
+        assertThat(fetches("ab.sluice-loopback", "ab.sluice-loopback")).isTrue();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"localhost", "sluice-loopback."})
     void theClientSendsTheUrlHostAsSniWithoutATrailingDot(String host) throws Exception {

@@ -165,7 +165,10 @@ public final class SocketConnector implements Connector {
                 .createSocket(plain, origin.host(), origin.port(), true);
         SSLParameters params = tls.getSSLParameters();
         params.setProtocols(PROTOCOLS);
-        if (verifyHostname) {
+        // The JDK's check refuses a name with an underscore whatever the certificate says: such
+        // a name is checked by HostNameCheck alone, after the handshake.
+        boolean jdkChecksHost = verifyHostname && (isIpLiteral(origin.host()) || HostNameCheck.isLdh(origin.host()));
+        if (jdkChecksHost) {
             params.setEndpointIdentificationAlgorithm("HTTPS");
         }
         if (!isIpLiteral(origin.host())) {
@@ -185,6 +188,9 @@ public final class SocketConnector implements Connector {
         c.guard().arm(deadlineNanos, Deadline.CONNECT);
         try {
             tls.startHandshake();
+            if (verifyHostname && !isIpLiteral(origin.host())) {
+                checkHostName(tls, origin.host(), jdkChecksHost);
+            }
         } catch (IOException e) {
             c.close();
             plain.handshakeDone();
@@ -200,6 +206,29 @@ public final class SocketConnector implements Connector {
         }
         plain.handshakeDone();
         return c;
+    }
+
+    /**
+     * RFC 9525 §6.3's check of the certificate's DNS names, after the JDK's where it made one:
+     * a certificate known only by its common name is left to the JDK's check, and is not for a
+     * host that check could not take.
+     */
+    private static void checkHostName(SSLSocket tls, String host, boolean jdkChecked) throws SSLHandshakeException {
+        java.security.cert.Certificate[] chain;
+        try {
+            chain = tls.getSession().getPeerCertificates();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            chain = new java.security.cert.Certificate[0];
+        }
+        List<String> names = chain.length > 0 && chain[0] instanceof java.security.cert.X509Certificate leaf
+                ? HostNameCheck.dnsNames(leaf) : List.of();
+        if (names.isEmpty() ? !jdkChecked : !HostNameCheck.matches(host, names)) {
+            var mismatch = new SSLHandshakeException("certificate not valid for host " + host);
+            // Worded as the JDK's own mismatch, which the failure's words are made from.
+            mismatch.initCause(new java.security.cert.CertificateException(
+                    "No subject alternative DNS name matching " + host + " found"));
+            throw mismatch;
+        }
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.stream.Stream;
  * {@code .gated.test}, whose lookup waits, deaf to interrupts as getaddrinfo is, until the test
  * opens the gate, and then finds no such host, and those ending in {@code .loopback.test},
  * which are 127.0.0.1 (a name to connect to that is not an IP literal), as is
- * {@value #LOOPBACK_LABEL}, with or without a trailing dot. Installed for the whole
+ * {@value #LOOPBACK_LABEL}, with or without a trailing dot, and every name below it. Installed for the whole
  * test run through META-INF/services; other names resolve as without it.
  */
 public final class GatedResolver extends InetAddressResolverProvider {
@@ -40,7 +40,8 @@ public final class GatedResolver extends InetAddressResolverProvider {
         return new InetAddressResolver() {
             @Override
             public Stream<InetAddress> lookupByName(String host, LookupPolicy policy) throws UnknownHostException {
-                if (host.endsWith(LOOPBACK_SUFFIX) || host.equals(LOOPBACK_LABEL) || host.equals(LOOPBACK_LABEL + ".")) {
+                if (host.endsWith(LOOPBACK_SUFFIX) || host.equals(LOOPBACK_LABEL) || host.equals(LOOPBACK_LABEL + ".")
+                        || host.endsWith("." + LOOPBACK_LABEL)) {
                     return Stream.of(InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1}));
                 }
                 if (!host.endsWith(SUFFIX)) {

@@ -159,6 +159,35 @@ public final class TestCertificates {
         }
     }
 
+    /**
+     * A server-side context presenting a new certificate signed by the CA, valid now, whose
+     * subject alternative names are exactly {@code dnsNames} (wildcards as given).
+     */
+    public SSLContext serverContextFor(String... dnsNames) {
+        try {
+            KeyPair keys = newKeyPair();
+            GeneralName[] names = new GeneralName[dnsNames.length];
+            for (int i = 0; i < names.length; i++) {
+                names[i] = new GeneralName(GeneralName.dNSName, dnsNames[i]);
+            }
+            Instant now = Instant.now();
+            X509Certificate leaf = sign(new X500Name("CN=" + dnsNames[0].replace("*", "star")),
+                    X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), keys.getPublic(),
+                    caKeys.getPrivate(), caKeys.getPublic(), now.minus(Duration.ofHours(1)), now.plus(VALIDITY), false,
+                    new GeneralNames(names));
+            KeyStore keyStore = KeyStore.getInstance("PKCS12");
+            keyStore.load(null, null);
+            keyStore.setKeyEntry("server", keys.getPrivate(), KEY_PASSWORD, new X509Certificate[] {leaf, ca});
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(keyStore, KEY_PASSWORD);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(), null, new SecureRandom());
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot build a server SSLContext for " + String.join(", ", dnsNames), e);
+        }
+    }
+
     /** A key store holding only the CA certificate, as a trusted entry. */
     public KeyStore trustStore() {
         try {
