@@ -71,7 +71,32 @@ public record Origin(String scheme, String host, int port) {
         if (port == -1) {
             port = scheme.equalsIgnoreCase("https") ? 443 : 80;
         }
+        if (hasOctalLookingPart(host)) {
+            // RFC 3986 §7.4: such "rare IP address formats" are read differently by different
+            // software: 0127.0.0.1 is 127.0.0.1 to the JDK and 87.0.0.1 to curl, browsers and
+            // the C library. Refused rather than sent to one of two hosts.
+            throw new IllegalArgumentException("ambiguous IPv4 address \"" + host + "\": a part with a leading zero"
+                    + " is octal to some software and decimal to other; write it without leading zeros");
+        }
         return new Origin(scheme, host, port);
+    }
+
+    /** Whether {@code host} is digits and dots with a part of two digits or more that begins with 0. */
+    private static boolean hasOctalLookingPart(String host) {
+        boolean leadingZero = false;
+        int partStart = 0;
+        for (int i = 0; i <= host.length(); i++) {
+            char c = i < host.length() ? host.charAt(i) : '.';
+            if (c == '.') {
+                if (i - partStart > 1 && host.charAt(partStart) == '0') {
+                    leadingZero = true;
+                }
+                partStart = i + 1;
+            } else if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return leadingZero;
     }
 
     /**

@@ -40,6 +40,22 @@ class OriginHostTest {
 
     /** IDNA 2003 (the JDK's) would send straße.de as strasse.de, IDNA 2008 as xn--strae-oqa.de: another host. */
     @ParameterizedTest
+    @ValueSource(strings = {"http://0127.0.0.1:8080/", "http://127.0.0.01/", "https://010.1/", "http://00/"})
+    void anIpv4AddressWithALeadingZeroIsAmbiguousAndRefused(String url) {
+        // 0127.0.0.1: 127.0.0.1 to the JDK, 87.0.0.1 to curl and the C library.
+        assertThatThrownBy(() -> Origin.of(URI.create(url)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("ambiguous IPv4 address");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://127.0.0.1/", "http://0.0.0.0/", "http://10.0.0.1/", "http://2130706433/", "http://0/",
+        "http://007.example/"})
+    void anIpv4AddressWithoutLeadingZerosAndNamesAreNot(String url) {
+        assertThat(Origin.of(URI.create(url)).host()).isEqualTo(URI.create(url).getHost());
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"http://straße.de/", "http://stra%C3%9Fe.de/", "http://σς.example/"})
     void aNameTheTwoIdnaVersionsReadDifferentlyIsRefused(String url) {
         assertThatThrownBy(() -> Origin.of(URI.create(url)))
