@@ -21,8 +21,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The round trip is one sleep before the response head, once per request (a real request
  * costs at least one round trip before its first byte; a new connection's handshake is not
  * simulated). The bandwidth is a pace: the body goes out in pieces of at most 64 KiB, small
- * enough that one leaves every {@value #PIECE_MILLIS} ms, and after each piece the handler
- * sleeps until the time at which that many bytes were due. An HTTP/1.1 connection carries one
+ * enough that one leaves every {@value #PIECE_MILLIS} ms, and each piece leaves at the time
+ * at which all its bytes were due. An HTTP/1.1 connection carries one
  * exchange at a time, so pacing each exchange is pacing each connection.
  *
  * <p>Each piece leaves at once: the server's connections have TCP_NODELAY on (see
@@ -127,11 +127,13 @@ final class DemoServer implements AutoCloseable {
             }
             for (int off = 0; off < length; off += pieceBytes) {
                 int n = Math.min(pieceBytes, length - off);
+                // A piece leaves once all its bytes were due, the last one when the whole file
+                // was: no transfer beats the simulated bandwidth (sleeping after the write sent
+                // each piece one piece-time early, and a file of one piece at once).
+                sleepUntil(start + (long) ((sent + n) * 1e9 / bytesPerSecond));
                 out.write(block, off, n);
                 out.flush();
                 sent += n;
-                // Due time of the bytes sent so far; sleeping to it keeps the average rate.
-                sleepUntil(start + (long) (sent * 1e9 / bytesPerSecond));
             }
         }
     }
