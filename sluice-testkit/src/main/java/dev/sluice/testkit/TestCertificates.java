@@ -146,17 +146,22 @@ public final class TestCertificates {
             X509Certificate[] chain = kind == ServerCertificate.SELF_SIGNED
                     ? new X509Certificate[] {certificate(kind)}
                     : new X509Certificate[] {certificate(kind), ca};
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(null, null);
-            keyStore.setKeyEntry("server", serverKeys.get(kind).getPrivate(), KEY_PASSWORD, chain);
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(keyStore, KEY_PASSWORD);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(), null, new SecureRandom());
-            return context;
+            return presenting(serverKeys.get(kind).getPrivate(), chain);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot build the server SSLContext for " + kind, e);
         }
+    }
+
+    /** A server-side context presenting {@code chain}, whose first certificate's key is {@code key}. */
+    private static SSLContext presenting(PrivateKey key, X509Certificate[] chain) throws GeneralSecurityException, IOException {
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        keyStore.load(null, null);
+        keyStore.setKeyEntry("server", key, KEY_PASSWORD, chain);
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keyStore, KEY_PASSWORD);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keyManagers.getKeyManagers(), null, new SecureRandom());
+        return context;
     }
 
     /**
@@ -175,14 +180,7 @@ public final class TestCertificates {
                     X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), keys.getPublic(),
                     caKeys.getPrivate(), caKeys.getPublic(), now.minus(Duration.ofHours(1)), now.plus(VALIDITY), false,
                     new GeneralNames(names));
-            KeyStore keyStore = KeyStore.getInstance("PKCS12");
-            keyStore.load(null, null);
-            keyStore.setKeyEntry("server", keys.getPrivate(), KEY_PASSWORD, new X509Certificate[] {leaf, ca});
-            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(keyStore, KEY_PASSWORD);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(), null, new SecureRandom());
-            return context;
+            return presenting(keys.getPrivate(), new X509Certificate[] {leaf, ca});
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot build a server SSLContext for " + String.join(", ", dnsNames), e);
         }
