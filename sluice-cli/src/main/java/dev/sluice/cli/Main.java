@@ -68,6 +68,9 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand(new CommandLine.HelpCommand());
         // Settings after the subcommands so that they apply to the whole tree.
         cl.setExpandAtFiles(false); // "-d @file" is ours: picocli must not read the file as arguments.
+        // An option's value may look like an option (-d -V, --data=--raw, -o -out.txt): after an
+        // option that takes one, the next argument is its value, as curl reads it.
+        cl.setAllowOptionsAsOptionParameters(true);
         // A number on this command line is ASCII (see ascii).
         cl.registerConverter(Integer.class, v -> number(v, "an int", Integer::valueOf));
         cl.registerConverter(int.class, v -> number(v, "an int", Integer::valueOf));
