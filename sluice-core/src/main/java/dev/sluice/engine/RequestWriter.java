@@ -109,7 +109,8 @@ final class RequestWriter {
      * unread and a write has been blocked for {@link #STALL_NANOS} without a byte going out
      * (a third of the read timeout when that is shorter: the blocked write's own deadline would
      * otherwise end the exchange first, as a timeout, the answer unread), the watch shuts the
-     * connection's sending side: the blocked write fails, and the exchange reads the answer. Time spent reading the caller's stream does not count, and a server
+     * connection's sending side: the blocked write fails, and the exchange reads the answer.
+     * Time spent reading the caller's stream does not count, and a server
      * that answers early and goes on reading (full duplex) gets the whole body. Not on
      * TLS: a TLS socket cannot stop sending and still read (a failed write closes it), so there
      * the read timeout ends such an upload.

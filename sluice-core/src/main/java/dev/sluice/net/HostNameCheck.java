@@ -56,7 +56,8 @@ final class HostNameCheck {
         return true;
     }
 
-    private static String withoutTrailingDot(String name) {
+    /** {@code name} without the trailing dot of a fully qualified name ({@code localhost.}). */
+    static String withoutTrailingDot(String name) {
         return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 

@@ -165,19 +165,19 @@ public final class SocketConnector implements Connector {
                 .createSocket(plain, origin.host(), origin.port(), true);
         SSLParameters params = tls.getSSLParameters();
         params.setProtocols(PROTOCOLS);
+        String host = origin.host();
+        boolean ip = isIpLiteral(host);
         // The JDK's check refuses a name with an underscore whatever the certificate says: such
         // a name is checked by HostNameCheck alone, after the handshake.
-        boolean jdkChecksHost = verifyHostname && (isIpLiteral(origin.host()) || HostNameCheck.isLdh(origin.host()));
+        boolean jdkChecksHost = verifyHostname && (ip || HostNameCheck.isLdh(host));
         if (jdkChecksHost) {
             params.setEndpointIdentificationAlgorithm("HTTPS");
         }
-        if (!isIpLiteral(origin.host())) {
+        if (!ip) {
             // RFC 6066 §3: the name goes without a trailing dot (localhost. is localhost's
             // fully qualified form); SNIHostName refuses one, and the JDK would send no name.
-            String host = origin.host();
-            String sniName = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
             try {
-                params.setServerNames(List.of(new SNIHostName(sniName)));
+                params.setServerNames(List.of(new SNIHostName(HostNameCheck.withoutTrailingDot(host))));
             } catch (IllegalArgumentException e) {
                 // Not a DNS host name SNI can carry (my_host: an underscore); sent without, as
                 // the JDK itself does for such a name.
@@ -188,8 +188,8 @@ public final class SocketConnector implements Connector {
         c.guard().arm(deadlineNanos, Deadline.CONNECT);
         try {
             tls.startHandshake();
-            if (verifyHostname && !isIpLiteral(origin.host())) {
-                checkHostName(tls, origin.host(), jdkChecksHost);
+            if (verifyHostname && !ip) {
+                checkHostName(tls, host, jdkChecksHost);
             }
         } catch (IOException e) {
             c.close();
