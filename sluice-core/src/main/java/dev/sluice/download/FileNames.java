@@ -215,7 +215,16 @@ public final class FileNames {
     }
 
     private static boolean isHexDigit(char c) {
-        return isAsciiDigit(c) || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+        return hexValue(c) >= 0;
+    }
+
+    /** The value of an ASCII hex digit, or -1 (Character.digit would take U+0661 as 1). */
+    private static int hexValue(char c) {
+        if (isAsciiDigit(c)) {
+            return c - '0';
+        }
+        char lower = (char) (c | 0x20);
+        return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
     }
 
     /**
@@ -232,8 +241,8 @@ public final class FileNames {
         for (int i = 0; i < encoded.length(); i++) {
             char c = encoded.charAt(i);
             if (c == '%') {
-                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
-                int lo = hi < 0 ? -1 : Character.digit(encoded.charAt(i + 2), 16);
+                int hi = i + 2 < encoded.length() ? hexValue(encoded.charAt(i + 1)) : -1;
+                int lo = hi < 0 ? -1 : hexValue(encoded.charAt(i + 2));
                 if (lo < 0) {
                     return Optional.empty();
                 }

@@ -26,8 +26,8 @@ public final class PercentEncoding {
         for (int i = 0; i < encoded.length(); i++) {
             char c = encoded.charAt(i);
             if (c == '%') {
-                int hi = i + 2 < encoded.length() ? Character.digit(encoded.charAt(i + 1), 16) : -1;
-                int lo = hi < 0 ? -1 : Character.digit(encoded.charAt(i + 2), 16);
+                int hi = i + 2 < encoded.length() ? hexValue(encoded.charAt(i + 1)) : -1;
+                int lo = hi < 0 ? -1 : hexValue(encoded.charAt(i + 2));
                 if (lo < 0) {
                     throw new IllegalArgumentException("invalid percent-encoding (a % not followed by two hex digits)");
                 }
@@ -43,5 +43,14 @@ public final class PercentEncoding {
             }
         }
         return bytes.toByteArray();
+    }
+
+    /** The value of an ASCII hex digit, or -1 (Character.digit would take U+0661 as 1). */
+    private static int hexValue(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        char lower = (char) (c | 0x20);
+        return lower >= 'a' && lower <= 'f' ? lower - 'a' + 10 : -1;
     }
 }

@@ -17,6 +17,15 @@ class FileNamesTest {
     }
 
     @Test
+    void onlyAsciiHexDigitsFollowAPercentSign() {
+        // ARABIC-INDIC DIGIT ONE and TWO, FULLWIDTH DIGIT ONE: Character.digit reads them as
+        // 1 and 2, so a percent sign before the first two was decoded as byte 0x12.
+        assertThat(FileNames.percentDecode("a%\u0661\u0662b", StandardCharsets.UTF_8)).isEmpty();
+        assertThat(FileNames.percentDecode("a%4\uFF11", StandardCharsets.UTF_8)).isEmpty();
+        assertThat(FileNames.percentDecode("%41%4a%4A%7e", StandardCharsets.UTF_8)).contains("AJJ~");
+    }
+
+    @Test
     void contentDispositionFilenameStarWinsOverFilename() {
         String cd = "attachment; filename=\"plain.txt\"; filename*=UTF-8''%E2%82%AC%20rates.txt";
         assertThat(FileNames.choose(URI.create("http://h/x"), cd)).isEqualTo("€ rates.txt");
