@@ -346,7 +346,10 @@ public final class Request {
          * Adds a header field; a name may repeat. A field the client adds by default
          * (User-Agent, Accept, Expect, the body's Content-Type, or Authorization from the URL's
          * user information) set to an empty value is left out of the request, as curl's {@code -H 'Name:'} does; an empty Accept-Encoding is sent
-         * (it asks for no content coding).
+         * (it asks for no content coding). Content-Length and Transfer-Encoding set here are
+         * not sent: the client frames the body itself (Content-Length when its length is
+         * known, chunked otherwise), so that a stale length cannot desynchronise the
+         * connection. A Host set here replaces the URL's.
          *
          * @throws IllegalArgumentException when the field cannot be sent: a name that is not an
          *                                  RFC 9110 token, or a value with CR, LF, NUL, another
