@@ -44,8 +44,10 @@ import java.util.function.Supplier;
  * asks for the file in one stream, in the same attempt ({@link #rangesFailed}). Without
  * a validator, ranges fetched one after another could be of different versions of the file,
  * and nothing would tell. With one, every segment asks with If-Range, and a segment whose
- * answer names another version (its ETag or Last-Modified) ends the download: the part is
- * deleted, and a retry starts over with a new probe.
+ * answer names another version (its ETag or Last-Modified) ends the segments: the part is
+ * deleted, and the caller asks for the file in one stream, in the same attempt, as for a
+ * range that failed (a file that changed once may change again, and servers whose copies
+ * carry different ETags answer every new probe so).
  *
  * <p>The control record is written before the part is preallocated and before its validator
  * is stored, so a part stopped at any point is never taken for a whole file (see
@@ -208,9 +210,9 @@ final class SegmentedDownload {
     /**
      * Whether the last {@link #run} failed because a segment was answered without its range (a
      * server or proxy that stopped honouring ranges, sent another range than asked, or refused
-     * with a 416 a range within the size its probe claimed): a new
-     * probe would likely succeed again and the segments fail again, so the file is better
-     * fetched in one stream.
+     * with a 416 a range within the size its probe claimed) or under another version than the
+     * probe's: a new probe would likely succeed again and the segments fail again, so the file
+     * is better fetched in one stream.
      */
     boolean rangesFailed() {
         return rangesFailed;
@@ -437,6 +439,10 @@ final class SegmentedDownload {
                         // A server that ignores If-Range may still say which version it sends.
                         Optional<String> changed = PartFile.validatorMismatch(probe.validator(), response.headers());
                         if (changed.isPresent()) {
+                            // The file changed since the probe, or the server's copies disagree
+                            // (backends with their own ETags): a new probe could meet the same,
+                            // while one stream is one version whatever the server does.
+                            rangesFailed = true;
                             throw new ContentRange.Mismatch("206 Partial Content to Range: bytes=" + pos + "-"
                                     + segment[1] + " " + changed.get());
                         }
