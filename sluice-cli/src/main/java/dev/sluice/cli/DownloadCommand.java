@@ -78,6 +78,7 @@ import picocli.CommandLine.Spec;
             "--report, the unfinished files failed with kind io; their .part files stay,",
             "and a file at the path of one the server had answered is removed (not after",
             "a 304); interrupted before the downloads began, it removes an older --report.",
+            "A file whose NAME.part another run is writing fails (io), both left alone.",
             "",
             "Exit codes:",
             "  0  every file downloaded",
@@ -376,6 +377,9 @@ final class DownloadCommand implements Callable<Integer> {
             }
             if (item.error().isInterruption() && (item.httpStatus() == null || item.httpStatus() == 304)) {
                 continue;
+            }
+            if (item.error().isPartInUse()) {
+                continue; // the file is the other download's to replace or remove
             }
             Path p = Path.of(item.path());
             if (!FileNames.staysInside(dir(), p)) {

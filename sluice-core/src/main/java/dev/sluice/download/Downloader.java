@@ -41,6 +41,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * }
  * }</pre>
  *
+ * <p>A job locks its part file before it asks anything (see {@code PartLock}): a second
+ * download of the same part, in this process or another, fails at once as a local error whose
+ * message ends with {@link Report.Error#PART_IN_USE}, having changed nothing.
+ *
  * <p>Resuming (a retry, or {@link Builder#resume} for a part left by an earlier run) sends
  * {@code Range: bytes=N-} only with {@code If-Range} and a strong validator of what the part
  * holds: a strong ETag, or with no ETag, a Last-Modified date at least a second before the
@@ -623,6 +627,8 @@ public final class Downloader {
         private final AtomicBoolean cancelled;
         /** Whether the job waits before a retry (the next attempt is counted, not yet made); its own thread's. */
         private boolean waitingToRetry;
+        /** The lock on the part of {@link #target}, taken before anything is asked or written; null before. */
+        private PartLock lock;
 
         /** Where the job's place comes from, and its index there: a wait to retry gives the place up. */
         private final JobQueue queue;
@@ -640,6 +646,16 @@ public final class Downloader {
         }
 
         Report.Item execute() throws InterruptedException {
+            try {
+                return attempts();
+            } finally {
+                if (lock != null) {
+                    lock.release();
+                }
+            }
+        }
+
+        private Report.Item attempts() throws InterruptedException {
             while (true) {
                 finalAnswer = false;
                 try {
@@ -916,6 +932,16 @@ public final class Downloader {
                     throw new IOException(Request.hidePasswords(job.uri().toString()) + ": " + target
                             + ": " + above + " is not a directory");
                 }
+            }
+            Path partPath = PartFile.pathOf(target);
+            if (lock == null || !lock.part().equals(partPath)) {
+                if (lock != null) {
+                    lock.release();
+                    lock = null;
+                }
+                // Before the part is looked at: another run into this directory may be writing it.
+                lock = PartLock.tryLock(partPath).orElseThrow(() -> new IOException(
+                        Request.hidePasswords(job.uri().toString()) + ": " + partPath + ": " + Report.Error.PART_IN_USE));
             }
             PartFile part = new PartFile(target);
             part.removeSymbolicLink();

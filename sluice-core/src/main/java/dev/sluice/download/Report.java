@@ -70,6 +70,17 @@ public record Report(List<Item> items, long totalBytes, double totalSeconds) {
             return new Error("io", Request.hidePasswords(url) + ": " + INTERRUPTED);
         }
 
+        /**
+         * How the message of a job ends whose part file another download was writing (another
+         * run into the same directory): it wrote nothing, and removed nothing.
+         */
+        public static final String PART_IN_USE = "another download is writing it; nothing was changed";
+
+        /** Whether this is the error of a job that left its files alone: another download was writing its part. */
+        public boolean isPartInUse() {
+            return kind.equals("io") && message.endsWith(PART_IN_USE);
+        }
+
         /** Whether this is the error of a job that had not ended when its run was interrupted. */
         public boolean isInterruption() {
             return kind.equals("io") && message.endsWith(": " + INTERRUPTED);

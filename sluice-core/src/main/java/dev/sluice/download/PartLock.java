@@ -1,0 +1,123 @@
+package dev.sluice.download;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+
+/**
+ * Keeps two downloads of one {@code NAME.part} apart, in this JVM or in other processes: two
+ * runs into one directory would write the same file at once, and the first to finish would
+ * rename what the other had written into it.
+ *
+ * <p>Not a lock on the part itself: a part is deleted and made again within a job, and a POSIX
+ * lock goes with any close of any descriptor of its file in the process. Instead each part
+ * path (its directory's real path and its name) is hashed to one byte of a lock file that
+ * every sluice process of the user shares and keeps open until it exits, and that byte is
+ * locked ({@code fcntl}, released by the kernel when the process ends, however it ends). So
+ * nothing is added to the download directory. Where the lock file cannot be opened (no
+ * writable temporary directory), parts are not locked: the download goes on as before.
+ *
+ * <pre>{@code
+ * Optional<PartLock> lock = PartLock.tryLock(part);   // empty: another download writes it
+ * try { ... } finally { lock.get().release(); }
+ * }</pre>
+ */
+final class PartLock {
+    private final FileLock lock;
+    private final Path part;
+
+    private PartLock(FileLock lock, Path part) {
+        this.lock = lock;
+        this.part = part;
+    }
+
+    /** The lock file, opened once; null when it cannot be. */
+    private static final class Shared {
+        static final FileChannel CHANNEL = open();
+
+        private static FileChannel open() {
+            // Per user: another user's file could not be opened for writing. XDG_RUNTIME_DIR is
+            // the user's own directory where there is one.
+            String runtime = System.getenv("XDG_RUNTIME_DIR");
+            Path dir = Path.of(runtime != null && !runtime.isEmpty() ? runtime : System.getProperty("java.io.tmpdir"));
+            String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+            try {
+                return FileChannel.open(dir.resolve("sluice-parts-" + user + ".lock"), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Locks {@code part} for this download: the lock, or empty when another download (in this
+     * process or another) holds it. Without a lock file, a lock that locks nothing.
+     */
+    static Optional<PartLock> tryLock(Path part) throws IOException {
+        FileChannel channel = Shared.CHANNEL;
+        if (channel == null) {
+            return Optional.of(new PartLock(null, part));
+        }
+        try {
+            FileLock lock = channel.tryLock(offset(part), 1, false);
+            return lock == null ? Optional.empty() : Optional.of(new PartLock(lock, part));
+        } catch (OverlappingFileLockException e) {
+            return Optional.empty(); // another job of this process holds it
+        }
+    }
+
+    /** The part this lock is for. */
+    Path part() {
+        return part;
+    }
+
+    /** Releases the lock; harmless twice. */
+    void release() {
+        if (lock != null && lock.isValid()) {
+            try {
+                lock.release();
+            } catch (IOException e) {
+                // The lock file's channel stays open for the process, so this does not happen;
+                // were it to, the lock would go when the process ends.
+            }
+        }
+    }
+
+    /**
+     * Where in the lock file {@code part}'s byte is: 63 bits of a SHA-256 of its directory's
+     * real path (so that two spellings of one directory, through a link or not, meet) and its
+     * name. Two parts meet by chance with a probability of about 2^-63.
+     */
+    static long offset(Path part) throws IOException {
+        Path absolute = part.toAbsolutePath();
+        // The directory may not be there yet (a list's relative/path): the nearest one that
+        // is, read through its links as the file system reads it (so lnk/.. is lnk's target's
+        // parent), and the rest as written.
+        Path existing = absolute.getParent();
+        while (existing != null && !Files.isDirectory(existing)) {
+            existing = existing.getParent();
+        }
+        String key = existing == null ? absolute.toString()
+                : existing.toRealPath() + "/" + existing.relativize(absolute);
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+        long bits = ByteBuffer.wrap(sha.digest(key.getBytes(StandardCharsets.UTF_8))).getLong();
+        // position + size must not overflow a long.
+        return (bits & Long.MAX_VALUE) % (Long.MAX_VALUE - 1);
+    }
+}
