@@ -1,17 +1,13 @@
 package dev.sluice.download;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
 /**
@@ -94,30 +90,62 @@ final class PartLock {
         }
     }
 
+    /** The last directory read through its links, and what it read: most parts share one. */
+    private static volatile RealDirectory lastDirectory;
+
+    private record RealDirectory(Path written, String real) {
+    }
+
     /**
-     * Where in the lock file {@code part}'s byte is: 63 bits of a SHA-256 of its directory's
-     * real path (so that two spellings of one directory, through a link or not, meet) and its
-     * name. Two parts meet by chance with a probability of about 2^-63.
+     * Where in the lock file {@code part}'s byte is: 63 bits of a hash of its directory's real
+     * path (so that two spellings of one directory, through a link or not, meet) and its name.
+     * Two parts of a run meet by chance with a probability of about n²/2^64 (and then the
+     * second waits for nothing: it fails as if in use).
      */
     static long offset(Path part) throws IOException {
         Path absolute = part.toAbsolutePath();
-        // The directory may not be there yet (a list's relative/path): the nearest one that
-        // is, read through its links as the file system reads it (so lnk/.. is lnk's target's
-        // parent), and the rest as written.
-        Path existing = absolute.getParent();
-        while (existing != null && !Files.isDirectory(existing)) {
-            existing = existing.getParent();
+        Path parent = absolute.getParent();
+        RealDirectory last = lastDirectory;
+        String key;
+        if (last != null && last.written().equals(parent)) {
+            key = last.real() + "/" + absolute.getFileName();
+        } else {
+            // The directory may not be there yet (a list's relative/path): the nearest one
+            // that is, read through its links as the file system reads it (so lnk/.. is the
+            // parent of lnk's target), and the rest as written.
+            Path existing = parent;
+            while (existing != null && !Files.isDirectory(existing)) {
+                existing = existing.getParent();
+            }
+            if (existing == null) {
+                key = absolute.toString();
+            } else {
+                String real = existing.toRealPath().toString();
+                if (existing.equals(parent)) {
+                    lastDirectory = new RealDirectory(parent, real);
+                }
+                key = real + "/" + existing.relativize(absolute);
+            }
         }
-        String key = existing == null ? absolute.toString()
-                : existing.toRealPath() + "/" + existing.relativize(absolute);
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        return (hash(key) & Long.MAX_VALUE) % (Long.MAX_VALUE - 1); // position + size must not overflow
+    }
+
+    /**
+     * FNV-1a over the chars, then MurmurHash3's 64-bit finaliser to spread the bits: not a
+     * cryptographic hash (SHA-256 cost more than the lock itself, 10 µs a file), and none is
+     * needed, as a collision only refuses a download.
+     */
+    private static long hash(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
         }
-        long bits = ByteBuffer.wrap(sha.digest(key.getBytes(StandardCharsets.UTF_8))).getLong();
-        // position + size must not overflow a long.
-        return (bits & Long.MAX_VALUE) % (Long.MAX_VALUE - 1);
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
     }
 }
