@@ -973,9 +973,14 @@ public final class Downloader {
             }
             if (status == 416 && offset > 0) {
                 // The part may already hold the whole file: Content-Range says "bytes */SIZE".
+                // Without one (Apache, lighttpd: RFC 9110 §15.5.17 only says SHOULD), a part of
+                // the length recorded with its validator, which If-Range sent, is the file too.
                 long held = offset;
-                boolean whole = ContentRange.unsatisfiedSize(response.headers().first("Content-Range").orElse(""))
-                        .filter(size -> size == held && source.length().orElse(size) == size).isPresent();
+                Optional<String> contentRange = response.headers().first("Content-Range");
+                boolean whole = contentRange.isEmpty()
+                        ? source.length().equals(OptionalLong.of(held))
+                        : ContentRange.unsatisfiedSize(contentRange.get())
+                                .filter(size -> size == held && source.length().orElse(size) == size).isPresent();
                 if (!whole) {
                     throw discardPart(part, attempt, "server refused to resume at byte " + offset + " (416)");
                 }

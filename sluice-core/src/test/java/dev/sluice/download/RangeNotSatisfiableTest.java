@@ -93,4 +93,42 @@ class RangeNotSatisfiableTest {
             assertThat(Files.readAllBytes(dir.resolve("file.bin"))).isEqualTo(PatternBytes.bytes(0, LENGTH));
         }
     }
+
+    /**
+     * Apache 2.4 and lighttpd 1.4 send their 416 without Content-Range (RFC 9110 §15.5.17 only
+     * says SHOULD): a part of the length recorded with its validator, which If-Range sent, is
+     * the whole file. It was deleted (exit 6 with --retries 0, the whole file fetched again
+     * with retries).
+     */
+    @Test
+    void aRangeNotSatisfiableWithoutContentRangeFinishesAPartOfTheRecordedLength() throws Exception {
+        completePartOfVersion1();
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) ->
+                r.send(Responses.head(416, "Content-Length: 0"))))) {
+            Report report = resume(server);
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(server.requests()).hasSize(1);
+            assertThat(server.requests().getFirst().header("If-Range")).isEqualTo("\"v1\"");
+            assertThat(Files.readAllBytes(dir.resolve("file.bin"))).isEqualTo(PatternBytes.bytes(0, LENGTH));
+            assertThat(Files.exists(dir.resolve("file.bin.part"))).isFalse();
+        }
+    }
+
+    /** Without Content-Range, a part shorter than its recorded length is not taken for the file. */
+    @Test
+    void aRangeNotSatisfiableWithoutContentRangeDoesNotFinishAShortPart() throws Exception {
+        completePartOfVersion1();
+        PartFile part = new PartFile(dir.resolve("file.bin"));
+        try (var ch = java.nio.channels.FileChannel.open(part.path(), java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(LENGTH - 1);
+        }
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) ->
+                r.send(Responses.head(416, "Content-Length: 0"))))) {
+            Report report = resume(server);
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isFalse();
+            assertThat(Files.exists(dir.resolve("file.bin"))).isFalse();
+        }
+    }
 }
