@@ -613,11 +613,21 @@ final class SegmentedDownload {
      * none from a part of another URL (see {@link PartFile#isOfAnotherUrl}), which a fresh plan
      * then writes over.
      */
-    private Optional<long[][]> readRecord(PartFile part, Probe probe) {
+    private Optional<long[][]> readRecord(PartFile part, Probe probe) throws IOException {
         if (part.isOfAnotherUrl(job)) {
             return Optional.empty();
         }
+        long size = part.existingBytes();
         return part.attribute(CONTROL_ATTRIBUTE).flatMap(SegmentRecord::parse)
-                .filter(r -> r.isOf(probe.size(), probe.validator())).map(SegmentRecord::segments);
+                .filter(r -> r.isOf(probe.size(), probe.validator())).map(r -> {
+                    long[][] segments = r.segments();
+                    for (long[] s : segments) {
+                        // A part shorter than preallocated (cut by hand, or a file system that
+                        // lost its tail) holds no byte past its end, whatever the record says:
+                        // those would come out as zeros.
+                        s[2] = Math.min(s[2], Math.max(0, size - s[0]));
+                    }
+                    return segments;
+                });
     }
 }

@@ -250,6 +250,39 @@ class SegmentedIntegrityTest {
         }
     }
 
+    /**
+     * A part cut shorter than its record says (by hand, or a file system that lost its tail)
+     * holds fewer bytes of each range than recorded: those ranges continue from what is there.
+     * They continued from the record, and the bytes between came out as zeros, with exit 0.
+     */
+    @Test
+    void aPartShorterThanItsRecordContinuesEachRangeFromWhatItHolds() throws Exception {
+        Path part = Files.write(dir.resolve("file.bin.part"), PatternBytes.bytes(0, SIZE));
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
+        assumeTrue(view != null, "no extended attributes here");
+        long half = SIZE / 2;
+        String record = SegmentRecord.format(SIZE, "\"e1\"", new long[][] {{0, half - 1, half / 2}, {half, SIZE - 1, half / 2}});
+        PartialContentTest.storeValidator(part, "\"e1\"");
+        view.write("sluice.length", ByteBuffer.wrap(Integer.toString(SIZE).getBytes(StandardCharsets.ISO_8859_1)));
+        view.write("sluice.segments", ByteBuffer.wrap(record.getBytes(StandardCharsets.ISO_8859_1)));
+        try (var ch = java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(half / 4);
+        }
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            long[] range = range(req.header("Range"));
+            r.send(Responses.head(206, "ETag: \"e1\"", "Content-Length: " + (range[1] - range[0] + 1),
+                    "Content-Range: bytes " + range[0] + "-" + range[1] + "/" + SIZE))
+                    .sendPattern(range[0], range[1] - range[0] + 1);
+        }))) {
+            Report report = run(server, 0, true);
+
+            assertThat(report.isOk()).as("%s", report.toJson()).isTrue();
+            assertThat(server.requests()).extracting(q -> q.header("Range"))
+                    .contains("bytes=" + half / 4 + "-" + (half - 1), "bytes=" + half + "-" + (SIZE - 1));
+            assertThat(Files.readAllBytes(dir.resolve("file.bin"))).isEqualTo(PatternBytes.bytes(0, SIZE));
+        }
+    }
+
     @Test
     void aFinishedSegmentedFileKeepsNoneOfThePartsAttributes() throws Exception {
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
