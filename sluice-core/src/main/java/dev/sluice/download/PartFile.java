@@ -160,6 +160,17 @@ final class PartFile {
                 .map(m -> "with Last-Modified " + m + " to If-Range: " + asked);
     }
 
+    /** Whether {@code v} can be sent as a field value: no control character but HTAB, nothing above U+00FF. */
+    private static boolean isFieldValue(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isStrongEntityTag(String tag) {
         return tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"");
     }
@@ -279,7 +290,10 @@ final class PartFile {
      * nothing was stored. A download uses {@link #storedSource(DownloadJob)}.
      */
     Source storedSource() {
-        Optional<String> validator = attribute(VALIDATOR_ATTRIBUTE).filter(v -> !v.startsWith("W/"));
+        // A value that cannot be sent in If-Range (a control character, not a tag nor a date)
+        // was not stored by sluice: as none, the download starts over rather than fail for good.
+        Optional<String> validator = attribute(VALIDATOR_ATTRIBUTE)
+                .filter(v -> (isStrongEntityTag(v) || HttpDate.parse(v).isPresent()) && isFieldValue(v));
         OptionalLong length = OptionalLong.empty();
         try {
             Optional<String> stored = attribute(LENGTH_ATTRIBUTE);

@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -295,6 +297,26 @@ class ResumeValidatorTest {
             }
         }))) {
             Report report = Downloader.builder(client).directory(dir).resume(true).build()
+                    .run(List.of(new DownloadJob(server.uri("/file.bin"), Path.of("file.bin"), Optional.empty())));
+
+            assertThat(server.requests()).singleElement().satisfies(req -> assertThat(req.header("Range")).isNull());
+            assertWholeVersionB(report);
+        }
+    }
+
+    /**
+     * A stored validator that cannot go in If-Range (not written by sluice: a control
+     * character, neither a tag nor a date) is no validator: the file comes whole. Such a part
+     * failed every later run as a local error (exit 8), "value of header If-Range contains CR".
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"\"v1\"\r\nX-Injected: 1", "\"v1\u0001\"", "v1", "\"v1\u007f\""})
+    void aStoredValidatorThatCannotBeSentIsNone(String stored) throws Exception {
+        Path part = Files.writeString(dir.resolve("file.bin.part"), filled('A', CUT));
+        PartialContentTest.storeValidator(part, stored);
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) ->
+                r.send(Responses.head(200, "Content-Length: " + LENGTH, "ETag: \"v1\"")).send(filled('B', LENGTH))))) {
+            Report report = Downloader.builder(client).directory(dir).resume(true).retryPolicy(RetryPolicy.of(0)).build()
                     .run(List.of(new DownloadJob(server.uri("/file.bin"), Path.of("file.bin"), Optional.empty())));
 
             assertThat(server.requests()).singleElement().satisfies(req -> assertThat(req.header("Range")).isNull());
