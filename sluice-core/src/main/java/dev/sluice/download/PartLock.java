@@ -17,11 +17,12 @@ import java.util.Optional;
  *
  * <p>Not a lock on the part itself: a part is deleted and made again within a job, and a POSIX
  * lock goes with any close of any descriptor of its file in the process. Instead each part
- * path (its directory's real path and its name) is hashed to one byte of a lock file that
- * every sluice process of the user shares and keeps open until it exits, and that byte is
- * locked ({@code fcntl}, released by the kernel when the process ends, however it ends). So
- * nothing is added to the download directory. Where the lock file cannot be opened (no
- * writable temporary directory), parts are not locked: the download goes on as before.
+ * path (its directory's real path and its name) is hashed to one byte of a lock file in the
+ * temporary directory that every sluice process of the user shares and keeps open until it
+ * exits, and that byte is locked ({@code fcntl}, released by the kernel when the process ends,
+ * however it ends). So nothing is added to the download directory. Where the lock file cannot be opened (no
+ * writable temporary directory) or locked, parts are not locked: the download goes on as
+ * before.
  *
  * <pre>{@code
  * Optional<PartLock> lock = PartLock.tryLock(part);   // empty: another download writes it
@@ -42,15 +43,15 @@ final class PartLock {
         static final FileChannel CHANNEL = open();
 
         private static FileChannel open() {
-            // Per user: another user's file could not be opened for writing. XDG_RUNTIME_DIR is
-            // the user's own directory where there is one.
-            String runtime = System.getenv("XDG_RUNTIME_DIR");
-            Path dir = Path.of(runtime != null && !runtime.isEmpty() ? runtime : System.getProperty("java.io.tmpdir"));
+            // In the temporary directory, which every process of the user finds the same way
+            // (XDG_RUNTIME_DIR is set in login sessions only: a cron job would use another
+            // file); per user, as another user's file could not be opened for writing.
             String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
             try {
-                return FileChannel.open(dir.resolve("sluice-parts-" + user + ".lock"), StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            } catch (IOException | UnsupportedOperationException | SecurityException e) {
+                return FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"), "sluice-parts-" + user + ".lock"),
+                        StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException | UnsupportedOperationException | SecurityException
+                     | java.nio.file.InvalidPathException e) {
                 return null;
             }
         }
@@ -65,12 +66,16 @@ final class PartLock {
         if (channel == null) {
             return Optional.of(new PartLock(null, part));
         }
+        FileLock lock;
         try {
-            FileLock lock = channel.tryLock(offset(part), 1, false);
-            return lock == null ? Optional.empty() : Optional.of(new PartLock(lock, part));
+            lock = channel.tryLock(offset(part), 1, false);
         } catch (OverlappingFileLockException e) {
             return Optional.empty(); // another job of this process holds it
+        } catch (IOException e) {
+            // A file system without locks (ENOLCK): the download goes on unlocked, as before.
+            return Optional.of(new PartLock(null, part));
         }
+        return lock == null ? Optional.empty() : Optional.of(new PartLock(lock, part));
     }
 
     /** The part this lock is for. */
