@@ -314,6 +314,9 @@ final class DownloadCommand implements Callable<Integer> {
                     .concurrency(jobs)
                     .retryPolicy(RetryPolicy.of(retries))
                     .resume(resume)
+                    // A file at the final path of a failed item means this run did not fetch it:
+                    // removed, as get -o removes FILE, by the job itself while its part is locked.
+                    .removeFailedFiles(true)
                     .segments(segments)
                     .listener(progress);
             for (HeaderField h : headerFields) {
@@ -341,7 +344,6 @@ final class DownloadCommand implements Callable<Integer> {
             }
             interrupted |= guard.downloadsEnded();
             int code = interrupted ? ExitCodes.INTERRUPTED : exitCode(report);
-            removeFailedFiles(report);
             // The report before the summary on stdout: a stdout nobody reads (a full pipe) blocks
             // that write for good, and a signal then ended the run without a report.
             if (reportFile != null) {
@@ -355,43 +357,6 @@ final class DownloadCommand implements Callable<Integer> {
             }
             printer.finish(report);
             return code;
-        }
-    }
-
-    /**
-     * A failed item leaves nothing at its final path, not even a file an earlier run left there:
-     * as with {@code get -o}, a file present means that this run fetched it. Only
-     * {@code NAME.part} stays, for --continue. Directories and devices are never removed, nor
-     * anything outside DIR (a path through a symbolic link out of it).
-     *
-     * <p>An item an interrupt stopped is failed too (kind io), and once the server had answered
-     * it is treated so, as get -o removes FILE when stopped. But one without an answer (still
-     * queued, connecting, or waiting for the head) had not begun to replace the file, and one
-     * the server answered 304 holds a copy it called current: the interrupt does not take those
-     * from the user. (Attempts do not tell: a job counts its first as soon as it starts.)
-     */
-    private void removeFailedFiles(Report report) {
-        for (Report.Item item : report.items()) {
-            if (item.ok() || item.path() == null) {
-                continue;
-            }
-            if (item.error().isInterruption() && (item.httpStatus() == null || item.httpStatus() == 304)) {
-                continue;
-            }
-            if (item.error().isPartInUse()) {
-                continue; // the file is the other download's to replace or remove
-            }
-            Path p = Path.of(item.path());
-            if (!FileNames.staysInside(dir(), p)) {
-                continue; // a file reached through a symbolic link out of DIR is not this run's to remove
-            }
-            if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(p)) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    ErrorLine.print(stderr, ErrorLine.cannot("remove", p, e), e);
-                }
-            }
         }
     }
 

@@ -102,6 +102,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Downloader {
     private final Client client;
     private final Path directory;
+    private final boolean removeFailedFiles;
     private final int concurrency;
     private final int perHost;
     private final RetryPolicy retryPolicy;
@@ -207,6 +208,7 @@ public final class Downloader {
     private Downloader(Builder b) {
         this.client = b.client;
         this.directory = b.directory;
+        this.removeFailedFiles = b.removeFailedFiles;
         this.absoluteDirectory = b.directory.toAbsolutePath();
         this.concurrency = b.concurrency;
         this.perHost = b.perHost == 0 ? b.concurrency : b.perHost;
@@ -292,12 +294,8 @@ public final class Downloader {
                 int index = next;
                 DownloadJob job = jobs.get(index);
                 threads.add(Thread.ofVirtual().name("sluice-download-" + index).start(() -> {
-                    JobRun run = null;
                     try {
-                        run = new JobRun(job, names, provisional[index], cancelled, queue, index);
-                        items[index] = run.execute();
-                    } catch (InterruptedException e) {
-                        items[index] = run != null ? run.interrupted() : notStarted(job, provisional[index]);
+                        items[index] = new JobRun(job, names, provisional[index], cancelled, queue, index).execute();
                     } finally {
                         queue.release(index);
                     }
@@ -645,13 +643,44 @@ public final class Downloader {
             this.inDirectory = job.target() == null || !job.target().isAbsolute();
         }
 
-        Report.Item execute() throws InterruptedException {
+        Report.Item execute() {
             try {
-                return attempts();
+                Report.Item item;
+                try {
+                    item = attempts();
+                } catch (InterruptedException e) {
+                    item = interrupted();
+                }
+                return removeFailedFile(item);
             } finally {
                 if (lock != null) {
                     lock.release();
                 }
+            }
+        }
+
+        /**
+         * See {@link Builder#removeFailedFiles}: done while the part is still locked, so that a
+         * file another run makes under this name once the lock is free is never removed.
+         */
+        private Report.Item removeFailedFile(Report.Item item) {
+            if (!removeFailedFiles || item.ok() || item.error().isPartInUse() || lock == null
+                    || (item.error().isInterruption() && (lastStatus == null || lastStatus == 304))) {
+                return item;
+            }
+            if (!FileNames.staysInside(directory, target)) {
+                return item; // a file reached through a symbolic link out of the directory is not the run's to remove
+            }
+            try {
+                if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) || Files.isSymbolicLink(target)) {
+                    Files.deleteIfExists(target);
+                }
+                return item;
+            } catch (IOException e) {
+                Report.Error error = new Report.Error(item.error().kind(), item.error().message() + "; " + target
+                        + " could not be removed: " + e.getMessage());
+                return new Report.Item(item.url(), item.path(), false, item.httpStatus(), item.bytes(), item.seconds(),
+                        item.attempts(), error);
             }
         }
 
@@ -880,6 +909,11 @@ public final class Downloader {
             Path named = directory.resolve(FileNames.choose(uri, job.uri(), contentDisposition));
             if (named.equals(wanted)) {
                 return false;
+            }
+            if (lock != null) {
+                // Before the name goes back: another job may claim it, and must find its part free.
+                lock.release();
+                lock = null;
             }
             names.release(target);
             // The server chose this name, not the user: it never replaces what is there (nor
@@ -1123,6 +1157,7 @@ public final class Downloader {
         private int perHost;
         private RetryPolicy retryPolicy = RetryPolicy.of(3);
         private boolean resume;
+        private boolean removeFailedFiles;
         private long bytesPerSecond;
         private int segments = 1;
         private final List<String[]> headers = new ArrayList<>();
@@ -1176,6 +1211,24 @@ public final class Downloader {
          */
         public Builder resume(boolean resume) {
             this.resume = resume;
+            return this;
+        }
+
+        /**
+         * Whether a job that fails removes the file at its final path, so that a file there
+         * means this run fetched it (the command line's rule; curl and wget keep it): a regular
+         * file or a link in the directory, never a directory, nor a path through a link out of
+         * it. Not a file a job interrupted before the server answered (or after a 304) had not
+         * begun to replace, nor one whose part another download was writing. Removed before the
+         * job lets its part go, so that another run that takes it next keeps what it makes. A
+         * file that cannot be removed is named in the item's error message. Off by default.
+         *
+         * <pre>{@code
+         * Downloader.builder(client).directory(dir).removeFailedFiles(true).build().run(jobs);
+         * }</pre>
+         */
+        public Builder removeFailedFiles(boolean remove) {
+            this.removeFailedFiles = remove;
             return this;
         }
 

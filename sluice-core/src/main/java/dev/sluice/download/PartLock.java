@@ -4,11 +4,17 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps two downloads of one {@code NAME.part} apart, in this JVM or in other processes: two
@@ -17,7 +23,7 @@ import java.util.Optional;
  *
  * <p>Not a lock on the part itself: a part is deleted and made again within a job, and a POSIX
  * lock goes with any close of any descriptor of its file in the process. Instead each part
- * path (its directory's real path and its name) is hashed to one byte of a lock file in the
+ * path (its directory's identity on disk and its name) is hashed to one byte of a lock file in the
  * temporary directory that every sluice process of the user shares and keeps open until it
  * exits, and that byte is locked ({@code fcntl}, released by the kernel when the process ends,
  * however it ends). So nothing is added to the download directory. Where the lock file cannot be opened (no
@@ -44,16 +50,40 @@ final class PartLock {
 
         private static FileChannel open() {
             // In the temporary directory, which every process of the user finds the same way
-            // (XDG_RUNTIME_DIR is set in login sessions only: a cron job would use another
-            // file); per user, as another user's file could not be opened for writing.
-            String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+            // (XDG_RUNTIME_DIR is set in login sessions only: a cron job would use another file).
             try {
-                return FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"), "sluice-parts-" + user + ".lock"),
-                        StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            } catch (IOException | UnsupportedOperationException | SecurityException
-                     | java.nio.file.InvalidPathException e) {
-                return null;
+                int uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+                return openLockFile(Path.of(System.getProperty("java.io.tmpdir")), uid);
+            } catch (IOException | RuntimeException e) {
+                return null; // no /proc, no unix attributes: parts go unlocked
             }
+        }
+    }
+
+    /**
+     * The lock file of user {@code uid} in {@code dir}, or null when it cannot be used. Other
+     * users share that directory: the file is made 0600, and one found there is used only when
+     * it is a regular file of this user that no one else may open (else a read lock by another
+     * user would refuse every download, and a FIFO in its place would block the open).
+     */
+    static FileChannel openLockFile(Path dir, int uid) {
+        Path file = dir.resolve("sluice-parts-" + uid + ".lock");
+        try {
+            try {
+                return FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (FileAlreadyExistsException e) {
+                // Made by an earlier run; in a directory with the sticky bit (as /tmp is), a
+                // file of this user cannot be replaced by another user after this check.
+                Map<String, Object> a = Files.readAttributes(file, "unix:uid,mode,isRegularFile", LinkOption.NOFOLLOW_LINKS);
+                if (!Boolean.TRUE.equals(a.get("isRegularFile")) || (Integer) a.get("uid") != uid
+                        || ((Integer) a.get("mode") & 077) != 0) {
+                    return null;
+                }
+                return FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
@@ -95,43 +125,33 @@ final class PartLock {
         }
     }
 
-    /** The last directory read through its links, and what it read: most parts share one. */
-    private static volatile RealDirectory lastDirectory;
-
-    private record RealDirectory(Path written, String real) {
-    }
-
     /**
-     * Where in the lock file {@code part}'s byte is: 63 bits of a hash of its directory's real
-     * path (so that two spellings of one directory, through a link or not, meet) and its name.
-     * Two parts of a run meet by chance with a probability of about n²/2^64 (and then the
-     * second waits for nothing: it fails as if in use).
+     * Where in the lock file {@code part}'s byte is: 63 bits of a hash of its directory's
+     * identity on disk (device and inode, read through links, so that two spellings of one
+     * directory meet, and a link pointed elsewhere meets its new target) and its name. Two
+     * parts of a run meet by chance with a probability of about n²/2^64 (and then the second
+     * fails as if in use).
      */
     static long offset(Path part) throws IOException {
         Path absolute = part.toAbsolutePath();
-        Path parent = absolute.getParent();
-        RealDirectory last = lastDirectory;
-        String key;
-        if (last != null && last.written().equals(parent)) {
-            key = last.real() + "/" + absolute.getFileName();
-        } else {
-            // The directory may not be there yet (a list's relative/path): the nearest one
-            // that is, read through its links as the file system reads it (so lnk/.. is the
-            // parent of lnk's target), and the rest as written.
-            Path existing = parent;
-            while (existing != null && !Files.isDirectory(existing)) {
-                existing = existing.getParent();
-            }
-            if (existing == null) {
-                key = absolute.toString();
-            } else {
-                String real = existing.toRealPath().toString();
-                if (existing.equals(parent)) {
-                    lastDirectory = new RealDirectory(parent, real);
+        // The directory may not be there yet (a list's relative/path): the nearest one that
+        // is, as the file system finds it (so lnk/.. is the parent of lnk's target), and the
+        // rest as written.
+        Path existing = absolute.getParent();
+        Object identity = null;
+        while (existing != null) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(existing, BasicFileAttributes.class);
+                if (a.isDirectory()) {
+                    identity = a.fileKey() != null ? a.fileKey() : existing.toRealPath();
+                    break;
                 }
-                key = real + "/" + existing.relativize(absolute);
+            } catch (NoSuchFileException e) {
+                // not there yet: look further up
             }
+            existing = existing.getParent();
         }
+        String key = existing == null ? absolute.toString() : identity + "/" + existing.relativize(absolute);
         return (hash(key) & Long.MAX_VALUE) % (Long.MAX_VALUE - 1); // position + size must not overflow
     }
 
