@@ -226,7 +226,9 @@ public final class ConnectionPool implements AutoCloseable {
         } else if (closed) {
             forget(w.connection, toClose); // a closed pool keeps nothing idle
         } else {
-            parkIdle(w.connection);
+            // Back unused: it has been idle since it was parked, not since now (a request that
+            // cannot be retried must see its age, and its idle timeout runs on).
+            parkIdle(w.connection, w.connection.idleSinceNanos);
         }
         dispatch(toClose);
     }
@@ -483,8 +485,12 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     private void parkIdle(Connection c) {
+        parkIdle(c, System.nanoTime());
+    }
+
+    private void parkIdle(Connection c, long idleSinceNanos) {
         c.onIdleExpired(this::expire);
-        c.idleSinceNanos = System.nanoTime();
+        c.idleSinceNanos = idleSinceNanos;
         idle.computeIfAbsent(c.origin(), o -> new ArrayDeque<>()).addFirst(c);
         idleCount++;
         c.guard().arm(c.idleSinceNanos + idleTimeoutNanos, Deadline.IDLE);
