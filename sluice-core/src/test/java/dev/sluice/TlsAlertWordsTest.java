@@ -66,6 +66,20 @@ class TlsAlertWordsTest {
         assertThat(failureAgainstAlert(80).isPermanent()).as("internal_error").isFalse();
     }
 
+    /** An HTTP/2-only server, and a server with no site for the name, are met again by a retry. */
+    @Test
+    void noProtocolInCommonAndNoSiteByTheNameAreSaidAndPermanent() throws IOException {
+        ConnectFailedException noProtocol = failureAgainstAlert(120);
+        assertThat(noProtocol).hasMessageEndingWith("failed: the server refused the handshake (TLS alert"
+                + " no_application_protocol): it speaks no protocol sluice offers (sluice speaks HTTP/1.1;"
+                + " the server perhaps only HTTP/2)");
+        assertThat(noProtocol.isPermanent()).isTrue();
+        ConnectFailedException noName = failureAgainstAlert(112);
+        assertThat(noName).hasMessageEndingWith("(TLS alert unrecognized_name): it serves no site by the name"
+                + " sluice sent (none is sent for an IP address)");
+        assertThat(noName.isPermanent()).isTrue();
+    }
+
     @Test
     void aServerThatWantsAClientCertificateIsSaidToBeOne() throws IOException {
         assertThat(failureAgainstAlert(116)).hasMessageEndingWith(

@@ -144,11 +144,13 @@ public final class Failures {
     /**
      * Whether {@code e} holds a fatal TLS alert by which the server refused this client, which
      * the next attempt meets again: its certificate (none is sent) or its access, no TLS version
-     * in common (protocol_version), or no way to agree on the handshake.
+     * in common (protocol_version), no site by the name sent (unrecognized_name), no protocol
+     * in common (no_application_protocol: HTTP/2 only), or no way to agree on the handshake.
      */
     public static boolean isRefusalAlert(Throwable e) {
         String alert = TlsFailures.receivedAlert(e);
-        return alert != null && (alert.equals("protocol_version") || TlsFailures.refusesTheClient(alert));
+        return alert != null && (alert.equals("protocol_version") || alert.equals("unrecognized_name")
+                || alert.equals("no_application_protocol") || TlsFailures.refusesTheClient(alert));
     }
 
     /** The server sent bytes that break HTTP. */

@@ -148,6 +148,9 @@ final class TlsFailures {
         return switch (alert) {
             case "protocol_version" -> ": it supports no TLS version sluice accepts (1.3 and 1.2)";
             case "certificate_required" -> ": it requires a client certificate, which sluice does not send";
+            case "no_application_protocol" -> ": it speaks no protocol sluice offers (sluice speaks HTTP/1.1;"
+                    + " the server perhaps only HTTP/2)";
+            case "unrecognized_name" -> ": it serves no site by the name sluice sent (none is sent for an IP address)";
             default -> "";
         };
     }

@@ -183,6 +183,10 @@ public final class SocketConnector implements Connector {
                 // the JDK itself does for such a name.
             }
         }
+        // RFC 7301: say which protocol this connection will speak. A server that speaks only
+        // HTTP/2 then refuses the handshake with no_application_protocol, which names the cause,
+        // instead of answering HTTP/1.1 bytes with HTTP/2 frames or a canned 403.
+        params.setApplicationProtocols(new String[] {"http/1.1"});
         tls.setSSLParameters(params);
         Connection c = new Connection(ids.incrementAndGet(), origin, channel, tls, watchdog, buffers);
         c.guard().arm(deadlineNanos, Deadline.CONNECT);
