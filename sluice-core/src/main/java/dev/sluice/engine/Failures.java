@@ -123,12 +123,18 @@ public final class Failures {
      * words alone name its internals. An alert the server sent is named as such already.
      */
     private static boolean isInvalidTlsData(IOException e) {
+        boolean ssl = false;
+        Throwable root = e;
         for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof javax.net.ssl.SSLException) {
-                return TlsFailures.receivedAlert(e) == null;
+            if (c instanceof dev.sluice.net.Connection.UnnotifiedCloseException) {
+                return false; // a close, said in its own words: nothing invalid came
             }
+            ssl |= c instanceof javax.net.ssl.SSLException;
+            root = c;
         }
-        return false;
+        // Not a socket failure the JDK's TLS layer wrapped (a broken pipe while it answered a
+        // renegotiation): that is the connection's failure, not the data's.
+        return ssl && !(root instanceof java.net.SocketException) && TlsFailures.receivedAlert(e) == null;
     }
 
     /**

@@ -39,6 +39,14 @@ class InvalidTlsDataWordsTest {
         assertThat(e.getMessage()).doesNotContain("TLS data is invalid").endsWith("Received fatal alert: internal_error");
     }
 
+    /** A broken pipe while the JDK answered a renegotiation: the connection failed, not the data. */
+    @Test
+    void aSocketFailureUnderTheTlsLayerIsNotInvalidData() {
+        IOException e = Failures.exchange(new SSLException("Broken pipe", new java.net.SocketException("Broken pipe")),
+                URL, TIMEOUTS, Phase.WAITING_FOR_HEAD, 0);
+        assertThat(e.getMessage()).doesNotContain("TLS data is invalid").endsWith(": Broken pipe");
+    }
+
     @Test
     void aPlainConnectionFailureIsNotTls() {
         IOException e = Failures.exchange(new java.net.SocketException("Connection reset"), URL, TIMEOUTS, Phase.READING_BODY, 0);
