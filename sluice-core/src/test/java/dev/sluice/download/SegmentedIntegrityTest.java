@@ -228,17 +228,27 @@ class SegmentedIntegrityTest {
         }
     }
 
-    @Test
-    void aSegmentedPartWhoseRecordSaysEveryRangeArrivedIsFinishedByAFourSixteen() throws Exception {
-        // A run stopped after its last segment arrived and before the rename.
+    /**
+     * A segmented part of the whole file's bytes under ETag "e1", as a stopped run leaves it,
+     * its record saying {@code segments} ({start, end, done} each); skips where the file system
+     * keeps no extended attributes.
+     */
+    private Path segmentedPartUnderE1(long[][] segments) throws IOException {
         Path part = Files.write(dir.resolve("file.bin.part"), PatternBytes.bytes(0, SIZE));
         UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
         assumeTrue(view != null, "no extended attributes here");
-        long half = SIZE / 2;
-        String record = SegmentRecord.format(SIZE, "\"e1\"", new long[][] {{0, half - 1, half}, {half, SIZE - 1, half}});
         PartialContentTest.storeValidator(part, "\"e1\"");
         view.write("sluice.length", ByteBuffer.wrap(Integer.toString(SIZE).getBytes(StandardCharsets.ISO_8859_1)));
-        view.write("sluice.segments", ByteBuffer.wrap(record.getBytes(StandardCharsets.ISO_8859_1)));
+        view.write("sluice.segments", ByteBuffer.wrap(SegmentRecord.format(SIZE, "\"e1\"", segments)
+                .getBytes(StandardCharsets.ISO_8859_1)));
+        return part;
+    }
+
+    @Test
+    void aSegmentedPartWhoseRecordSaysEveryRangeArrivedIsFinishedByAFourSixteen() throws Exception {
+        // A run stopped after its last segment arrived and before the rename.
+        long half = SIZE / 2;
+        segmentedPartUnderE1(new long[][] {{0, half - 1, half}, {half, SIZE - 1, half}});
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) ->
                 r.send(Responses.status(416, "", "Content-Range: bytes */" + SIZE))))) {
             Report report = Downloader.builder(client).directory(dir).resume(true).build()
@@ -257,14 +267,8 @@ class SegmentedIntegrityTest {
      */
     @Test
     void aPartShorterThanItsRecordContinuesEachRangeFromWhatItHolds() throws Exception {
-        Path part = Files.write(dir.resolve("file.bin.part"), PatternBytes.bytes(0, SIZE));
-        UserDefinedFileAttributeView view = Files.getFileAttributeView(part, UserDefinedFileAttributeView.class);
-        assumeTrue(view != null, "no extended attributes here");
         long half = SIZE / 2;
-        String record = SegmentRecord.format(SIZE, "\"e1\"", new long[][] {{0, half - 1, half / 2}, {half, SIZE - 1, half / 2}});
-        PartialContentTest.storeValidator(part, "\"e1\"");
-        view.write("sluice.length", ByteBuffer.wrap(Integer.toString(SIZE).getBytes(StandardCharsets.ISO_8859_1)));
-        view.write("sluice.segments", ByteBuffer.wrap(record.getBytes(StandardCharsets.ISO_8859_1)));
+        Path part = segmentedPartUnderE1(new long[][] {{0, half - 1, half / 2}, {half, SIZE - 1, half / 2}});
         try (var ch = java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
             ch.truncate(half / 4);
         }
