@@ -132,9 +132,12 @@ public final class Failures {
             ssl |= c instanceof javax.net.ssl.SSLException;
             root = c;
         }
-        // Not a socket failure the JDK's TLS layer wrapped (a broken pipe while it answered a
-        // renegotiation): that is the connection's failure, not the data's.
-        return ssl && !(root instanceof java.net.SocketException) && TlsFailures.receivedAlert(e) == null;
+        // Not an I/O failure the JDK's TLS layer wrapped (SSLException "readApplicationRecord"
+        // over IOException "Broken pipe", while it answered a renegotiation): that is the
+        // connection's failure, not the data's. Invalid data ends in the TLS layer itself
+        // (SSLProtocolException "Illegal packet size") or in its crypto (AEADBadTagException).
+        boolean ioUnderneath = root instanceof IOException && !(root instanceof javax.net.ssl.SSLException);
+        return ssl && !ioUnderneath && TlsFailures.receivedAlert(e) == null;
     }
 
     /**
