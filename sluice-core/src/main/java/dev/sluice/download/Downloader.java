@@ -973,6 +973,13 @@ public final class Downloader {
                     lock.release();
                     lock = null;
                 }
+                // The part's directory is made first (a list's sub/file may name one that is not
+                // there yet): a part is known to its lock by its directory, and a run that found
+                // it missing would otherwise name it otherwise than one that came after.
+                Path parent = partPath.toAbsolutePath().getParent();
+                if (parent != null && !Files.isDirectory(parent)) {
+                    Files.createDirectories(parent);
+                }
                 // Before the part is looked at: another run into this directory may be writing it.
                 lock = PartLock.tryLock(partPath).orElseThrow(() -> new IOException(
                         Request.hidePasswords(job.uri().toString()) + ": " + partPath + ": " + Report.Error.PART_IN_USE));

@@ -78,6 +78,50 @@ class PartInUseTest {
         }
     }
 
+    /**
+     * A list's sub/file whose directory the first run made: the second run must still meet the
+     * first's lock. A part was known by the nearest directory that existed, so the two runs
+     * named it differently (sub missing, then there) and both wrote it.
+     */
+    @Test
+    void aPartInADirectoryTheFirstRunMadeIsStillLocked() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            if (requests.getAndIncrement() == 0) {
+                r.send(Responses.head(200, "Content-Length: " + SIZE)).sendPattern(0, 1000).stallUntil("go")
+                        .sendPattern(1000, SIZE - 1000);
+            } else {
+                r.send(Responses.head(200, "Content-Length: " + SIZE)).sendPattern(1L << 40, SIZE);
+            }
+        }))) {
+            DownloadJob job = new DownloadJob(server.uri("/file.bin"), Path.of("sub/file.bin"), Optional.empty());
+            CompletableFuture<Report> first = new CompletableFuture<>();
+            java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    first.complete(Downloader.builder(client).directory(dir).listener(e -> {
+                        if (e instanceof ProgressEvent.Bytes) {
+                            written.countDown();
+                        }
+                    }).build().run(List.of(job)));
+                } catch (Throwable t) {
+                    first.completeExceptionally(t);
+                }
+            });
+            // Its first bytes are in the part: sub is there now, as it was not when the job began.
+            assertThat(written.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+            assertThat(dir.resolve("sub")).isDirectory();
+
+            Report second = Downloader.builder(client).directory(dir).build().run(List.of(job));
+
+            assertThat(second.items().getFirst().error()).isNotNull()
+                    .satisfies(e -> assertThat(e.isPartInUse()).as(e.message()).isTrue());
+            server.release("go");
+            assertThat(first.get(WAIT_SECONDS, TimeUnit.SECONDS).isOk()).isTrue();
+            assertThat(Files.readAllBytes(dir.resolve("sub/file.bin"))).isEqualTo(PatternBytes.bytes(0, SIZE));
+        }
+    }
+
     @Test
     void theLockIsFreedWhenTheJobEndsSoALaterRunResumes() throws Exception {
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) ->
