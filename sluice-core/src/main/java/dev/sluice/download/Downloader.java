@@ -974,8 +974,7 @@ public final class Downloader {
                     lock = null;
                 }
                 // The part's directory is made first (a list's sub/file may name one that is not
-                // there yet): a part is known to its lock by its directory, and a run that found
-                // it missing would otherwise name it otherwise than one that came after.
+                // there yet): the lock knows a part by its directory (see PartLock.offset).
                 Path parent = partPath.toAbsolutePath().getParent();
                 if (parent != null && !Files.isDirectory(parent)) {
                     Files.createDirectories(parent);

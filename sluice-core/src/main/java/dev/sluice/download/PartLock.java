@@ -8,7 +8,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,12 +22,12 @@ import java.util.Set;
  *
  * <p>Not a lock on the part itself: a part is deleted and made again within a job, and a POSIX
  * lock goes with any close of any descriptor of its file in the process. Instead each part
- * path (its directory's identity on disk and its name) is hashed to one byte of a lock file in the
+ * (its directory's identity on disk and its name) is hashed to one byte of a lock file in the
  * temporary directory that every sluice process of the user shares and keeps open until it
- * exits, and that byte is locked ({@code fcntl}, released by the kernel when the process ends,
- * however it ends). So nothing is added to the download directory. Where the lock file cannot be opened (no
- * writable temporary directory) or locked, parts are not locked: the download goes on as
- * before.
+ * exits, and that byte is locked ({@code fcntl}, released by the kernel when the process
+ * ends, however it ends). So nothing is added to the download directory. Where the lock file
+ * cannot be opened (no writable temporary directory) or locked, parts are not locked: the
+ * download goes on as before.
  *
  * <pre>{@code
  * Optional<PartLock> lock = PartLock.tryLock(part);   // empty: another download writes it
@@ -88,17 +87,19 @@ final class PartLock {
     }
 
     /**
-     * Locks {@code part} for this download: the lock, or empty when another download (in this
-     * process or another) holds it. Without a lock file, a lock that locks nothing.
+     * Locks {@code part}, whose directory must be there, for this download: the lock, or empty
+     * when another download (in this process or another) holds it. Without a lock file, a lock
+     * that locks nothing.
      */
     static Optional<PartLock> tryLock(Path part) throws IOException {
         FileChannel channel = Shared.CHANNEL;
         if (channel == null) {
             return Optional.of(new PartLock(null, part));
         }
+        long offset = offset(part);
         FileLock lock;
         try {
-            lock = channel.tryLock(offset(part), 1, false);
+            lock = channel.tryLock(offset, 1, false);
         } catch (OverlappingFileLockException e) {
             return Optional.empty(); // another job of this process holds it
         } catch (IOException e) {
@@ -128,31 +129,18 @@ final class PartLock {
     /**
      * Where in the lock file {@code part}'s byte is: 63 bits of a hash of its directory's
      * identity on disk (device and inode, read through links, so that two spellings of one
-     * directory meet, and a link pointed elsewhere meets its new target) and its name. Two
-     * parts of a run meet by chance with a probability of about n²/2^64 (and then the second
-     * fails as if in use).
+     * directory meet, and a link pointed elsewhere meets its new target) and its name. The
+     * directory must be there: a run that found it missing could only name the part by a
+     * directory above, as a later run would not. Two parts of a run meet by chance with a
+     * probability of about n²/2^64 (and then the second fails as if in use).
      */
     static long offset(Path part) throws IOException {
         Path absolute = part.toAbsolutePath();
-        // The directory may not be there yet (a list's relative/path): the nearest one that
-        // is, as the file system finds it (so lnk/.. is the parent of lnk's target), and the
-        // rest as written.
-        Path existing = absolute.getParent();
-        Object identity = null;
-        while (existing != null) {
-            try {
-                BasicFileAttributes a = Files.readAttributes(existing, BasicFileAttributes.class);
-                if (a.isDirectory()) {
-                    identity = a.fileKey() != null ? a.fileKey() : existing.toRealPath();
-                    break;
-                }
-            } catch (NoSuchFileException e) {
-                // not there yet: look further up
-            }
-            existing = existing.getParent();
-        }
-        String key = existing == null ? absolute.toString() : identity + "/" + existing.relativize(absolute);
-        return (hash(key) & Long.MAX_VALUE) % (Long.MAX_VALUE - 1); // position + size must not overflow
+        Path dir = absolute.getParent();
+        BasicFileAttributes a = Files.readAttributes(dir, BasicFileAttributes.class);
+        Object identity = a.fileKey() != null ? a.fileKey() : dir.toRealPath();
+        // Below Long.MAX_VALUE - 1: the locked range, offset + 1, must not overflow.
+        return (hash(identity + "/" + absolute.getFileName()) & Long.MAX_VALUE) % (Long.MAX_VALUE - 1);
     }
 
     /**
