@@ -83,6 +83,8 @@ final class SegmentedDownload {
     private final ProgressEvent.Listener listener;
     /** See {@link #rangesFailed}; set by a segment's thread before its failure is published. */
     private volatile boolean rangesFailed;
+    /** Held while the control record is formatted and stored: see {@link #writeRecord}. */
+    private final ReentrantLock recordLock = new ReentrantLock();
     /** See {@link #failedStatus}. */
     private volatile int failedStatus;
     /** See {@link #retryAfter}; set before the failure it goes with is thrown or published. */
@@ -603,9 +605,20 @@ final class SegmentedDownload {
         }
     }
 
-    /** Stores the control record (see {@link SegmentRecord}); false where it could not be. */
-    private static boolean writeRecord(PartFile part, Probe probe, long[][] segments) {
-        return part.storeAttribute(CONTROL_ATTRIBUTE, SegmentRecord.format(probe.size(), probe.validator(), segments));
+    /**
+     * Stores the control record (see {@link SegmentRecord}); false where it could not be. One
+     * writer at a time, each reading the counts as it stores them: segments write the record
+     * from their own threads, and one formatted before another was stored must not land after
+     * it with older counts (a segment's progress was so lost until its next record, 1 to 8 MiB
+     * later; a test that reads the record mid-run saw it now and then).
+     */
+    private boolean writeRecord(PartFile part, Probe probe, long[][] segments) {
+        recordLock.lock();
+        try {
+            return part.storeAttribute(CONTROL_ATTRIBUTE, SegmentRecord.format(probe.size(), probe.validator(), segments));
+        } finally {
+            recordLock.unlock();
+        }
     }
 
     /**
