@@ -49,16 +49,9 @@ class FailedFileRemovalTest {
                 default -> r.send(Responses.head(200, "Content-Length: " + SIZE)).sendPattern(1L << 40, SIZE);
             }
         }))) {
-            CompletableFuture<Report> first = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    first.complete(Downloader.builder(client).directory(dir).concurrency(2).removeFailedFiles(true)
-                            .retryPolicy(RetryPolicy.of(0)).build()
-                            .run(List.of(job(server, "/big", "big.bin"), job(server, "/gone", "file.bin"))));
-                } catch (Throwable t) {
-                    first.completeExceptionally(t);
-                }
-            });
+            CompletableFuture<Report> first = DownloadRuns.inBackground(Downloader.builder(client).directory(dir)
+                    .concurrency(2).removeFailedFiles(true).retryPolicy(RetryPolicy.of(0)).build(),
+                    List.of(job(server, "/big", "big.bin"), job(server, "/gone", "file.bin")));
             server.awaitRequests(2, Duration.ofSeconds(10));
             // The failed job has ended once its part is free: its removal came before.
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

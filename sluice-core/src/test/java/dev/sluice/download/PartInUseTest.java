@@ -48,15 +48,8 @@ class PartInUseTest {
                 r.send(Responses.head(200, "Content-Length: " + SIZE)).sendPattern(1L << 40, SIZE);
             }
         }))) {
-            CompletableFuture<Report> first = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    first.complete(Downloader.builder(client).directory(dir).build()
-                            .run(List.of(DownloadJob.of(server.uri("/first/file.bin")))));
-                } catch (Throwable t) {
-                    first.completeExceptionally(t);
-                }
-            });
+            CompletableFuture<Report> first = DownloadRuns.inBackground(Downloader.builder(client).directory(dir).build(),
+                    List.of(DownloadJob.of(server.uri("/first/file.bin"))));
             server.awaitRequests(1, Duration.ofSeconds(WAIT_SECONDS));
 
             // Another run, another URL of the same name, into the same directory, through a link to it.
@@ -95,19 +88,13 @@ class PartInUseTest {
             }
         }))) {
             DownloadJob job = new DownloadJob(server.uri("/file.bin"), Path.of("sub/file.bin"), Optional.empty());
-            CompletableFuture<Report> first = new CompletableFuture<>();
             java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
-            Thread.ofVirtual().start(() -> {
-                try {
-                    first.complete(Downloader.builder(client).directory(dir).listener(e -> {
+            CompletableFuture<Report> first = DownloadRuns.inBackground(Downloader.builder(client).directory(dir)
+                    .listener(e -> {
                         if (e instanceof ProgressEvent.Bytes) {
                             written.countDown();
                         }
-                    }).build().run(List.of(job)));
-                } catch (Throwable t) {
-                    first.completeExceptionally(t);
-                }
-            });
+                    }).build(), List.of(job));
             // Its first bytes are in the part: sub is there now, as it was not when the job began.
             assertThat(written.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
             assertThat(dir.resolve("sub")).isDirectory();

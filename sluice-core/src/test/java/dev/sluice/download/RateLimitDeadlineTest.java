@@ -34,14 +34,7 @@ class RateLimitDeadlineTest {
             DownloadJob job = new DownloadJob(server.uri("/file.bin"), Path.of("file.bin"), Optional.empty());
 
             // Not a measure of time: the run ends long before its hour, or the wait fails.
-            CompletableFuture<Report> run = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    run.complete(limited.run(List.of(job)));
-                } catch (Throwable t) {
-                    run.completeExceptionally(t);
-                }
-            });
+            CompletableFuture<Report> run = DownloadRuns.inBackground(limited, List.of(job));
             Report report = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
             Report.Item item = report.items().getFirst();

@@ -191,14 +191,8 @@ class SegmentedIntegrityTest {
             r.send(Responses.head(206, "ETag: \"e1\"", "Content-Length: " + (range[1] - range[0] + 1),
                     "Content-Range: bytes " + range[0] + "-" + range[1] + "/" + SIZE)).sendPattern(range[0], range[1] - range[0] + 1);
         }))) {
-            CompletableFuture<Report> first = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Downloader.builder(client).directory(firstDir).segments(2).build()
-                            .run(List.of(new DownloadJob(server.uri("/file.bin"), Path.of("file.bin"), Optional.empty())));
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Report> first = DownloadRuns.inBackground(Downloader.builder(client).directory(firstDir)
+                    .segments(2).build(), List.of(new DownloadJob(server.uri("/file.bin"), Path.of("file.bin"), Optional.empty())));
             server.awaitRequests(3, WAIT);
             Path killed = firstDir.resolve("file.bin.part");
             Map<String, byte[]> attributes = attributesOf(killed);
@@ -341,19 +335,13 @@ class SegmentedIntegrityTest {
                 r.sendPattern(first, sent).stallUntil(release).sendPattern(first + sent, length - sent);
             }
         }))) {
-            CompletableFuture<Report> run = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return Downloader.builder(client).directory(dir).segments(2)
-                            .listener(e -> {
-                                if (e instanceof ProgressEvent.Bytes b && b.bytes() >= 2L * sent) {
-                                    received.countDown();
-                                }
-                            })
-                            .build().run(List.of(new DownloadJob(server.uri("/big.bin"), Path.of("big.bin"), Optional.empty())));
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Report> run = DownloadRuns.inBackground(Downloader.builder(client).directory(dir).segments(2)
+                    .listener(e -> {
+                        if (e instanceof ProgressEvent.Bytes b && b.bytes() >= 2L * sent) {
+                            received.countDown();
+                        }
+                    })
+                    .build(), List.of(new DownloadJob(server.uri("/big.bin"), Path.of("big.bin"), Optional.empty())));
             assertThat(received.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             byte[] record = attributesOf(dir.resolve("big.bin.part")).get("sluice.segments");
             assumeTrue(record != null, "no extended attributes here");
