@@ -1,7 +1,6 @@
 package dev.sluice.bench.scale;
 
 import java.io.IOException;
-import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,19 +11,17 @@ import java.util.stream.Stream;
 /**
  * What one client program measured about itself, printed as one {@code RESULT} line that
  * {@link Runner} parses: the in-process wall time (first request sent to last body verified,
- * JVM start excluded), the process CPU time over the same span, the time the JIT compilers
- * spent over that span, and the verification counts.
+ * JVM start excluded), the process CPU time over the same span, the CPU time of the JIT
+ * compiler threads over that span ({@link CompilerThreads}), and the verification counts.
  *
  * <p>A program may do its job several times in one process ({@code --rounds R}): a JVM that has
  * run the job once has compiled its hot code, as a long-running application has; the line then
  * reports the last round (or the first that did not verify everything).
  */
 final class Outcome {
-    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
-
     private final long startNanos = System.nanoTime();
     private final long startCpu = processCpuNanos();
-    private final long startJitMillis = jitMillis();
+    private final CompilerThreads jit = CompilerThreads.start();
 
     /** One round of a program's job. */
     interface Round {
@@ -41,6 +38,7 @@ final class Outcome {
         int print() {
             System.out.printf(Locale.ROOT, "RESULT inwall=%.4f incpu=%.4f jit=%.4f ok=%d expected=%d bytes=%d%n",
                     wall, cpu, jit, ok, expected, bytes);
+            System.err.println(CompilerThreads.summary());
             if (firstError != null) {
                 System.err.println("first failure: " + firstError);
             }
@@ -80,18 +78,11 @@ final class Outcome {
         return -1;
     }
 
-    /** Accumulated time of the compiler threads, or -1 when the JVM does not say. */
-    private static long jitMillis() {
-        return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : -1;
-    }
-
     /** Ends the span that began when this object was made. */
     Result end(int expected, int ok, long bytes, String firstError) {
         double wall = (System.nanoTime() - startNanos) / 1e9;
         double cpu = (processCpuNanos() - startCpu) / 1e9;
-        long jitEnd = jitMillis();
-        double jit = startJitMillis < 0 || jitEnd < 0 ? Double.NaN : (jitEnd - startJitMillis) / 1e3;
-        return new Result(wall, cpu, jit, expected, ok, bytes, firstError);
+        return new Result(wall, cpu, jit.seconds(), expected, ok, bytes, firstError);
     }
 
     /** Empties {@code dir} (kept itself) between rounds that write files into it. */

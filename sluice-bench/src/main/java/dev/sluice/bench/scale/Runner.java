@@ -561,7 +561,7 @@ public final class Runner {
     }
 
     private void table(List<Client> clients, Map<String, List<Run>> runs) {
-        doc.append("| client | verified runs | wall s | CPU s (user+sys) | peak RSS MiB | in-process s | in-process CPU s | in-process JIT s |\n")
+        doc.append("| client | verified runs | wall s | CPU s (user+sys) | peak RSS MiB | in-process s | in-process CPU s | in-process JIT CPU s |\n")
                 .append("|---|---|---|---|---|---|---|---|\n");
         for (Client c : clients) {
             List<Run> rs = runs.get(c.label());
@@ -636,8 +636,10 @@ public final class Runner {
                 .append(warmups).append(" warm-up round not counted, ").append(pairs)
                 .append(" counted rounds; a run counts only when every transfer was verified. ")
                 .append("\"in-process\" figures are what each program measured itself from its first request to its last ")
-                .append("verified body (process CPU time over that span); \"in-process JIT\" is the time the JVM's compiler ")
-                .append("threads spent over that span (`CompilationMXBean`; it is part of the CPU time). Rows marked \"warm\" ")
+                .append("verified body (process CPU time over that span); \"in-process JIT\" is the CPU time of the JVM's ")
+                .append("JIT compiler threads over that span (from `/proc/self/task/*/schedstat`; part of the CPU time; ")
+                .append("`CompilationMXBean`'s figure, used before 2026-11-29, is the compilations' elapsed time, which on ")
+                .append("these shared cores read up to twice as much). Rows marked \"warm\" ")
                 .append("do the job several times in one process, each time with a new client, and report the last: most of ")
                 .append("the hot code is compiled by then, as in an application that has run for a while.\n\n");
     }
