@@ -34,14 +34,16 @@ final class LineReader {
      *
      * @param buf            the caller's buffer
      * @param maxBytes       most bytes the line may occupy, terminator included
-     * @param tooLongMessage message of the exception thrown when the line cannot fit
+     * @param tooLong        what the limit is of ({@code "response head"}), for the message
+     *                       of the exception thrown when the line cannot fit
+     * @param limitBytes     that limit in bytes, for the same message
      * @param lineOffset     response offset of the buffer's position, for error offsets
      * @param state          the decoder state, for exceptions
      * @return the bytes the line occupied, or 0 when no complete line is buffered yet
      * @throws CodecException on NUL, on a CR not followed by LF, or when the line cannot fit in
      *                        {@code maxBytes} (thrown as soon as that is certain)
      */
-    int next(ByteBuffer buf, int maxBytes, String tooLongMessage, long lineOffset, ResponseDecoder.State state)
+    int next(ByteBuffer buf, int maxBytes, String tooLong, int limitBytes, long lineOffset, ResponseDecoder.State state)
             throws CodecException {
         int start = buf.position();
         int limit = buf.limit();
@@ -61,7 +63,7 @@ final class LineReader {
                     // cannot fit (CRLF needs one byte more, and a bare CR is an error anyway).
                     // Waiting for that byte would ask a caller whose buffer holds exactly
                     // maxBytes for more room than the limit promises it needs.
-                    throw new CodecException(tooLongMessage, lineOffset + maxBytes, state);
+                    throw tooLong(tooLong, limitBytes, lineOffset + maxBytes, state);
                 }
                 if (i + 1 == limit) {
                     scanned = i - start; // whether this CR ends the line depends on a byte not yet here
@@ -79,7 +81,7 @@ final class LineReader {
         }
         if (end - start >= maxBytes) {
             // maxBytes octets and still no LF: the line, LF included, cannot fit any more.
-            throw new CodecException(tooLongMessage, lineOffset + maxBytes, state);
+            throw tooLong(tooLong, limitBytes, lineOffset + maxBytes, state);
         }
         scanned = end - start;
         return 0;
@@ -114,5 +116,10 @@ final class LineReader {
             case TRAILERS -> "the trailer section";
             case FIXED_BODY, UNTIL_CLOSE_BODY, CHUNK_DATA, CHUNK_DATA_CRLF, DONE, FAILED -> state.name();
         };
+    }
+
+    /** Made only when thrown: building the message for every line cost each connection three concatenations. */
+    private static CodecException tooLong(String what, int limitBytes, long offset, ResponseDecoder.State state) {
+        return new CodecException(what + " exceeds " + limitBytes + " bytes", offset, state);
     }
 }

@@ -91,9 +91,6 @@ public final class ResponseDecoder {
     private final LineReader lines = new LineReader();
     private final FieldSection headers;
     private final FieldSection trailers;
-    private final String headTooLong;
-    private final String trailersTooLong;
-    private final String chunkLineTooLong;
 
     private State state = State.DONE;
     private String requestMethod;
@@ -121,9 +118,6 @@ public final class ResponseDecoder {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.headers = new FieldSection("header", limits.maxHeaderCount());
         this.trailers = new FieldSection("trailer", limits.maxHeaderCount());
-        this.headTooLong = "response head exceeds " + limits.maxHeadBytes() + " bytes";
-        this.trailersTooLong = "trailer section exceeds " + limits.maxTrailerBytes() + " bytes";
-        this.chunkLineTooLong = "chunk-size line exceeds " + limits.maxHeadBytes() + " bytes";
     }
 
     /**
@@ -317,7 +311,7 @@ public final class ResponseDecoder {
 
     private DecoderEvent readStatusLine(ByteBuffer buf) throws CodecException {
         requireHttpPrefix(buf);
-        int n = lines.next(buf, limits.maxHeadBytes(), headTooLong, offset, state);
+        int n = lines.next(buf, limits.maxHeadBytes(), "response head", limits.maxHeadBytes(), offset, state);
         if (n == 0) {
             return DecoderEvent.NEED_INPUT;
         }
@@ -347,7 +341,7 @@ public final class ResponseDecoder {
 
     private DecoderEvent readHeaderLine(ByteBuffer buf) throws CodecException {
         int headBytes = (int) (offset - headStart);
-        int n = lines.next(buf, limits.maxHeadBytes() - headBytes, headTooLong, offset, state);
+        int n = lines.next(buf, limits.maxHeadBytes() - headBytes, "response head", limits.maxHeadBytes(), offset, state);
         if (n == 0) {
             return DecoderEvent.NEED_INPUT;
         }
@@ -456,7 +450,7 @@ public final class ResponseDecoder {
     }
 
     private DecoderEvent readChunkSize(ByteBuffer buf) throws CodecException {
-        int n = lines.next(buf, limits.maxHeadBytes(), chunkLineTooLong, offset, state);
+        int n = lines.next(buf, limits.maxHeadBytes(), "chunk-size line", limits.maxHeadBytes(), offset, state);
         if (n == 0) {
             return DecoderEvent.NEED_INPUT;
         }
@@ -511,7 +505,7 @@ public final class ResponseDecoder {
     }
 
     private DecoderEvent readTrailerLine(ByteBuffer buf) throws CodecException {
-        int n = lines.next(buf, limits.maxTrailerBytes() - trailerBytes, trailersTooLong, offset, state);
+        int n = lines.next(buf, limits.maxTrailerBytes() - trailerBytes, "trailer section", limits.maxTrailerBytes(), offset, state);
         if (n == 0) {
             return DecoderEvent.NEED_INPUT;
         }

@@ -187,7 +187,12 @@ public record Origin(String scheme, String host, int port) {
         if (digits.isEmpty()) {
             return -1;
         }
-        if (digits.length() > 5 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        boolean valid = digits.length() <= 5;
+        for (int i = 0; valid && i < digits.length(); i++) {
+            char c = digits.charAt(i);
+            valid = c >= '0' && c <= '9';
+        }
+        if (!valid) {
             throw new IllegalArgumentException("invalid port \"" + digits + "\"");
         }
         return Integer.parseInt(digits);

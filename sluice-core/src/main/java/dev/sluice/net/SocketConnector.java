@@ -254,7 +254,18 @@ public final class SocketConnector implements Connector {
     }
 
     private static boolean isIpLiteral(String host) {
-        return host.indexOf(':') >= 0 || host.chars().allMatch(ch -> ch == '.' || (ch >= '0' && ch <= '9'));
+        if (host.indexOf(':') >= 0) {
+            return true;
+        }
+        // A loop, not a stream: this runs for every connection, mostly before the JIT has
+        // compiled it, where a stream pipeline costs many times more.
+        for (int i = 0; i < host.length(); i++) {
+            char ch = host.charAt(i);
+            if (ch != '.' && (ch < '0' || ch > '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void closeQuietly(SocketChannel channel) {
