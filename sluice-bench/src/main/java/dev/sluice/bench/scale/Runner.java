@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -80,22 +82,81 @@ public final class Runner {
         String only = args.get("only", "1,2,3");
         int pairs = args.getInt("pairs", quick ? 3 : 5);
         int warmups = quick ? 0 : 1;
+        Path out = Path.of(args.get("out"));
+        String earlier = earlierRegion(out);
         header(pairs, warmups);
         if (only.contains("1")) {
             scenario1(pairs, warmups);
+        } else {
+            keep(earlier, "## 1. ", "Target 1");
         }
         if (only.contains("2")) {
             scenario2(pairs, warmups);
+        } else {
+            keep(earlier, "## 2. ", "Target 2");
         }
         if (only.contains("3")) {
             scenario3(pairs, warmups);
+        } else {
+            keep(earlier, "## 3 and 4. ", "Target 3", "Target 4");
         }
         doc.append("### Targets, as measured in this run\n\n");
         for (String v : verdicts) {
             doc.append("- ").append(v).append('\n');
         }
         doc.append('\n');
-        write(Path.of(args.get("out")));
+        write(out);
+    }
+
+    /** The generated part of {@code out} as an earlier run wrote it, or "" when there is none. */
+    private static String earlierRegion(Path out) throws IOException {
+        if (!Files.exists(out)) {
+            return "";
+        }
+        String old = Files.readString(out);
+        int b = old.indexOf(BEGIN);
+        int e = old.indexOf(END);
+        return b >= 0 && e > b ? old.substring(b + BEGIN.length(), e) : "";
+    }
+
+    /**
+     * For a scenario this run leaves out ({@code --only}): its section and target lines as the
+     * earlier run wrote them, marked with that run's date, so that a partial run does not wipe
+     * the figures it did not measure.
+     */
+    private void keep(String earlier, String heading, String... targets) {
+        int start = earlier.indexOf("\n" + heading);
+        if (start < 0) {
+            return;
+        }
+        start++;
+        int end = earlier.length();
+        for (String next : List.of("\n## ", "\n### Targets")) {
+            int i = earlier.indexOf(next, start + heading.length());
+            if (i >= 0 && i < end) {
+                end = i + 1;
+            }
+        }
+        Matcher run = Pattern.compile("## Run of ([^\n]+)").matcher(earlier);
+        String when = run.find() ? run.group(1) : "an earlier run";
+        String section = earlier.substring(start, end);
+        String kept = "*Kept from the run of ";
+        if (section.contains(kept)) {
+            doc.append(section); // kept already by the run before: its date stands
+        } else {
+            int afterHeading = section.indexOf("\n\n");
+            doc.append(section, 0, afterHeading + 2)
+                    .append(kept).append(when).append(": not measured by this run.*\n\n")
+                    .append(section, afterHeading + 2, section.length());
+        }
+        for (String line : earlier.split("\n")) {
+            for (String t : targets) {
+                if (line.startsWith("- " + t + " ") || line.startsWith("- " + t + ",")) {
+                    verdicts.add(line.contains("(kept from the run of ") ? line.substring(2)
+                            : line.substring(2) + " (kept from the run of " + when + ")");
+                }
+            }
+        }
     }
 
     // --- scenarios ---------------------------------------------------------------------------
