@@ -34,7 +34,7 @@ final class LineReader {
      *
      * @param buf            the caller's buffer
      * @param maxBytes       most bytes the line may occupy, terminator included
-     * @param tooLong        what the limit is of ({@code "response head"}), for the message
+     * @param what           what the limit is of ({@code "response head"}), for the message
      *                       of the exception thrown when the line cannot fit
      * @param limitBytes     that limit in bytes, for the same message
      * @param lineOffset     response offset of the buffer's position, for error offsets
@@ -43,7 +43,7 @@ final class LineReader {
      * @throws CodecException on NUL, on a CR not followed by LF, or when the line cannot fit in
      *                        {@code maxBytes} (thrown as soon as that is certain)
      */
-    int next(ByteBuffer buf, int maxBytes, String tooLong, int limitBytes, long lineOffset, ResponseDecoder.State state)
+    int next(ByteBuffer buf, int maxBytes, String what, int limitBytes, long lineOffset, ResponseDecoder.State state)
             throws CodecException {
         int start = buf.position();
         int limit = buf.limit();
@@ -63,7 +63,7 @@ final class LineReader {
                     // cannot fit (CRLF needs one byte more, and a bare CR is an error anyway).
                     // Waiting for that byte would ask a caller whose buffer holds exactly
                     // maxBytes for more room than the limit promises it needs.
-                    throw tooLong(tooLong, limitBytes, lineOffset + maxBytes, state);
+                    throw tooLong(what, limitBytes, lineOffset + maxBytes, state);
                 }
                 if (i + 1 == limit) {
                     scanned = i - start; // whether this CR ends the line depends on a byte not yet here
@@ -81,7 +81,7 @@ final class LineReader {
         }
         if (end - start >= maxBytes) {
             // maxBytes octets and still no LF: the line, LF included, cannot fit any more.
-            throw tooLong(tooLong, limitBytes, lineOffset + maxBytes, state);
+            throw tooLong(what, limitBytes, lineOffset + maxBytes, state);
         }
         scanned = end - start;
         return 0;

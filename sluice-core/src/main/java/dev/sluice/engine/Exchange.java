@@ -512,7 +512,10 @@ public final class Exchange implements AutoCloseable {
                 BufferPool.LARGE * atLeastBoth(body, LARGE_BUFFER_AFTER_BYTES, bytesPerSecond, LARGE_BUFFER_MIN_RATE)));
     }
 
-    /** 1 when {@code a >= minA} and {@code b >= minB}, else 0: both differences below zero, read from their sign bits. */
+    /**
+     * 1 when {@code a >= minA} and {@code b >= minB}, else 0: both differences below zero, read
+     * from their sign bits. For non-negative arguments only (byte counts and rates).
+     */
     private static int atLeastBoth(long a, long minA, long b, long minB) {
         return (int) (((minA - 1 - a) & (minB - 1 - b)) >>> 63);
     }

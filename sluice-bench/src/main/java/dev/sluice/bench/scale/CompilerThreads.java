@@ -36,9 +36,11 @@ final class CompilerThreads {
     }
 
     /**
-     * CPU seconds the compiler threads spent since {@link #start()}; a compiler thread that
-     * both started and ended within the span is missed (the JVM keeps one of each kind). Where
-     * /proc cannot be read, the MXBean's elapsed time (NaN when it has none).
+     * CPU seconds the compiler threads spent since {@link #start()}. A compiler thread that has
+     * ended by then is missed, with what it spent in the span: the JVM keeps one thread of each
+     * compiler and ends the others it added when they idle, so on a machine with more than one
+     * of a kind the figure can read low (on 2 cores there is one of each). Where /proc cannot
+     * be read, the MXBean's elapsed time (NaN when it has none).
      */
     double seconds() {
         Map<String, Long> now = compilerNanos();

@@ -699,7 +699,7 @@ public final class Runner {
                 .append("\"in-process\" figures are what each program measured itself from its first request to its last ")
                 .append("verified body (process CPU time over that span); \"in-process JIT\" is the CPU time of the JVM's ")
                 .append("JIT compiler threads over that span (from `/proc/self/task/*/schedstat`; part of the CPU time; ")
-                .append("`CompilationMXBean`'s figure, used before 2026-11-29, is the compilations' elapsed time, which on ")
+                .append("`CompilationMXBean`'s figure, used up to the run of 2026-11-29 04:05 UTC, is the compilations' elapsed time, which on ")
                 .append("these shared cores read up to twice as much). Rows marked \"warm\" ")
                 .append("do the job several times in one process, each time with a new client, and report the last: most of ")
                 .append("the hot code is compiled by then, as in an application that has run for a while.\n\n");
