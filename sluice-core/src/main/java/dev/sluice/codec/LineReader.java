@@ -1,6 +1,7 @@
 package dev.sluice.codec;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Finds one line (status line, field line, chunk-size line) at the position of the caller's
@@ -16,6 +17,8 @@ final class LineReader {
 
     /** First size of the line copy; it grows by doubling up to the longest line allowed. */
     private static final int INITIAL_LINE_CAPACITY = 256;
+    /** Bytes copied from the buffer at a time to be scanned: a few lines of a head. */
+    private static final int SCAN_STEP = 128;
 
     /** Bytes after the buffer's position already scanned and known to hold no line end. */
     private int scanned;
@@ -51,39 +54,53 @@ final class LineReader {
             scanned = 0; // not the bytes we saw last time: scan again rather than trust the memo
         }
         // Never scan past what the line may occupy: the rest of a large buffer is not our business yet.
-        int end = (int) Math.min(limit, (long) start + maxBytes);
-        for (int i = start + scanned; i < end; i++) {
-            byte b = buf.get(i);
-            if (b == '\n') {
-                return take(buf, start, i, i + 1);
+        int avail = (int) Math.min(limit - start, (long) maxBytes);
+        // The bytes are copied into the line array a step at a time and scanned there, where
+        // the line's content is wanted anyway: reading a byte array costs a fraction of a
+        // buffer's get(int) per byte while the JIT has not compiled this loop yet, which is
+        // most of the heads a short-lived program reads. Bytes [0, scanned) are there already.
+        for (int from = scanned; from < avail; ) {
+            int n = Math.min(avail - from, SCAN_STEP);
+            if (from + n > line.length) {
+                line = Arrays.copyOf(line, Math.max(from + n, line.length * 2));
             }
-            if (b == '\r') {
-                if (i + 2 - start > maxBytes) {
-                    // A CR in the last byte the line may occupy: whatever follows, the line
-                    // cannot fit (CRLF needs one byte more, and a bare CR is an error anyway).
-                    // Waiting for that byte would ask a caller whose buffer holds exactly
-                    // maxBytes for more room than the limit promises it needs.
-                    throw tooLong(what, limitBytes, lineOffset + maxBytes, state);
+            byte[] l = line;
+            buf.get(start + from, l, from, n);
+            for (int i = from, stop = from + n; i < stop; i++) {
+                byte b = l[i];
+                if (b == '\n') {
+                    return found(buf, start, i, i + 1);
                 }
-                if (i + 1 == limit) {
-                    scanned = i - start; // whether this CR ends the line depends on a byte not yet here
-                    return 0;
+                if (b == '\r') {
+                    if (i + 2 > maxBytes) {
+                        // A CR in the last byte the line may occupy: whatever follows, the line
+                        // cannot fit (CRLF needs one byte more, and a bare CR is an error anyway).
+                        // Waiting for that byte would ask a caller whose buffer holds exactly
+                        // maxBytes for more room than the limit promises it needs.
+                        throw tooLong(what, limitBytes, lineOffset + maxBytes, state);
+                    }
+                    if (start + i + 1 == limit) {
+                        scanned = i; // whether this CR ends the line depends on a byte not yet here
+                        return 0;
+                    }
+                    byte after = buf.get(start + i + 1);
+                    if (after != '\n') {
+                        throw new CodecException("CR not followed by LF (followed by "
+                                + CharClass.describe(after & 0xFF) + ")", lineOffset + i, state);
+                    }
+                    return found(buf, start, i, i + 2);
                 }
-                if (buf.get(i + 1) != '\n') {
-                    throw new CodecException("CR not followed by LF (followed by "
-                            + CharClass.describe(buf.get(i + 1) & 0xFF) + ")", lineOffset + (i - start), state);
+                if (b == 0) {
+                    throw new CodecException("NUL byte in " + where(state), lineOffset + i, state);
                 }
-                return take(buf, start, i, i + 2);
             }
-            if (b == 0) {
-                throw new CodecException("NUL byte in " + where(state), lineOffset + (i - start), state);
-            }
+            from += n;
         }
-        if (end - start >= maxBytes) {
+        if (avail >= maxBytes) {
             // maxBytes octets and still no LF: the line, LF included, cannot fit any more.
             throw tooLong(what, limitBytes, lineOffset + maxBytes, state);
         }
-        scanned = end - start;
+        scanned = avail;
         return 0;
     }
 
@@ -97,15 +114,12 @@ final class LineReader {
         return length;
     }
 
-    private int take(ByteBuffer buf, int start, int contentEnd, int lineEnd) {
-        length = contentEnd - start;
-        if (length > line.length) {
-            line = new byte[Math.max(length, line.length * 2)];
-        }
-        buf.get(start, line, 0, length);
-        buf.position(lineEnd);
+    /** The line is in the array already: {@code length} bytes of content, {@code occupied} with its end. */
+    private int found(ByteBuffer buf, int start, int length, int occupied) {
+        this.length = length;
+        buf.position(start + occupied);
         scanned = 0;
-        return lineEnd - start;
+        return occupied;
     }
 
     private static String where(ResponseDecoder.State state) {
