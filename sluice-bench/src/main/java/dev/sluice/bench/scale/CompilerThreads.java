@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  */
 final class CompilerThreads {
     private static final Path TASKS = Path.of("/proc/self/task");
+    /** How {@link #summary()} starts, for {@link Runner} to find the line. */
+    static final String SUMMARY = "threads' CPU s since they started:";
     private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
     private final Map<String, Long> startNanos;
@@ -91,7 +93,8 @@ final class CompilerThreads {
                     double cpu = Long.parseLong(stat.substring(0, stat.indexOf(' '))) / 1e9;
                     String kind = comm.startsWith("C2 ") ? "c2" : comm.startsWith("C1 ") ? "c1"
                             : comm.startsWith("GC") || comm.startsWith("G1") ? "gc"
-                            : comm.startsWith("ForkJoinPool") ? "carriers" : "other";
+                            // Virtual threads' carriers; not the common pool (ForkJoinPool.commonPool-...).
+                            : comm.startsWith("ForkJoinPool-") ? "carriers" : "other";
                     byKind.merge(kind, cpu, Double::sum);
                 } catch (IOException | RuntimeException gone) {
                     // a thread that ended meanwhile
@@ -100,7 +103,7 @@ final class CompilerThreads {
         } catch (IOException | RuntimeException e) {
             return "threads: " + e;
         }
-        StringBuilder sb = new StringBuilder("threads' CPU s since they started:");
+        StringBuilder sb = new StringBuilder(SUMMARY);
         byKind.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s=%.2f", k, v)));
         return sb.toString();
     }

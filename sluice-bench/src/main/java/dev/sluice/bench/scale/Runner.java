@@ -40,9 +40,12 @@ public final class Runner {
     record Client(String label, List<String> command, Path cleanDir, int timeoutSeconds) {
     }
 
-    /** What one run measured. */
+    /**
+     * What one run measured; {@code threads}: a JVM client's CPU seconds by kind of thread over
+     * the whole process (c1, c2, carriers, gc, other), empty for the others.
+     */
     record Run(double wall, double cpu, double rssMiB, double inWall, double inCpu, double jit, int ok, int expected,
-            int exit) {
+            int exit, Map<String, Double> threads) {
         boolean good() {
             return exit == 0 && ok == expected && expected > 0;
         }
@@ -567,9 +570,20 @@ public final class Runner {
                 }
             }
         }
+        Map<String, Double> threads = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(errFile, StandardCharsets.UTF_8)) {
+            if (line.startsWith(CompilerThreads.SUMMARY)) {
+                for (String kv : line.substring(CompilerThreads.SUMMARY.length()).trim().split("\\s+")) {
+                    String[] p2 = kv.split("=", 2);
+                    if (p2.length == 2) {
+                        threads.put(p2[0], Double.parseDouble(p2[1]));
+                    }
+                }
+            }
+        }
         Files.deleteIfExists(times);
         Files.deleteIfExists(outFile);
-        Run r = new Run(wall, cpu, rss, inWall, inCpu, jit, ok, expected, exit);
+        Run r = new Run(wall, cpu, rss, inWall, inCpu, jit, ok, expected, exit, threads);
         if (!r.good()) {
             System.err.println("bench-scale: " + c.label() + " failed (exit " + exit + ", ok " + ok + "/" + expected
                     + "); its stderr: " + errFile);
@@ -605,12 +619,12 @@ public final class Runner {
     private static Run medianOf(List<Run> runs) {
         List<Run> good = runs.stream().filter(Run::good).toList();
         if (good.isEmpty()) {
-            return new Run(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, -1);
+            return new Run(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, -1, Map.of());
         }
         return new Run(median(good.stream().map(Run::wall).toList()), median(good.stream().map(Run::cpu).toList()),
                 median(good.stream().map(Run::rssMiB).toList()), median(good.stream().map(Run::inWall).toList()),
                 median(good.stream().map(Run::inCpu).toList()), median(good.stream().map(Run::jit).toList()),
-                good.size(), runs.size(), 0);
+                good.size(), runs.size(), 0, Map.of());
     }
 
     private static String range(List<Run> runs, Function<Run, Double> f, String fmt) {
@@ -643,6 +657,38 @@ public final class Runner {
                     .append(" |\n");
         }
         doc.append("\nMedians, with the minimum and maximum in brackets, over the verified runs.\n\n");
+        threadsTable(clients, runs);
+    }
+
+    /**
+     * The JVM clients' CPU by kind of thread, whole process: what the JIT compilers take
+     * against the carrier threads that run the requests (and, cold, much of their code before
+     * it is compiled).
+     */
+    private void threadsTable(List<Client> clients, Map<String, List<Run>> runs) {
+        List<String> kinds = List.of("c1", "c2", "carriers", "gc", "other");
+        StringBuilder rows = new StringBuilder();
+        for (Client c : clients) {
+            List<Run> good = runs.get(c.label()).stream().filter(r -> r.good() && !r.threads().isEmpty()).toList();
+            if (good.isEmpty()) {
+                continue;
+            }
+            rows.append("| ").append(c.label());
+            for (String k : kinds) {
+                rows.append(" | ").append(range(good, r -> r.threads().getOrDefault(k, 0.0), "%.2f"));
+            }
+            rows.append(" |\n");
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        doc.append("CPU seconds of the JVM clients by kind of thread, whole process (from `/proc/self/task/*/schedstat` ")
+                .append("at the end of the run): the C1 and C2 JIT compiler threads, the virtual threads' carriers ")
+                .append("(the requests and bodies, and cold much of that code before it is compiled), the garbage ")
+                .append("collector's, and the rest (start-up, class loading, the main thread; the serial collector, ")
+                .append("which works in the VM thread; the JDK client's own pool and selector threads, which do its work):\n\n")
+                .append("| client | C1 | C2 | carriers | GC | other |\n|---|---|---|---|---|---|\n")
+                .append(rows).append('\n');
     }
 
     private static List<Double> pairRatios(Map<String, List<Run>> runs, String a, String b, Function<Run, Double> f) {
