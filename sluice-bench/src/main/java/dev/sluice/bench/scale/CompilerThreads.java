@@ -59,22 +59,16 @@ final class CompilerThreads {
 
     /** The compiler threads' CPU nanoseconds by thread id, or null when /proc cannot say. */
     private static Map<String, Long> compilerNanos() {
-        Map<String, Long> byTid = new HashMap<>();
-        try (Stream<Path> tasks = Files.list(TASKS)) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String comm = Files.readString(task.resolve("comm"));
-                    if (comm.startsWith("C1 ") || comm.startsWith("C2 ")) {
-                        String stat = Files.readString(task.resolve("schedstat"));
-                        byTid.put(task.getFileName().toString(), Long.parseLong(stat.substring(0, stat.indexOf(' '))));
-                    }
-                } catch (IOException | RuntimeException gone) {
-                    // a thread that ended meanwhile
-                }
-            }
-        } catch (IOException | RuntimeException e) {
+        Map<String, Task> tasks = tasks();
+        if (tasks == null) {
             return null;
         }
+        Map<String, Long> byTid = new HashMap<>();
+        tasks.forEach((tid, t) -> {
+            if (t.kind().equals("c1") || t.kind().equals("c2")) {
+                byTid.put(tid, t.cpuNanos());
+            }
+        });
         return byTid.isEmpty() ? null : byTid;
     }
 
@@ -84,27 +78,45 @@ final class CompilerThreads {
 
     /** CPU seconds of the process's threads by kind since they started, for a program's error output. */
     static String summary() {
+        Map<String, Task> tasks = tasks();
+        if (tasks == null) {
+            return "threads: /proc/self/task cannot be read";
+        }
         TreeMap<String, Double> byKind = new TreeMap<>();
+        tasks.values().forEach(t -> byKind.merge(t.kind(), t.cpuNanos() / 1e9, Double::sum));
+        StringBuilder sb = new StringBuilder(SUMMARY);
+        byKind.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s=%.2f", k, v)));
+        return sb.toString();
+    }
+
+    /** One thread of this process: its kind (c1, c2, gc, carriers, other) and its CPU time so far. */
+    private record Task(String kind, long cpuNanos) {
+    }
+
+    /** This process's threads by id, or null when /proc cannot be read. */
+    private static Map<String, Task> tasks() {
+        Map<String, Task> byTid = new HashMap<>();
         try (Stream<Path> tasks = Files.list(TASKS)) {
             for (Path task : tasks.toList()) {
                 try {
                     String comm = Files.readString(task.resolve("comm")).strip();
                     String stat = Files.readString(task.resolve("schedstat"));
-                    double cpu = Long.parseLong(stat.substring(0, stat.indexOf(' '))) / 1e9;
-                    String kind = comm.startsWith("C2 ") ? "c2" : comm.startsWith("C1 ") ? "c1"
-                            : comm.startsWith("GC") || comm.startsWith("G1") ? "gc"
-                            // Virtual threads' carriers; not the common pool (ForkJoinPool.commonPool-...).
-                            : comm.startsWith("ForkJoinPool-") ? "carriers" : "other";
-                    byKind.merge(kind, cpu, Double::sum);
+                    byTid.put(task.getFileName().toString(),
+                            new Task(kind(comm), Long.parseLong(stat.substring(0, stat.indexOf(' ')))));
                 } catch (IOException | RuntimeException gone) {
                     // a thread that ended meanwhile
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return "threads: " + e;
+            return null;
         }
-        StringBuilder sb = new StringBuilder(SUMMARY);
-        byKind.forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s=%.2f", k, v)));
-        return sb.toString();
+        return byTid;
+    }
+
+    private static String kind(String comm) {
+        return comm.startsWith("C2 ") ? "c2" : comm.startsWith("C1 ") ? "c1"
+                : comm.startsWith("GC") || comm.startsWith("G1") ? "gc"
+                // Virtual threads' carriers; not the common pool (ForkJoinPool.commonPool-...).
+                : comm.startsWith("ForkJoinPool-") ? "carriers" : "other";
     }
 }
