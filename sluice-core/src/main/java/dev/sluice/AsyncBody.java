@@ -144,9 +144,7 @@ public final class AsyncBody {
     public CompletableFuture<Void> forEach(Consumer<ByteBuffer> action) {
         Objects.requireNonNull(action, "action");
         return run(() -> {
-            for (ByteBuffer b : body.any()) {
-                action.accept(b);
-            }
+            body.forEachView(action);
             return null;
         });
     }

@@ -27,6 +27,7 @@ import java.util.OptionalLong;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -346,6 +347,29 @@ public final class Body implements AutoCloseable {
         return new String(all, skip, all.length - skip, mark.map(MediaTypes.ByteOrderMark::charset).orElse(charset));
     }
 
+    /**
+     * Each piece of the body to {@code action}, as a loop over {@link #any()} would, for
+     * {@link AsyncBody#forEach}. The loop is its own rather than an iterator's so that it asks
+     * whether the body has ended before each read (see {@link ExchangeInputStream#isAtEnd()}).
+     * An exception leaves the exchange open, for the caller to cancel at once: a close here
+     * would drain the rest first.
+     */
+    void forEachView(Consumer<ByteBuffer> action) throws IOException {
+        take();
+        if (source() != raw) {
+            Iterator<ByteBuffer> pieces = new ChunkIterator(0);
+            while (pieces.hasNext()) {
+                action.accept(pieces.next());
+            }
+            return;
+        }
+        ByteBuffer v;
+        while (!raw.isAtEnd() && (v = raw.nextView()) != null) {
+            action.accept(v);
+        }
+        raw.close();
+    }
+
     /** Streams the body into {@code out}; returns the bytes written. Does not close {@code out}. */
     public long transferTo(OutputStream out) throws IOException {
         take();
@@ -354,7 +378,7 @@ public final class Body implements AutoCloseable {
             if (in == raw) {
                 byte[] copy = null;
                 ByteBuffer v;
-                while ((v = raw.nextView()) != null) {
+                while (!raw.isAtEnd() && (v = raw.nextView()) != null) {
                     int n = v.remaining();
                     if (v.hasArray()) {
                         out.write(v.array(), v.arrayOffset() + v.position(), n);
@@ -429,7 +453,7 @@ public final class Body implements AutoCloseable {
                  FileChannel out = openTemporary(tmp, target)) {
                 if (in == raw) {
                     ByteBuffer v;
-                    while ((v = raw.nextView()) != null) {
+                    while (!raw.isAtEnd() && (v = raw.nextView()) != null) {
                         total += v.remaining();
                         while (v.hasRemaining()) {
                             out.write(v);
@@ -637,7 +661,7 @@ public final class Body implements AutoCloseable {
             }
             try {
                 if (size == 0 && in == raw) {
-                    next = raw.nextView();
+                    next = raw.isAtEnd() ? null : raw.nextView();
                 } else if (size == 0) {
                     int n = in.read(buffer);
                     next = n < 0 ? null : ByteBuffer.wrap(buffer, 0, n);

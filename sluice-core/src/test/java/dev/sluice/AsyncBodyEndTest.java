@@ -73,6 +73,26 @@ class AsyncBodyEndTest {
         completesWithoutFurtherDemand(4000, body -> body.chunks(1024));
     }
 
+    @Test
+    void forEachEndsABodyOfDeclaredLengthAndGivesTheConnectionBack() throws Exception {
+        // forEach asks whether the body has ended before each read and closes the stream then;
+        // the connection must go back to the pool as when the read path itself meets the end.
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
+            int length = Integer.parseInt(req.target().substring(1));
+            r.send(Responses.head(200, "Content-Length: " + length)).sendPattern(length);
+        }))) {
+            for (int length : new int[] {0, 5, 300_000}) {
+                var verifier = new PatternBytes.Verifier(0);
+                CompletableFuture<Void> f = client.sendAsync(Request.get(server.uri("/" + length)))
+                        .thenCompose(r -> r.body().async().forEach(verifier::update));
+                assertThat(f).succeedsWithin(WAIT);
+                assertThat(verifier.position()).isEqualTo(length);
+                assertThat(client.poolState()).as("after %d bytes", length).contains("leased=0", "idle=1");
+            }
+            assertThat(server.connectionCount()).as("one connection carried all three").isEqualTo(1);
+        }
+    }
+
     /** A 404 whose body of ten bytes comes half now, half when the test releases it. */
     private static ScriptedServer halfSentNotFound() throws Exception {
         return ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {

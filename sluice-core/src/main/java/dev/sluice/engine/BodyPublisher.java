@@ -256,6 +256,13 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                             }
                         }
                         case READ -> {
+                            if (source.hasEnded()) {
+                                // Known without a read, which keeps the end out of the read
+                                // path (see ExchangeInputStream.isAtEnd).
+                                source.close();
+                                end(null);
+                                return;
+                            }
                             T item;
                             try {
                                 item = source.next();

@@ -186,6 +186,12 @@ public final class ExchangeInputStream extends InputStream {
      * returns the end at once. For the reading thread, which it names the reader as a read
      * does: a publisher's items may come from several threads in turn, and the one that finds
      * the end closes the stream, a close that must end the exchange on that thread.
+     *
+     * <p>Loops over the body ask this before each read, and close the stream when it says
+     * yes, rather than read until the end comes back: the JIT compiles the read path while no
+     * body has ended, and an end met inside that compiled code makes it drop the code, for
+     * every body still being read, and compile it again. When many bodies of one size end
+     * together (2,000 slow streams in sluice-bench) that cost about 0.1 CPU-seconds more.
      */
     public boolean isAtEnd() {
         if ((view != null && view.hasRemaining()) || state.get() != State.IDLE) {
