@@ -93,6 +93,36 @@ class AsyncBodyEndTest {
         }
     }
 
+    @Test
+    void aBodyReadToItsEndOnAConnectionToCloseKeepsItsEndTime() throws Exception {
+        // The request asks the server to close: the loops that find the end without reading it
+        // close the stream then, and that close must end the body as a read of its end would,
+        // not abandon it (then the transfer time kept growing after the body had ended).
+        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: 5")).sendPattern(5)))) {
+            Request request = Request.newBuilder(server.uri("/close")).header("Connection", "close").build();
+            Response viaForEach = client.sendAsync(request).get();
+            assertThat(viaForEach.body().async().forEach(b -> { })).succeedsWithin(WAIT);
+            assertThat(viaForEach.timings().transfer()).isEqualTo(viaForEach.timings().transfer());
+
+            Response viaPublisher = client.sendAsync(request).get();
+            var subscriber = new RecordingSubscriber<ByteBuffer>(Long.MAX_VALUE);
+            viaPublisher.body().async().publisher().subscribe(subscriber);
+            assertThat(subscriber.done).succeedsWithin(WAIT);
+            assertThat(viaPublisher.timings().transfer()).isEqualTo(viaPublisher.timings().transfer());
+
+            try (Response viaPieces = client.send(request)) {
+                long bytes = 0;
+                for (ByteBuffer b : viaPieces.body().any()) {
+                    bytes += b.remaining();
+                }
+                assertThat(bytes).isEqualTo(5);
+                assertThat(viaPieces.timings().transfer()).isEqualTo(viaPieces.timings().transfer());
+            }
+            assertThat(client.poolState()).contains("leased=0", "idle=0");
+        }
+    }
+
     /** A 404 whose body of ten bytes comes half now, half when the test releases it. */
     private static ScriptedServer halfSentNotFound() throws Exception {
         return ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {

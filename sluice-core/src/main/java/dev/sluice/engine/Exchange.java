@@ -791,13 +791,21 @@ public final class Exchange implements AutoCloseable {
     }
 
     /**
-     * Ends the exchange. A body not read to its end is drained when little of it is left (so
-     * the connection can be reused) and otherwise, or when the request asked to close it, the
+     * Ends the exchange. A body of declared length whose bytes have all come ends as a read of
+     * its end would. A body not read to its end is drained when little of it is left (so the
+     * connection can be reused) and otherwise, or when the request asked to close it, the
      * connection is closed.
      */
     @Override
     public void close() {
         if (finished.get()) {
+            return;
+        }
+        if (!bodyDone && decoder.state() == ResponseDecoder.State.FIXED_BODY && decoder.directReadLimit() == 0) {
+            // All of a body of declared length has come (the loops that ask isAtEnd close
+            // rather than read its end): it ends as that read would, its end time kept and the
+            // connection reused if it may be, on a connection to close too.
+            endBody(decoder.endFixedBody().trailers());
             return;
         }
         if (head == null || closeRequested
