@@ -247,7 +247,7 @@ public final class AsyncBody {
 
         @Override
         public boolean hasEnded() {
-            return raw != null && raw.isAtEnd();
+            return raw != null && raw.endIfComplete();
         }
 
         @Override

@@ -350,7 +350,7 @@ public final class Body implements AutoCloseable {
     /**
      * Each piece of the body to {@code action}, as a loop over {@link #any()} would, for
      * {@link AsyncBody#forEach}. The loop is its own rather than an iterator's so that it asks
-     * whether the body has ended before each read (see {@link ExchangeInputStream#isAtEnd()}).
+     * whether the body has ended before each read (see {@link ExchangeInputStream#endIfComplete()}).
      * An exception leaves the exchange open, for the caller to cancel at once: a close here
      * would drain the rest first.
      */
@@ -364,7 +364,7 @@ public final class Body implements AutoCloseable {
             return;
         }
         ByteBuffer v;
-        while (!raw.isAtEnd() && (v = raw.nextView()) != null) {
+        while (!raw.endIfComplete() && (v = raw.nextView()) != null) {
             action.accept(v);
         }
         raw.close();
@@ -378,7 +378,7 @@ public final class Body implements AutoCloseable {
             if (in == raw) {
                 byte[] copy = null;
                 ByteBuffer v;
-                while (!raw.isAtEnd() && (v = raw.nextView()) != null) {
+                while (!raw.endIfComplete() && (v = raw.nextView()) != null) {
                     int n = v.remaining();
                     if (v.hasArray()) {
                         out.write(v.array(), v.arrayOffset() + v.position(), n);
@@ -453,7 +453,7 @@ public final class Body implements AutoCloseable {
                  FileChannel out = openTemporary(tmp, target)) {
                 if (in == raw) {
                     ByteBuffer v;
-                    while (!raw.isAtEnd() && (v = raw.nextView()) != null) {
+                    while (!raw.endIfComplete() && (v = raw.nextView()) != null) {
                         total += v.remaining();
                         while (v.hasRemaining()) {
                             out.write(v);
@@ -661,7 +661,7 @@ public final class Body implements AutoCloseable {
             }
             try {
                 if (size == 0 && in == raw) {
-                    next = raw.isAtEnd() ? null : raw.nextView();
+                    next = raw.endIfComplete() ? null : raw.nextView();
                 } else if (size == 0) {
                     int n = in.read(buffer);
                     next = n < 0 ? null : ByteBuffer.wrap(buffer, 0, n);

@@ -258,7 +258,7 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                         case READ -> {
                             if (source.hasEnded()) {
                                 // Known without a read, which keeps the end out of the read
-                                // path (see ExchangeInputStream.isAtEnd).
+                                // path (see ExchangeInputStream.endIfComplete).
                                 source.close();
                                 end(null);
                                 return;

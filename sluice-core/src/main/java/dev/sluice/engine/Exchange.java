@@ -785,6 +785,18 @@ public final class Exchange implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Ends a body of declared length whose bytes have all come, as the read of its end would
+     * (its end time and trailers kept, the connection given back or closed by the same rule),
+     * and says whether the body has ended, now or before. For the thread that reads.
+     */
+    public boolean endIfAllReceived() {
+        if (!bodyDone && decoder.state() == ResponseDecoder.State.FIXED_BODY && decoder.directReadLimit() == 0) {
+            endBody(decoder.endFixedBody().trailers());
+        }
+        return bodyDone;
+    }
+
     /** Whether the connection has gone back to the pool or been closed. */
     public boolean isFinished() {
         return finished.get();
@@ -801,11 +813,7 @@ public final class Exchange implements AutoCloseable {
         if (finished.get()) {
             return;
         }
-        if (!bodyDone && decoder.state() == ResponseDecoder.State.FIXED_BODY && decoder.directReadLimit() == 0) {
-            // All of a body of declared length has come (the loops that ask isAtEnd close
-            // rather than read its end): it ends as that read would, its end time kept and the
-            // connection reused if it may be, on a connection to close too.
-            endBody(decoder.endFixedBody().trailers());
+        if (endIfAllReceived()) {
             return;
         }
         if (head == null || closeRequested

@@ -19,8 +19,10 @@ public interface ItemSource<T> {
 
     /**
      * Whether the items have ended, known without blocking (all of a body of declared length
-     * has come): then {@link #next()} would return null at once. False when unsure. Lets the
-     * publisher complete without waiting for demand it does not need (Reactive Streams §1.4).
+     * has come; the body is then ended as the read of its end would end it): then
+     * {@link #next()} would return null at once. False when unsure. Lets the publisher
+     * complete without waiting for demand it does not need (Reactive Streams §1.4), and
+     * without a read that meets the end.
      */
     default boolean hasEnded() {
         return false;
