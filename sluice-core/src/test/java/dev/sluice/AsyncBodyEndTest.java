@@ -75,8 +75,8 @@ class AsyncBodyEndTest {
 
     @Test
     void forEachEndsABodyOfDeclaredLengthAndGivesTheConnectionBack() throws Exception {
-        // forEach asks whether the body has ended before each read and closes the stream then;
-        // the connection must go back to the pool as when the read path itself meets the end.
+        // forEach asks whether all of the body has come before each read and ends it then,
+        // without a read: the connection must go back to the pool as when a read meets the end.
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> {
             int length = Integer.parseInt(req.target().substring(1));
             r.send(Responses.head(200, "Content-Length: " + length)).sendPattern(length);
@@ -95,9 +95,10 @@ class AsyncBodyEndTest {
 
     @Test
     void aBodyReadToItsEndOnAConnectionToCloseKeepsItsEndTime() throws Exception {
-        // The request asks the server to close: the loops that find the end without reading it
-        // close the stream then, and that close must end the body as a read of its end would,
-        // not abandon it (then the transfer time kept growing after the body had ended).
+        // The request asks the server to close: the loops that end a body without reading its
+        // end, and a close of a stream whose bytes have all been read, must end the body as a
+        // read of its end would, not abandon it (then the transfer time kept growing after the
+        // body had ended).
         try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
                 .send(Responses.head(200, "Content-Length: 5")).sendPattern(5)))) {
             Request request = Request.newBuilder(server.uri("/close")).header("Connection", "close").build();
@@ -119,6 +120,13 @@ class AsyncBodyEndTest {
                 assertThat(bytes).isEqualTo(5);
                 assertThat(viaPieces.timings().transfer()).isEqualTo(viaPieces.timings().transfer());
             }
+
+            // Exactly the declared bytes read, then the stream closed: Exchange.close ends it.
+            Response viaStream = client.send(request);
+            try (var in = viaStream.body().stream()) {
+                assertThat(in.readNBytes(5)).hasSize(5);
+            }
+            assertThat(viaStream.timings().transfer()).isEqualTo(viaStream.timings().transfer());
             assertThat(client.poolState()).contains("leased=0", "idle=0");
         }
     }

@@ -6,9 +6,15 @@ import dev.sluice.testkit.Responses;
 import dev.sluice.testkit.ScriptedServer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,11 +27,25 @@ import org.junit.jupiter.api.Test;
 class BodyEndRaceTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final int ROUNDS = 1500;
+    private static final int ASYNC_ROUNDS = 1000;
+
+    /** Five bytes of declared length for every request. */
+    private static ScriptedServer fiveBytes() throws Exception {
+        return ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
+                .send(Responses.head(200, "Content-Length: 5")).sendPattern(5)));
+    }
+
+    /** Spins for {@code nanos}: a close a few microseconds after a point, varying by round. */
+    private static void spin(long nanos) {
+        long until = System.nanoTime() + nanos;
+        while (System.nanoTime() < until) {
+            Thread.onSpinWait();
+        }
+    }
 
     @Test
     void aCloseRacingTheEndOfATransferLeavesItEndedOrFailedNeverBoth() throws Exception {
-        try (var server = ScriptedServer.start(s -> s.onEveryRequest((req, r) -> r
-                .send(Responses.head(200, "Content-Length: 5")).sendPattern(5)));
+        try (var server = fiveBytes();
              Client client = Client.builder().readTimeout(WAIT).build()) {
             int failed = 0;
             int ended = 0;
@@ -39,10 +59,7 @@ class BodyEndRaceTest {
                     while (!lastByteOut.get()) {
                         Thread.onSpinWait();
                     }
-                    long until = System.nanoTime() + spinNanos;
-                    while (System.nanoTime() < until) {
-                        Thread.onSpinWait();
-                    }
+                    spin(spinNanos);
                     r.close();
                 });
                 long[] written = new long[1];
@@ -82,5 +99,82 @@ class BodyEndRaceTest {
             assertThat(failed + ended).isEqualTo(ROUNDS);
             assertThat(client.poolState()).contains("leased=0");
         }
+    }
+
+    @Test
+    void aCloseRacingTheEndOfForEachLeavesItEndedOrFailedNeverBoth() throws Exception {
+        try (var server = fiveBytes();
+             Client client = Client.builder().readTimeout(WAIT).build()) {
+            for (int i = 0; i < ASYNC_ROUNDS; i++) {
+                Response r = client.sendAsync(Request.get(server.uri("/f" + i))).get();
+                AtomicBoolean lastByteOut = new AtomicBoolean();
+                long spinNanos = ThreadLocalRandom.current().nextLong(4_000);
+                Thread closer = Thread.ofPlatform().start(() -> {
+                    while (!lastByteOut.get()) {
+                        Thread.onSpinWait();
+                    }
+                    r.close();
+                });
+                long[] received = new long[1];
+                CompletableFuture<Void> body = r.body().async().forEach(b -> {
+                    received[0] += b.remaining();
+                    if (received[0] == 5) {
+                        lastByteOut.set(true);
+                        spin(spinNanos); // the close lands before, during or after the end
+                    }
+                });
+                boolean succeeded;
+                try {
+                    body.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    succeeded = true;
+                } catch (ExecutionException e) {
+                    succeeded = false;
+                } finally {
+                    lastByteOut.set(true);
+                    closer.join();
+                }
+                if (succeeded) {
+                    assertThat(r.timings().transfer()).as("round %d: a success whose body never ended", i)
+                            .isEqualTo(r.timings().transfer());
+                }
+                // The closer has returned, and whoever ended the exchange has given the slot back.
+                assertThat(client.poolState()).as("round %d", i).contains("leased=0");
+            }
+        }
+    }
+
+    private void publisherRace(Function<AsyncBody, Flow.Publisher<ByteBuffer>> form) throws Exception {
+        try (var server = fiveBytes();
+             Client client = Client.builder().readTimeout(WAIT).build()) {
+            for (int i = 0; i < ASYNC_ROUNDS; i++) {
+                Response r = client.sendAsync(Request.get(server.uri("/p" + i))).get();
+                var subscriber = new RecordingSubscriber<ByteBuffer>(Long.MAX_VALUE);
+                form.apply(r.body().async()).subscribe(subscriber);
+                spin(ThreadLocalRandom.current().nextLong(20_000));
+                r.close();
+                boolean completed;
+                try {
+                    subscriber.done.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    completed = true;
+                } catch (ExecutionException e) {
+                    completed = false;
+                }
+                if (completed) {
+                    assertThat(r.timings().transfer()).as("round %d: onComplete over a body that never ended", i)
+                            .isEqualTo(r.timings().transfer());
+                }
+                assertThat(client.poolState()).as("round %d", i).contains("leased=0");
+            }
+        }
+    }
+
+    @Test
+    void aCloseRacingTheEndOfAPublisherLeavesItEndedOrFailedNeverBoth() throws Exception {
+        publisherRace(AsyncBody::publisher);
+    }
+
+    @Test
+    void aCloseRacingTheEndOfChunksLeavesItEndedOrFailedNeverBoth() throws Exception {
+        publisherRace(body -> body.chunks(2));
     }
 }

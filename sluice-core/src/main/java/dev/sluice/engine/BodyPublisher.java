@@ -247,7 +247,7 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                         }
                         case NO_DEMAND -> {
                             if (source.hasEnded()) {
-                                source.close(); // frees the connection now, not at the next request
+                                source.close(); // hasEnded ended the body, the connection freed now
                                 end(null);
                                 return;
                             }

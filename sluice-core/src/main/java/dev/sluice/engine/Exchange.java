@@ -788,7 +788,9 @@ public final class Exchange implements AutoCloseable {
     /**
      * Ends a body of declared length whose bytes have all come, as the read of its end would
      * (its end time and trailers kept, the connection given back or closed by the same rule),
-     * and says whether the body has ended, now or before. For the thread that reads.
+     * and says whether the body has ended, now or before. For the thread that reads (through
+     * {@link ExchangeInputStream#endIfComplete()}), or one that closes while no read can run
+     * ({@link #close()}).
      */
     public boolean endIfAllReceived() {
         if (!bodyDone && decoder.state() == ResponseDecoder.State.FIXED_BODY && decoder.directReadLimit() == 0) {

@@ -23,8 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * API closed by its caller), never blocks: a rest already received is discarded at once, any
  * other is drained on a virtual thread. Any other close, during a read or while another thread
  * reads, closes the connection at once, and the reader, woken by the close, fails with a
- * {@link BodyClosedException}. So a drain never runs beside a read, and a buffer whose views
- * another thread may hold is never recycled. A failed read is final: the next one throws the
+ * {@link BodyClosedException}, unless its read had already met the end of the body (a read,
+ * or {@link #endIfComplete()}, that ended the body succeeds, and the close finds the exchange
+ * ended). So a drain never runs beside a read, and a buffer whose views another thread may
+ * hold is never recycled. A failed read is final: the next one throws the
  * same exception.
  *
  * <p>A leaked exchange (its response dropped neither closed nor read to the end) would hold
@@ -193,8 +195,7 @@ public final class ExchangeInputStream extends InputStream {
      * after the body has ended or makes this say no, and the read that follows fails as it
      * would have; an exchange cancelled or timed out before is left to that read too. It
      * names the calling thread the reader, as a read does: a publisher's items may come from
-     * several threads in turn, and the one that finds the end closes the stream, a close that
-     * must end the exchange on that thread.
+     * several threads in turn, and the one that finds the end also closes the stream.
      */
     public boolean endIfComplete() {
         if ((view != null && view.hasRemaining()) || state.get() != State.IDLE) {
