@@ -349,10 +349,12 @@ public final class Body implements AutoCloseable {
 
     /**
      * Each piece of the body to {@code action}, as a loop over {@link #any()} would, for
-     * {@link AsyncBody#forEach}. The loop is its own rather than an iterator's so that it asks
-     * whether the body has ended before each read (see {@link ExchangeInputStream#endIfComplete()}).
-     * An exception leaves the exchange open, for the caller to cancel at once: a close here
-     * would drain the rest first.
+     * {@link AsyncBody#forEach}. The loop is its own rather than an iterator's so that the
+     * end, found by {@link ExchangeInputStream#endIfComplete()}, is met in this loop's frame,
+     * which runs once per body, and not in a method called for each piece, which the JIT may
+     * have compiled together with the read path and would then compile again. An exception
+     * leaves the exchange open, for the caller to cancel at once: a close here would drain the
+     * rest first.
      */
     void forEachView(Consumer<ByteBuffer> action) throws IOException {
         take();
