@@ -43,6 +43,47 @@ class BodyEndRaceTest {
         }
     }
 
+    /** A platform thread that spins until {@code go}, then for {@code spinNanos}, then closes {@code r}. */
+    private static Thread closer(Response r, AtomicBoolean go, long spinNanos) {
+        return Thread.ofPlatform().start(() -> {
+            while (!go.get()) {
+                Thread.onSpinWait();
+            }
+            spin(spinNanos);
+            r.close();
+        });
+    }
+
+    private interface Loop {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code loop}: true when it returned, false when it threw {@code failure}; then lets
+     * the closer go, if it has not gone yet, and waits for it.
+     */
+    private static boolean succeeds(Loop loop, Class<? extends Exception> failure, AtomicBoolean go, Thread closer)
+            throws Exception {
+        try {
+            loop.run();
+            return true;
+        } catch (Exception e) {
+            if (!failure.isInstance(e)) {
+                throw e;
+            }
+            return false;
+        } finally {
+            go.set(true);
+            closer.join();
+        }
+    }
+
+    /** Ended, a body's transfer time is fixed; abandoned, it is "until now", and grows. */
+    private static void assertEnded(Response r, int round) {
+        assertThat(r.timings().transfer()).as("round %d: a success whose body never ended", round)
+                .isEqualTo(r.timings().transfer());
+    }
+
     @Test
     void aCloseRacingTheEndOfATransferLeavesItEndedOrFailedNeverBoth() throws Exception {
         try (var server = fiveBytes();
@@ -53,15 +94,8 @@ class BodyEndRaceTest {
                 Response r = client.send(Request.get(server.uri("/r" + i)));
                 AtomicBoolean lastByteOut = new AtomicBoolean();
                 long spinNanos = ThreadLocalRandom.current().nextLong(4_000);
-                // A platform thread that spins: it closes within microseconds of the last byte,
-                // at a point that varies from round to round.
-                Thread closer = Thread.ofPlatform().start(() -> {
-                    while (!lastByteOut.get()) {
-                        Thread.onSpinWait();
-                    }
-                    spin(spinNanos);
-                    r.close();
-                });
+                // It closes within microseconds of the last byte, at a point that varies by round.
+                Thread closer = closer(r, lastByteOut, spinNanos);
                 long[] written = new long[1];
                 OutputStream out = new OutputStream() {
                     @Override
@@ -77,23 +111,12 @@ class BodyEndRaceTest {
                         }
                     }
                 };
-                boolean succeeded;
-                try {
-                    assertThat(r.body().transferTo(out)).isEqualTo(5);
-                    succeeded = true;
-                } catch (IOException e) {
-                    succeeded = false;
-                } finally {
-                    lastByteOut.set(true);
-                    closer.join();
-                }
-                if (!succeeded) {
+                if (!succeeds(() -> assertThat(r.body().transferTo(out)).isEqualTo(5), IOException.class,
+                        lastByteOut, closer)) {
                     failed++;
                     continue;
                 }
-                // Ended: the transfer time is fixed. Abandoned: it is "until now", and grows.
-                assertThat(r.timings().transfer()).as("round %d: a success whose body never ended", i)
-                        .isEqualTo(r.timings().transfer());
+                assertEnded(r, i);
                 ended++;
             }
             assertThat(failed + ended).isEqualTo(ROUNDS);
@@ -109,12 +132,7 @@ class BodyEndRaceTest {
                 Response r = client.sendAsync(Request.get(server.uri("/f" + i))).get();
                 AtomicBoolean lastByteOut = new AtomicBoolean();
                 long spinNanos = ThreadLocalRandom.current().nextLong(4_000);
-                Thread closer = Thread.ofPlatform().start(() -> {
-                    while (!lastByteOut.get()) {
-                        Thread.onSpinWait();
-                    }
-                    r.close();
-                });
+                Thread closer = closer(r, lastByteOut, 0);
                 long[] received = new long[1];
                 CompletableFuture<Void> body = r.body().async().forEach(b -> {
                     received[0] += b.remaining();
@@ -123,19 +141,9 @@ class BodyEndRaceTest {
                         spin(spinNanos); // the close lands before, during or after the end
                     }
                 });
-                boolean succeeded;
-                try {
-                    body.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-                    succeeded = true;
-                } catch (ExecutionException e) {
-                    succeeded = false;
-                } finally {
-                    lastByteOut.set(true);
-                    closer.join();
-                }
-                if (succeeded) {
-                    assertThat(r.timings().transfer()).as("round %d: a success whose body never ended", i)
-                            .isEqualTo(r.timings().transfer());
+                if (succeeds(() -> body.get(WAIT.toSeconds(), TimeUnit.SECONDS), ExecutionException.class,
+                        lastByteOut, closer)) {
+                    assertEnded(r, i);
                 }
                 // The closer has returned, and whoever ended the exchange has given the slot back.
                 assertThat(client.poolState()).as("round %d", i).contains("leased=0");
@@ -160,8 +168,7 @@ class BodyEndRaceTest {
                     completed = false;
                 }
                 if (completed) {
-                    assertThat(r.timings().transfer()).as("round %d: onComplete over a body that never ended", i)
-                            .isEqualTo(r.timings().transfer());
+                    assertEnded(r, i);
                 }
                 assertThat(client.poolState()).as("round %d", i).contains("leased=0");
             }
