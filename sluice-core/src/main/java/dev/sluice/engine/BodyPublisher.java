@@ -235,6 +235,14 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                     } finally {
                         lock.unlock();
                     }
+                    if ((step == Step.NO_DEMAND || step == Step.READ) && source.hasEnded()) {
+                        // Known without a read: the connection is freed now, not at the next
+                        // request, and the end stays out of the read path (see
+                        // ExchangeInputStream.endIfComplete).
+                        source.close();
+                        end(null);
+                        return;
+                    }
                     switch (step) {
                         case BAD_REQUEST -> {
                             end(null);
@@ -246,23 +254,11 @@ public final class BodyPublisher<T> implements Flow.Publisher<T> {
                             return;
                         }
                         case NO_DEMAND -> {
-                            if (source.hasEnded()) {
-                                source.close(); // hasEnded ended the body, the connection freed now
-                                end(null);
-                                return;
-                            }
                             if (stopUnlessWorkCame()) {
                                 return;
                             }
                         }
                         case READ -> {
-                            if (source.hasEnded()) {
-                                // Known without a read, which keeps the end out of the read
-                                // path (see ExchangeInputStream.endIfComplete).
-                                source.close();
-                                end(null);
-                                return;
-                            }
                             T item;
                             try {
                                 item = source.next();
