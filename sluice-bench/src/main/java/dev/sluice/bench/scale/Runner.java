@@ -556,29 +556,19 @@ public final class Runner {
         int expected = 0;
         for (String line : Files.readAllLines(outFile)) {
             if (line.startsWith("RESULT ")) {
-                for (String kv : line.substring(7).trim().split("\\s+")) {
-                    String[] p2 = kv.split("=", 2);
-                    switch (p2[0]) {
-                        case "inwall" -> inWall = Double.parseDouble(p2[1]);
-                        case "incpu" -> inCpu = Double.parseDouble(p2[1]);
-                        case "jit" -> jit = Double.parseDouble(p2[1]);
-                        case "ok" -> ok = Integer.parseInt(p2[1]);
-                        case "expected" -> expected = Integer.parseInt(p2[1]);
-                        default -> {
-                        }
-                    }
-                }
+                Map<String, String> f = keyValues(line.substring("RESULT ".length()));
+                inWall = Double.parseDouble(f.getOrDefault("inwall", "NaN"));
+                inCpu = Double.parseDouble(f.getOrDefault("incpu", "NaN"));
+                jit = Double.parseDouble(f.getOrDefault("jit", "NaN"));
+                ok = Integer.parseInt(f.getOrDefault("ok", "0"));
+                expected = Integer.parseInt(f.getOrDefault("expected", "0"));
             }
         }
         Map<String, Double> threads = new LinkedHashMap<>();
         for (String line : Files.readAllLines(errFile, StandardCharsets.UTF_8)) {
             if (line.startsWith(CompilerThreads.SUMMARY)) {
-                for (String kv : line.substring(CompilerThreads.SUMMARY.length()).trim().split("\\s+")) {
-                    String[] p2 = kv.split("=", 2);
-                    if (p2.length == 2) {
-                        threads.put(p2[0], Double.parseDouble(p2[1]));
-                    }
-                }
+                keyValues(line.substring(CompilerThreads.SUMMARY.length()))
+                        .forEach((k, v) -> threads.put(k, Double.parseDouble(v)));
             }
         }
         Files.deleteIfExists(times);
@@ -614,6 +604,18 @@ public final class Runner {
         }
         int m = s.size() / 2;
         return s.size() % 2 == 1 ? s.get(m) : (s.get(m - 1) + s.get(m)) / 2;
+    }
+
+    /** The {@code key=value} words of a program's line, in order; a word without '=' is skipped. */
+    private static Map<String, String> keyValues(String words) {
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (String w : words.trim().split("\\s+")) {
+            int eq = w.indexOf('=');
+            if (eq > 0) {
+                kv.put(w.substring(0, eq), w.substring(eq + 1));
+            }
+        }
+        return kv;
     }
 
     private static Run medianOf(List<Run> runs) {
